@@ -1,0 +1,152 @@
+"""The plan, independent of Excel: 基本目標 → 施策 → 重点取組/事業.
+
+Codes are data ("1-1-1" in Komae, "1（1）①-3" in Saitama): nothing here parses them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Direction(str, Enum):
+    """Which way an indicator improves: 以上 (higher is better) or 以下 (lower is better)."""
+
+    HIGHER = "以上"
+    LOWER = "以下"
+
+
+class Accumulation(str, Enum):
+    ANNUAL = "単年度"
+    CUMULATIVE = "累計"
+
+
+class EvaluationKind(str, Enum):
+    QUANTITATIVE = "定量的"
+    QUALITATIVE = "定性的"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    action_code: str
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    baseline_year: str = ""
+    target: float | None = None
+    target_year: str = ""
+    direction: Direction = Direction.HIGHER
+    accumulation: Accumulation = Accumulation.ANNUAL
+    department: str = ""  # the department that reports it; "" = every department of the action
+    yearly_targets: dict[int, float] = field(default_factory=dict)  # fiscal year (R-number) -> target
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.action_code}|{self.name}"
+
+    def target_for(self, fiscal_year: int) -> float | None:
+        """The target that the year is graded against: the year's own, else the plan's final one."""
+        return self.yearly_targets.get(fiscal_year, self.target)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A 重点取組 / 事業: the unit departments report on."""
+
+    code: str
+    title: str
+    goal_code: str
+    measure_code: str
+    departments: tuple[str, ...]
+    overview: str = ""
+    activity: str = ""  # 取組
+    kind: EvaluationKind = EvaluationKind.QUALITATIVE
+    relisted_from: str = ""  # (再掲): code of the action this one repeats
+    targets: dict[int, str] = field(default_factory=dict)  # fiscal year (R-number) -> 取組目標
+    budgets: dict[int, float] = field(default_factory=dict)  # fiscal year -> 事業費 (千円)
+    note: str = ""
+    order: int = 0
+
+    @property
+    def is_relisting(self) -> bool:
+        return bool(self.relisted_from)
+
+    def target_for(self, fiscal_year: int) -> str:
+        return self.targets.get(fiscal_year, "")
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str
+    goal_code: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class Plan:
+    """The whole plan: goals, measures, actions in plan order, and indicators."""
+
+    municipality: str
+    name: str
+    fiscal_years: tuple[int, ...]  # R-numbers covered by the plan, e.g. (6, 7, 8)
+    goals: list[Goal]
+    measures: list[Measure]
+    actions: list[Action]
+    indicators: list[Indicator] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        known = {d.name for d in self.departments}
+        for name in self.department_names_in_actions():
+            if name not in known:
+                self.departments.append(Department(name))
+                known.add(name)
+
+    def department_names_in_actions(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for action in self.actions:
+            for name in action.departments:
+                seen.setdefault(name, None)
+        return list(seen)
+
+    def action(self, code: str) -> Action:
+        for action in self.actions:
+            if action.code == code:
+                return action
+        raise KeyError(code)
+
+    def actions_of(self, department: str) -> list[Action]:
+        return [a for a in self.actions if department in a.departments]
+
+    def actions_in_goal(self, goal_code: str) -> list[Action]:
+        return [a for a in self.actions if a.goal_code == goal_code]
+
+    def actions_in_measure(self, measure_code: str) -> list[Action]:
+        return [a for a in self.actions if a.measure_code == measure_code]
+
+    def indicators_of(self, action_code: str, department: str | None = None) -> list[Indicator]:
+        return [
+            i for i in self.indicators
+            if i.action_code == action_code
+            and (department is None or not i.department or i.department == department)
+        ]
+
+    def goal(self, code: str) -> Goal:
+        return next(g for g in self.goals if g.code == code)
+
+    def measure(self, code: str) -> Measure:
+        return next(m for m in self.measures if m.code == code)

@@ -1,0 +1,82 @@
+"""Normalising what staff type: full-width digits, dash variants, units inside numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Every character staff use for "－ 評価不能" (full-width minus, bars, hyphens, long vowel mark, ...).
+DASHES = "－―‐-ーｰ‑–—−−⁃"
+GRADE_DASH = "－"
+
+_NUMBER_RE = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_PREFIXES = ("延べ", "延", "約", "計", "合計", "年間", "年")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalize_grade(value: object) -> str | None:
+    """'Ａ', ' b ', 'ｂ' -> 'A'/'B'; any dash variant -> '－'; '' -> ''; None when unrecognisable."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not text:
+        return ""
+    if len(text) == 1 and text in DASHES:
+        return GRADE_DASH
+    norm = nfkc(text).strip().upper()
+    if len(norm) == 1 and norm in DASHES:
+        return GRADE_DASH
+    return norm if norm in {"S", "A", "B", "C", "D"} else None
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: float
+    unit: str
+
+
+def parse_number(value: object) -> ParsedNumber | None:
+    """120, '１２０人', '5,621戸', '96%', '延べ10,091名', '64.3％' -> number and unit; None if no number.
+
+    Only a single number with text around it is accepted; "10件から20件" is ambiguous and gives None.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return ParsedNumber(float(value), "")
+    text = nfkc(str(value)).strip().replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    for prefix in _PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    matches = _NUMBER_RE.findall(text)
+    if len(matches) != 1:
+        return None
+    match = _NUMBER_RE.search(text)
+    if match.start() != 0:
+        return None
+    unit = text[match.end():]
+    if re.search(r"\d", unit):
+        return None
+    return ParsedNumber(float(match.group()), unit)
+
+
+def clean_text(value: object) -> str:
+    """A cell value as text for display and comparison (None -> '')."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def split_departments(value: object) -> tuple[str, ...]:
+    """'福祉政策課、学校教育課' (also ',', '，', '・', '/', newlines) -> a tuple of names."""
+    text = clean_text(value)
+    parts = re.split(r"[、,，/／\n]+", text)
+    return tuple(p.strip() for p in parts if p.strip())

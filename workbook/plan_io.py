@@ -1,0 +1,300 @@
+"""Import a plan from the documented plain layout (.xlsx or .csv), one row per action.
+
+Layout (see README「計画ファイルの様式」): a header row, then one row per action with the columns
+基本目標番号, 基本目標, 施策番号, 施策, 取組番号, 重点取組, 担当課, 取組目標(R6), 取組目標(R7) ...
+and optionally 事業概要, 取組, 評価区分, 再掲元, 事業費(千円) or 事業費(R6)..., 備考.
+Indicators are in a sheet 指標 (xlsx) or a file <name>_指標.csv beside the plan (csv).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+from .era import parse_fiscal_year
+from .errors import PlanFileError
+from .model import Accumulation, Action, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
+from .normalize import clean_text, nfkc, parse_number, split_departments
+from .problems import Problem, problem
+
+PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
+    # canonical name: accepted aliases (compared after NFKC and removing spaces)
+    "基本目標番号": ("基本目標番号", "基本目標No", "基本目標No.", "目標番号"),
+    "基本目標": ("基本目標", "基本目標名"),
+    "施策番号": ("施策番号", "施策No", "施策No.", "施策№"),
+    "施策": ("施策", "施策名"),
+    "取組番号": ("取組番号", "重点取組番号", "事業番号", "番号"),
+    "重点取組": ("重点取組", "事業名", "取組名", "標題"),
+    "事業概要": ("事業概要", "事業内容"),
+    "担当課": ("担当課", "所管課"),
+    "取組": ("取組", "取組内容(計画)"),
+    "評価区分": ("評価区分", "評価方法"),
+    "再掲元": ("再掲元",),
+    "事業費(千円)": ("事業費(千円)", "事業費"),
+    "備考": ("備考",),
+}
+REQUIRED_PLAN = ("基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "担当課")
+
+INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "取組番号": ("取組番号", "事業番号", "番号"),
+    "指標名": ("指標名", "指標"),
+    "単位": ("単位",),
+    "現状値": ("現状値", "基準値"),
+    "現状値年度": ("現状値年度", "基準年度"),
+    "目標値": ("目標値",),
+    "目標年度": ("目標年度",),
+    "目標の向き": ("目標の向き", "方向"),
+    "集計": ("集計", "集計方法"),
+    "担当課": ("担当課",),
+    "備考": ("備考",),
+}
+REQUIRED_INDICATOR = ("取組番号", "指標名", "目標値")
+
+_YEAR_COLUMN = re.compile(r"^(取組目標|事業費|年度目標)\(?(?:R|令和)(\d{1,2})(?:年度)?\)?(?:\(千円\))?$", re.IGNORECASE)
+MAX_PLAN_ROWS = 5000
+
+
+def _norm_header(value: object) -> str:
+    return re.sub(r"\s+", "", nfkc(clean_text(value)))
+
+
+class _Table:
+    """Rows of one sheet or CSV with its header mapped to canonical names."""
+
+    def __init__(self, name: str, rows: list[list[object]], columns: dict[str, tuple[str, ...]]):
+        self.name = name
+        header = [_norm_header(v) for v in (rows[0] if rows else [])]
+        self.rows = rows[1:]
+        self.index: dict[str, int] = {}
+        self.year_columns: dict[tuple[str, int], int] = {}
+        for i, head in enumerate(header):
+            match = _YEAR_COLUMN.match(head)
+            if match:
+                self.year_columns[(match.group(1), int(match.group(2)))] = i
+                continue
+            for canonical, aliases in columns.items():
+                if canonical not in self.index and head in {_norm_header(a) for a in aliases}:
+                    self.index[canonical] = i
+
+    def get(self, row: list[object], name: str) -> str:
+        i = self.index.get(name)
+        return clean_text(row[i]) if i is not None and i < len(row) else ""
+
+    def cell(self, row_number: int, name: str) -> str:
+        i = self.index.get(name, 0)
+        return f"{get_column_letter(i + 1)}{row_number}"
+
+    def year_cell(self, row_number: int, key: tuple[str, int]) -> str:
+        return f"{get_column_letter(self.year_columns[key] + 1)}{row_number}"
+
+
+def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]] | None:
+    """(sheet name, rows) from a .csv or a workbook sheet; None if the sheet does not exist."""
+    if path.suffix.lower() == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp932"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise PlanFileError(f"{path.name}: 文字コードを判別できません。UTF-8 か Shift_JIS で保存してください。")
+        return path.name, [list(r) for r in csv.reader(text.splitlines(keepends=True))]
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise PlanFileError(f"{path.name}: Excel ファイルとして開けません（{exc}）。") from exc
+    names = book.sheet_names
+    if sheet is None:
+        sheet = "計画" if "計画" in names else names[0]
+    if sheet not in names:
+        return None
+    return sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def _non_empty(rows: list[list[object]]) -> list[tuple[int, list[object]]]:
+    return [(n, r) for n, r in enumerate(rows, start=2) if any(clean_text(v) for v in r)]
+
+
+def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
+                indicators_path: str | Path | None = None) -> Plan:
+    """Read a plan file; raise PlanFileError listing every problem (row and column) at once."""
+    path = Path(path)
+    if not path.exists():
+        raise PlanFileError(f"計画ファイル {path} が見つかりません。")
+    read = _read_rows(path, None)
+    sheet, rows = read
+    if len(rows) > MAX_PLAN_ROWS:
+        raise PlanFileError(f"{path.name}: 行数が多すぎます（{len(rows)} 行）。1行に1取組の様式か確認してください。")
+    table = _Table(sheet, rows, PLAN_COLUMNS)
+    problems: list[Problem] = []
+    where = {"file": path.name, "sheet": "" if path.suffix.lower() == ".csv" else sheet}
+    for name in REQUIRED_PLAN:
+        if name not in table.index:
+            problems.append(problem("plan-missing-column", value=name, **where))
+    years = sorted({y for (kind, y) in table.year_columns if kind == "取組目標"})
+    if not years:
+        problems.append(problem("plan-no-years", **where))
+    if problems:
+        raise _failure(path, problems)
+
+    goals: dict[str, Goal] = {}
+    measures: dict[str, Measure] = {}
+    actions: list[Action] = []
+    seen_codes: set[str] = set()
+    for order, (row_number, row) in enumerate(_non_empty(table.rows)):
+        values = {name: table.get(row, name) for name in table.index}
+        missing = [n for n in REQUIRED_PLAN if not values.get(n)]
+        for name in missing:
+            problems.append(problem("plan-missing-value", cell=table.cell(row_number, name), field=name, **where))
+        if missing:
+            continue
+        code = values["取組番号"]
+        if code in seen_codes:
+            problems.append(problem("plan-duplicate-code", cell=table.cell(row_number, "取組番号"), value=code, **where))
+            continue
+        seen_codes.add(code)
+        goal_code, measure_code = values["基本目標番号"], values["施策番号"]
+        for registry, key, name_col, item in (
+            (goals, goal_code, "基本目標", Goal(goal_code, values["基本目標"])),
+            (measures, measure_code, "施策", Measure(measure_code, values["施策"], goal_code)),
+        ):
+            known = registry.setdefault(key, item)
+            if known.name != item.name:
+                problems.append(problem("plan-inconsistent-name", cell=table.cell(row_number, name_col),
+                                        field=name_col, value=item.name, **where))
+        kind_text = values.get("評価区分", "")
+        kind = EvaluationKind.QUALITATIVE
+        if kind_text:
+            try:
+                kind = EvaluationKind(kind_text)
+            except ValueError:
+                problems.append(problem("plan-bad-choice", cell=table.cell(row_number, "評価区分"), value=kind_text,
+                                        choices="定量的・定性的", **where))
+        targets = {y: clean_text(row[i]) for (k, y), i in table.year_columns.items() if k == "取組目標" and i < len(row)}
+        budgets: dict[int, float] = {}
+        for (k, y), i in table.year_columns.items():
+            if k == "事業費" and i < len(row) and clean_text(row[i]):
+                parsed = parse_number(row[i])
+                if parsed is None:
+                    problems.append(problem("plan-bad-number", cell=table.year_cell(row_number, (k, y)),
+                                            value=clean_text(row[i]), **where))
+                else:
+                    budgets[y] = parsed.value
+        if values.get("事業費(千円)"):
+            parsed = parse_number(values["事業費(千円)"])
+            if parsed is None:
+                problems.append(problem("plan-bad-number", cell=table.cell(row_number, "事業費(千円)"),
+                                        value=values["事業費(千円)"], **where))
+            else:
+                budgets.update({y: parsed.value for y in years if y not in budgets})
+        actions.append(Action(
+            code=code, title=values["重点取組"], goal_code=goal_code, measure_code=measure_code,
+            departments=split_departments(values["担当課"]), overview=values.get("事業概要", ""),
+            activity=values.get("取組", ""), kind=kind, relisted_from=values.get("再掲元", ""),
+            targets=targets, budgets=budgets, note=values.get("備考", ""), order=order,
+        ))
+    for action in actions:
+        if action.relisted_from and action.relisted_from not in seen_codes:
+            row_number = next(n for n, r in _non_empty(table.rows) if table.get(r, "取組番号") == action.code)
+            problems.append(problem("plan-unknown-relisting", cell=table.cell(row_number, "再掲元"),
+                                    value=action.relisted_from, **where))
+    indicators, indicator_problems = _import_indicators(path, indicators_path, seen_codes)
+    problems.extend(indicator_problems)
+    if problems:
+        raise _failure(path, problems)
+    return Plan(municipality=municipality, name=plan_name or path.stem, fiscal_years=tuple(years),
+                goals=list(goals.values()), measures=list(measures.values()), actions=actions,
+                indicators=indicators)
+
+
+def _import_indicators(path: Path, indicators_path: str | Path | None,
+                       codes: set[str]) -> tuple[list[Indicator], list[Problem]]:
+    if indicators_path is None and path.suffix.lower() == ".csv":
+        for candidate in (path.with_name(f"{path.stem}_指標.csv"),
+                          path.with_name(path.stem.replace("_plan", "") + "_indicators.csv")):
+            if candidate.exists():
+                indicators_path = candidate
+                break
+    if indicators_path is not None:
+        source = Path(indicators_path)
+        read = _read_rows(source, None)
+    elif path.suffix.lower() != ".csv":
+        source = path
+        read = _read_rows(path, "指標")
+    else:
+        return [], []
+    if read is None:
+        return [], []
+    sheet, rows = read
+    table = _Table(sheet, rows, INDICATOR_COLUMNS)
+    where = {"file": source.name, "sheet": "" if source.suffix.lower() == ".csv" else sheet}
+    problems = [problem("plan-missing-column", value=n, **where) for n in REQUIRED_INDICATOR if n not in table.index]
+    if problems:
+        return [], problems
+    indicators = []
+    for row_number, row in _non_empty(table.rows):
+        v = {name: table.get(row, name) for name in table.index}
+        bad = False
+        for name in REQUIRED_INDICATOR:
+            if not v.get(name):
+                problems.append(problem("plan-missing-value", cell=table.cell(row_number, name), field=name, **where))
+                bad = True
+        if bad:
+            continue
+        if v["取組番号"] not in codes:
+            problems.append(problem("plan-unknown-action", cell=table.cell(row_number, "取組番号"), value=v["取組番号"], **where))
+            continue
+        numbers = {}
+        for name in ("現状値", "目標値"):
+            if v.get(name):
+                parsed = parse_number(v[name])
+                if parsed is None:
+                    problems.append(problem("plan-bad-number", cell=table.cell(row_number, name), value=v[name], **where))
+                numbers[name] = parsed.value if parsed else None
+        yearly = {}
+        for (kind, year), i in table.year_columns.items():
+            if kind == "年度目標" and i < len(row) and clean_text(row[i]):
+                parsed = parse_number(row[i])
+                if parsed is None:
+                    problems.append(problem("plan-bad-number", cell=table.year_cell(row_number, (kind, year)),
+                                            value=clean_text(row[i]), **where))
+                else:
+                    yearly[year] = parsed.value
+        direction, accumulation = Direction.HIGHER, Accumulation.ANNUAL
+        if v.get("目標の向き"):
+            try:
+                direction = Direction(v["目標の向き"])
+            except ValueError:
+                problems.append(problem("plan-bad-choice", cell=table.cell(row_number, "目標の向き"),
+                                        value=v["目標の向き"], choices="以上・以下", **where))
+        if v.get("集計"):
+            try:
+                accumulation = Accumulation(v["集計"])
+            except ValueError:
+                problems.append(problem("plan-bad-choice", cell=table.cell(row_number, "集計"),
+                                        value=v["集計"], choices="単年度・累計", **where))
+        for name in ("現状値年度", "目標年度"):
+            if v.get(name) and parse_fiscal_year(v[name]) is None:
+                problems.append(problem("plan-bad-year", cell=table.cell(row_number, name), value=v[name], **where))
+        indicators.append(Indicator(
+            action_code=v["取組番号"], name=v["指標名"], unit=v.get("単位", ""),
+            baseline=numbers.get("現状値"), baseline_year=v.get("現状値年度", ""),
+            target=numbers.get("目標値"), target_year=v.get("目標年度", ""),
+            direction=direction, accumulation=accumulation, department=v.get("担当課", ""),
+            yearly_targets=yearly, note=v.get("備考", ""),
+        ))
+    return indicators, problems
+
+
+def _failure(path: Path, problems: list[Problem]) -> PlanFileError:
+    lines = [f"計画ファイル {path.name} を読み込めません（{len(problems)} 件）:"]
+    lines += [f"  - {p.message}" for p in problems[:30]]
+    if len(problems) > 30:
+        lines.append(f"  ほか {len(problems) - 30} 件")
+    return PlanFileError("\n".join(lines), problems)

@@ -1,0 +1,172 @@
+"""Problems as data: a stable code, a severity, where it is, the value, and what to do.
+
+Checks yield Problem objects; a Report collects them. Codes never change once published;
+messages may be reworded (tests assert on codes and cell addresses, not on wording).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Iterable, Iterator
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITY_LABELS = {ERROR: "エラー", WARNING: "警告"}
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    code: str
+    severity: str
+    title: str
+    template: str  # str.format with the Problem's fields and **extra
+
+
+TYPES: dict[str, ProblemType] = {}
+
+
+def _t(code: str, severity: str, title: str, template: str) -> None:
+    TYPES[code] = ProblemType(code, severity, title, template)
+
+
+# --- plan import ---------------------------------------------------------------
+_t("plan-missing-column", ERROR, "必須列がない", "列「{value}」がありません。1行目に見出しを追加してください。")
+_t("plan-missing-value", ERROR, "必須項目が空欄", "{cell} の「{field}」が空欄です。入力してください。")
+_t("plan-duplicate-code", ERROR, "取組番号の重複", "{cell} の取組番号「{value}」は前の行と重複しています。番号を見直してください。")
+_t("plan-inconsistent-name", ERROR, "名称の不一致", "{cell} の「{field}」が同じ番号の前の行と違います（「{value}」）。どちらかに揃えてください。")
+_t("plan-unknown-relisting", ERROR, "再掲元が見つからない", "{cell} の再掲元「{value}」は計画にない取組番号です。")
+_t("plan-bad-choice", ERROR, "選択肢にない値", "{cell} の「{value}」は使えません。{choices} のいずれかを入力してください。")
+_t("plan-bad-number", ERROR, "数値でない", "{cell} の「{value}」を数値として読めません。数字で入力してください。")
+_t("plan-bad-year", ERROR, "年度が読めない", "{cell} の「{value}」を年度として読めません。「R6」「令和6年度」のように入力してください。")
+_t("plan-unknown-action", ERROR, "取組番号が計画にない", "{cell} の取組番号「{value}」は計画シートにありません。")
+_t("plan-no-years", ERROR, "年度別の取組目標列がない", "「取組目標(R6)」のような年度別の取組目標列が1つもありません。")
+# --- returned files: the file itself --------------------------------------------
+_t("file-unreadable", ERROR, "ファイルを読めない", "ファイルを開けません（{value}）。担当課に保存し直して再送するよう依頼してください。")
+_t("file-not-workbook", ERROR, "Excel ファイルでない", "Excel ブック（.xlsx）ではありません。配布したファイルに入力して送り返すよう依頼してください。")
+_t("file-encrypted", ERROR, "パスワード付き", "パスワードが設定されています。パスワードを外して保存し直したファイルを依頼してください。")
+_t("file-legacy-xls", ERROR, "旧形式 .xls", "旧形式（.xls）で保存されています。配布した .xlsx 形式のまま保存して再送するよう依頼してください。")
+_t("file-lock", WARNING, "Excel の一時ファイル", "Excel が開いている間に作る一時ファイル（~$）です。読み飛ばしました。")
+_t("file-too-large", ERROR, "展開後のサイズが大きすぎる", "展開すると {value} になり、上限を超えるため読みませんでした。配布したファイルを使うよう依頼してください。")
+_t("file-truncated", ERROR, "ファイルが壊れている", "ファイルが途中で切れているか壊れています（{value}）。保存し直して再送するよう依頼してください。")
+_t("file-not-return", ERROR, "配布ファイルでない", "このアドオンが配布したファイルの識別情報（シート「{value}」）がありません。配布したファイルに入力して送り返すよう依頼してください。")
+_t("unknown-department", ERROR, "担当課が不明", "識別情報の担当課「{value}」はマスターの担当課一覧にありません。")
+_t("wrong-plan", ERROR, "別の計画のファイル", "識別情報の計画「{value}」がマスターの計画と違います。")
+_t("wrong-fiscal-year", ERROR, "年度が違う", "{value} のファイルです。今年度（{expected}）に配布したファイルで報告するよう依頼してください。")
+_t("unknown-template-version", ERROR, "様式の版が不明", "様式の版「{value}」はこのアドオンでは読めません。今年度配布したファイルで報告するよう依頼してください。")
+_t("older-return", WARNING, "古い提出", "同じ担当課からより新しいファイル（{expected}）を受け取っているため、このファイルは取り込みませんでした。")
+# --- returned files: layout ------------------------------------------------------
+_t("row-added", ERROR, "行が追加された", "{cell} に配布時になかった行（「{value}」）があります。行の追加はせず、配布した行に入力してください。")
+_t("row-removed", ERROR, "行が削除された", "取組 {value} の行がありません。配布したファイルの行は削除しないでください。")
+_t("row-moved", WARNING, "行の順序が変わった", "取組 {value} の行が {cell} に移動しています。内容は取組番号で照合して取り込みました。")
+_t("plan-cell-edited", ERROR, "計画欄が変更された", "{cell} は計画の内容で、変更できません（「{expected}」→「{value}」）。変更は取り込まれません。修正が必要なら福祉政策課に連絡してください。")
+# --- returned files: entries -----------------------------------------------------
+_t("required-missing", ERROR, "必須項目が未入力", "{cell}「{field}」が未入力です。入力してください。")
+_t("contact-missing", WARNING, "連絡先が未入力", "{cell}「{field}」が未入力です。問い合わせ先として記入してください。")
+_t("grade-invalid", ERROR, "達成度が A/B/C/－ でない", "{cell} の達成度「{value}」は使えません。A・B・C・－ から選んでください。")
+_t("reason-missing", ERROR, "C・－ の理由が未入力", "{cell} 達成度が {value} のときは「評価の理由」を必ず入力してください。")
+_t("number-invalid", ERROR, "数値として読めない", "{cell}「{field}」の「{value}」を数値として読めません。数字（単位は不要）で入力してください。")
+_t("grade-inconsistent", WARNING, "達成度と実績値が合わない", "{cell} 自己評価 {value} ですが、実績値から計算した達成率 {ratio} では {expected} になります。評価か実績値を確認してください。")
+_t("formula-in-input", ERROR, "入力欄に数式", "{cell} に数式（{value}）が入っています。数式は使わず、値を入力してください。")
+_t("text-too-long", ERROR, "文字数が多すぎる", "{cell}「{field}」は {value} 文字で、Excel のセルに入る 32,767 文字を超えています。要約してください。")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    value: str = ""
+    field: str = ""
+    department: str = ""
+    action_code: str = ""
+    expected: str = ""
+    ratio: str = ""
+    choices: str = ""
+
+    @property
+    def type(self) -> ProblemType:
+        return TYPES[self.code]
+
+    @property
+    def severity(self) -> str:
+        return self.type.severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def message(self) -> str:
+        fields = asdict(self)
+        fields["cell"] = self.location
+        return self.type.template.format(**fields)
+
+    @property
+    def location(self) -> str:
+        """'シート「福祉政策課」セル H5' style, or '' when the problem is about the whole file."""
+        parts = []
+        if self.sheet:
+            parts.append(f"シート「{self.sheet}」")
+        if self.cell:
+            parts.append(f"セル {self.cell}")
+        return " ".join(parts)
+
+
+def problem(code: str, **kwargs: object) -> Problem:
+    if code not in TYPES:
+        raise KeyError(f"unknown problem code {code}")
+    return Problem(code, **{k: "" if v is None else str(v) for k, v in kwargs.items()})
+
+
+REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応"]
+
+
+class Report:
+    """Collects problems from any number of checks; one place builds the 検証結果 table."""
+
+    def __init__(self, problems: Iterable[Problem] = ()):
+        self.problems: list[Problem] = list(problems)
+
+    def add(self, problems: Iterable[Problem] | Problem) -> None:
+        if isinstance(problems, Problem):
+            self.problems.append(problems)
+        else:
+            self.problems.extend(problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def for_department(self, department: str) -> list[Problem]:
+        return [p for p in self.problems if p.department == department]
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [SEVERITY_LABELS[p.severity], p.code, p.type.title, p.department, p.file,
+             p.sheet, p.cell, p.value, p.message]
+            for p in sorted(self.problems, key=lambda p: (p.severity != ERROR, p.department, p.file, p.sheet, _cell_key(p.cell)))
+        ]
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(), columns=REPORT_COLUMNS)
+
+
+def _cell_key(cell: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    return (int(digits) if digits else 0, letters)
