@@ -1,0 +1,1 @@
+"""Operations a button or a command runs: one function behind both."""

@@ -1,0 +1,77 @@
+"""Command line: loads arguments, calls operations, turns exceptions into messages. Nothing else."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbook.era import parse_fiscal_year
+from workbook.errors import AddonError
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _year(text: str) -> int:
+    year = parse_fiscal_year(text)
+    if year is None:
+        raise argparse.ArgumentTypeError(f"年度「{text}」を読めません（例：R6、令和6年度、6）")
+    return year
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m macros",
+                                     description="再犯防止推進計画 進捗管理アドオン（コマンドライン）")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="狛江市の計画で1年分の流れを実行するデモ")
+    demo.add_argument("--out", type=Path, required=True, help="出力フォルダ")
+    demo.add_argument("--fiscal-year", type=_year, default=6, help="報告対象年度（既定 R6）")
+    demo.add_argument("--no-pdf", action="store_true", help="報告書の PDF を作らない")
+    new = sub.add_parser("new", help="計画ファイルからマスターを作る")
+    new.add_argument("--plan", type=Path, required=True, help="計画ファイル（.xlsx / .csv）")
+    new.add_argument("--out", type=Path, required=True, help="出力フォルダ")
+    new.add_argument("--municipality", default="", help="自治体名")
+    new.add_argument("--plan-name", default="", help="計画名（既定：ファイル名）")
+    new.add_argument("--fiscal-year", type=_year, default=None, help="報告対象年度（既定：計画の初年度）")
+    for name, text in (("distribute", "担当課ごとの報告用ファイルを作る"), ("validate", "マスターの入力内容を検証する"),
+                       ("report", "Word の報告書を作る")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("master", type=Path, help="マスター（.xlsm）")
+        if name == "report":
+            cmd.add_argument("--no-pdf", action="store_true", help="PDF を作らない")
+    collect = sub.add_parser("collect", help="回収したファイルを取り込む")
+    collect.add_argument("master", type=Path, help="マスター（.xlsm）")
+    collect.add_argument("inbox", type=Path, nargs="?", default=None, help="回収フォルダ（既定：マスターと同じ場所の 回収/）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from . import operations as ops
+
+    try:
+        if args.command == "demo":
+            from .demo import run_demo
+
+            outcome = run_demo(args.out, args.fiscal_year, pdf=not args.no_pdf, progress=_say)
+        elif args.command == "new":
+            outcome = ops.new_from_plan_file(args.plan, args.out, args.municipality, args.plan_name,
+                                             args.fiscal_year, progress=_say)
+        elif args.command == "distribute":
+            outcome = ops.distribute(args.master, progress=_say)
+        elif args.command == "collect":
+            outcome = ops.collect(args.master, args.inbox, progress=_say)
+        elif args.command == "validate":
+            outcome = ops.validate(args.master, progress=_say)
+        else:
+            outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say)
+    except AddonError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("中断しました。", file=sys.stderr)
+        return 130
+    for line in outcome.lines:
+        print(line)
+    return 0

@@ -1,0 +1,72 @@
+"""The operations behind every button and command. Entry points (cli.py, xl.py) only call these."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from workbook.master import Master, VbaSpec, build_master
+from workbook.model import Plan
+from workbook.plan_io import import_plan
+from workbook.settings import Settings
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class Outcome:
+    """What an operation did, for the entry point to show: Japanese lines and the files written."""
+
+    lines: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def say(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def master_vba() -> VbaSpec | None:
+    from .vba import build_project
+
+    return VbaSpec(build_project)
+
+
+def xlwings_conf() -> list[tuple[str, str]]:
+    from .vba import xlwings_conf_entries
+
+    return xlwings_conf_entries()
+
+
+def new_master(plan: Plan, settings: Settings, out: Path, name: str | None = None) -> Path:
+    path = out / (name or f"{settings.plan_name}_進捗管理.xlsm")
+    return build_master(plan, settings, path, vba=master_vba(), xlwings_conf=xlwings_conf())
+
+
+def new_from_plan_file(plan_file: Path, out: Path, municipality: str, plan_name: str,
+                       fiscal_year: int | None, progress: Progress = _quiet) -> Outcome:
+    progress(f"計画ファイル {plan_file} を読み込んでいます…")
+    plan = import_plan(plan_file, municipality, plan_name)
+    settings = Settings(municipality=municipality, plan_name=plan.name,
+                        fiscal_year=fiscal_year or plan.fiscal_years[0])
+    progress(f"{len(plan.actions)} 取組・{len(plan.departments)} 課のマスターを作成しています…")
+    path = new_master(plan, settings, out)
+    outcome = Outcome(files=[path])
+    outcome.say(f"マスターを作成しました: {path}")
+    return outcome
+
+
+def open_master(path: Path) -> Master:
+    return Master.open(path)
+
+
+DEMO_MASTER_NAME = "狛江市_再犯防止推進計画_進捗管理.xlsm"
+
+
+def demo_steps(out: Path, pdf: bool) -> list[tuple[str, Callable[[], object]]]:
+    """The yearly cycle after the master is built; each issue's operation adds its step here."""
+    master = out / DEMO_MASTER_NAME
+    steps: list[tuple[str, Callable[[], object]]] = []
+    return steps

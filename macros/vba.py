@@ -1,0 +1,43 @@
+"""The master's VBA project: the .bas sources in this folder plus xlwings' standalone module."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+HERE = Path(__file__).parent
+INSTALL_DIR_WIN = r"%USERPROFILE%\saihan-addon"   # where the README tells the section to put the project
+
+
+def bas_sources() -> dict[str, str]:
+    """Module name -> source for every macros/*.bas (name from its Attribute VB_Name line)."""
+    modules = {}
+    for path in sorted(HERE.glob("*.bas")):
+        text = path.read_text(encoding="ascii")
+        match = re.search(r'^Attribute VB_Name = "([^"]+)"', text, re.MULTILINE)
+        modules[match.group(1) if match else path.stem] = text
+    return modules
+
+
+def subs_of(source: str) -> list[str]:
+    return re.findall(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(", source, re.MULTILINE | re.IGNORECASE)
+
+
+def build_project(document_modules: Sequence[str] = ("ThisWorkbook",)) -> bytes:
+    from workbook.vbaproject import build_vba_project, xlwings_standalone_modules
+
+    standard, classes = xlwings_standalone_modules()
+    standard = {**standard, **bas_sources()}
+    return build_vba_project(standard, classes, document_modules=document_modules)
+
+
+def xlwings_conf_entries() -> list[tuple[str, str]]:
+    """The xlwings.conf sheet for a typical Windows PC (keys as xlwings' VBA reads them)."""
+    return [
+        ("Interpreter_Win", INSTALL_DIR_WIN + r"\.venv\Scripts\pythonw.exe"),
+        ("PYTHONPATH", INSTALL_DIR_WIN),
+        ("UDF Modules", "macros.udfs"),
+        ("Use UDF Server", "False"),
+        ("Show Console", "False"),
+        ("ADD_WORKBOOK_TO_PYTHONPATH", "False"),
+    ]

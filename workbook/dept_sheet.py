@@ -1,0 +1,226 @@
+"""Write and read the department table (layout.py) on an openpyxl worksheet."""
+from __future__ import annotations
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles as st
+from .era import fiscal_year_label
+from .grades import GRADES
+from .layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
+                     INDICATOR_ROW, MISSING_COUNT_CELL, PLAN_KEYS, applies, col_letter, col_number,
+                     indicator_key, split_key, year_header)
+from .model import Indicator, Plan
+from .normalize import clean_text
+from .returns import Entry
+
+HELPER_HEADER = "未入力数"
+
+
+def row_specs(plan: Plan, department: str) -> list[tuple[str, str, Indicator | None]]:
+    """(key, row kind, indicator) for each table row of a department, in plan order."""
+    specs = []
+    for action in plan.actions_of(department):
+        specs.append((action.code, ACTION_ROW, None))
+        for n, indicator in enumerate(plan.indicators_of(action.code, department), start=1):
+            specs.append((indicator_key(action.code, n), INDICATOR_ROW, indicator))
+    return specs
+
+
+def indicator_label(indicator: Indicator) -> str:
+    return f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+
+
+def indicator_text(indicator: Indicator, fiscal_year: int) -> str:
+    """'相談者の解決率（%）\n目標 70以上' as the department reads it."""
+    target = indicator.target_for(fiscal_year)
+    if target is None:
+        return indicator_label(indicator)
+    number = int(target) if float(target).is_integer() else target
+    return f"{indicator_label(indicator)}\n目標 {number}{indicator.unit}{indicator.direction.value}"
+
+
+def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_year: int, *,
+                           entries: dict[str, Entry] | None = None, title: str = "",
+                           subtitle: str = "", contact: tuple[str, str] = ("", ""),
+                           extra_headers: tuple[str, ...] = ()) -> int:
+    """Fill ws with the department's table; returns the last data row. Protection is the caller's."""
+    entries = entries or {}
+    last_col = len(COLUMNS)
+    helper_col = last_col + 1 + len(extra_headers)
+    ws.sheet_view.zoomScale = 90
+    ws["B1"] = title or f"{fiscal_year_label(fiscal_year)} {plan.name} 進捗報告（{department}）"
+    ws["B1"].font = st.TITLE
+    if subtitle:
+        ws["B2"] = subtitle
+        ws["B2"].font = st.NOTE
+    _label(ws, "C3", "回答者（担当者名）")
+    _label(ws, "F3", "電話（内線）")
+    for ref, value in ((CONTACT_NAME_CELL, contact[0]), (CONTACT_PHONE_CELL, contact[1])):
+        cell = st.write_text(ws, ws[ref].row, ws[ref].column, value or None)
+        cell.font, cell.border, cell.protection, cell.fill = st.BODY, st.BORDER, st.UNLOCKED, st.INPUT_FILL
+    _label(ws, "C4", "未入力の必須項目")
+    ws["E4"] = "白いセルに入力してください（灰色のセルは計画の内容で変更できません）。赤いセルは未入力の必須項目です。"
+    ws["E4"].font = st.NOTE
+
+    for col in COLUMNS:
+        header = year_header(fiscal_year) if col.key == "target" else col.header
+        ws.cell(row=HEADER_ROW, column=col_number(col.key), value=header)
+        ws.column_dimensions[col_letter(col.key)].width = col.width
+    for i, header in enumerate(extra_headers):
+        ws.cell(row=HEADER_ROW, column=last_col + 1 + i, value=header)
+        ws.column_dimensions[get_column_letter(last_col + 1 + i)].width = 16
+    ws.cell(row=HEADER_ROW, column=helper_col, value=HELPER_HEADER)
+    st.style_header_row(ws, HEADER_ROW, 1, helper_col)
+    ws.column_dimensions["A"].hidden = True
+    ws.column_dimensions[get_column_letter(helper_col)].hidden = True
+
+    row = FIRST_ROW - 1
+    for key, kind, indicator in row_specs(plan, department):
+        row += 1
+        code, n = split_key(key)
+        action = plan.action(code)
+        entry = entries.get(code)
+        plan_values = {
+            "key": key,
+            "code": code if kind == ACTION_ROW else f"{code} 指標",
+            "title": action.title if kind == ACTION_ROW else "",
+            "target": action.target_for(fiscal_year) if kind == ACTION_ROW else "",
+            "indicator": indicator_text(indicator, fiscal_year) if indicator else "",
+        }
+        if entry is not None and kind == ACTION_ROW:
+            plan_values.update(prev_grade=entry.prev_grade, prev_result=entry.prev_result)
+        for col in COLUMNS:
+            cell = ws.cell(row=row, column=col_number(col.key))
+            value = None
+            if col.key in plan_values or col.key in ("prev_grade", "prev_result"):
+                value = plan_values.get(col.key) or None
+            elif entry is not None and applies(col, kind):
+                value = entry.actuals.get(n) if col.key == "actual" else entry.values.get(col.key)
+            st.write_text(ws, row, cell.column, value)
+            cell.font, cell.border, cell.alignment = st.BODY, st.BORDER, st.WRAP_TOP
+            if col.editable and applies(col, kind):
+                cell.fill, cell.protection = st.INPUT_FILL, st.UNLOCKED
+                if col.numeric:
+                    cell.number_format = "#,##0.##"
+            elif col.editable:
+                cell.fill, cell.protection = st.NA_FILL, st.LOCKED
+            else:
+                cell.fill = st.PREV_FILL if col.key.startswith("prev") else st.PLAN_FILL
+                cell.protection = st.LOCKED
+        ws.cell(row=row, column=helper_col, value=_missing_formula(row, kind))
+    last = row
+    st.autofit_rows(ws, FIRST_ROW, last)
+    ws.row_dimensions[HEADER_ROW].height = 32
+    ws[MISSING_COUNT_CELL] = f"=SUM({get_column_letter(helper_col)}{FIRST_ROW}:{get_column_letter(helper_col)}{max(last, FIRST_ROW)})"
+    ws[MISSING_COUNT_CELL].font = st.WARN
+    ws[MISSING_COUNT_CELL].border = st.BORDER
+    ws.freeze_panes = f"D{FIRST_ROW}"
+    if last >= FIRST_ROW:
+        _add_validations(ws, last)
+        _add_conditional_formats(ws, last)
+    st.a4_landscape(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.print_area = f"B1:{col_letter('budget')}{max(last, HEADER_ROW)}"
+    return last
+
+
+def _label(ws: Worksheet, ref: str, text: str) -> None:
+    ws[ref] = text
+    ws[ref].font = st.BOLD
+
+
+def _missing_formula(row: int, kind: str) -> str:
+    g, k = col_letter("grade"), col_letter("reason")
+    if kind == INDICATOR_ROW:
+        return f'=IF({col_letter("actual")}{row}="",1,0)'
+    return (f'=IF({col_letter("content")}{row}="",1,0)+IF({col_letter("result")}{row}="",1,0)'
+            f'+IF({g}{row}="",1,0)+IF(AND(OR({g}{row}="C",{g}{row}="－"),{k}{row}=""),1,0)')
+
+
+def _add_validations(ws: Worksheet, last: int) -> None:
+    grade = DataValidation(type="list", formula1='"' + ",".join(GRADES) + '"', allow_blank=True,
+                           showErrorMessage=True, errorTitle="自己評価",
+                           error="A・B・C・－ のいずれかを一覧から選んでください。",
+                           showInputMessage=True, promptTitle="自己評価",
+                           prompt="A：目標を上回った／B：目標を達成した／C：目標を下回った／－：評価不能")
+    numeric = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="-1E+15",
+                             allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                             errorTitle="数値で入力", error="数値（半角数字、単位なし）で入力してください。",
+                             showInputMessage=True, promptTitle="数値で入力",
+                             prompt="半角数字で入力してください（単位は不要）。")
+    ws.add_data_validation(grade)
+    ws.add_data_validation(numeric)
+    grade.add(f"{col_letter('grade')}{FIRST_ROW}:{col_letter('grade')}{last}")
+    for key in ("actual", "budget"):
+        numeric.add(f"{col_letter(key)}{FIRST_ROW}:{col_letter(key)}{last}")
+    for col in COLUMNS:
+        if col.editable and col.help and not col.numeric and col.key != "grade":
+            dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=col.header[:32],
+                                prompt=col.help[:255])
+            ws.add_data_validation(dv)
+            dv.add(f"{col_letter(col.key)}{FIRST_ROW}:{col_letter(col.key)}{last}")
+
+
+def _add_conditional_formats(ws: Worksheet, last: int) -> None:
+    a = f"$A{FIRST_ROW}"
+    is_action = f'ISERROR(FIND("#",{a}))'
+    for key in ("content", "result", "grade"):
+        ref = f"{col_letter(key)}{FIRST_ROW}:{col_letter(key)}{last}"
+        first = f"{col_letter(key)}{FIRST_ROW}"
+        ws.conditional_formatting.add(ref, FormulaRule(formula=[f'AND({a}<>"",{is_action},{first}="")'],
+                                                       fill=st.MISSING_FILL, stopIfTrue=False))
+    actual = f"{col_letter('actual')}{FIRST_ROW}"
+    ws.conditional_formatting.add(f"{actual}:{col_letter('actual')}{last}", FormulaRule(
+        formula=[f'AND(ISNUMBER(FIND("#",{a})),{actual}="")'], fill=st.MISSING_FILL))
+    g, k = f"${col_letter('grade')}{FIRST_ROW}", f"{col_letter('reason')}{FIRST_ROW}"
+    ws.conditional_formatting.add(f"{col_letter('reason')}{FIRST_ROW}:{col_letter('reason')}{last}", FormulaRule(
+        formula=[f'AND(OR({g}="C",{g}="－"),{k}="")'], fill=st.MISSING_FILL))
+
+
+def protect(ws: Worksheet) -> None:
+    """Lock plan cells; a person may still resize rows/columns and use filters (no password)."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.formatCells = False
+    ws.protection.autoFilter = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def read_department_table(ws: Worksheet, department: str):
+    """Entries, keys found in order, plan cell values, formulas in input cells and unknown rows."""
+    entries: dict[str, Entry] = {}
+    keys: list[str] = []
+    key_rows: dict[str, int] = {}
+    plan_cells: dict[str, dict[str, object]] = {}
+    formulas: dict[str, str] = {}
+    extra: list[tuple[int, str]] = []
+    width = len(COLUMNS)
+    for cells in ws.iter_rows(min_row=FIRST_ROW, max_col=width):
+        row = cells[0].row
+        values = {col.key: cells[i].value for i, col in enumerate(COLUMNS) if i < len(cells)}
+        key = clean_text(values["key"])
+        if not key:
+            text = next((clean_text(v) for k, v in values.items() if clean_text(v)), "")
+            if text:
+                extra.append((row, text[:40]))
+            continue
+        code, n = split_key(key)
+        keys.append(key)
+        key_rows[key] = row
+        plan_cells[key] = {k: values.get(k) for k in PLAN_KEYS}
+        for i, col in enumerate(COLUMNS):
+            if col.editable and i < len(cells) and cells[i].data_type == "f":
+                formulas[cells[i].coordinate] = str(cells[i].value)
+        entry = entries.setdefault(code, Entry(code, department))
+        if n is None:
+            entry.values = {c.key: values.get(c.key) for c in COLUMNS
+                            if c.editable and applies(c, ACTION_ROW)}
+            entry.prev_grade = clean_text(values.get("prev_grade"))
+            entry.prev_result = clean_text(values.get("prev_result"))
+        else:
+            entry.actuals[n] = values.get("actual")
+    return entries, tuple(keys), key_rows, plan_cells, formulas, extra

@@ -1,0 +1,259 @@
+"""The master workbook (.xlsm): build it, open it, change it, and save it without losing anything."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import openpyxl
+from openpyxl.workbook import Workbook
+
+from . import master_sheets as ms
+from .dept_sheet import protect, read_department_table, write_department_table
+from .errors import MasterError, PlanFileError
+from .model import Plan
+from .plan_io import import_plan
+from .problems import Report
+from .progress import Summary, summarize
+from .returns import Entry
+from .settings import Settings, settings_from_values
+
+MASTER_SUFFIX = ".xlsm"
+VBA_PART = "xl/vbaProject.bin"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step on the 操作 sheet, with the Sub its button runs."""
+
+    number: str
+    label: str
+    macro: str
+    description: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step("①", "配布", "Distribute", "担当課ごとの報告用ファイル（.xlsx）を配布フォルダに作ります。メール等で各課に送ってください。"),
+    Step("②", "回収", "Collect", "回収フォルダに集めたファイルを保管し、内容を検証して各課シートと進捗一覧に取り込みます。"),
+    Step("③", "検証", "Validate", "マスターの入力内容を検証し、検証結果シートと返却票を更新します。"),
+    Step("④", "報告書作成", "MakeReports", "進捗状況報告書と委員会用概要（Word）を報告書フォルダに作ります。"),
+)
+
+
+def sheet_title(department: str) -> str:
+    """A department name as a legal sheet name (31 characters, no []:*?/\\)."""
+    title = "".join("＿" if ch in '[]:*?/\\' else ch for ch in department).strip("'")
+    return title[:31]
+
+
+@dataclass
+class VbaSpec:
+    """Builds the master's VBA project (the macros layer supplies it from macros/*.bas).
+
+    project_for(document_modules) returns vbaProject.bin bytes whose document modules are
+    ThisWorkbook and the sheets' code names.
+    """
+
+    project_for: Callable[[Sequence[str]], bytes]
+
+
+def _buttons():
+    from .package import FormButton
+
+    return [FormButton("操作", step.macro, f"{step.number} {step.label}", f"F{5 + i * 2}", f"F{6 + i * 2}")
+            for i, step in enumerate(STEPS)]
+
+
+class Master:
+    """An open master workbook. Sheets are read on open; changes are written by save()."""
+
+    def __init__(self, path: Path, wb: Workbook, plan: Plan, settings: Settings):
+        self.path = path
+        self.wb = wb
+        self.plan = plan
+        self.settings = settings
+
+    # --- opening ------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path) -> "Master":
+        path = Path(path)
+        if not path.exists():
+            raise MasterError(f"マスター {path} が見つかりません。")
+        try:
+            wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == MASTER_SUFFIX)
+        except Exception as exc:
+            raise MasterError(f"マスター {path.name} を開けません（{exc}）。") from exc
+        for name in (ms.SHEET_PLAN, ms.SHEET_SETTINGS, ms.SHEET_DEPARTMENTS):
+            if name not in wb.sheetnames:
+                raise MasterError(f"{path.name} にシート「{name}」がありません。このアドオンのマスターか確認してください。")
+        try:
+            settings = settings_from_values(ms.read_settings_values(wb[ms.SHEET_SETTINGS]))
+        except ValueError as exc:
+            raise MasterError(f"{path.name} のシート「設定」の「{exc}」の値が読めません。") from exc
+        try:
+            plan = import_plan(path, settings.municipality, settings.plan_name)
+        except PlanFileError as exc:
+            raise MasterError(f"マスターのシート「計画」に問題があります。\n{exc}") from exc
+        plan.departments[:] = ms.read_departments(wb[ms.SHEET_DEPARTMENTS]) + [
+            d for d in plan.departments if d.name not in {x.name for x in ms.read_departments(wb[ms.SHEET_DEPARTMENTS])}]
+        return cls(path, wb, plan, settings)
+
+    def folder(self, name: str) -> Path:
+        return self.path.parent / name
+
+    # --- department sheets -----------------------------------------------------------
+    def department_sheet(self, department: str):
+        title = sheet_title(department)
+        if title not in self.wb.sheetnames:
+            raise MasterError(f"マスターに担当課「{department}」のシートがありません。")
+        return self.wb[title]
+
+    def entries_of(self, department: str) -> dict[str, Entry]:
+        return read_department_table(self.department_sheet(department), department)[0]
+
+    def contact_of(self, department: str) -> tuple[str, str]:
+        from .layout import CONTACT_NAME_CELL, CONTACT_PHONE_CELL
+
+        ws = self.department_sheet(department)
+        return tuple("" if ws[c].value is None else str(ws[c].value) for c in (CONTACT_NAME_CELL, CONTACT_PHONE_CELL))
+
+    def all_entries(self) -> dict[tuple[str, str], Entry]:
+        out = {}
+        for department in self.plan.departments:
+            for code, entry in self.entries_of(department.name).items():
+                out[(department.name, code)] = entry
+        return out
+
+    def write_department(self, department: str, entries: dict[str, Entry], contact: tuple[str, str]) -> None:
+        ws = self.department_sheet(department)
+        ms.reset(ws)
+        write_department_table(ws, self.plan, department, self.settings.fiscal_year, entries=entries,
+                               contact=contact, title=f"{department}（取り込み済みの回答）")
+        protect(ws)
+
+    # --- summary sheets ---------------------------------------------------------------
+    def status_rows(self) -> list[list[object]]:
+        return ms.read_rows(self.wb[ms.SHEET_STATUS])
+
+    def history_rows(self) -> list[list[object]]:
+        return ms.read_rows(self.wb[ms.SHEET_HISTORY])
+
+    def returned_departments(self) -> list[str]:
+        return [str(r[0]) for r in self.status_rows() if len(r) > 2 and r[2] in ("受理", "要修正")]
+
+    def summary(self) -> Summary:
+        return summarize(self.plan, self.all_entries(), self.settings, self.returned_departments(),
+                         ms.read_evaluations(self.wb[ms.SHEET_PROGRESS]))
+
+    def write_progress(self) -> Summary:
+        summary = self.summary()
+        ws = self.wb[ms.SHEET_PROGRESS]
+        ms.reset(ws)
+        ms.write_progress(ws, summary, self.plan)
+        return summary
+
+    def write_status(self, rows: list[list[object]]) -> None:
+        ws = self.wb[ms.SHEET_STATUS]
+        ms.reset(ws)
+        ms.write_status(ws, rows)
+
+    def write_checks(self, report: Report) -> None:
+        ws = self.wb[ms.SHEET_CHECKS]
+        ms.reset(ws)
+        ms.write_checks(ws, report.to_frame())
+
+    def append_history(self, rows: list[list[object]]) -> None:
+        if not rows:
+            return
+        existing = self.history_rows()
+        ws = self.wb[ms.SHEET_HISTORY]
+        ms.reset(ws)
+        ms.write_history(ws, existing + rows)
+
+    # --- saving -------------------------------------------------------------------------
+    def save(self, backup: bool = True) -> Path | None:
+        """Back up, write to a temporary file, check no package part was lost, then replace."""
+        return save_workbook(self.wb, self.path, self.folder(self.settings.backup_folder) if backup else None)
+
+
+def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path | None:
+    from .package import check_parts_kept, finish_xlsm, part_names
+
+    backup_path = None
+    before: set[str] = set()
+    vba = None
+    if path.exists():
+        before = part_names(path)
+        with zipfile.ZipFile(path) as zf:
+            vba = zf.read(VBA_PART) if VBA_PART in zf.namelist() else None
+        if backup_folder is not None:
+            backup_folder.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
+            backup_path = backup_folder / f"{path.stem}_{stamp}{path.suffix}"
+            shutil.copy2(path, backup_path)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp_", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb.save(tmp)
+        if vba is not None:
+            finish_xlsm(tmp, vba, _buttons())
+        check_parts_kept(before, part_names(tmp), path)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return backup_path
+
+
+def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec | None = None,
+                 xlwings_conf: list[tuple[str, str]] | None = None) -> Path:
+    """Write a new master for the plan. Refuses to overwrite an existing file."""
+    path = Path(path)
+    if path.exists():
+        raise MasterError(f"{path} は既にあります。上書きしないので、別の名前か別のフォルダを指定してください。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = wb.create_sheet(ms.SHEET_OPERATIONS)
+    ms.write_operations(ws, settings, [(s.number, s.label, s.description) for s in STEPS])
+    ms.write_plan(wb.create_sheet(ms.SHEET_PLAN), plan)
+    ms.write_indicators(wb.create_sheet(ms.SHEET_INDICATORS), plan)
+    ms.write_departments(wb.create_sheet(ms.SHEET_DEPARTMENTS), plan)
+    for department in plan.departments:
+        ws = wb.create_sheet(sheet_title(department.name))
+        write_department_table(ws, plan, department.name, settings.fiscal_year,
+                               title=f"{department.name}（取り込み済みの回答）")
+        protect(ws)
+    empty_summary = summarize(plan, {}, settings, [])
+    ms.write_progress(wb.create_sheet(ms.SHEET_PROGRESS), empty_summary, plan)
+    ms.write_status(wb.create_sheet(ms.SHEET_STATUS),
+                    [[d.name, len(plan.actions_of(d.name)), "未提出", "", "", "", "", "", "", ""]
+                     for d in plan.departments])
+    ms.write_checks(wb.create_sheet(ms.SHEET_CHECKS), Report().to_frame())
+    ms.write_settings(wb.create_sheet(ms.SHEET_SETTINGS), settings)
+    ms.write_history(wb.create_sheet(ms.SHEET_HISTORY), [])
+    ms.write_xlwings_conf(wb.create_sheet(ms.SHEET_XLWINGS), xlwings_conf or [])
+    wb.active = 0
+    for i, ws in enumerate(wb.worksheets, start=1):
+        ws.sheet_properties.codeName = f"Sheet{i}"
+    wb.code_name = "ThisWorkbook"
+    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp_", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb.save(tmp)
+        if vba is not None:
+            from .package import finish_xlsm
+
+            finish_xlsm(tmp, vba.project_for(["ThisWorkbook"] + [ws.sheet_properties.codeName for ws in wb.worksheets]), _buttons())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path

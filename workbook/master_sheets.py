@@ -1,0 +1,262 @@
+"""Writers for the master's fixed sheets (操作, 計画, 指標, 担当課, 進捗一覧, 提出状況, 検証結果, 設定, 履歴)."""
+from __future__ import annotations
+
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles as st
+from .era import fiscal_year_label, short_label
+from .grades import GRADE_LABELS, GRADES, MultiDepartmentRule
+from .model import Department, Plan
+from .progress import Summary
+from .settings import Settings, settings_to_rows
+
+SHEET_OPERATIONS = "操作"
+SHEET_PLAN = "計画"
+SHEET_INDICATORS = "指標"
+SHEET_DEPARTMENTS = "担当課"
+SHEET_PROGRESS = "進捗一覧"
+SHEET_STATUS = "提出状況"
+SHEET_CHECKS = "検証結果"
+SHEET_SETTINGS = "設定"
+SHEET_HISTORY = "履歴"
+SHEET_XLWINGS = "xlwings.conf"
+FIXED_BEFORE = (SHEET_OPERATIONS, SHEET_PLAN, SHEET_INDICATORS, SHEET_DEPARTMENTS)
+FIXED_AFTER = (SHEET_PROGRESS, SHEET_STATUS, SHEET_CHECKS, SHEET_SETTINGS, SHEET_HISTORY, SHEET_XLWINGS)
+
+PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "事業概要", "担当課",
+                "取組", "評価区分", "再掲元"]
+PLAN_WIDTHS = [6, 14, 6, 20, 8, 24, 30, 12, 22, 7, 7]
+INDICATOR_HEADERS = ["取組番号", "指標名", "単位", "現状値", "現状値年度", "目標値", "目標年度", "目標の向き", "集計",
+                     "担当課", "備考"]
+DEPARTMENT_HEADERS = ["担当課", "担当者", "電話", "メール", "取組数"]
+STATUS_HEADERS = ["担当課", "取組数", "状態", "エラー", "警告", "ファイル", "受信日時", "回答者", "電話", "SHA-256"]
+HISTORY_HEADERS = ["日時", "操作", "担当課", "取組番号", "項目", "旧値", "新値", "ファイル"]
+PROGRESS_HEADERS = ["基本目標", "施策番号", "取組番号", "重点取組", "担当課", "評価区分", "再掲元", "取組目標",
+                    "各課の自己評価", "達成度（統合）", "推奨評価（指標）", "指標の実績", "取組内容", "実績・成果",
+                    "評価の理由", "課題", "今後の方向性・次年度の取組", "内部評価", "委員会意見"]
+PROGRESS_WIDTHS = [6, 7, 8, 20, 12, 7, 6, 16, 14, 8, 8, 16, 24, 24, 18, 18, 18, 18, 18]
+PROGRESS_EDITABLE = ("内部評価", "委員会意見")
+
+STATUS_FILLS = {"受理": "E2EFDA", "要修正": "FCE4E4", "未提出": "FFF2CC"}
+
+
+def reset(ws: Worksheet) -> None:
+    """Empty a sheet in place (keeps its position and code name)."""
+    if ws.max_row:
+        ws.delete_rows(1, ws.max_row + 1)
+    for rng in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(rng))
+    ws.conditional_formatting = type(ws.conditional_formatting)()
+    ws.data_validations.dataValidation = []
+    ws.protection.sheet = False
+    ws.freeze_panes = None
+    ws.auto_filter.ref = None
+
+
+def _table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: list[float] | None = None,
+           header_row: int = 1, wrap: bool = True) -> int:
+    for i, header in enumerate(headers, start=1):
+        ws.cell(row=header_row, column=i, value=header)
+    st.style_header_row(ws, header_row, 1, len(headers))
+    for r, row in enumerate(rows, start=header_row + 1):
+        for c, value in enumerate(row, start=1):
+            cell = st.write_text(ws, r, c, value if value != "" else None)
+            cell.font, cell.border = st.BODY, st.BORDER
+            if wrap:
+                cell.alignment = st.WRAP_TOP
+    for i, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    last = header_row + max(len(rows), 1)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last}"
+    st.a4_landscape(ws, title_rows=f"{header_row}:{header_row}")
+    if wrap and rows:
+        st.autofit_rows(ws, header_row + 1, last)
+    return last
+
+
+def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str, str, str]]) -> None:
+    """The 操作 sheet: what to do, in order; buttons are placed over column F by package.py."""
+    ws["B1"] = f"{settings.plan_name} 進捗管理"
+    ws["B1"].font = st.TITLE
+    ws["B2"] = f"{settings.municipality}　報告対象：{fiscal_year_label(settings.fiscal_year)}"
+    ws["B2"].font = st.SUBTITLE
+    ws["B4"], ws["C4"], ws["D4"], ws["F4"] = "手順", "操作", "内容", "ボタン"
+    st.style_header_row(ws, 4, 2, 6)
+    for i, (step, label, text) in enumerate(buttons):
+        row = 5 + i * 2
+        ws.cell(row=row, column=2, value=step)
+        ws.cell(row=row, column=3, value=label)
+        ws.cell(row=row, column=4, value=text)
+        ws.merge_cells(start_row=row, start_column=4, end_row=row + 1, end_column=5)
+        for col in (2, 3, 4):
+            cell = ws.cell(row=row, column=col)
+            cell.font, cell.alignment = (st.BOLD if col < 4 else st.BODY), st.WRAP_TOP
+        ws.row_dimensions[row].height = 30
+        ws.row_dimensions[row + 1].height = 30
+    note_row = 6 + len(buttons) * 2
+    notes = [
+        "ボタンが動かない場合（Python が未設定の PC など）は、同じ処理をコマンドで実行できます：",
+        "  python -m macros distribute <マスター>　／　collect　／　validate　／　report",
+        "シートの説明：計画＝計画の内容（1行1取組）、指標＝数値目標、担当課＝提出先と連絡先、各課シート＝取り込んだ回答、",
+        "進捗一覧＝取組ごとの集約（内部評価・委員会意見はここに入力）、提出状況・検証結果＝回収の結果、設定＝年度や評価基準、履歴＝上書きされた値の記録。",
+    ]
+    for i, text in enumerate(notes):
+        ws.cell(row=note_row + i, column=2, value=text).font = st.NOTE
+    st.set_widths(ws, {"A": 2, "B": 6, "C": 16, "D": 46, "E": 24, "F": 22, "G": 4})
+    st.a4_landscape(ws)
+
+
+def write_plan(ws: Worksheet, plan: Plan) -> None:
+    years = list(plan.fiscal_years)
+    budget_years = sorted({y for a in plan.actions for y in a.budgets})
+    headers = PLAN_HEADERS + [f"取組目標({short_label(y)})" for y in years] + \
+        [f"事業費({short_label(y)})" for y in budget_years] + ["備考"]
+    rows = []
+    for a in plan.actions:
+        rows.append([a.goal_code, plan.goal(a.goal_code).name, a.measure_code, plan.measure(a.measure_code).name,
+                     a.code, a.title, a.overview, "、".join(a.departments), a.activity, a.kind.value, a.relisted_from]
+                    + [a.target_for(y) for y in years] + [a.budgets.get(y, "") for y in budget_years] + [a.note])
+    _table(ws, headers, rows, PLAN_WIDTHS + [16] * len(years) + [8] * len(budget_years) + [14])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.fill = st.PLAN_FILL
+
+
+def write_indicators(ws: Worksheet, plan: Plan) -> None:
+    def num(v):
+        return "" if v is None else (int(v) if float(v).is_integer() else v)
+
+    years = sorted({y for i in plan.indicators for y in i.yearly_targets})
+    headers = INDICATOR_HEADERS[:-1] + [f"年度目標({short_label(y)})" for y in years] + ["備考"]
+    rows = [[i.action_code, i.name, i.unit, num(i.baseline), i.baseline_year, num(i.target), i.target_year,
+             i.direction.value, i.accumulation.value, i.department]
+            + [num(i.yearly_targets.get(y)) for y in years] + [i.note] for i in plan.indicators]
+    _table(ws, headers, rows, [9, 30, 6, 8, 9, 8, 9, 9, 8, 16] + [10] * len(years) + [24])
+
+
+def write_departments(ws: Worksheet, plan: Plan) -> None:
+    rows = [[d.name, d.contact, d.phone, d.email, len(plan.actions_of(d.name))] for d in plan.departments]
+    _table(ws, DEPARTMENT_HEADERS, rows, [18, 16, 18, 26, 8])
+
+
+def read_departments(ws: Worksheet) -> list[Department]:
+    out = []
+    for row in ws.iter_rows(min_row=2, max_col=4, values_only=True):
+        if row[0]:
+            out.append(Department(*[("" if v is None else str(v).strip()) for v in row]))
+    return out
+
+
+def write_settings(ws: Worksheet, settings: Settings) -> None:
+    rows = settings_to_rows(settings)
+    ws["A1"], ws["B1"], ws["C1"], ws["D1"] = "キー", "項目", "値", "説明"
+    st.style_header_row(ws, 1, 1, 4)
+    for r, (key, label, value, note) in enumerate(rows, start=2):
+        ws.cell(row=r, column=1, value=key).font = st.NOTE
+        ws.cell(row=r, column=2, value=label).font = st.BOLD
+        value_cell = st.write_text(ws, r, 3, value)
+        value_cell.font, value_cell.border, value_cell.protection = st.BODY, st.BORDER, st.UNLOCKED
+        ws.cell(row=r, column=4, value=note).font = st.NOTE
+        if key == "multi_department_rule":
+            dv = DataValidation(type="list", formula1='"' + ",".join(r.value for r in MultiDepartmentRule) + '"',
+                                showErrorMessage=True, error="一覧から選んでください。")
+            ws.add_data_validation(dv)
+            dv.add(value_cell.coordinate)
+    grade_row = len(rows) + 3
+    ws.cell(row=grade_row, column=2, value="達成度の定義").font = st.SUBTITLE
+    for i, (grade, text) in enumerate(settings.thresholds.definitions().items(), start=1):
+        ws.cell(row=grade_row + i, column=2, value=f"{grade}：{GRADE_LABELS[grade]}").font = st.BOLD
+        ws.cell(row=grade_row + i, column=3, value=text).font = st.BODY
+    st.set_widths(ws, {"A": 20, "B": 30, "C": 34, "D": 60})
+    ws.column_dimensions["A"].hidden = True
+    ws.freeze_panes = "B2"
+    st.a4_landscape(ws)
+
+
+def read_settings_values(ws: Worksheet) -> dict[str, object]:
+    values = {}
+    for row in ws.iter_rows(min_row=2, max_col=3, values_only=True):
+        if row[0]:
+            values[str(row[0]).strip()] = row[2]
+    return values
+
+
+def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
+    headers = list(PROGRESS_HEADERS)
+    headers[PROGRESS_HEADERS.index("取組目標")] = f"取組目標（{fiscal_year_label(summary.fiscal_year)}）"
+    rows = []
+    for p in summary.actions:
+        a = p.action
+        dept_grades = "\n".join(f"{d}：{g or '未'}" for d, g in p.department_grades.items())
+        actuals = "\n".join(
+            f"{i.indicator.name}：{_fmt(i.actual)}{i.indicator.unit}（目標 {_fmt(i.target)}{i.indicator.unit}）"
+            for i in p.indicators if i.actual is not None)
+        rows.append([a.goal_code, a.measure_code, a.code, a.title, "、".join(a.departments), a.kind.value,
+                     a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
+                     p.joined("content"), p.joined("result"), p.joined("reason"), p.joined("issues"),
+                     p.joined("next"), p.internal_evaluation, p.committee_opinion])
+    last = _table(ws, headers, rows, PROGRESS_WIDTHS)
+    grade_col = get_column_letter(PROGRESS_HEADERS.index("達成度（統合）") + 1)
+    for row in ws.iter_rows(min_row=2, max_row=last):
+        for cell in row:
+            cell.fill = st.PLAN_FILL
+        for name in PROGRESS_EDITABLE:
+            cell = row[PROGRESS_HEADERS.index(name)]
+            cell.fill, cell.protection = st.INPUT_FILL, st.UNLOCKED
+        row[PROGRESS_HEADERS.index("達成度（統合）")].alignment = st.CENTER
+    for grade, color in (("A", "DDEBF7"), ("C", "FCE4E4"), ("－", "FFF2CC")):
+        ws.conditional_formatting.add(f"{grade_col}2:{grade_col}{last}", CellIsRule(
+            operator="equal", formula=[f'"{grade}"'], fill=PatternFill("solid", fgColor=color)))
+
+
+def read_evaluations(ws: Worksheet) -> dict[str, tuple[str, str]]:
+    """Action code -> (内部評価, 委員会意見) typed by the section, kept across rebuilds."""
+    code_i = PROGRESS_HEADERS.index("取組番号")
+    internal_i, committee_i = (PROGRESS_HEADERS.index(n) for n in PROGRESS_EDITABLE)
+    out = {}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if len(row) > committee_i and row[code_i]:
+            out[str(row[code_i])] = tuple("" if row[i] is None else str(row[i]) for i in (internal_i, committee_i))
+    return out
+
+
+def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
+    last = _table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 14, 16, 20])
+    for status, color in STATUS_FILLS.items():
+        ws.conditional_formatting.add(f"C2:C{last}", CellIsRule(
+            operator="equal", formula=[f'"{status}"'], fill=PatternFill("solid", fgColor=color)))
+
+
+def write_checks(ws: Worksheet, frame) -> None:
+    rows = frame.astype(object).where(frame.notna(), "").values.tolist()
+    _table(ws, list(frame.columns), rows, [7, 18, 18, 14, 30, 12, 7, 16, 60])
+
+
+def write_history(ws: Worksheet, rows: list[list[object]]) -> None:
+    _table(ws, HISTORY_HEADERS, rows, [18, 8, 16, 9, 16, 30, 30, 30])
+
+
+def read_rows(ws: Worksheet, min_row: int = 2) -> list[list[object]]:
+    return [list(r) for r in ws.iter_rows(min_row=min_row, values_only=True) if any(v not in (None, "") for v in r)]
+
+
+def write_xlwings_conf(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
+    for r, (key, value) in enumerate(entries, start=1):
+        ws.cell(row=r, column=1, value=key)
+        st.write_text(ws, r, 2, value)
+    st.set_widths(ws, {"A": 22, "B": 70})
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "－"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def grade_legend() -> list[str]:
+    return [f"{g}：{GRADE_LABELS[g]}" for g in GRADES]

@@ -1,0 +1,62 @@
+"""What a department reports: one entry per action it is responsible for, plus a contact."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .layout import INPUT_KEYS
+
+
+@dataclass
+class Entry:
+    """One department's answer for one action, as it stands in a sheet (values as entered)."""
+
+    action_code: str
+    department: str
+    values: dict[str, object] = field(default_factory=dict)   # input key -> value (action row)
+    actuals: dict[int, object] = field(default_factory=dict)  # indicator number (1..) -> 実績値
+    prev_grade: str = ""
+    prev_result: str = ""
+
+    def get(self, key: str) -> object:
+        return self.values.get(key)
+
+    def text(self, key: str) -> str:
+        value = self.values.get(key)
+        return "" if value is None else str(value).strip()
+
+    @property
+    def grade(self) -> str:
+        return self.text("grade")
+
+    def is_blank(self) -> bool:
+        return not any(self.text(k) for k in INPUT_KEYS if k != "actual") and not any(
+            v not in (None, "") for v in self.actuals.values())
+
+    def copy(self, **changes) -> "Entry":
+        return replace(self, values=dict(self.values), actuals=dict(self.actuals), **changes)
+
+
+@dataclass
+class Identity:
+    """Who a distributed file belongs to; collection trusts this, not the file name."""
+
+    municipality: str
+    plan_name: str
+    fiscal_year: int
+    department: str
+    template_version: str
+    row_keys: tuple[str, ...]
+    distributed_at: str = ""
+
+
+@dataclass
+class DepartmentReturn:
+    identity: Identity
+    entries: dict[str, Entry]                 # action code -> entry
+    contact_name: str = ""
+    contact_phone: str = ""
+    row_keys_found: tuple[str, ...] = ()      # keys in sheet order, as found in the file
+    key_rows: dict[str, int] = field(default_factory=dict)   # key -> sheet row number
+    plan_cells: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> plan column values
+    formulas: dict[str, str] = field(default_factory=dict)  # cell address -> formula text (input cells)
+    extra_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, first text) rows without a known key

@@ -1,0 +1,97 @@
+"""Fonts, fills and sheet set-up shared by every workbook the add-on writes."""
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "游ゴシック"  # Excel's Japanese default; LibreOffice substitutes a CJK font (Noto Sans CJK)
+
+BODY = Font(name=FONT_NAME, size=10)
+BOLD = Font(name=FONT_NAME, size=10, bold=True)
+TITLE = Font(name=FONT_NAME, size=14, bold=True)
+SUBTITLE = Font(name=FONT_NAME, size=11, bold=True)
+HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
+NOTE = Font(name=FONT_NAME, size=9, color="555555")
+WARN = Font(name=FONT_NAME, size=10, bold=True, color="C00000")
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+PLAN_FILL = PatternFill("solid", fgColor="EDEDED")      # read-only plan cells
+INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")     # cells a person fills
+NA_FILL = PatternFill("solid", fgColor="D9D9D9")        # not applicable on this row
+SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
+MISSING_FILL = PatternFill("solid", fgColor="FCE4E4")   # conditional: required and empty
+PREV_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LOCKED = Protection(locked=True)
+UNLOCKED = Protection(locked=False)
+
+
+def style_header_row(ws: Worksheet, row: int, first_col: int, last_col: int, height: float = 30) -> None:
+    for col in range(first_col, last_col + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+    ws.row_dimensions[row].height = height
+
+
+def a4_landscape(ws: Worksheet, title_rows: str | None = None, fit_width: bool = True) -> None:
+    """A4 landscape, fit to one page wide, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.size = 9
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+
+
+def write_text(ws: Worksheet, row: int, col: int, value: object):
+    """Write a value; department text is always text (a leading '=' never becomes a formula)."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and value:
+        cell.data_type = "s"
+    return cell
+
+
+def _display_width(text: str) -> float:
+    import unicodedata
+
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: float = 14.0,
+                 min_lines: int = 1, max_lines: int = 30) -> None:
+    """Set row heights from the wrapped text (neither openpyxl nor LibreOffice does it on load)."""
+    import math
+
+    widths = {}
+    for row in range(first_row, last_row + 1):
+        lines = min_lines
+        for cell in ws[row]:
+            if cell.value is None or not isinstance(cell.value, str) or cell.value.startswith("="):
+                continue
+            letter = cell.column_letter
+            if ws.column_dimensions[letter].hidden:
+                continue
+            width = widths.setdefault(letter, max((ws.column_dimensions[letter].width or 8.43) - 1.0, 2.0))
+            needed = sum(max(1, math.ceil(_display_width(part) / width)) for part in cell.value.split("\n"))
+            lines = max(lines, needed)
+        ws.row_dimensions[row].height = min(lines, max_lines) * line_height + 4
