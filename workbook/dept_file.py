@@ -1,0 +1,134 @@
+"""A department's distributed workbook (.xlsx, no macros): write it, and read a returned one."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.workbook import Workbook
+
+from . import styles as st
+from .dept_sheet import protect, read_department_table, write_department_table
+from .era import fiscal_year_label, parse_fiscal_year
+from .layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, IDENTITY_SHEET, INFO_SHEET,
+                     TEMPLATE_VERSION)
+from .model import Plan
+from .normalize import clean_text
+from .returns import DepartmentReturn, Entry, Identity
+from .settings import Settings
+
+IDENTITY_FIELDS = (
+    ("municipality", "自治体"),
+    ("plan_name", "計画"),
+    ("fiscal_year", "報告対象年度"),
+    ("department", "担当課"),
+    ("template_version", "様式の版"),
+    ("distributed_at", "配布日時"),
+)
+ROW_KEYS_LABEL = "行キー"
+
+
+def file_name(settings: Settings, department: str) -> str:
+    return f"{fiscal_year_label(settings.fiscal_year)}_進捗報告_{department}.xlsx"
+
+
+def write_department_file(path: Path, plan: Plan, settings: Settings, department: str,
+                          previous: dict[str, Entry] | None = None,
+                          instructions=None) -> Identity:
+    """Write the file a department fills in. previous: last year's entries shown read-only."""
+    from .dept_sheet import row_specs
+
+    wb = Workbook()
+    info = wb.active
+    info.title = INFO_SHEET
+    if instructions is not None:
+        instructions(info, plan, settings, department)
+    data = wb.create_sheet(DATA_SHEET)
+    entries = {code: Entry(code, department, prev_grade=e.prev_grade, prev_result=e.prev_result)
+               for code, e in (previous or {}).items()}
+    write_department_table(
+        data, plan, department, settings.fiscal_year, entries=entries,
+        subtitle=f"{settings.municipality}　提出期限：{settings.deadline or '（設定なし）'}　問い合わせ：{settings.contact}")
+    protect(data)
+    identity = Identity(
+        municipality=settings.municipality, plan_name=settings.plan_name, fiscal_year=settings.fiscal_year,
+        department=department, template_version=TEMPLATE_VERSION,
+        row_keys=tuple(key for key, _, _ in row_specs(plan, department)),
+        distributed_at=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+    )
+    _write_identity(wb.create_sheet(IDENTITY_SHEET), identity)
+    wb.active = 1
+    _save_atomic(wb, path)
+    return identity
+
+
+def _write_identity(ws, identity: Identity) -> None:
+    ws["A1"] = "このシートはアドオンが回収時にファイルを識別するための情報です。変更しないでください。"
+    ws["A1"].font = st.NOTE
+    for row, (key, label) in enumerate(IDENTITY_FIELDS, start=2):
+        ws.cell(row=row, column=1, value=key)
+        ws.cell(row=row, column=2, value=label)
+        st.write_text(ws, row, 3, str(getattr(identity, key)))
+    start = len(IDENTITY_FIELDS) + 3
+    ws.cell(row=start, column=1, value="row_keys")
+    ws.cell(row=start, column=2, value=ROW_KEYS_LABEL)
+    for i, key in enumerate(identity.row_keys):
+        st.write_text(ws, start + i, 3, key)
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+def read_identity(wb: Workbook) -> Identity | None:
+    if IDENTITY_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[IDENTITY_SHEET]
+    values: dict[str, str] = {}
+    keys: list[str] = []
+    in_keys = False
+    for key, _label, value in ws.iter_rows(min_row=2, max_col=3, values_only=True):
+        key = clean_text(key)
+        if key == "row_keys":
+            in_keys = True
+        elif key:
+            in_keys = False
+        if in_keys:
+            if clean_text(value):
+                keys.append(clean_text(value))
+        elif key:
+            values[key] = clean_text(value)
+    year = parse_fiscal_year(values.get("fiscal_year"))
+    return Identity(
+        municipality=values.get("municipality", ""), plan_name=values.get("plan_name", ""),
+        fiscal_year=year if year is not None else -1, department=values.get("department", ""),
+        template_version=values.get("template_version", ""), row_keys=tuple(keys),
+        distributed_at=values.get("distributed_at", ""),
+    )
+
+
+def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentReturn | None:
+    """The identity and entries of a returned file; None when it carries no identity sheet."""
+    wb = wb or openpyxl.load_workbook(path)
+    identity = read_identity(wb)
+    if identity is None or DATA_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[DATA_SHEET]
+    entries, keys, key_rows, plan_cells, formulas, extra = read_department_table(ws, identity.department)
+    return DepartmentReturn(
+        identity=identity, entries=entries,
+        contact_name=clean_text(ws[CONTACT_NAME_CELL].value), contact_phone=clean_text(ws[CONTACT_PHONE_CELL].value),
+        row_keys_found=keys, key_rows=key_rows, plan_cells=plan_cells, formulas=formulas, extra_rows=extra,
+    )
+
+
+def _save_atomic(wb: Workbook, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
