@@ -62,11 +62,47 @@ def open_master(path: Path) -> Master:
     return Master.open(path)
 
 
+
+# --- the yearly cycle: each operation lives in its own module; these are the only entry points ---
+def distribute(master: Path, progress: Progress = _quiet) -> Outcome:
+    """配布: one .xlsx per department into the distribution folder."""
+    from .distribute import run_distribute
+
+    return run_distribute(Path(master), progress)
+
+
+def collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet) -> Outcome:
+    """回収: archive, identify, validate and merge every returned file."""
+    from .collect import run_collect
+
+    return run_collect(Path(master), Path(inbox) if inbox else None, progress)
+
+
+def validate(master: Path, progress: Progress = _quiet) -> Outcome:
+    """検証: check what the master holds; refresh 検証結果 and the correction lists."""
+    from .collect import run_validate
+
+    return run_validate(Path(master), progress)
+
+
+def report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outcome:
+    """報告書作成: the Word progress report and the committee summary (and PDFs)."""
+    from .report import run_report
+
+    return run_report(Path(master), pdf, progress)
+
+
 DEMO_MASTER_NAME = "狛江市_再犯防止推進計画_進捗管理.xlsm"
 
 
 def demo_steps(out: Path, pdf: bool) -> list[tuple[str, Callable[[], object]]]:
-    """The yearly cycle after the master is built; each issue's operation adds its step here."""
+    """The yearly cycle after the master is built."""
+    from .distribute import fill_sample_returns
+
     master = out / DEMO_MASTER_NAME
-    steps: list[tuple[str, Callable[[], object]]] = []
-    return steps
+    return [
+        ("配布", lambda: distribute(master)),
+        ("担当課の回答（サンプル）を記入", lambda: fill_sample_returns(master)),
+        ("回収・検証", lambda: collect(master)),
+        ("報告書作成", lambda: report(master, pdf)),
+    ]
