@@ -121,10 +121,10 @@ def write_plan(ws: Worksheet, plan: Plan) -> None:
         rows.append([a.goal_code, plan.goal(a.goal_code).name, a.measure_code, plan.measure(a.measure_code).name,
                      a.code, a.title, a.overview, "、".join(a.departments), a.activity, a.kind.value, a.relisted_from]
                     + [a.target_for(y) for y in years] + [a.budgets.get(y, "") for y in budget_years] + [a.note])
-    _table(ws, headers, rows, PLAN_WIDTHS + [16] * len(years) + [8] * len(budget_years) + [14])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.fill = st.PLAN_FILL
+    last = _table(ws, headers, rows, PLAN_WIDTHS + [16] * len(years) + [8] * len(budget_years) + [14])
+    _choice(ws, f"J2:J{last + 200}", ("定量的", "定性的"), "評価区分",
+            "定量的＝数値目標に対する実績で評価／定性的＝実施状況で評価")
+    _choice(ws, f"H2:H{last + 200}", None, "担当課", "複数の課は「、」で区切ります（例：福祉政策課、学校教育課）")
 
 
 def write_indicators(ws: Worksheet, plan: Plan) -> None:
@@ -136,7 +136,21 @@ def write_indicators(ws: Worksheet, plan: Plan) -> None:
     rows = [[i.action_code, i.name, i.unit, num(i.baseline), i.baseline_year, num(i.target), i.target_year,
              i.direction.value, i.accumulation.value, i.department]
             + [num(i.yearly_targets.get(y)) for y in years] + [i.note] for i in plan.indicators]
-    _table(ws, headers, rows, [9, 30, 6, 8, 9, 8, 9, 9, 8, 16] + [10] * len(years) + [24])
+    last = _table(ws, headers, rows, [9, 30, 6, 8, 9, 8, 9, 9, 8, 16] + [10] * len(years) + [24])
+    _choice(ws, f"H2:H{last + 100}", ("以上", "以下"), "目標の向き", "以上＝多いほど良い／以下＝少ないほど良い（再犯者率など）")
+    _choice(ws, f"I2:I{last + 100}", ("単年度", "累計"), "集計", "単年度＝その年度の値／累計＝計画期間の累計")
+
+
+def _choice(ws: Worksheet, ref: str, choices: tuple[str, ...] | None, title: str, prompt: str) -> None:
+    """A drop-down (or only an input message when choices is None) on a range."""
+    if choices:
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle=title, error="一覧から選んでください。")
+    else:
+        dv = DataValidation(allow_blank=True)
+    dv.showInputMessage, dv.promptTitle, dv.prompt = True, title, prompt
+    ws.add_data_validation(dv)
+    dv.add(ref)
 
 
 def write_departments(ws: Worksheet, plan: Plan) -> None:
