@@ -1,8 +1,9 @@
 """VBA project: builds a vbaProject.bin from module source text, per [MS-OVBA].
 
-The project carries source only. Its _VBA_PROJECT stream is the 7-byte header
-with version 0xFFFF and no performance cache, and every module's offset is 0,
-which per [MS-OVBA] 2.3.4.1 makes the host compile from source on open. The
+The project carries source only: its _VBA_PROJECT stream is the 7-byte form
+[MS-OVBA] 2.3.4.1 prescribes for writers (version 0xFFFF, no performance
+cache) and every module's source starts at offset 0, so the host has no
+compiled state to use and compiles the modules from source. The
 quickstart_standalone.xlsm that xlwings ships carries the same 7 bytes.
 
 Library choice (checked on PyPI): ms-ovba 0.0.1 writes scratch files into the

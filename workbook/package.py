@@ -1,0 +1,516 @@
+"""Package: turns the .xlsx package openpyxl wrote into a macro-enabled .xlsm.
+
+finish_xlsm adds the VBA project, the code names that tie sheets to the
+project's document modules, and Form Control buttons written as Excel 2010 and
+later write them: a VML shape (ClientData ObjectType="Button" with FmlaMacro
+"[0]!Macro"), a ctrlProp part, and <legacyDrawing>/<controls> in the sheet.
+Every part already in the package is kept; the file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import stat
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import olefile
+from lxml import etree
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from workbook.errors import PackageError
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+V, O, X = "urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office", "urn:schemas-microsoft-com:office:excel"
+REL_DOC = f"{REL}/officeDocument"
+REL_SHEET, REL_CHARTSHEET = f"{REL}/worksheet", f"{REL}/chartsheet"
+REL_VML, REL_CTRL = f"{REL}/vmlDrawing", f"{REL}/ctrlProp"
+REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+CT_MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+CT_VBA = "application/vnd.ms-office.vbaProject"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_CTRL = "application/vnd.ms-excel.controlproperties+xml"
+BUTTON_FONT = "ＭＳ Ｐゴシック"
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_SHEET_ORDER = (
+    "sheetPr dimension sheetViews sheetFormatPr cols sheetData sheetCalcPr sheetProtection "
+    "protectedRanges scenarios autoFilter sortState dataConsolidate customSheetViews mergeCells "
+    "phoneticPr conditionalFormatting dataValidations hyperlinks printOptions pageMargins pageSetup "
+    "headerFooter rowBreaks colBreaks customProperties cellWatches ignoredErrors smartTags drawing "
+    "legacyDrawing legacyDrawingHF drawingHF picture oleObjects controls webPublishItems tableParts extLst"
+).split()
+_SHAPETYPE = (  # the button shape type exactly as Excel writes it
+    f'<v:shapetype xmlns:v="{V}" xmlns:o="{O}" id="_x0000_t201" coordsize="21600,21600" o:spt="201"'
+    ' path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+    '<v:path shadowok="f" o:extrusionok="f" strokeok="f" fillok="f" o:connecttype="rect"/>'
+    '<o:lock v:ext="edit" shapetype="t"/></v:shapetype>'
+)
+
+
+@dataclass(frozen=True)
+class FormButton:
+    sheet_title: str      # e.g. "操作"
+    macro: str            # a public Sub without arguments, e.g. "Distribute" or "Module.Distribute"
+    caption: str          # e.g. "① 配布"
+    top_left: str         # first cell covered, e.g. "F4"
+    bottom_right: str     # last cell covered, e.g. "H5"
+
+
+def part_names(path: Path) -> set[str]:
+    """Names of all parts in the package at ``path`` (zip member names)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return {n for n in z.namelist() if not n.endswith("/")}
+    except (OSError, zipfile.BadZipFile) as e:
+        raise PackageError(f"「{Path(path).name}」を Excel ブックとして読めません: {e}") from e
+
+
+def check_parts_kept(before: set[str], after: set[str], path: Path) -> None:
+    """Raise PackageError naming the parts of ``before`` missing from ``after``."""
+    lost = sorted(before - after)
+    if lost:
+        listed = "、".join(f"{name}（{_describe(name)}）" if _describe(name) else name for name in lost)
+        raise PackageError(f"ブック「{Path(path).name}」の保存で、次の部分が失われました: {listed}")
+
+
+def _describe(name: str) -> str:
+    if name.endswith("vbaProject.bin"):
+        return "マクロ"
+    if name.endswith(".vml"):
+        return "ボタンなどの図形"
+    if "/ctrlProps/" in name:
+        return "フォーム コントロール"
+    if "/drawings/" in name:
+        return "図形"
+    return ""
+
+
+def document_modules(path: Path) -> list[str]:
+    """Code names finish_xlsm gives the workbook and its sheets, workbook first.
+
+    Pass them to build_vba_project(document_modules=...) so the project's
+    document modules match the sheets.
+    """
+    package = _Package(path)
+    workbook_code, sheets = package.code_names()
+    return [workbook_code, *(code for _, _, code in sheets)]
+
+
+def finish_xlsm(path: Path, vba_project: bytes, buttons: Sequence[FormButton]) -> None:
+    """Make the workbook at ``path`` a macro-enabled workbook with ``buttons``.
+
+    ``vba_project`` must hold one document module per code name that
+    document_modules(path) returns (the workbook's first), and every button's
+    macro must be a public Sub without arguments in a standard module;
+    otherwise PackageError is raised and the file is left as it was. The
+    buttons replace the Form Control buttons of the sheets they name, so
+    finishing again after an openpyxl save (which keeps the VML but drops
+    <controls>) gives the same buttons and the same part names.
+    """
+    path = Path(path)
+    package = _Package(path)
+    workbook_code, sheets = package.code_names()
+    subs = _check_project(vba_project, workbook_code, [code for _, _, code in sheets])
+    by_title = {title: part for title, part, _ in sheets}
+    for b in buttons:
+        if b.sheet_title not in by_title:
+            raise PackageError(f"ボタン「{b.caption}」を置くシート「{b.sheet_title}」がブックにありません。")
+        if b.macro.upper() not in subs:
+            raise PackageError(f"ボタン「{b.caption}」のマクロ「{b.macro}」が VBA プロジェクトの標準モジュールに"
+                               "ありません（引数のない Public Sub が必要です）。")
+
+    workbook = package.xml(package.workbook_part)
+    pr = workbook.find(f"{{{MAIN}}}workbookPr")
+    if pr is None:
+        pr = etree.Element(f"{{{MAIN}}}workbookPr")
+        at = sum(1 for c in workbook if etree.QName(c).localname in ("fileVersion", "fileSharing"))
+        workbook.insert(at, pr)
+    pr.set("codeName", workbook_code)
+    for _, part, code in sheets:
+        sheet = package.xml(part)
+        sheet_pr = sheet.find(f"{{{MAIN}}}sheetPr")
+        if sheet_pr is None:
+            sheet_pr = etree.Element(f"{{{MAIN}}}sheetPr")
+            sheet.insert(0, sheet_pr)
+        sheet_pr.set("codeName", code)
+
+    vba_part = package.related(package.workbook_part, REL_VBA)
+    if vba_part is None:
+        vba_part = "xl/vbaProject.bin"
+        package.relate(package.workbook_part, REL_VBA, vba_part)
+    package.parts[vba_part] = vba_project
+    package.override(vba_part, CT_VBA)
+    package.override(package.workbook_part, CT_MACRO_MAIN)
+
+    for title, part, _ in sheets:
+        on_sheet = [b for b in buttons if b.sheet_title == title]
+        if on_sheet:
+            _add_buttons(package, part, on_sheet)
+    package.save()
+
+
+def _check_project(vba_project: bytes, workbook_code: str, sheet_codes: list[str]) -> set[str]:
+    """Check the project's document modules; return its button-callable Subs, upper-cased."""
+    from oletools.olevba import VBA_Parser
+
+    try:
+        ole = olefile.OleFileIO(vba_project)
+        project = ole.openstream("PROJECT").read().decode("latin-1")
+        ole.close()
+        parser = VBA_Parser("vbaProject.bin", data=vba_project)
+        parser.vba_stomping_detected = False  # a check for malware, which logs a warning for data in memory
+        sources = {name.rsplit(".", 1)[0]: (name, code) for _, _, name, code in parser.extract_macros()}
+    except Exception as e:  # olefile/oletools raise many kinds on damaged input
+        raise PackageError(f"VBA プロジェクトを読めません: {e}") from e
+    documents = re.findall(r"^Document=(\w+)/", project, re.M)
+    if sorted(documents) != sorted([workbook_code, *sheet_codes]):
+        raise PackageError(f"VBA プロジェクトのドキュメント モジュール（{'、'.join(documents)}）が、ブックとシートの"
+                           f"コード名（{'、'.join([workbook_code, *sheet_codes])}）と一致しません。")
+    if not re.search(r'^Attribute VB_Base = "0\{00020819-', sources.get(workbook_code, ("", ""))[1], re.M):
+        raise PackageError(f"VBA プロジェクトの「{workbook_code}」がブックのモジュールではありません。")
+    subs: set[str] = set()
+    for module, (name, code) in sources.items():
+        if name.endswith(".bas"):
+            for sub in re.findall(r"^[ \t]*(?:Public[ \t]+)?Sub[ \t]+(\w+)[ \t]*\([ \t]*\)", code, re.M | re.I):
+                subs |= {sub.upper(), f"{module}.{sub}".upper()}
+    return subs
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    """Zero-based (column, row) of a cell reference such as "F4"."""
+    letters, row = coordinate_from_string(ref)
+    return column_index_from_string(letters) - 1, row - 1
+
+
+def _sheet_vml(package: _Package, sheet_part: str) -> tuple[str, etree._Element, int]:
+    """The sheet's VML drawing (made if missing): (part name, root, shape id block)."""
+    sheet = package.xml(sheet_part)
+    legacy = sheet.find(f"{{{MAIN}}}legacyDrawing")
+    if legacy is not None:  # e.g. openpyxl's comment shapes, or buttons of an earlier finish
+        vml_part = package.target(sheet_part, legacy.get(f"{{{REL}}}id"))
+        try:
+            vml = etree.fromstring(package.parts[vml_part], _PARSER)
+        except (KeyError, etree.XMLSyntaxError) as e:
+            raise PackageError(f"シートの図形（{vml_part}）を読めません: {e}") from e
+        idmap = vml.find(f".//{{{O}}}idmap")
+        return vml_part, vml, int(re.split(r"[ ,]", idmap.get("data", "1"))[0]) if idmap is not None else 1
+    block = 1 + max((int(d) for p, data in package.parts.items() if p.endswith(".vml")
+                     for d in re.findall(rb'<[^>]*idmap[^>]*data="(\d+)', data)), default=0)
+    vml_part = package.free_name("xl/drawings/vmlDrawing{}.vml")
+    vml = etree.fromstring(
+        f'<xml xmlns:v="{V}" xmlns:o="{O}" xmlns:x="{X}"><o:shapelayout v:ext="edit">'
+        f'<o:idmap v:ext="edit" data="{block}"/></o:shapelayout></xml>'.encode(), _PARSER)
+    legacy = etree.Element(f"{{{MAIN}}}legacyDrawing", nsmap={"r": REL})
+    legacy.set(f"{{{REL}}}id", package.relate(sheet_part, REL_VML, vml_part))
+    _insert(sheet, legacy, "legacyDrawing")
+    package.default("vml", CT_VML)
+    return vml_part, vml, block
+
+
+def _remove_buttons(package: _Package, sheet_part: str, vml: etree._Element) -> None:
+    """Remove the sheet's Form Control buttons: VML shapes, their <control> and ctrlProp links.
+
+    openpyxl keeps the VML part on save but drops <controls>, so without this each
+    save and finish would add the buttons again. Parts are never deleted: a
+    ctrlProp part left unlinked is reused by the next button.
+    """
+    gone = set()
+    for shape in list(vml.iter(f"{{{V}}}shape")):
+        data = shape.find(f"{{{X}}}ClientData")
+        if data is not None and data.get("ObjectType") == "Button":
+            gone |= {int(n) for n in re.findall(r"_x0000_s(\d+)", shape.get("id", ""))}
+            shape.getparent().remove(shape)
+    sheet = package.xml(sheet_part)
+    for control in list(sheet.iter(f"{{{MAIN}}}control")):
+        if control.get("shapeId", "").isdigit() and int(control.get("shapeId")) in gone:
+            package.unrelate(sheet_part, control.get(f"{{{REL}}}id"))
+            wrapper = control.getparent()
+            if wrapper.tag == f"{{{MC}}}Choice":
+                wrapper = wrapper.getparent()
+            wrapper.getparent().remove(wrapper)
+
+
+def _add_buttons(package: _Package, sheet_part: str, buttons: Sequence[FormButton]) -> None:
+    """Make ``buttons`` the Form Control buttons of the sheet."""
+    vml_part, vml, block = _sheet_vml(package, sheet_part)
+    _remove_buttons(package, sheet_part, vml)
+    if vml.find(f"{{{V}}}shapetype[@id='_x0000_t201']") is None:
+        layout = vml.find(f"{{{O}}}shapelayout")
+        vml.insert(0 if layout is None else vml.index(layout) + 1, etree.fromstring(_SHAPETYPE.encode(), _PARSER))
+    ids = [int(m) for s in vml.iter(f"{{{V}}}shape") for m in re.findall(r"_x0000_s(\d+)", s.get("id", ""))]
+    first = max([block * 1024, *ids]) + 1
+
+    sheet = _declare(package, sheet_part, {"r": REL, "mc": MC, "x14": X14, "xdr": XDR})
+    controls = sheet.find(f"{{{MC}}}AlternateContent/{{{MC}}}Choice/{{{MAIN}}}controls")
+    if controls is None:
+        outer = etree.Element(f"{{{MC}}}AlternateContent")
+        controls = etree.SubElement(etree.SubElement(outer, f"{{{MC}}}Choice", Requires="x14"), f"{{{MAIN}}}controls")
+        _insert(sheet, outer, "controls")
+    geometry = _Geometry(sheet)
+    spare = package.unlinked("xl/ctrlProps/")
+    for number, button in enumerate(buttons, start=first):
+        (c0, r0), (c1, r1) = _cell(button.top_left), _cell(button.bottom_right)
+        if c1 < c0 or r1 < r0:
+            raise ValueError(f"ボタン「{button.caption}」の範囲 {button.top_left}:{button.bottom_right} が逆です")
+        c1, r1 = c1 + 1, r1 + 1  # the button ends at the far edge of the last cell
+        _vml_button(vml, number, button, (c0, r0, c1, r1), geometry.style(c0, r0, c1, r1, number - block * 1024))
+        ctrl_part = spare.pop(0) if spare else package.free_name("xl/ctrlProps/ctrlProp{}.xml")
+        ctrl = etree.Element(f"{{{X14}}}formControlPr", nsmap={None: X14}, objectType="Button", lockText="1")
+        package.trees[ctrl_part] = ctrl
+        package.override(ctrl_part, CT_CTRL)
+        rid = package.relate(sheet_part, REL_CTRL, ctrl_part)
+        choice = etree.SubElement(etree.SubElement(controls, f"{{{MC}}}AlternateContent"), f"{{{MC}}}Choice",
+                                  Requires="x14")
+        control = etree.SubElement(choice, f"{{{MAIN}}}control", shapeId=str(number),
+                                   name=f"Button {number - block * 1024}")
+        control.set(f"{{{REL}}}id", rid)
+        pr = etree.SubElement(control, f"{{{MAIN}}}controlPr", defaultSize="0", print="0", autoFill="0",
+                              autoPict="0", macro=f"[0]!{button.macro}")
+        anchor = etree.SubElement(pr, f"{{{MAIN}}}anchor", moveWithCells="1", sizeWithCells="1")
+        for tag, (col, row) in (("from", (c0, r0)), ("to", (c1, r1))):
+            corner = etree.SubElement(anchor, f"{{{MAIN}}}{tag}")
+            for name, value in (("col", col), ("colOff", 0), ("row", row), ("rowOff", 0)):
+                etree.SubElement(corner, f"{{{XDR}}}{name}").text = str(value)
+    package.trees[vml_part] = vml
+
+
+def _vml_button(vml: etree._Element, number: int, button: FormButton, anchor: tuple, style: str) -> None:
+    shape = etree.SubElement(vml, f"{{{V}}}shape", {
+        "id": f"_x0000_s{number}", "type": "#_x0000_t201", "style": style, f"{{{O}}}button": "t",
+        "fillcolor": "buttonFace [67]", "strokecolor": "windowText [64]", f"{{{O}}}insetmode": "auto"})
+    etree.SubElement(shape, f"{{{V}}}fill", {"color2": "buttonFace [67]", f"{{{O}}}detectmouseclick": "t"})
+    etree.SubElement(shape, f"{{{O}}}lock", {f"{{{V}}}ext": "edit", "rotation": "t"})
+    box = etree.SubElement(shape, f"{{{V}}}textbox", {"style": "mso-direction-alt:auto", f"{{{O}}}singleclick": "f"})
+    font = etree.SubElement(etree.SubElement(box, "div", style="text-align:center"), "font",
+                            face=BUTTON_FONT, size="220", color="#000000")
+    font.text = button.caption
+    data = etree.SubElement(shape, f"{{{X}}}ClientData", ObjectType="Button")
+    c0, r0, c1, r1 = anchor
+    for tag, text in (("Anchor", f"{c0}, 0, {r0}, 0, {c1}, 0, {r1}, 0"), ("PrintObject", "False"),
+                      ("AutoFill", "False"), ("FmlaMacro", f"[0]!{button.macro}"),
+                      ("TextHAlign", "Center"), ("TextVAlign", "Center")):
+        etree.SubElement(data, f"{{{X}}}{tag}").text = text
+
+
+class _Geometry:
+    """Approximate cell positions in points, for the VML style (Excel places by x:Anchor)."""
+
+    def __init__(self, sheet: etree._Element):
+        fmt = sheet.find(f"{{{MAIN}}}sheetFormatPr")
+        fmt = {} if fmt is None else fmt.attrib
+        self.default_col = _col_px(float(fmt["defaultColWidth"])) if "defaultColWidth" in fmt else 64
+        self.default_row = float(fmt.get("defaultRowHeight", 15))
+        self.cols: dict[int, int] = {}
+        for col in sheet.iterfind(f"{{{MAIN}}}cols/{{{MAIN}}}col"):
+            for i in range(int(col.get("min")) - 1, min(int(col.get("max")), 16384)):
+                self.cols[i] = _col_px(float(col.get("width", 0)))
+        self.rows = {int(r.get("r")) - 1: float(r.get("ht")) for r in sheet.iterfind(f"{{{MAIN}}}sheetData/{{{MAIN}}}row")
+                     if r.get("ht") and r.get("r")}
+
+    def x(self, col: int) -> float:
+        return 0.75 * sum(self.cols.get(i, self.default_col) for i in range(col))
+
+    def y(self, row: int) -> float:
+        return sum(self.rows.get(i, self.default_row) for i in range(row))
+
+    def style(self, c0: int, r0: int, c1: int, r1: int, z: int) -> str:
+        left, top = self.x(c0), self.y(r0)
+        return (f"position:absolute;margin-left:{left:g}pt;margin-top:{top:g}pt;width:{self.x(c1) - left:g}pt;"
+                f"height:{self.y(r1) - top:g}pt;z-index:{z};mso-wrap-style:tight")
+
+
+def _col_px(width: float) -> int:
+    return int(((256 * width + int(128 / 7)) / 256) * 7)  # Calibri 11: maximum digit width 7 px
+
+
+def _rank(element: etree._Element) -> int:
+    if not isinstance(element.tag, str):
+        return -1
+    if element.tag == f"{{{MC}}}AlternateContent":  # ranked by what it wraps
+        inner = element.find(f"{{{MC}}}Choice/*")
+        element = inner if inner is not None else element
+    name = etree.QName(element).localname
+    return _SHEET_ORDER.index(name) if name in _SHEET_ORDER else len(_SHEET_ORDER)
+
+
+def _insert(sheet: etree._Element, element: etree._Element, name: str) -> None:
+    """Insert ``element`` (a ``name`` element) where the worksheet schema puts it."""
+    rank = _SHEET_ORDER.index(name)
+    for i, child in enumerate(sheet):
+        if _rank(child) > rank:
+            sheet.insert(i, element)
+            return
+    sheet.append(element)
+
+
+def _declare(package: _Package, part: str, prefixes: dict[str, str]) -> etree._Element:
+    """Declare namespace prefixes on the part's root (MCE's Requires="x14" names a prefix)."""
+    root = package.xml(part)
+    if all(root.nsmap.get(p) == uri for p, uri in prefixes.items()):
+        return root
+    new = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, **prefixes})
+    new.text = root.text
+    new.extend(list(root))
+    package.trees[part] = new
+    return new
+
+
+class _Package:
+    """The parts of a zip package in memory, with the XML ones parsed on demand."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                self.infos = [i for i in z.infolist() if not i.filename.endswith("/")]
+                self.parts = {i.filename: z.read(i) for i in self.infos}
+        except (OSError, zipfile.BadZipFile) as e:
+            raise PackageError(f"「{self.path.name}」を Excel ブックとして読めません: {e}") from e
+        self.trees: dict[str, etree._Element] = {}
+        self.workbook_part = self.related("", REL_DOC)
+        if not self.workbook_part or self.workbook_part not in self.parts:
+            raise PackageError(f"「{self.path.name}」にブック本体の部分がありません。")
+
+    def xml(self, part: str) -> etree._Element:
+        if part not in self.trees:
+            try:
+                self.trees[part] = etree.fromstring(self.parts[part], _PARSER)
+            except (KeyError, etree.XMLSyntaxError) as e:
+                raise PackageError(f"「{self.path.name}」の部分 {part} を読めません: {e}") from e
+        return self.trees[part]
+
+    @staticmethod
+    def rels_name(part: str) -> str:
+        folder, name = posixpath.split(part)
+        return posixpath.join(folder, "_rels", f"{name}.rels")
+
+    def rels(self, part: str) -> etree._Element:
+        """The part's relationships (a new, unsaved element when it has none)."""
+        name = self.rels_name(part)
+        if name in self.parts or name in self.trees:
+            return self.xml(name)
+        return etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
+
+    def target(self, part: str, rid: str | None) -> str:
+        for rel in self.rels(part):
+            if rel.get("Id") == rid:
+                return self.resolve(part, rel.get("Target"))
+        raise PackageError(f"「{self.path.name}」の {part} に関係 {rid} がありません。")
+
+    @staticmethod
+    def resolve(part: str, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+    def related(self, part: str, rel_type: str) -> str | None:
+        for rel in self.rels(part):
+            if rel.get("Type") == rel_type:
+                return self.resolve(part, rel.get("Target"))
+        return None
+
+    def relate(self, part: str, rel_type: str, target_part: str) -> str:
+        """Add a relationship from ``part`` to ``target_part``; return its id."""
+        rels = self.rels(part)
+        self.trees[self.rels_name(part)] = rels
+        used = {rel.get("Id") for rel in rels}
+        rid = next(f"rId{n}" for n in range(1, len(used) + 2) if f"rId{n}" not in used)
+        target = posixpath.relpath(target_part, posixpath.dirname(part) or ".")
+        etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Type=rel_type, Target=target)
+        return rid
+
+    def unrelate(self, part: str, rid: str | None) -> None:
+        rels = self.rels(part)
+        for rel in rels.findall(f"{{{PKG_REL}}}Relationship[@Id='{rid}']"):
+            rels.remove(rel)
+        self.trees[self.rels_name(part)] = rels
+
+    def unlinked(self, folder: str) -> list[str]:
+        """Parts under ``folder`` that no relationship points to, in numeric order."""
+        linked = set()
+        for name in {*self.parts, *self.trees}:
+            if name.endswith(".rels"):
+                source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
+                linked |= {self.resolve(source, r.get("Target", "")) for r in self.xml(name)
+                           if r.get("TargetMode") != "External"}
+        free = [p for p in self.parts if p.startswith(folder) and p not in linked]
+        return sorted(free, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p)])
+
+    def free_name(self, pattern: str) -> str:
+        taken = {p.lower() for p in (*self.parts, *self.trees)}
+        return next(pattern.format(n) for n in range(1, len(taken) + 2) if pattern.format(n).lower() not in taken)
+
+    def override(self, part: str, content_type: str) -> None:
+        types = self.xml("[Content_Types].xml")
+        name = "/" + part
+        for o in types.iterfind(f"{{{CT}}}Override"):
+            if o.get("PartName", "").lower() == name.lower():
+                o.set("ContentType", content_type)
+                return
+        etree.SubElement(types, f"{{{CT}}}Override", PartName=name, ContentType=content_type)
+
+    def default(self, extension: str, content_type: str) -> None:
+        types = self.xml("[Content_Types].xml")
+        if not any(d.get("Extension", "").lower() == extension for d in types.iterfind(f"{{{CT}}}Default")):
+            types.insert(0, etree.Element(f"{{{CT}}}Default", Extension=extension, ContentType=content_type))
+
+    def code_names(self) -> tuple[str, list[tuple[str, str, str]]]:
+        """The workbook's code name, and (title, part, code name) of each sheet in tab order."""
+        workbook = self.xml(self.workbook_part)
+        pr = workbook.find(f"{{{MAIN}}}workbookPr")
+        workbook_code = (pr.get("codeName") if pr is not None else None) or "ThisWorkbook"
+        found = []
+        for sheet in workbook.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet"):
+            rid = sheet.get(f"{{{REL}}}id")
+            rel = next((r for r in self.rels(self.workbook_part) if r.get("Id") == rid), None)
+            if rel is None or rel.get("Type") != REL_SHEET:
+                raise PackageError(f"シート「{sheet.get('name')}」はワークシートではないため扱えません。")
+            part = self.resolve(self.workbook_part, rel.get("Target"))
+            pr = self.xml(part).find(f"{{{MAIN}}}sheetPr")
+            found.append((sheet.get("name"), part, pr.get("codeName") if pr is not None else None))
+        used = {workbook_code.upper(), *(code.upper() for _, _, code in found if code)}
+        sheets = []
+        for position, (title, part, code) in enumerate(found, start=1):
+            if not code:
+                n = position
+                while f"SHEET{n}" in used:
+                    n += 1
+                code = f"Sheet{n}"
+                used.add(code.upper())
+            sheets.append((title, part, code))
+        return workbook_code, sheets
+
+    def save(self) -> None:
+        """Write every part to a temporary file beside the package, then replace it."""
+        for part, tree in self.trees.items():
+            text = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
+            self.parts[part] = text if part.endswith(".vml") else _DECLARATION + text  # VML: none, as Excel
+        known = {i.filename for i in self.infos}
+        stamp = self.infos[0].date_time if self.infos else (1980, 1, 1, 0, 0, 0)
+        infos = self.infos + [zipfile.ZipInfo(p, stamp) for p in self.parts if p not in known]
+        fd, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
+                    for info in infos:
+                        info.compress_type = zipfile.ZIP_DEFLATED
+                        z.writestr(info, self.parts[info.filename])
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(temp, stat.S_IMODE(self.path.stat().st_mode))  # mkstemp made it 0600
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
