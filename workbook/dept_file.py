@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.workbook import Workbook
+from openpyxl.workbook.protection import WorkbookProtection
 
 from . import styles as st
 from .dept_sheet import protect, read_department_table, write_department_table
@@ -28,10 +29,13 @@ IDENTITY_FIELDS = (
     ("distributed_at", "配布日時"),
 )
 ROW_KEYS_LABEL = "行キー"
+RETURN_LINE_HEIGHT = 16.0  # points per wrapped line: 游ゴシック 10pt needs more than the default 14
 
 
 def file_name(settings: Settings, department: str) -> str:
-    return f"{fiscal_year_label(settings.fiscal_year)}_進捗報告_{department}.xlsx"
+    """令和6年度_進捗報告_福祉政策課.xlsx (characters Windows forbids in a name become ＿)."""
+    safe = "".join("＿" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in department).strip(" .")
+    return f"{fiscal_year_label(settings.fiscal_year)}_進捗報告_{safe}.xlsx"
 
 
 def write_department_file(path: Path, plan: Plan, settings: Settings, department: str,
@@ -48,9 +52,11 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
     data = wb.create_sheet(DATA_SHEET)
     entries = {code: Entry(code, department, prev_grade=e.prev_grade, prev_result=e.prev_result)
                for code, e in (previous or {}).items()}
-    write_department_table(
-        data, plan, department, settings.fiscal_year, entries=entries,
+    last = write_department_table(
+        data, plan, department, settings.fiscal_year, entries=entries, count_contact=True,
         subtitle=f"{settings.municipality}　提出期限：{settings.deadline or '（設定なし）'}　問い合わせ：{settings.contact}")
+    _fit_for_return(data, last, department, settings, has_previous=any(
+        e.prev_grade or e.prev_result for e in entries.values()))
     protect(data)
     identity = Identity(
         municipality=settings.municipality, plan_name=settings.plan_name, fiscal_year=settings.fiscal_year,
@@ -59,9 +65,23 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
         distributed_at=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
     )
     _write_identity(wb.create_sheet(IDENTITY_SHEET), identity)
+    # no sheet can be added, deleted, renamed or unhidden: the identity sheet stays with the file
+    wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 1
     _save_atomic(wb, path)
     return identity
+
+
+def _fit_for_return(ws, last: int, department: str, settings: Settings, has_previous: bool) -> None:
+    """What only the distributed copy needs: room to type, a page header, last year's columns when any."""
+    from .layout import FIRST_ROW, col_letter
+
+    if last >= FIRST_ROW:
+        st.autofit_rows(ws, FIRST_ROW, last, line_height=RETURN_LINE_HEIGHT, min_lines=3)
+    for key in ("prev_grade", "prev_result"):
+        ws.column_dimensions[col_letter(key)].hidden = not has_previous
+    ws.oddFooter.left.text = f"{fiscal_year_label(settings.fiscal_year)} 進捗報告（{department}）"
+    ws.oddFooter.left.size = 9
 
 
 def _write_identity(ws, identity: Identity) -> None:

@@ -45,9 +45,14 @@ def indicator_text(indicator: Indicator, fiscal_year: int) -> str:
 def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_year: int, *,
                            entries: dict[str, Entry] | None = None, title: str = "",
                            subtitle: str = "", contact: tuple[str, str] = ("", ""),
-                           extra_headers: tuple[str, ...] = ()) -> int:
-    """Fill ws with the department's table; returns the last data row. Protection is the caller's."""
+                           extra_headers: tuple[str, ...] = (), count_contact: bool = False) -> int:
+    """Fill ws with the department's table; returns the last data row. Protection is the caller's.
+
+    count_contact: the contact name and phone count as missing entries too (distributed files).
+    """
     entries = entries or {}
+    specs = row_specs(plan, department)
+    has_indicators = any(kind == INDICATOR_ROW for _, kind, _ in specs)
     last_col = len(COLUMNS)
     helper_col = last_col + 1 + len(extra_headers)
     ws.sheet_view.zoomScale = 90
@@ -61,12 +66,19 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     for ref, value in ((CONTACT_NAME_CELL, contact[0]), (CONTACT_PHONE_CELL, contact[1])):
         cell = st.write_text(ws, ws[ref].row, ws[ref].column, value or None)
         cell.font, cell.border, cell.protection, cell.fill = st.BODY, st.BORDER, st.UNLOCKED, st.INPUT_FILL
-    _label(ws, "C4", "未入力の必須項目")
-    ws["E4"] = "白いセルに入力してください（灰色のセルは計画の内容で変更できません）。赤いセルは未入力の必須項目です。"
-    ws["E4"].font = st.NOTE
+        cell.number_format, cell.alignment = "@", st.SHRINK
+    phone = ws[CONTACT_PHONE_CELL]
+    ws.merge_cells(start_row=phone.row, start_column=phone.column, end_row=phone.row, end_column=phone.column + 1)
+    _label(ws, "C4", "未入力・要修正の項目")
+    # the note goes right of the count, in the first column that is shown
+    note = ws.cell(row=4, column=col_number("indicator" if has_indicators else "content"))
+    note.value = ("白いセルに入力してください（灰色のセルは計画の内容で変更できません）。"
+                  "赤いセルは未入力の必須項目か、修正が必要な値です。")
+    note.font = st.NOTE
 
     for col in COLUMNS:
-        header = year_header(fiscal_year) if col.key == "target" else col.header
+        # the year header is read back as written (return_reader); others may break for the eye
+        header = year_header(fiscal_year) if col.key == "target" else _header_text(col.header, col.width)
         ws.cell(row=HEADER_ROW, column=col_number(col.key), value=header)
         ws.column_dimensions[col_letter(col.key)].width = col.width
     for i, header in enumerate(extra_headers):
@@ -76,9 +88,11 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     st.style_header_row(ws, HEADER_ROW, 1, helper_col)
     ws.column_dimensions["A"].hidden = True
     ws.column_dimensions[get_column_letter(helper_col)].hidden = True
+    if not has_indicators:  # nothing to show in 指標: give the width to the input columns
+        ws.column_dimensions[col_letter("indicator")].hidden = True
 
     row = FIRST_ROW - 1
-    for key, kind, indicator in row_specs(plan, department):
+    for key, kind, indicator in specs:
         row += 1
         code, n = split_key(key)
         action = plan.action(code)
@@ -100,11 +114,12 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
             elif entry is not None and applies(col, kind):
                 value = entry.actuals.get(n) if col.key == "actual" else entry.values.get(col.key)
             st.write_text(ws, row, cell.column, value)
-            cell.font, cell.border, cell.alignment = st.BODY, st.BORDER, st.WRAP_TOP
+            cell.font, cell.border = st.BODY, st.BORDER
+            cell.alignment = st.CENTER_TOP if col.key in ("grade", "prev_grade") else st.WRAP_TOP
             if col.editable and applies(col, kind):
                 cell.fill, cell.protection = st.INPUT_FILL, st.UNLOCKED
-                if col.numeric:
-                    cell.number_format = "#,##0.##"
+                # text format: an answer typed as "=..." stays text instead of becoming a formula
+                cell.number_format = "#,##0.##" if col.numeric else "@"
             elif col.editable:
                 cell.fill, cell.protection = st.NA_FILL, st.LOCKED
             else:
@@ -114,29 +129,59 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     last = row
     st.autofit_rows(ws, FIRST_ROW, last)
     ws.row_dimensions[HEADER_ROW].height = 32
-    ws[MISSING_COUNT_CELL] = f"=SUM({get_column_letter(helper_col)}{FIRST_ROW}:{get_column_letter(helper_col)}{max(last, FIRST_ROW)})"
+    helper = get_column_letter(helper_col)
+    ws[MISSING_COUNT_CELL] = f"=SUM({helper}{FIRST_ROW}:{helper}{max(last, FIRST_ROW)})" + (
+        f'+IF({CONTACT_NAME_CELL}="",1,0)+IF({CONTACT_PHONE_CELL}="",1,0)' if count_contact else "")
     ws[MISSING_COUNT_CELL].font = st.WARN
     ws[MISSING_COUNT_CELL].border = st.BORDER
     ws.freeze_panes = f"D{FIRST_ROW}"
     if last >= FIRST_ROW:
         _add_validations(ws, last)
         _add_conditional_formats(ws, last)
+    if count_contact:
+        _mark_contact(ws)
     st.a4_landscape(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"B1:{col_letter('budget')}{max(last, HEADER_ROW)}"
     return last
 
 
 def _label(ws: Worksheet, ref: str, text: str) -> None:
+    """A label right-aligned against the box it names."""
     ws[ref] = text
-    ws[ref].font = st.BOLD
+    ws[ref].font, ws[ref].alignment = st.BOLD, st.RIGHT
+
+
+def _header_text(text: str, width: float) -> str:
+    """Break a header that does not fit its column before "（" or at a space, not mid-word."""
+    if "\n" in text or st.display_width(text) <= width - 1:
+        return text
+    for sep, joined in (("（", "\n（"), (" ", "\n"), ("・", "・\n")):
+        if sep in text[1:]:
+            return text[0] + text[1:].replace(sep, joined, 1)
+    return text
+
+
+def _mark_contact(ws: Worksheet) -> None:
+    """Input messages and the missing mark on the contact cells of a distributed file."""
+    for ref, title, prompt in ((CONTACT_NAME_CELL, "回答者", "この報告について問い合わせを受ける方の氏名（係名）を入力してください。"),
+                               (CONTACT_PHONE_CELL, "電話（内線）", "日中つながる電話番号または内線番号を入力してください。")):
+        dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=title, prompt=prompt)
+        ws.add_data_validation(dv)
+        dv.add(ref)
+        ws.conditional_formatting.add(ref, FormulaRule(formula=[f'{ref}=""'], fill=st.MISSING_FILL))
 
 
 def _missing_formula(row: int, kind: str) -> str:
+    """1 per missing or unusable entry: empty, a grade not in the list, an actual that is not a number."""
     g, k = col_letter("grade"), col_letter("reason")
     if kind == INDICATOR_ROW:
-        return f'=IF({col_letter("actual")}{row}="",1,0)'
+        return f'=IF(ISNUMBER({col_letter("actual")}{row}),0,1)'
     return (f'=IF({col_letter("content")}{row}="",1,0)+IF({col_letter("result")}{row}="",1,0)'
-            f'+IF({g}{row}="",1,0)+IF(AND(OR({g}{row}="C",{g}{row}="－"),{k}{row}=""),1,0)')
+            f'+IF({_valid_grade(f"{g}{row}")},0,1)+IF(AND(OR({g}{row}="C",{g}{row}="－"),{k}{row}=""),1,0)')
+
+
+def _valid_grade(ref: str) -> str:
+    return "OR(" + ",".join(f'{ref}="{grade}"' for grade in GRADES) + ")"
 
 
 def _add_validations(ws: Worksheet, last: int) -> None:
@@ -169,11 +214,12 @@ def _add_conditional_formats(ws: Worksheet, last: int) -> None:
     for key in ("content", "result", "grade"):
         ref = f"{col_letter(key)}{FIRST_ROW}:{col_letter(key)}{last}"
         first = f"{col_letter(key)}{FIRST_ROW}"
-        ws.conditional_formatting.add(ref, FormulaRule(formula=[f'AND({a}<>"",{is_action},{first}="")'],
+        wrong = f"NOT({_valid_grade(first)})" if key == "grade" else f'{first}=""'
+        ws.conditional_formatting.add(ref, FormulaRule(formula=[f'AND({a}<>"",{is_action},{wrong})'],
                                                        fill=st.MISSING_FILL, stopIfTrue=False))
     actual = f"{col_letter('actual')}{FIRST_ROW}"
     ws.conditional_formatting.add(f"{actual}:{col_letter('actual')}{last}", FormulaRule(
-        formula=[f'AND(ISNUMBER(FIND("#",{a})),{actual}="")'], fill=st.MISSING_FILL))
+        formula=[f'AND(ISNUMBER(FIND("#",{a})),NOT(ISNUMBER({actual})))'], fill=st.MISSING_FILL))
     g, k = f"${col_letter('grade')}{FIRST_ROW}", f"{col_letter('reason')}{FIRST_ROW}"
     ws.conditional_formatting.add(f"{col_letter('reason')}{FIRST_ROW}:{col_letter('reason')}{last}", FormulaRule(
         formula=[f'AND(OR({g}="C",{g}="－"),{k}="")'], fill=st.MISSING_FILL))
@@ -188,6 +234,41 @@ def protect(ws: Worksheet) -> None:
     ws.protection.autoFilter = False
     ws.protection.selectLockedCells = False
     ws.protection.selectUnlockedCells = False
+
+
+def table_fiscal_year(ws: Worksheet) -> int | None:
+    """The fiscal year a department table was written for (from its 取組目標 header)."""
+    import re
+
+    text = clean_text(ws.cell(row=HEADER_ROW, column=col_number("target")).value)
+    match = re.search(r"令和\s*(\d+)\s*年度", text)
+    return int(match.group(1)) if match else None
+
+
+def previous_entries(ws: Worksheet, department: str, fiscal_year: int) -> dict[str, Entry]:
+    """Last year's answers for a distributed file: action code -> Entry (prev_grade, prev_result).
+
+    A table written for the year before holds last year's answers in its input columns (the master
+    was moved on to the next year in 設定); a table of this year holds them in its 前年度 columns
+    (as a roll-forward leaves them). Any other year gives nothing.
+    """
+    from .normalize import normalize_grade
+
+    year = table_fiscal_year(ws)
+    entries = read_department_table(ws, department)[0]
+    out: dict[str, Entry] = {}
+    for code, entry in entries.items():
+        if year == fiscal_year - 1:
+            grade = normalize_grade(entry.grade)
+            prev = Entry(code, department, prev_grade=grade if grade else entry.grade,
+                         prev_result=entry.text("result"))
+        elif year == fiscal_year:
+            prev = Entry(code, department, prev_grade=entry.prev_grade, prev_result=entry.prev_result)
+        else:
+            continue
+        if prev.prev_grade or prev.prev_result:
+            out[code] = prev
+    return out
 
 
 def read_department_table(ws: Worksheet, department: str):

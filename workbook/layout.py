@@ -53,7 +53,7 @@ COLUMNS: tuple[Column, ...] = (
            help="指標の今年度の実績を数値で入力してください（単位は不要）。"),
     Column("result", "実績・成果", 28, True, required=True,
            help="取組の実績・成果を、件数や人数など数字を交えて記入してください。"),
-    Column("grade", "自己評価", 6, True, required=True,
+    Column("grade", "自己評価", 8, True, required=True,
            help="A：目標を上回った　B：目標を達成した　C：目標を下回った　－：評価不能"),
     Column("reason", "評価の理由", 18, True,
            help="自己評価の理由。C または － の場合は必ず記入してください。"),
@@ -62,7 +62,7 @@ COLUMNS: tuple[Column, ...] = (
            help="課題を踏まえた今後の方向性・次年度の取組を記入してください。"),
     Column("budget", "事業費（千円）", 8, True, numeric=True,
            help="今年度の事業費（決算見込み）を千円単位の数値で。該当がなければ空欄。"),
-    Column("prev_grade", "前年度 自己評価", 6, False),
+    Column("prev_grade", "前年度 自己評価", 8, False),
     Column("prev_result", "前年度 実績・成果", 24, False),
 )
 

@@ -27,6 +27,9 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+SHRINK = Alignment(vertical="center", shrink_to_fit=True)
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 
@@ -51,6 +54,8 @@ def a4_landscape(ws: Worksheet, title_rows: str | None = None, fit_width: bool =
         ws.page_setup.fitToHeight = 0
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # header/footer sit inside those margins (openpyxl's default 0.5 leaves 0.1" and clips the footer)
+    ws.page_margins.header = ws.page_margins.footer = 0.25
     ws.oddFooter.center.text = "&P / &N"
     ws.oddFooter.center.size = 9
     if title_rows:
@@ -71,10 +76,14 @@ def write_text(ws: Worksheet, row: int, col: int, value: object):
     return cell
 
 
-def _display_width(text: str) -> float:
+def display_width(text: str) -> float:
+    """Approximate width in column-width units: a full-width character counts 2."""
     import unicodedata
 
     return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+_display_width = display_width
 
 
 def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: float = 14.0,

@@ -1,0 +1,125 @@
+"""配布: one .xlsx per department into the distribution folder; and the demo's sample returns.
+
+A file already in the way is never overwritten: it is moved to 以前の配布/ with the time it was
+last written in its name, so a copy someone already mailed out can still be found.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from workbook.dept_file import file_name, read_department_file, write_department_file
+from workbook.dept_sheet import previous_entries
+from workbook.errors import MasterError
+from workbook.instructions import write_instructions
+from workbook.master import Master
+from workbook.returns import Entry
+from workbook.sample_answers import NOT_RETURNED, fill_return, return_name
+
+from .operations import Outcome, Progress, _quiet
+
+KEPT_FOLDER = "以前の配布"     # inside the distribution folder
+KEPT_RETURNS_FOLDER = "以前の回収"  # inside the inbox, for the demo's sample returns
+
+
+def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
+    progress(f"マスター {master.name} を開いています…")
+    m = Master.open(master)
+    plan, settings = m.plan, m.settings
+    folder = m.folder(settings.distribution_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    outcome = Outcome()
+    departments = [d.name for d in plan.departments if plan.actions_of(d.name)]
+    idle = [d.name for d in plan.departments if not plan.actions_of(d.name)]
+    wanted = {file_name(settings, d) for d in departments}
+    for stale in _stale_files(folder, settings, wanted):
+        try:
+            keep_aside(stale, folder / KEPT_FOLDER)
+            outcome.say(f"担当する取組がなくなった課のファイル {stale.name} を {KEPT_FOLDER}/ に移しました。")
+        except PermissionError:
+            outcome.say(f"{stale.name} は開かれているため移せませんでした（担当する取組がない課のファイルです）。")
+    kept_count = 0
+    for i, department in enumerate(departments, start=1):
+        progress(f"[{i}/{len(departments)}] {department} のファイルを作成しています…")
+        path = folder / file_name(settings, department)
+        try:
+            kept = keep_aside(path, folder / KEPT_FOLDER)
+        except PermissionError:
+            outcome.say(f"{department}: {path.name} が開かれているため作成できませんでした。閉じてからもう一度配布してください。")
+            continue
+        if kept is not None:
+            kept_count += 1
+        write_department_file(path, plan, settings, department, previous=_previous(m, department),
+                              instructions=write_instructions)
+        actions = plan.actions_of(department)
+        shared = sum(1 for a in actions if len(a.departments) > 1)
+        outcome.files.append(path)
+        outcome.say(f"{department}: {len(actions)} 取組" + (f"（うち他課と共同 {shared}）" if shared else "")
+                    + f" → {path.name}")
+    for name in idle:
+        outcome.say(f"{name}: 担当する取組がないため、ファイルを作成しませんでした。")
+    if kept_count:
+        outcome.say(f"前回配布したファイル {kept_count} 件は上書きせず {settings.distribution_folder}/{KEPT_FOLDER}/ に"
+                    "日時付きの名前で残しました。")
+    outcome.lines.insert(0, f"配布用ファイルを {len(outcome.files)} 課分作成しました（配布フォルダ: {folder}）。")
+    outcome.say(f"各課にメール等で送付してください。提出期限: {settings.deadline or '（設定 シートで未設定）'}")
+    return outcome
+
+
+def _previous(m: Master, department: str) -> dict[str, Entry]:
+    """Last year's answers where the master holds them (see dept_sheet.previous_entries)."""
+    try:
+        ws = m.department_sheet(department)
+    except MasterError:
+        return {}
+    return previous_entries(ws, department, m.settings.fiscal_year)
+
+
+def _stale_files(folder: Path, settings, wanted: set[str]) -> list[Path]:
+    """This year's files of departments that no longer have actions (other years are left alone)."""
+    prefix = file_name(settings, "").removesuffix(".xlsx")   # 令和6年度_進捗報告_
+    return [p for p in sorted(folder.glob(f"{prefix}*.xlsx")) if p.is_file() and p.name not in wanted]
+
+
+def keep_aside(path: Path, kept_folder: Path) -> Path | None:
+    """Move an existing file to kept_folder as <stem>_<last written>.xlsx; None when there is none."""
+    if not path.exists():
+        return None
+    kept_folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d_%H%M%S")
+    target = kept_folder / f"{path.stem}_{stamp}{path.suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = kept_folder / f"{path.stem}_{stamp}_{n}{path.suffix}"
+    shutil.move(str(path), str(target))
+    return target
+
+
+def fill_sample_returns(master: Path, progress: Progress = _quiet) -> Outcome:
+    """Demo: fill the distributed files as the departments would and put them in 回収/.
+
+    The distributed files stay as they are; one department (sample_answers.NOT_RETURNED) sends nothing.
+    """
+    m = Master.open(master)
+    plan, settings = m.plan, m.settings
+    source = m.folder(settings.distribution_folder)
+    inbox = m.folder(settings.inbox_folder)
+    outcome = Outcome()
+    for department in (d.name for d in plan.departments if plan.actions_of(d.name)):
+        distributed = source / file_name(settings, department)
+        if department in NOT_RETURNED:
+            outcome.say(f"{department}: 未提出（サンプルでは提出しない課）")
+            continue
+        if not distributed.exists():
+            outcome.say(f"{department}: 配布ファイル {distributed.name} がないため記入できません。")
+            continue
+        progress(f"{department} の回答を記入しています…")
+        target = inbox / return_name(settings, department)
+        keep_aside(target, inbox / KEPT_RETURNS_FOLDER)
+        fill_return(distributed, target, plan)
+        returned = read_department_file(target)
+        outcome.files.append(target)
+        outcome.say(f"{department}: {len(returned.entries) if returned else 0} 取組に記入 → {settings.inbox_folder}/{target.name}")
+    return outcome
