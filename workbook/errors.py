@@ -23,3 +23,7 @@ class MasterError(AddonError):
 
 class PackageError(AddonError):
     """Writing would drop parts of the .xlsm package (VBA, buttons, drawings)."""
+
+
+class ReportError(AddonError):
+    """A report cannot be written (template missing or broken, file in use)."""

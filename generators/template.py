@@ -1,0 +1,43 @@
+"""A docxtpl template in templates/: find it, render a context into it, report a broken one in Japanese."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+
+from workbook.errors import ReportError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PROGRESS_REPORT_TEMPLATE = TEMPLATES / "progress_report_tpl.docx"
+COMMITTEE_SUMMARY_TEMPLATE = TEMPLATES / "committee_summary_tpl.docx"
+
+
+def environment() -> Environment:
+    """Escaped output (staff text may hold < or &) and a loud error for a name the context lacks."""
+    return Environment(undefined=StrictUndefined, autoescape=True)
+
+
+def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Path, float]] | None = None) -> Path:
+    """Render context into template and save to out. images: name -> (PNG path, width in mm)."""
+    template = Path(template)
+    if not template.exists():
+        raise ReportError(f"報告書のテンプレート {template} が見つかりません。")
+    try:
+        doc = DocxTemplate(str(template))
+        values = dict(context)
+        for name, (path, width) in (images or {}).items():
+            values[name] = InlineImage(doc, str(path), width=Mm(width))
+        doc.render(values, jinja_env=environment(), autoescape=True)
+    except UndefinedError as exc:
+        raise ReportError(f"テンプレート {template.name} に、この版にない差し込み項目があります（{exc}）。"
+                          "{{ }} の中の名前を元に戻してください。") from exc
+    except TemplateError as exc:
+        raise ReportError(f"テンプレート {template.name} の差し込み指定を読めません（{exc}）。"
+                          "{{ }} や {%p … %} の部分を変更・削除していないか確認してください。") from exc
+    except Exception as exc:  # a damaged .docx: python-docx and lxml raise many kinds
+        raise ReportError(f"テンプレート {template.name} を開けません（{exc}）。") from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out

@@ -1,0 +1,99 @@
+"""報告書作成: the Word progress report and the committee summary (and PDFs), from the master.
+
+Every number comes from Master.summary(), the aggregation that also fills 進捗一覧.
+An existing report is never overwritten: it is renamed with its time stamp first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+from generators import committee_summary, progress_report
+from generators import pdf as pdf_files
+from workbook.errors import ReportError
+from workbook.master import Master
+
+from .operations import Outcome, Progress, _quiet
+
+
+def keep_existing(path: Path) -> Path | None:
+    """Rename an existing file to <stem>_<its time stamp><suffix>; returns the new name."""
+    if not path.exists():
+        return None
+    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d_%H%M%S")
+    kept = path.with_name(f"{path.stem}_{stamp}{path.suffix}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.stem}_{stamp}_{n}{path.suffix}")
+    try:
+        path.rename(kept)
+    except OSError as exc:
+        raise ReportError(f"{path.name} を別名で残せません（{exc}）。Word などで開いていれば閉じてから"
+                          "もう一度実行してください。") from exc
+    return kept
+
+
+def place(made: Path, final: Path, outcome: Outcome, label: str) -> Path:
+    """Move a finished file into place, keeping any earlier one under a time-stamped name."""
+    kept = keep_existing(final)
+    shutil.move(str(made), str(final))
+    outcome.files.append(final)
+    outcome.say(f"{label}: {final}")
+    if kept is not None:
+        outcome.say(f"  （以前の {final.name} は {kept.name} として残しました）")
+    return final
+
+
+def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outcome:
+    progress(f"マスター {Path(master).name} を読み込んでいます…")
+    m = Master.open(master)
+    summary = m.summary()
+    folder = m.folder(m.settings.report_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    outcome = Outcome()
+    fiscal_year = summary.fiscal_year
+    documents = [
+        ("進捗状況報告書", progress_report.file_name(fiscal_year), progress_report.write_progress_report),
+        ("委員会用概要", committee_summary.file_name(fiscal_year), committee_summary.write_committee_summary),
+    ]
+    with tempfile.TemporaryDirectory(prefix=".report_", dir=folder) as tmp:
+        made = []
+        for label, name, write in documents:
+            progress(f"{label}を作成しています…")
+            made.append((label, write(summary, m.plan, m.settings, Path(tmp) / name)))
+        pdfs = _convert(made, Path(tmp) / "pdf", pdf, progress, outcome)
+        for label, path in made:
+            place(path, folder / path.name, outcome, f"{label}を作成しました")
+            if path in pdfs:
+                place(pdfs[path], folder / pdfs[path].name, outcome, f"{label}（PDF）を作成しました")
+            else:  # a PDF of an earlier version must not sit beside the new .docx as if it were current
+                stale = keep_existing(folder / f"{path.stem}.pdf")
+                if stale is not None:
+                    outcome.say(f"  （以前の PDF は内容が古いため {stale.name} に名前を変えました）")
+    _notes(summary, outcome)
+    return outcome
+
+
+def _convert(made, outdir: Path, wanted: bool, progress: Progress, outcome: Outcome) -> dict[Path, Path]:
+    if not wanted:
+        return {}
+    if pdf_files.soffice() is None:
+        outcome.say("LibreOffice が見つからないため PDF は作成していません（Word で開いて PDF に保存できます）。")
+        return {}
+    progress("PDF に変換しています（LibreOffice）…")
+    try:
+        return pdf_files.convert([path for _, path in made], outdir)
+    except (RuntimeError, OSError) as exc:
+        outcome.say(f"PDF を作成できませんでした（{exc}）。Word の報告書はできています。")
+        return {}
+
+
+def _notes(summary, outcome: Outcome) -> None:
+    if summary.missing_departments:
+        outcome.say(f"未提出の担当課：{'、'.join(summary.missing_departments)}")
+    ungraded = summary.ungraded()
+    if ungraded:
+        outcome.say(f"達成度が未記入の取組が {len(ungraded)} 件あります（報告書では「未評価」と表示）。")

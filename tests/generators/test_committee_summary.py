@@ -1,0 +1,156 @@
+"""The committee summary: its counts against a recount made straight from the saved workbook."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import Counter
+
+import openpyxl
+import pytest
+
+from generators import context
+from generators.committee_summary import file_name, write_committee_summary
+from workbook.master import Master
+
+from .docx_read import all_text, leading_number, paragraphs, table_rows, tables_with_header
+from .sample_returns import filled_master
+
+DAY = dt.date(2025, 7, 1)
+DASHES = "－―‐-ーｰ‑–—−"
+RANK = {"A": 3, "B": 2, "C": 1}
+
+
+@pytest.fixture(scope="module")
+def master_path(tmp_path_factory):
+    return filled_master(tmp_path_factory.mktemp("master"))
+
+
+@pytest.fixture(scope="module")
+def summary_doc(master_path, tmp_path_factory):
+    master = Master.open(master_path)
+    out = tmp_path_factory.mktemp("summary") / file_name(master.settings.fiscal_year)
+    write_committee_summary(master.summary(), master.plan, master.settings, out, today=DAY)
+    from docx import Document
+
+    return Document(str(out))
+
+
+# --- the independent recount: openpyxl on the saved file, the grade rule written out here -----------
+def _grade(value) -> str:
+    text = "" if value is None else unicodedata.normalize("NFKC", str(value)).strip().upper()
+    if len(text) == 1 and text in DASHES:
+        return "－"
+    return text if text in ("A", "B", "C") else ""
+
+
+def _combine(grades: list[str]) -> str:
+    """Seed 002: a department's － does not pull a grade down; the lower letter wins; missing -> ''."""
+    if not grades or "" in grades:
+        return ""
+    letters = [g for g in grades if g != "－"]
+    return min(letters, key=RANK.get) if letters else "－"
+
+
+def recount(path) -> dict[str, Counter]:
+    """Goal number -> Counter of grades (re-listings included), plus '*' for all actions without re-listings."""
+    wb = openpyxl.load_workbook(path)
+    plan_rows = list(wb["計画"].iter_rows(values_only=True))
+    head = list(plan_rows[0])
+    goal_i, code_i, relist_i, dept_i = (head.index(h) for h in ("基本目標番号", "取組番号", "再掲元", "担当課"))
+    actions = {str(r[code_i]): (str(r[goal_i]), bool(r[relist_i])) for r in plan_rows[1:] if r[code_i]}
+    owners = {str(r[code_i]): [d.strip() for d in str(r[dept_i]).split("、")] for r in plan_rows[1:] if r[code_i]}
+    grades: dict[str, dict[str, str]] = {code: {} for code in actions}
+    departments = [r[0] for r in wb["担当課"].iter_rows(min_row=2, values_only=True) if r[0]]
+    for department in departments:
+        ws = wb[department]
+        rows = list(ws.iter_rows(values_only=True))
+        header_at = next(i for i, r in enumerate(rows) if r[0] == "行キー")
+        header = ["".join(str(v or "").split()) for v in rows[header_at]]
+        grade_i = header.index("自己評価")
+        for r in rows[header_at + 1:]:
+            if r[0] and "#" not in str(r[0]):
+                grades[str(r[0])][department] = _grade(r[grade_i])
+    result: dict[str, Counter] = {"*": Counter()}
+    for code, (goal, relisting) in actions.items():
+        grade = _combine([grades[code].get(d, "") for d in owners[code]])
+        result.setdefault(goal, Counter())[grade] += 1
+        if not relisting:
+            result["*"][grade] += 1
+    return result
+
+
+def test_counts_equal_a_recount_from_the_workbook(summary_doc, master_path):
+    expected = recount(master_path)
+    goal_table = next(t for t in tables_with_header(summary_doc, "区分")
+                      if table_rows(t)[1][0].startswith("基本目標"))
+    header = table_rows(goal_table)[0]
+    assert header == ["区分", "取組数", "Ａ", "Ｂ", "Ｃ", "－", "未評価"]
+    order = ["A", "B", "C", "－", ""]
+    seen = 0
+    for row in table_rows(goal_table)[1:]:
+        if row[0] == "合計":
+            continue
+        goal = row[0].removeprefix("基本目標").split("　")[0]
+        counts = expected[goal]
+        assert leading_number(row[1]) == sum(counts.values())
+        assert [leading_number(c) for c in row[2:]] == [counts[g] for g in order], goal
+        seen += 1
+    assert seen == 5
+    overall = next(t for t in tables_with_header(summary_doc, "区分") if table_rows(t)[1][0] == "計画全体")
+    row = table_rows(overall)[1]
+    assert [leading_number(c) for c in row[1:]] == [sum(expected["*"].values())] + [expected["*"][g] for g in order]
+
+
+def test_recount_is_not_trivial(master_path):
+    """The sample has every grade, a combined B+－, an A+C and ungraded actions, so the recount means something."""
+    counts = recount(master_path)["*"]
+    assert all(counts[g] for g in ("A", "B", "C", "－", ""))
+
+
+def test_key_figures_and_title(summary_doc):
+    text = paragraphs(summary_doc)
+    assert text[0] == "令和6年度 狛江市第1次再犯防止推進計画の進捗状況（概要）"
+    assert "令和7年7月1日　狛江市" in text
+    assert "・担当課からの報告：5 課中 4 課（未提出：指導室）" in text
+    assert "・計画に掲げる取組：30 件（再掲を除く。定量的評価 1 件、定性的評価 29 件）" in text
+
+
+def test_chart_is_embedded(summary_doc):
+    shapes = summary_doc.inline_shapes
+    assert len(shapes) == 1
+    assert 130 <= shapes[0].width.mm <= 160
+
+
+def test_highlights_are_the_a_actions_and_attention_the_c_and_dash(summary_doc, master_path):
+    summary = Master.open(master_path).summary()
+    highlights = tables_with_header(summary_doc, "番号")[0]
+    attention = tables_with_header(summary_doc, "番号")[1]
+    shown = [p.action.code for p in summary.highlighted()][:context.MAX_HIGHLIGHTS]  # all have numbers
+    assert [r[0] for r in table_rows(highlights)[1:]] == shown
+    rows = table_rows(attention)[1:]
+    needing = summary.needing_attention()
+    assert [(r[0], r[2]) for r in rows] == [(p.action.code, p.grade) for p in needing][:context.MAX_ATTENTION]
+    assert all(r[3].startswith("理由：") for r in rows)
+    assert "4-2-2" in [r[0] for r in rows]   # A and C from two departments give C
+    notes = [t for t in paragraphs(summary_doc) if t.startswith("ほか ")]
+    assert notes == [f"ほか {len(summary.highlighted()) - len(shown)} 件（全件は進捗状況報告書を参照）",
+                     f"ほか {len(needing) - len(rows)} 件（全件は進捗状況報告書を参照）"]
+
+
+def test_long_lists_are_cut_with_a_pointer_to_the_report(master_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(context, "MAX_HIGHLIGHTS", 3)
+    master = Master.open(master_path)
+    out = write_committee_summary(master.summary(), master.plan, master.settings, tmp_path / "s.docx", today=DAY)
+    from docx import Document
+
+    doc = Document(str(out))
+    shown = len(table_rows(tables_with_header(doc, "番号")[0])) - 1
+    assert shown == 3
+    total = len(master.summary().highlighted())
+    assert f"ほか {total - 3} 件（全件は進捗状況報告書を参照）" in paragraphs(doc)
+
+
+def test_points_for_the_committee_name_the_c_and_dash_actions(summary_doc):
+    line = next(p for p in paragraphs(summary_doc) if p.startswith("（2）"))
+    assert "1-2-2" in line and "4-2-2" in line
+    assert "{{" not in all_text(summary_doc)

@@ -1,0 +1,197 @@
+"""The Word progress report, written from a master whose department sheets hold answers."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from generators.progress_report import file_name, write_progress_report
+from generators.template import PROGRESS_REPORT_TEMPLATE
+from workbook.errors import ReportError
+from workbook.master import Master
+
+from .docx_read import all_text, east_asia_font, open_docx, paragraphs, styled, table_rows, tables_with_header
+from .sample_returns import EVALUATIONS, filled_master
+
+DAY = dt.date(2025, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory):
+    return Master.open(filled_master(tmp_path_factory.mktemp("master")))
+
+
+@pytest.fixture(scope="module")
+def report(master, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / file_name(master.settings.fiscal_year)
+    write_progress_report(master.summary(), master.plan, master.settings, out, today=DAY)
+    return open_docx(out)
+
+
+def test_file_name_has_the_fiscal_year():
+    assert file_name(6) == "令和6年度_進捗状況報告書.docx"
+
+
+def test_cover_names_plan_year_municipality_and_date_in_wareki(report):
+    first = paragraphs(report)[:6]
+    assert "狛江市第1次再犯防止推進計画" in first
+    assert "令和6年度　進捗状況報告書" in first
+    assert "狛江市" in first
+    assert "令和7年6月30日" in first
+
+
+def test_every_goal_measure_and_action_appears(report, master):
+    headings2 = styled(report, "Heading 2")
+    headings3 = styled(report, "Heading 3")
+    for goal in master.plan.goals:
+        assert f"基本目標{goal.code}　{goal.name}" in headings2
+    for measure in master.plan.measures:
+        assert f"施策{measure.code}　{measure.name}" in headings3
+    card_codes = [t.rows[0].cells[0].text for t in report.tables if len(t.columns) == 2]
+    assert card_codes == [a.code for a in master.plan.actions]
+
+
+def test_action_card_holds_the_years_target_answers_and_grade(report, master):
+    cards = {t.rows[0].cells[0].text: dict(table_rows(t)[1:]) for t in report.tables if len(t.columns) == 2}
+    card = cards["1-1-1"]
+    assert card["取組目標（R6）"] == master.plan.action("1-1-1").target_for(6)
+    assert card["担当課"].startswith("福祉政策課")
+    assert card["取組内容"] == "1-1-1 の取組を実施した（福祉政策課）。\n関係機関と連携した。"
+    assert card["実績・成果"] == "参加者 10人、配布 100部。<連携先> & 協力団体 3団体"  # escaped, not lost
+    assert card["達成度"] == "A（目標を上回った）"
+    assert card["課題"] == "周知先の拡大が課題。"
+    assert card["今後の方向性"] == "次年度は周知先を開拓する。"
+    # two departments, B and －: one grade B, both shown
+    assert cards["3-3-1"]["達成度"].startswith("B（目標を達成した）")
+    assert "学校教育課：－" in cards["3-3-1"]["達成度"]
+    relisting = next(t for t in report.tables if t.rows[0].cells[0].text == "3-3-2")  # its own card
+    assert relisting.rows[0].cells[1].text.endswith("（再掲：3-3-1）")
+
+
+def test_evaluations_appear_only_where_filled(report):
+    cards = {t.rows[0].cells[0].text: dict(table_rows(t)[1:]) for t in report.tables if len(t.columns) == 2}
+    internal, committee = EVALUATIONS["1-1-1"]
+    assert cards["1-1-1"]["内部評価"] == internal
+    assert cards["1-1-1"]["委員会意見"] == committee
+    assert [code for code, card in cards.items() if "内部評価" in card] == ["1-1-1"]
+
+
+def test_grade_rule_and_thresholds_come_from_settings(report, master):
+    (rule_table,) = tables_with_header(report, "達成度")
+    rows = table_rows(rule_table)[1:]
+    assert [r[0] for r in rows] == ["A", "B", "C", "－"]
+    assert rows[0][2] == master.settings.thresholds.definitions()["A"]
+    assert "110％" in rows[0][2]
+    text = all_text(report)
+    assert master.settings.multi_department_rule.value in text
+
+
+def test_overall_table_says_relistings_are_left_out(report, master):
+    summary = master.summary()
+    captions = styled(report, "表題")
+    assert "表2　達成度の内訳（再掲を除く）" in captions
+    assert "表3　基本目標別の達成度の内訳（再掲を含む）" in captions
+    overall = tables_with_header(report, "区分")[0]
+    rows = {r[0].strip(): r for r in table_rows(overall)}
+    assert rows["計画全体"][1] == str(summary.counts(include_relistings=False).total)
+    assert rows["うち定量的評価"][1] == "1"
+    assert rows["（参考）再掲を含む"][1] == str(len(master.plan.actions))
+
+
+def test_indicator_table_baseline_actual_target(report):
+    (table,) = tables_with_header(report, "取組番号")[:1]
+    rows = table_rows(table)
+    assert rows[0] == ["取組番号", "指標（単位）", "現状値", "実績値", "年度目標", "最終目標", "達成率", "進捗"]
+    row = rows[1]
+    assert row[0] == "4-2-2"
+    assert row[2:] == ["60%（R5）", "75%", "70%（R6）", "70%（R8）", "107％", "150％"]
+
+
+def test_departments_not_reported_and_ungraded_actions(report):
+    assert "次の担当課からの報告がまだありません：指導室" in paragraphs(report)
+    unreported = tables_with_header(report, "取組番号")[1]
+    assert [r[0] for r in table_rows(unreported)[1:]] == ["3-4-1", "3-4-2", "5-1-1"]
+
+
+def test_no_template_tag_left(report):
+    text = all_text(report)
+    assert "{{" not in text and "{%" not in text and "}}" not in text
+
+
+def test_page_setup_styles_and_tables(report):
+    for section in report.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    body = report.sections[1]
+    assert body.header.paragraphs[0].text == "狛江市第1次再犯防止推進計画　令和6年度 進捗状況報告書"
+    footer_xml = body.footer._element.xml
+    assert "PAGE" in footer_xml
+    assert body._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    assert east_asia_font(report.styles["Normal"]) == "游明朝"
+    assert east_asia_font(report.styles["Heading 1"]) == "游ゴシック"
+    for table in report.tables:
+        rows = table._tbl.tr_lst
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+        assert table.style.name == "報告書表"
+        width = sum(int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol")))
+        assert width <= Mm(170).twips + 5
+
+
+def test_edited_template_is_followed(master, tmp_path):
+    template = tmp_path / "edited.docx"
+    shutil.copy(PROGRESS_REPORT_TEMPLATE, template)
+    doc = Document(str(template))
+    heading = doc.styles["Heading 1"]
+    heading.element.rPr.find(qn("w:rFonts")).set(qn("w:eastAsia"), "ＭＳ ゴシック")
+    sentence = next(p for p in doc.paragraphs if p.text.startswith("各担当課が、"))
+    for run in sentence.runs[1:]:
+        run.text = ""
+    sentence.runs[0].text = "各課の報告を{{ fiscal_year }}の取組としてまとめました。"
+    doc.save(str(template))
+
+    out = write_progress_report(master.summary(), master.plan, master.settings, tmp_path / "out.docx",
+                                template=template, today=DAY)
+    result = open_docx(out)
+    assert east_asia_font(result.styles["Heading 1"]) == "ＭＳ ゴシック"
+    assert "各課の報告を令和6年度の取組としてまとめました。" in paragraphs(result)
+
+
+def test_logo_placed_in_template_header_is_kept(master, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), "navy").save(logo)
+    template = tmp_path / "with_logo.docx"
+    doc = Document(str(PROGRESS_REPORT_TEMPLATE))
+    doc.sections[1].header.paragraphs[0].add_run().add_picture(str(logo), width=Mm(15))
+    doc.save(str(template))
+
+    out = write_progress_report(master.summary(), master.plan, master.settings, tmp_path / "out.docx",
+                                template=template, today=DAY)
+    header = open_docx(out).sections[1].header
+    assert header._element.xpath(".//pic:pic")
+    assert any("image" in rel.reltype for rel in header.part.rels.values())
+
+
+@pytest.mark.parametrize("text, fragment", [("{{ no_such_value }}", "no_such_value"),
+                                            ("{%p for x in %}", "")])
+def test_broken_template_is_a_report_error(master, tmp_path, text, fragment):
+    template = tmp_path / "broken.docx"
+    doc = Document(str(PROGRESS_REPORT_TEMPLATE))
+    doc.add_paragraph(text)
+    doc.save(str(template))
+    with pytest.raises(ReportError) as caught:
+        write_progress_report(master.summary(), master.plan, master.settings, tmp_path / "out.docx",
+                              template=template)
+    assert fragment in str(caught.value)
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_missing_template_is_a_report_error(master, tmp_path):
+    with pytest.raises(ReportError):
+        write_progress_report(master.summary(), master.plan, master.settings, tmp_path / "out.docx",
+                              template=tmp_path / "none.docx")

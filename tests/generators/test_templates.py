@@ -1,0 +1,46 @@
+"""The templates: rebuilt from code, and the committed ones have what a municipality restyles."""
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from generators.template import COMMITTEE_SUMMARY_TEMPLATE, PROGRESS_REPORT_TEMPLATE, TEMPLATES
+
+from .docx_read import east_asia_font
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("build_templates", TEMPLATES / "build_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_script_writes_both_templates(tmp_path):
+    written = _builder().build_all(tmp_path)
+    assert [p.name for p in written] == [PROGRESS_REPORT_TEMPLATE.name, COMMITTEE_SUMMARY_TEMPLATE.name]
+    for path in written:
+        assert Document(str(path)).paragraphs
+
+
+@pytest.mark.parametrize("template", [PROGRESS_REPORT_TEMPLATE, COMMITTEE_SUMMARY_TEMPLATE])
+def test_committed_template_is_a4_japanese_with_page_numbers(template):
+    doc = Document(str(template))
+    for section in doc.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert any("PAGE" in s.footer._element.xml for s in doc.sections)
+    assert east_asia_font(doc.styles["Normal"]) in ("游明朝", "ＭＳ 明朝")
+    for name in ("Heading 1", "Heading 2", "Title"):
+        assert east_asia_font(doc.styles[name]) in ("游ゴシック", "ＭＳ ゴシック")
+        fonts = doc.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would override the named one
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "ja-JP"
+    assert "報告書表" in [s.name for s in doc.styles]
+    for table in doc.tables:
+        first = table._tbl.tr_lst[0]
+        assert first.trPr.find(qn("w:tblHeader")) is not None
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
