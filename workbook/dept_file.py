@@ -12,6 +12,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 
 from . import styles as st
 from .dept_sheet import protect, read_department_table, write_department_table
+from .fileutil import keep_mode
 from .era import fiscal_year_label, parse_fiscal_year
 from .layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, IDENTITY_SHEET, INFO_SHEET,
                      TEMPLATE_VERSION)
@@ -148,6 +149,7 @@ def _save_atomic(wb: Workbook, path: Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        keep_mode(Path(tmp), path)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

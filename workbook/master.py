@@ -16,6 +16,7 @@ from openpyxl.workbook import Workbook
 from . import master_sheets as ms
 from .dept_sheet import protect, read_department_table, write_department_table
 from .errors import MasterError, PlanFileError
+from .fileutil import keep_mode
 from .model import Plan
 from .plan_io import import_plan
 from .problems import Report
@@ -204,6 +205,7 @@ def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path 
         if vba is not None:
             finish_xlsm(tmp, vba, _buttons())
         check_parts_kept(before, part_names(tmp), path)
+        keep_mode(tmp, path)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -252,6 +254,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
             from .package import finish_xlsm
 
             finish_xlsm(tmp, vba.project_for(["ThisWorkbook"] + [ws.sheet_properties.codeName for ws in wb.worksheets]), _buttons())
+        keep_mode(tmp, path)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
