@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -46,10 +46,10 @@ STATUS_FILLS = {"受理": "E2EFDA", "要修正": "FCE4E4", "未提出": "FFF2CC"
 
 def reset(ws: Worksheet) -> None:
     """Empty a sheet in place (keeps its position and code name)."""
+    for rng in list(ws.merged_cells.ranges):  # before deleting rows: unmerging needs the cells
+        ws.unmerge_cells(str(rng))
     if ws.max_row:
         ws.delete_rows(1, ws.max_row + 1)
-    for rng in list(ws.merged_cells.ranges):
-        ws.unmerge_cells(str(rng))
     ws.conditional_formatting = type(ws.conditional_formatting)()
     ws.data_validations.dataValidation = []
     ws.protection.sheet = False
@@ -159,8 +159,14 @@ def write_departments(ws: Worksheet, plan: Plan) -> None:
 
 
 def read_departments(ws: Worksheet) -> list[Department]:
+    return departments_from_rows(ws.iter_rows(min_row=2, max_col=4, values_only=True))
+
+
+def departments_from_rows(rows) -> list[Department]:
+    """Departments from the 担当課 sheet's rows below the header (values, any reader)."""
     out = []
-    for row in ws.iter_rows(min_row=2, max_col=4, values_only=True):
+    for row in rows:
+        row = (list(row) + [None] * 4)[:4]
         if row[0]:
             out.append(Department(*[("" if v is None else str(v).strip()) for v in row]))
     return out
@@ -193,16 +199,27 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
 
 
 def read_settings_values(ws: Worksheet) -> dict[str, object]:
+    return settings_values_from_rows(ws.iter_rows(min_row=2, max_col=3, values_only=True))
+
+
+def settings_values_from_rows(rows) -> dict[str, object]:
+    """Key -> value from the 設定 sheet's rows below the header (values, any reader)."""
     values = {}
-    for row in ws.iter_rows(min_row=2, max_col=3, values_only=True):
+    for row in rows:
+        row = (list(row) + [None] * 3)[:3]
         if row[0]:
             values[str(row[0]).strip()] = row[2]
     return values
 
 
-def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
+def progress_headers(fiscal_year: int) -> list[str]:
     headers = list(PROGRESS_HEADERS)
-    headers[PROGRESS_HEADERS.index("取組目標")] = f"取組目標（{fiscal_year_label(summary.fiscal_year)}）"
+    headers[PROGRESS_HEADERS.index("取組目標")] = f"取組目標（{fiscal_year_label(fiscal_year)}）"
+    return headers
+
+
+def progress_rows(summary: Summary) -> list[list[object]]:
+    """The 進捗一覧 rows of a summary (also used by workbook.patch to update a saved master)."""
     rows = []
     for p in summary.actions:
         a = p.action
@@ -214,7 +231,11 @@ def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
                      a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
                      p.joined("content"), p.joined("result"), p.joined("reason"), p.joined("issues"),
                      p.joined("next"), p.internal_evaluation, p.committee_opinion])
-    last = _table(ws, headers, rows, PROGRESS_WIDTHS)
+    return rows
+
+
+def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
+    last = _table(ws, progress_headers(summary.fiscal_year), progress_rows(summary), PROGRESS_WIDTHS)
     grade_col = get_column_letter(PROGRESS_HEADERS.index("達成度（統合）") + 1)
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
@@ -230,10 +251,15 @@ def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
 
 def read_evaluations(ws: Worksheet) -> dict[str, tuple[str, str]]:
     """Action code -> (内部評価, 委員会意見) typed by the section, kept across rebuilds."""
+    return evaluations_from_rows(ws.iter_rows(min_row=2, values_only=True))
+
+
+def evaluations_from_rows(rows) -> dict[str, tuple[str, str]]:
+    """read_evaluations on the 進捗一覧 rows below the header (values, any reader)."""
     code_i = PROGRESS_HEADERS.index("取組番号")
     internal_i, committee_i = (PROGRESS_HEADERS.index(n) for n in PROGRESS_EDITABLE)
     out = {}
-    for row in ws.iter_rows(min_row=2, values_only=True):
+    for row in rows:
         if len(row) > committee_i and row[code_i]:
             out[str(row[code_i])] = tuple("" if row[i] is None else str(row[i]) for i in (internal_i, committee_i))
     return out
@@ -241,6 +267,14 @@ def read_evaluations(ws: Worksheet) -> dict[str, tuple[str, str]]:
 
 def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
     last = _table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 14, 16, 20])
+    # the SHA-256 (64 hex digits) stays on one line; row heights are fitted to the other columns
+    sha = get_column_letter(STATUS_HEADERS.index("SHA-256") + 1)
+    for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=len(STATUS_HEADERS), max_col=len(STATUS_HEADERS)):
+        cell.alignment = Alignment(vertical="top", wrap_text=False)
+    if rows:
+        ws.column_dimensions[sha].hidden = True
+        st.autofit_rows(ws, 2, last)
+        ws.column_dimensions[sha].hidden = False
     for status, color in STATUS_FILLS.items():
         ws.conditional_formatting.add(f"C2:C{last}", CellIsRule(
             operator="equal", formula=[f'"{status}"'], fill=PatternFill("solid", fgColor=color)))

@@ -52,6 +52,7 @@ _t("unknown-department", ERROR, "担当課が不明", "識別情報の担当課�
 _t("wrong-plan", ERROR, "別の計画のファイル", "識別情報の計画「{value}」がマスターの計画と違います。")
 _t("wrong-fiscal-year", ERROR, "年度が違う", "{value} のファイルです。今年度（{expected}）に配布したファイルで報告するよう依頼してください。")
 _t("unknown-template-version", ERROR, "様式の版が不明", "様式の版「{value}」はこのアドオンでは読めません。今年度配布したファイルで報告するよう依頼してください。")
+_t("not-returned", WARNING, "未提出", "担当課「{department}」からの報告がまだ届いていません（{value} 取組）。提出を依頼してください。")
 _t("older-return", WARNING, "古い提出", "同じ担当課からより新しいファイル（{expected}）を受け取っているため、このファイルは取り込みませんでした。")
 # --- returned files: layout ------------------------------------------------------
 _t("row-added", ERROR, "行が追加された", "{cell} に配布時になかった行（「{value}」）があります。行の追加はせず、配布した行に入力してください。")

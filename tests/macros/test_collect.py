@@ -1,0 +1,399 @@
+"""Collect and validate on small masters made per test; the master is read back with openpyxl."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from macros.collect import run_collect, run_validate
+from tests.workbook.returns_kit import Text, make_return, set_saved_time, small_plan, small_settings
+from workbook import master_sheets as ms
+from workbook import master_update
+from workbook.archive import INDEX_NAME
+from workbook.cfb import write_compound_file
+from workbook.master import Master, build_master
+from workbook.model import Indicator
+from workbook.problems import REPORT_COLUMNS
+
+POLICY, CONSULT = "福祉政策課", "福祉相談課"
+
+
+class City:
+    def __init__(self, root: Path, vba: bool = False):
+        self.plan = small_plan()
+        self.settings = small_settings(self.plan)
+        self.root = root
+        if vba:
+            from macros.operations import new_master
+
+            self.master = new_master(self.plan, self.settings, root, name="master.xlsm")
+        else:
+            self.master = build_master(self.plan, self.settings, root / "master.xlsm")
+        self.inbox = root / "回収"
+        self.inbox.mkdir()
+
+    def send(self, department: str, changes=None, name: str | None = None, saved: str | None = None, **kw) -> Path:
+        path = make_return(self.plan, self.settings, self.inbox, department, changes, name=name, **kw)
+        return set_saved_time(path, saved) if saved else path
+
+    def collect(self):
+        return run_collect(self.master, None)
+
+    def book(self):
+        return openpyxl.load_workbook(self.master)
+
+    def rows(self, sheet: str) -> list[list[object]]:
+        return [list(r) for r in self.book()[sheet].iter_rows(min_row=2, values_only=True) if any(r)]
+
+    def checks(self) -> list[tuple[str, str, str]]:
+        """(code, department, cell) of each 検証結果 row."""
+        i = {h: REPORT_COLUMNS.index(h) for h in ("コード", "担当課", "セル")}
+        return [(r[i["コード"]], r[i["担当課"]] or "", r[i["セル"]] or "") for r in self.rows(ms.SHEET_CHECKS)]
+
+    def status(self) -> dict[str, list[object]]:
+        return {r[0]: r for r in self.rows(ms.SHEET_STATUS)}
+
+    def progress(self) -> dict[str, dict[str, object]]:
+        return {r[2]: dict(zip(ms.PROGRESS_HEADERS, r)) for r in self.rows(ms.SHEET_PROGRESS)}
+
+
+def every_cell(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [tuple((c.coordinate, c.value, c.data_type) for c in row) for row in ws.iter_rows()]
+            for ws in wb.worksheets}
+
+
+@pytest.fixture
+def city(tmp_path):
+    return City(tmp_path)
+
+
+def test_collect_merges_returns_and_rebuilds_the_summary_sheets(city):
+    city.send(POLICY)
+    city.send(CONSULT, {"1-1-2": {"grade": "ー", "reason": "会議が中止になったため"}})
+    outcome = city.collect()
+    assert any("保存しました" in line for line in outcome.lines)
+    ws = city.book()[POLICY]
+    assert ws["F7"].value == "1-1-1 の取組を実施した。" and ws["I7"].value == "B" and ws["D3"].value == "山田"
+    consult = city.book()[CONSULT]
+    assert consult["I7"].value == "－" and consult["G9"].value == 100
+    progress = city.progress()
+    assert progress["1-1-2"]["達成度（統合）"] == "B"          # B and － give B (seed 002)
+    assert progress["1-1-3"]["推奨評価（指標）"] == "B"        # 100 of 100 件
+    assert progress["1-1-1"]["取組内容"] == "1-1-1 の取組を実施した。"
+    status = city.status()
+    assert [status[d][2:5] for d in (POLICY, CONSULT)] == [["受理", 0, 0], ["受理", 0, 0]]
+    assert status[POLICY][5] == "令和6年度_進捗報告_福祉政策課.xlsx" and len(status[POLICY][9]) == 64
+    assert city.checks() == []
+
+
+def test_collecting_the_same_inbox_twice_changes_nothing(city):
+    city.send(POLICY, {"1-1-1": {"grade": "◎"}})
+    city.send(CONSULT)
+    (city.inbox / "memo.xlsx").write_text("not a workbook")
+    city.collect()
+    before = every_cell(city.master)
+    archived = sorted(p.name for p in (city.root / "受領控").iterdir())
+    backups = sorted(p.name for p in (city.root / "バックアップ").iterdir())
+    lists = {p: p.stat().st_mtime_ns for p in (city.root / "返却票").iterdir()}
+    master_bytes = city.master.read_bytes()
+    outcome = city.collect()
+    assert every_cell(city.master) == before
+    assert city.master.read_bytes() == master_bytes
+    assert sorted(p.name for p in (city.root / "受領控").iterdir()) == archived
+    assert sorted(p.name for p in (city.root / "バックアップ").iterdir()) == backups
+    assert {p: p.stat().st_mtime_ns for p in (city.root / "返却票").iterdir()} == lists
+    assert any("変更はありません" in line for line in outcome.lines)
+
+
+def test_each_bad_file_is_reported_and_skipped(city, tmp_path):
+    good = city.send(POLICY)
+    (city.inbox / "renamed.xlsx").write_text("取組番号,実績\n", encoding="utf-8")
+    (city.inbox / "old.xls").write_bytes(write_compound_file({"Workbook": bytes(600)}))
+    (city.inbox / ("~$" + good.name)).write_bytes(b"\x05owner" + bytes(100))
+    with zipfile.ZipFile(city.inbox / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 * 1024 * 1024))
+    data = good.read_bytes()
+    (city.inbox / "cut.xlsx").write_bytes(data[: len(data) // 3])
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        out = io.BytesIO()
+        with good.open("rb") as f:
+            OOXMLFile(f).encrypt("pw", out)
+        (city.inbox / "locked.xlsx").write_bytes(out.getvalue())
+    except ImportError:
+        (city.inbox / "locked.xlsx").write_bytes(write_compound_file({"EncryptionInfo": bytes(99),
+                                                                      "EncryptedPackage": bytes(999)}))
+    city.collect()
+    found = {code: cell for code, _, cell in city.checks()}
+    for code in ("file-not-workbook", "file-legacy-xls", "file-lock", "file-too-large", "file-truncated",
+                 "file-encrypted"):
+        assert code in found
+    rows = {r[REPORT_COLUMNS.index("コード")]: r[REPORT_COLUMNS.index("ファイル")] for r in city.rows(ms.SHEET_CHECKS)}
+    assert rows["file-truncated"] == "cut.xlsx" and rows["file-encrypted"] == "locked.xlsx"
+    assert city.status()[POLICY][2] == "受理"
+    archived = [p.read_bytes() for p in (city.root / "受領控").iterdir() if p.name != INDEX_NAME]
+    for path in city.inbox.iterdir():
+        if not path.name.startswith("~$"):
+            assert path.read_bytes() in archived, path.name      # every received file, byte for byte
+
+
+def test_a_file_is_identified_by_its_identity_sheet_not_its_name(city):
+    city.send(CONSULT, name="令和6年度_進捗報告_福祉政策課.xlsx")
+    city.collect()
+    status = city.status()
+    assert status[CONSULT][2] == "受理" and status[POLICY][2] == "未提出"
+    assert city.book()[CONSULT]["F7"].value == "1-1-2 の取組を実施した。"
+    assert city.book()[POLICY]["F7"].value is None
+
+
+def test_a_newer_return_replaces_the_first_and_history_keeps_the_old_values(city):
+    city.send(POLICY, name="first.xlsx", saved="2025-05-01T01:00:00Z")
+    city.collect()
+    city.send(POLICY, {"1-1-1": {"result": "チラシ2,000部を配布"}}, name="second.xlsx", saved="2025-05-10T01:00:00Z")
+    city.collect()
+    assert city.book()[POLICY]["H7"].value == "チラシ2,000部を配布"
+    history = city.rows(ms.SHEET_HISTORY)
+    assert [(h[2], h[3], h[4], h[5], h[6], h[7]) for h in history] == [
+        (POLICY, "1-1-1", "実績・成果", "1-1-1 実績 3回", "チラシ2,000部を配布", "second.xlsx")]
+    assert ("older-return", POLICY, "") in city.checks()
+    assert city.status()[POLICY][5] == "second.xlsx"
+    # an older file arriving afterwards does not replace the newer one
+    city.send(POLICY, {"1-1-1": {"result": "古い内容"}}, name="older.xlsx", saved="2025-04-01T01:00:00Z")
+    city.collect()
+    assert city.book()[POLICY]["H7"].value == "チラシ2,000部を配布"
+    assert len(city.rows(ms.SHEET_HISTORY)) == 1
+    older = [r for r in city.rows(ms.SHEET_CHECKS) if r[1] == "older-return"]
+    assert sorted(r[4] for r in older) == ["first.xlsx", "older.xlsx"]
+
+
+def test_the_accepted_return_is_read_back_from_the_archive(city):
+    path = city.send(POLICY, {"1-1-1": {"grade": "◎"}})
+    city.collect()
+    before = every_cell(city.master)
+    path.unlink()                        # the section tidies the inbox
+    city.collect()
+    assert every_cell(city.master) == before
+
+
+def test_text_from_departments_never_becomes_a_formula(city):
+    city.send(POLICY, {"1-1-1": {"content": Text("=HYPERLINK(\"http://example.com\")"), "result": "=1+1"}})
+    city.collect()
+    ws = city.book()[POLICY]
+    assert (ws["F7"].value, ws["F7"].data_type) == ('=HYPERLINK("http://example.com")', "s")
+    assert (ws["H7"].value, ws["H7"].data_type) == ("=1+1", "s")
+    with zipfile.ZipFile(city.master) as z:
+        names = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        for name in names:
+            assert b"HYPERLINK" not in z.read(name) or b"<f>HYPERLINK" not in z.read(name)
+    assert ("formula-in-input", POLICY, "H7") in city.checks()
+
+
+def test_plan_cell_edits_are_reported_and_never_merged(city):
+    path = city.send(POLICY)
+    wb = openpyxl.load_workbook(path)
+    wb["進捗報告"]["C7"] = "書き換えた題"
+    wb.save(path)
+    city.collect()
+    assert city.book()[POLICY]["C7"].value == "相談窓口の周知"
+    assert ("plan-cell-edited", POLICY, "C7") in city.checks()
+    assert city.status()[POLICY][2] == "要修正"
+    assert (city.root / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").exists()
+
+
+def test_last_years_file_is_not_merged(city):
+    last_year = small_settings(city.plan, fiscal_year=5)
+    make_return(city.plan, last_year, city.inbox, POLICY)
+    city.collect()
+    assert ("wrong-fiscal-year", POLICY, "") in city.checks()
+    assert city.status()[POLICY][2] == "要修正"
+    assert city.book()[POLICY]["F7"].value is None
+
+
+def test_departments_that_have_not_returned_are_listed(city):
+    city.send(POLICY)
+    city.collect()
+    assert city.status()[CONSULT][2] == "未提出"
+    assert ("not-returned", CONSULT, "") in city.checks()
+
+
+def test_correction_lists_name_the_cells(city):
+    city.send(CONSULT, {"1-1-3": {"grade": "C", "reason": None}, "1-1-3#1": {"actual": "集計中"}})
+    city.collect()
+    path = city.root / "返却票" / "令和6年度_返却票_福祉相談課.xlsx"
+    ws = openpyxl.load_workbook(path).active
+    cells = [r[5] for r in ws.iter_rows(min_row=12, values_only=True)]
+    assert cells == ["J8", "G9"]
+    assert not (city.root / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").exists()
+
+
+def test_same_bytes_under_two_names_count_once(city):
+    path = city.send(POLICY)
+    (city.inbox / "copy.xlsx").write_bytes(path.read_bytes())
+    outcome = city.collect()
+    assert not [c for c in city.checks() if c[0] == "older-return"]
+    assert any("同じ内容" in line for line in outcome.lines)
+
+
+def test_vba_buttons_and_drawings_survive_collect(tmp_path):
+    city = City(tmp_path, vba=True)
+    with zipfile.ZipFile(city.master) as z:
+        before = {n: z.read(n) for n in z.namelist() if not n.startswith("xl/worksheets/sheet")
+                  and n not in ("xl/workbook.xml",)}
+        names = set(z.namelist())
+    city.send(POLICY)
+    city.collect()
+    with zipfile.ZipFile(city.master) as z:
+        assert set(z.namelist()) == names
+        for name, data in before.items():
+            assert z.read(name) == data, name
+    master = Master.open(city.master)          # openpyxl still opens it
+    assert master.entries_of(POLICY)["1-1-1"].grade == "B"
+    before = city.master.read_bytes()
+    city.collect()
+    assert city.master.read_bytes() == before
+
+
+def test_the_openpyxl_way_gives_the_same_cells(tmp_path, monkeypatch):
+    results, sent = [], []
+    for way in ("patch", "openpyxl"):
+        city = City(tmp_path / way)
+        if not sent:
+            sent = [city.send(POLICY, {"1-1-1": {"grade": "◎"}}),
+                    city.send(CONSULT, {"1-1-2": {"grade": "－", "reason": "中止"}})]
+        else:
+            for path in sent:                       # the very same files
+                (city.inbox / path.name).write_bytes(path.read_bytes())
+        if way == "openpyxl":
+            monkeypatch.setattr(master_update, "_patchable", lambda snap, update: False)
+        city.collect()
+        cells = every_cell(city.master)
+        for sheet in (ms.SHEET_STATUS, ms.SHEET_HISTORY):
+            cells[sheet] = [tuple((c, v, t) for c, v, t in row if not (isinstance(v, str) and "-" in v and ":" in v))
+                            for row in cells[sheet]]
+        results.append(cells)
+    patch, rewrite = results
+    for sheet in patch:
+        values = [[(c, v) for c, v, _ in row if v is not None] for row in patch[sheet]]
+        other = [[(c, v) for c, v, _ in row if v is not None] for row in rewrite[sheet]]
+        assert [r for r in values if r] == [r for r in other if r], sheet
+
+
+def test_a_plan_changed_after_the_master_was_built_is_rewritten(tmp_path):
+    city = City(tmp_path)
+    plan = small_plan()
+    plan.indicators.append(Indicator("1-1-2", "会議回数", "回", None, "", 4.0, "R8"))
+    master = Master.open(city.master)
+    ws = master.wb[ms.SHEET_INDICATORS]
+    ms.reset(ws)
+    ms.write_indicators(ws, plan)
+    master.save(backup=False)
+    city.plan = plan
+    city.send(CONSULT, {"1-1-2#1": {"actual": 4}})
+    city.collect()
+    ws = city.book()[CONSULT]
+    keys = [ws.cell(row=r, column=1).value for r in range(7, 11)]
+    assert keys == ["1-1-2", "1-1-2#1", "1-1-3", "1-1-3#1"]
+    assert ws["G8"].value == 4 and ws["F7"].value == "1-1-2 の取組を実施した。"
+    assert city.status()[CONSULT][2] == "受理"
+    before = city.master.read_bytes()
+    city.collect()                                  # the rewritten sheets can now be patched: nothing to do
+    assert city.master.read_bytes() == before
+
+
+def test_next_year_last_years_answers_move_to_the_previous_year_columns(city):
+    city.send(POLICY, {"1-1-1": {"grade": "A", "result": "R6の成果"}})
+    city.collect()
+    for path in city.inbox.iterdir():
+        path.unlink()
+    master = Master.open(city.master)              # the section moves 設定 on to 令和7年度
+    city.settings = small_settings(city.plan, fiscal_year=7)
+    ws = master.wb[ms.SHEET_SETTINGS]
+    ms.reset(ws)
+    ms.write_settings(ws, city.settings)
+    master.save(backup=False)
+    city.collect()
+    assert city.status()[POLICY][2] == "未提出"     # last year's return does not count for this year
+    city.send(POLICY, {"1-1-1": {"result": "R7の成果"}})
+    city.collect()
+    ws = city.book()[POLICY]
+    assert "令和7年度" in ws["D6"].value
+    assert (ws["H7"].value, ws["N7"].value, ws["O7"].value) == ("R7の成果", "A", "R6の成果")
+    assert city.rows(ms.SHEET_HISTORY) == []        # nothing of this year was replaced
+    assert city.status()[POLICY][2] == "受理"
+
+
+def test_validate_checks_what_the_master_holds(city):
+    path = city.send(POLICY, {"1-1-1": {"grade": "◎"}})
+    wb = openpyxl.load_workbook(path)
+    wb["進捗報告"]["C8"] = "書き換えた題"
+    wb.save(path)
+    city.collect()
+    assert {c[0] for c in city.checks()} >= {"grade-invalid", "plan-cell-edited"}
+    run_validate(city.master)
+    assert ("grade-invalid", POLICY, "I7") in city.checks()       # now found in the master's own sheet
+    sheet = openpyxl.load_workbook(city.root / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").active
+    listed = [r for r in sheet.iter_rows(min_row=12, values_only=True) if r[5] == "I7"]
+    assert listed[0][4] == "進捗報告" and "シート「進捗報告」" in listed[0][7]   # as the department's file calls it
+    master = Master.open(city.master)
+    master.department_sheet(POLICY)["I7"] = "A"     # the section corrects the grade by hand
+    master.save(backup=False)
+    outcome = run_validate(city.master)
+    codes = {c[0] for c in city.checks()}
+    assert "grade-invalid" not in codes and "plan-cell-edited" in codes and "not-returned" in codes
+    assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
+    assert city.progress()["1-1-1"]["達成度（統合）"] == "A"
+    assert outcome.lines
+
+
+def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
+    distribute_mod = pytest.importorskip("macros.distribute")
+    from macros.operations import new_master
+    from workbook.grades import GRADES
+    from workbook.normalize import normalize_grade
+    from workbook.sample import komae_plan, komae_settings
+
+    plan, settings = komae_plan(), komae_settings()
+    master = new_master(plan, settings, tmp_path, name="demo.xlsm")
+    distribute_mod.run_distribute(master)
+    distribute_mod.fill_sample_returns(master)
+    run_collect(master)
+    book = openpyxl.load_workbook(master)
+    checks = [r for r in book[ms.SHEET_CHECKS].iter_rows(min_row=2, values_only=True) if any(r)]
+    for action in plan.actions:
+        for department in action.departments:
+            ws = book[department]
+            row = next(r for r in range(7, ws.max_row + 1) if ws.cell(row=r, column=1).value == action.code)
+            if normalize_grade(ws.cell(row=row, column=9).value) in GRADES:
+                continue
+            explained = [c for c in checks if c[3] == department and (not c[6] or c[6].endswith(str(row)))]
+            assert explained, (action.code, department)
+    status = {r[0]: r[2] for r in book[ms.SHEET_STATUS].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert status["指導室"] == "未提出" and status["福祉政策課"] == "要修正" and status["福祉相談課"] == "受理"
+    assert (tmp_path / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").exists()
+    archived = [p.read_bytes() for p in (tmp_path / "受領控").iterdir()]
+    for path in (tmp_path / "回収").iterdir():
+        if path.is_file():
+            assert path.read_bytes() in archived
+
+
+def test_the_multi_department_rule_comes_from_settings(tmp_path):
+    from workbook.grades import MultiDepartmentRule
+
+    plan = small_plan()
+    settings = small_settings(plan)
+    settings.multi_department_rule = MultiDepartmentRule.LOWEST       # any － makes the action －
+    city = City.__new__(City)
+    city.plan, city.settings, city.root = plan, settings, tmp_path
+    city.master = build_master(plan, settings, tmp_path / "master.xlsm")
+    city.inbox = tmp_path / "回収"
+    city.inbox.mkdir()
+    city.send(POLICY)
+    city.send(CONSULT, {"1-1-2": {"grade": "－", "reason": "中止"}})
+    city.collect()
+    assert city.progress()["1-1-2"]["達成度（統合）"] == "－"

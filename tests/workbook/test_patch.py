@@ -1,0 +1,148 @@
+"""Patch: cell values written into a saved package; every other part kept byte for byte."""
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from workbook.errors import MasterError
+from workbook.patch import PackagePatch, SheetXml, row_height
+from workbook.styles import autofit_rows
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def book(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"] = "見出し"
+    ws["B2"] = "古い値"
+    ws["B2"].font = openpyxl.styles.Font(bold=True)
+    ws["C2"] = "=1+1"
+    wb.create_sheet("別")["A1"] = "そのまま"
+    wb.save(path)
+    return path
+
+
+def test_values_keep_the_cell_style_and_text_stays_text(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    patch = PackagePatch(path)
+    sheet = patch.sheet("表")
+    sheet.set(2, 2, "=SUM(A1:A3)")
+    sheet.set(2, 3, 120.5)
+    sheet.set(5, 4, "新しいセル\n二行目")
+    sheet.set(2, 1, True)
+    patch.save(None)
+    ws = openpyxl.load_workbook(path)["表"]
+    assert (ws["B2"].value, ws["B2"].data_type, ws["B2"].font.b) == ("=SUM(A1:A3)", "s", True)
+    assert ws["C2"].value == 120.5 and ws["A2"].value is True
+    assert ws["D5"].value == "新しいセル\n二行目"
+
+
+def test_other_parts_are_copied_byte_for_byte_and_a_backup_is_made(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(path) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    patch = PackagePatch(path)
+    patch.sheet("表").set(2, 2, "新")
+    backup = patch.save(tmp_path / "控え")
+    assert backup.read_bytes() != path.read_bytes() and backup.parent.name == "控え"
+    with zipfile.ZipFile(path) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    assert set(after) == set(before)
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {"xl/worksheets/sheet1.xml", "xl/workbook.xml"}
+
+
+def test_nothing_changed_nothing_written(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    patch = PackagePatch(path)
+    patch.sheet("表")
+    assert not patch.changed
+
+
+def test_a_master_saved_meanwhile_is_not_overwritten(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    patch = PackagePatch(path)
+    patch.sheet("表").set(2, 2, "新")
+    book(path)  # someone saves the file in Excel after we read it
+    with pytest.raises(MasterError):
+        patch.save(None)
+
+
+def test_rows_are_replaced_and_excel_shared_strings_handled():
+    xml = (f'<worksheet xmlns="{MAIN}"><dimension ref="A1:B3"/><sheetData>'
+           '<row r="1" spans="1:2"><c r="A1" t="s" s="3"><v>0</v></c></row>'
+           '<row r="2" spans="1:2"><c r="A2" t="s" s="4"><v>1</v></c><c r="B2" s="4"/></row>'
+           '<row r="3"><c r="A3"><v>9</v></c></row></sheetData></worksheet>').encode()
+    sheet = SheetXml(xml)
+    sheet.set(2, 2, "値")
+    sheet.set(2, 1, None)
+    sheet.set(2, 3, 5)      # a cell the row did not have
+    assert sheet.style(2, 1) == "4"
+    sheet.delete_rows_from(3)
+    sheet.set(4, 1, "新しい行", style="4")
+    sheet.set_ref("dimension", "A1:B4")
+    out = sheet.tobytes().decode()
+    assert '<c r="B2" s="4" t="inlineStr"><is><t>値</t></is></c><c r="C2"><v>5</v></c>' in out
+    assert '<c r="A2" s="4"/>' in out and 'r="A3"' not in out
+    assert '<row r="4"><c r="A4" s="4" t="inlineStr">' in out and 'ref="A1:B4"' in out
+    assert 'spans' not in out.split('<row r="2"')[1].split(">")[0]
+
+
+def test_characters_xml_cannot_hold_are_escaped_as_excel_does(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    patch = PackagePatch(path)
+    patch.sheet("表").set(2, 2, "a\x01b")
+    patch.save(None)
+    with zipfile.ZipFile(path) as z:
+        assert b"a_x0001_b" in z.read("xl/worksheets/sheet1.xml")
+
+
+def test_calc_chain_loses_the_cells_whose_formula_was_replaced(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/calcChain.xml"] = f'<calcChain xmlns="{MAIN}"><c r="C2" i="1"/><c r="D9"/></calcChain>'.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    patch = PackagePatch(path)
+    patch.sheet("表").set(2, 3, "値")
+    patch.save(None)
+    with zipfile.ZipFile(path) as z:
+        chain = z.read("xl/calcChain.xml").decode()
+    assert 'r="C2"' not in chain and '<c r="D9" i="1"/>' in chain
+
+
+def test_row_height_matches_styles_autofit():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.column_dimensions["B"].width = 10
+    ws["A1"] = "短い"
+    ws["B1"] = "長い文章が入ると行の高さが増える。\n改行もある"
+    autofit_rows(ws, 1, 1)
+    widths = {1: (8.43, False), 2: (10.0, False)}
+    assert row_height({1: ws["A1"].value, 2: ws["B1"].value}, widths) == ws.row_dimensions[1].height
+
+
+def test_a_save_that_would_lose_a_part_fails_and_leaves_the_file(tmp_path, monkeypatch):
+    from workbook.errors import PackageError
+
+    path = book(tmp_path / "b.xlsx")
+    original = path.read_bytes()
+    patch = PackagePatch(path)
+    patch.sheet("表").set(2, 2, "新")
+    real = zipfile.ZipFile.writestr
+
+    def lose_styles(self, info, data, *args, **kwargs):
+        name = info.filename if isinstance(info, zipfile.ZipInfo) else info
+        if name != "xl/styles.xml":
+            real(self, info, data, *args, **kwargs)
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", lose_styles)
+    with pytest.raises(PackageError):
+        patch.save(None)
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["b.xlsx"]     # no temporary file left behind

@@ -1,0 +1,242 @@
+"""Checks: what is wrong with a department's return, as Problems (codes in problems.py).
+
+The functions return lists of Problems and never raise for bad content. They run on a
+DepartmentReturn read from a returned file (collect) or from a master's department sheet
+(validate): both have the same layout, so cell addresses mean the same cells.
+"""
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from .dept_sheet import indicator_text, row_specs
+from .era import fiscal_year_label
+from .grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
+from .layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, FIRST_ROW,
+                     PLAN_KEYS, applies, col_letter, column, split_key)
+from .model import Plan
+from .normalize import clean_text, normalize_grade, parse_number
+from .problems import Problem, problem
+from .returns import DepartmentReturn, Identity
+from .settings import Settings
+
+TEXT_LIMIT = 32767   # characters an Excel cell holds
+CONTACT_LABEL = "回答者（担当者名）"
+PHONE_LABEL = "電話（内線）"
+ROW_CELL_COLUMN = "code"   # where a row-level problem points (取組番号 column)
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    sheet: str
+    department: str
+
+    def problem(self, code: str, **kwargs: object) -> Problem:
+        return problem(code, file=self.file, sheet=self.sheet, department=self.department, **kwargs)
+
+
+def blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def same_text(a: object, b: object) -> bool:
+    def norm(v: object) -> str:
+        return clean_text(v).replace("\r\n", "\n").replace("\r", "\n")
+    return norm(a) == norm(b)
+
+
+def _loose(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+# --- identity --------------------------------------------------------------------------------
+def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: str) -> list[Problem]:
+    """Whose file this is and whether it is this year's: any error here means it is not merged."""
+    known = {d.name for d in plan.departments}
+    where = Where(file, "", identity.department if identity.department in known else "")
+    out = []
+    if identity.department not in known:
+        out.append(where.problem("unknown-department", value=identity.department or "（空欄）"))
+    if _loose(identity.municipality) != _loose(settings.municipality) or \
+            _loose(identity.plan_name) != _loose(settings.plan_name):
+        out.append(where.problem("wrong-plan", value=f"{identity.municipality} {identity.plan_name}".strip(),
+                                 expected=f"{settings.municipality} {settings.plan_name}"))
+    if identity.fiscal_year != settings.fiscal_year:
+        year = fiscal_year_label(identity.fiscal_year) if identity.fiscal_year > 0 else "年度不明"
+        out.append(where.problem("wrong-fiscal-year", value=year, expected=fiscal_year_label(settings.fiscal_year)))
+    if identity.template_version not in ACCEPTED_TEMPLATE_VERSIONS:
+        out.append(where.problem("unknown-template-version", value=identity.template_version or "（空欄）"))
+    return out
+
+
+# --- layout ----------------------------------------------------------------------------------
+def expected_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
+    """Row key -> the plan column values dept_sheet.write_department_table writes for them."""
+    out = {}
+    for key, kind, indicator in row_specs(plan, department):
+        code, _ = split_key(key)
+        action = plan.action(code)
+        values = {
+            "code": code if kind == ACTION_ROW else f"{code} 指標",
+            "title": action.title if kind == ACTION_ROW else "",
+            "target": action.target_for(fiscal_year) if kind == ACTION_ROW else "",
+            "indicator": indicator_text(indicator, fiscal_year) if indicator else "",
+        }
+        out[key] = {k: (v or None) for k, v in values.items()}
+    return out
+
+
+def key_label(key: str) -> str:
+    code, n = split_key(key)
+    return code if n is None else f"{code}（指標{n}）"
+
+
+def layout_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:
+    """Rows added, removed or moved, and plan cells edited (those edits are never merged)."""
+    out: list[Problem] = []
+    expected_cells = expected_plan_cells(plan, where.department, settings.fiscal_year)
+    expected = list(ret.identity.row_keys) or list(expected_cells)
+    found = list(ret.row_keys_found)
+    rows = ret.key_rows
+    cell = col_letter(ROW_CELL_COLUMN)
+    for key in expected:
+        if key not in rows:
+            out.append(where.problem("row-removed", value=key_label(key), action_code=split_key(key)[0]))
+    for row, text in ret.extra_rows:
+        out.append(where.problem("row-added", cell=f"{cell}{row}", value=text))
+    for key in found:
+        if key not in expected:
+            out.append(where.problem("row-added", cell=f"{cell}{rows[key]}", value=key))
+    position = {key: i for i, key in enumerate(expected)}
+    in_order = _longest_increasing([k for k in found if k in position], position)
+    for key in found:
+        if key in position and key not in in_order:
+            out.append(where.problem("row-moved", cell=f"{cell}{rows[key]}", value=key_label(key),
+                                     action_code=split_key(key)[0]))
+    for key in found:
+        if key not in expected_cells:
+            continue
+        cells = ret.plan_cells.get(key, {})
+        for col_key in PLAN_KEYS:
+            want, got = expected_cells[key].get(col_key), cells.get(col_key)
+            if not same_text(want, got):
+                out.append(where.problem(
+                    "plan-cell-edited", cell=f"{col_letter(col_key)}{rows[key]}", value=_short(got),
+                    expected=_short(want), field=column(col_key).header, action_code=split_key(key)[0]))
+    return out
+
+
+def _longest_increasing(keys: list[str], position: dict[str, int]) -> set[str]:
+    """The largest set of keys already in the expected order; the others have moved."""
+    import bisect
+
+    tails: list[int] = []
+    tail_index: list[int] = []
+    parent = [-1] * len(keys)
+    for i, key in enumerate(keys):
+        p = position[key]
+        j = bisect.bisect_left(tails, p)
+        if j == len(tails):
+            tails.append(p)
+            tail_index.append(i)
+        else:
+            tails[j] = p
+            tail_index[j] = i
+        parent[i] = tail_index[j - 1] if j else -1
+    keep: set[str] = set()
+    i = tail_index[-1] if tail_index else -1
+    while i >= 0:
+        keep.add(keys[i])
+        i = parent[i]
+    return keep
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = clean_text(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# --- entries ---------------------------------------------------------------------------------
+def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:
+    """Missing, malformed and inconsistent entries, and formulas or over-long text in input cells."""
+    out: list[Problem] = []
+    planned = {key: kind for key, kind, _ in row_specs(plan, where.department)}
+    for key in ret.row_keys_found:
+        if key not in planned:
+            continue
+        code, n = split_key(key)
+        entry = ret.entries.get(code)
+        if entry is None:
+            continue
+        row = ret.key_rows[key]
+        kind = planned[key]
+        values = entry.values if kind == ACTION_ROW else {"actual": entry.actuals.get(n)}
+        for col in COLUMNS:
+            if not (col.editable and applies(col, kind)):
+                continue
+            cell, value = f"{col_letter(col.key)}{row}", values.get(col.key)
+            at = dict(cell=cell, field=col.header, action_code=code)
+            if cell in ret.formulas:
+                out.append(where.problem("formula-in-input", value=ret.formulas[cell], **at))
+                continue
+            if isinstance(value, str) and len(value) > TEXT_LIMIT:
+                out.append(where.problem("text-too-long", value=f"{len(value):,}", **at))
+            if col.required and blank(value):
+                out.append(where.problem("required-missing", **at))
+            elif col.numeric and not blank(value) and parse_number(value) is None:
+                out.append(where.problem("number-invalid", value=_short(value), **at))
+        if kind == ACTION_ROW:
+            out.extend(_grade_problems(ret, plan, settings, where, code, row))
+    for cell, formula in ret.formulas.items():
+        if int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) < FIRST_ROW:   # the contact cells above the table
+            label = CONTACT_LABEL if cell == CONTACT_NAME_CELL else PHONE_LABEL
+            out.append(where.problem("formula-in-input", cell=cell, value=formula, field=label))
+    if blank(ret.contact_name) and CONTACT_NAME_CELL not in ret.formulas:
+        out.append(where.problem("contact-missing", cell=CONTACT_NAME_CELL, field=CONTACT_LABEL))
+    return out
+
+
+def _grade_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where, code: str,
+                    row: int) -> list[Problem]:
+    entry = ret.entries[code]
+    raw = entry.values.get("grade")
+    grade_cell = f"{col_letter('grade')}{row}"
+    if grade_cell in ret.formulas or blank(raw):
+        return []
+    grade = normalize_grade(raw)
+    at = dict(action_code=code)
+    if grade not in GRADES:
+        return [where.problem("grade-invalid", cell=grade_cell, value=_short(raw), field="自己評価", **at)]
+    out = []
+    reason = entry.values.get("reason")
+    if grade in ("C", "－") and blank(reason) and f"{col_letter('reason')}{row}" not in ret.formulas:
+        out.append(where.problem("reason-missing", cell=f"{col_letter('reason')}{row}", value=grade,
+                                 field="評価の理由", **at))
+    suggested, ratios = suggestion(plan, settings, where.department, code, entry.actuals)
+    if differs_from_suggestion(grade, suggested):
+        out.append(where.problem("grade-inconsistent", cell=grade_cell, value=grade, expected=suggested,
+                                 ratio="・".join(ratios), field="自己評価", **at))
+    return out
+
+
+def suggestion(plan: Plan, settings: Settings, department: str, code: str,
+               actuals: dict[int, object]) -> tuple[str, list[str]]:
+    """The grade the department's indicators suggest for an action, and the ratios behind it."""
+    grades, ratios = [], []
+    for n, indicator in enumerate(plan.indicators_of(code, department), start=1):
+        parsed = parse_number(actuals.get(n))
+        ratio = achievement_ratio(parsed.value if parsed else None, indicator.target_for(settings.fiscal_year),
+                                  indicator.direction)
+        grade = grade_for_ratio(ratio, settings.thresholds)
+        if grade:
+            grades.append(grade)
+            ratios.append(f"{ratio:.1f}%" if math.isfinite(ratio) else "∞")
+    return (consolidate(grades, settings.multi_department_rule) if grades else ""), ratios
+
+
+def return_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:
+    """Layout and entries of a return whose identity is right."""
+    return layout_problems(ret, plan, settings, where) + entry_problems(ret, plan, settings, where)
+

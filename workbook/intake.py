@@ -1,0 +1,165 @@
+"""Intake: open a received file safely, whatever it is, and read the department's return from it.
+
+Nothing here raises for a bad file: each kind gives a Problem (file-* codes) and the caller moves
+on to the next file. The checks look at the bytes before any workbook reader sees them:
+- Excel's lock file (~$name.xlsx), made while someone has the file open: skipped with a warning;
+- an OLE compound file: a password-protected workbook (its EncryptedPackage stream), a legacy
+  .xls (Workbook/Book stream) or some other Office document;
+- not a zip at all (a .txt or .csv renamed .xlsx), or an empty file;
+- a zip bomb: the sizes in the zip's central directory are checked (total uncompressed size,
+  compression ratio per member, number of members) before anything is decompressed. Python's
+  zipfile never inflates a member past its declared size (it stops and fails the CRC), so the
+  declared sizes are a real bound;
+- a truncated or corrupt zip: no central directory, or a member that fails to inflate or its CRC;
+- a zip that is not a workbook, or a workbook without this add-on's identity sheet.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+from .layout import IDENTITY_SHEET
+from .problems import Problem, problem
+from .returns import DepartmentReturn
+
+MAX_FILE_BYTES = 20 * 1024 * 1024            # a return is about 50 KB
+MAX_UNCOMPRESSED = 100 * 1024 * 1024         # all members together, as declared
+MAX_RATIO = 100                              # uncompressed / compressed, for a member over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 2000
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+IGNORED_NAMES = ("thumbs.db", "desktop.ini")
+
+
+@dataclass
+class Intake:
+    """What was found in one received file."""
+
+    name: str
+    ret: DepartmentReturn | None = None
+    saved_at: str = ""   # when the file was last saved, as written inside it (local time); '' if unknown
+    problems: list[Problem] = field(default_factory=list)
+
+
+def is_lock_file(name: str) -> bool:
+    return name.startswith("~$")
+
+
+def is_ignored(name: str) -> bool:
+    """System files that are never returns (hidden files, Windows thumbnails, folder settings)."""
+    return name.startswith(".") or name.lower() in IGNORED_NAMES
+
+
+def lock_problem(name: str) -> Problem:
+    return problem("file-lock", file=name)
+
+
+def _size_text(n: int) -> str:
+    return f"{n / 1024 / 1024:,.1f} MB" if n >= 1024 * 1024 else f"{n:,} バイト"
+
+
+def inspect(data: bytes | None, name: str, size: int) -> Intake:
+    """Check one file's bytes and read its return. data None: too large to have been read."""
+    out = Intake(name)
+
+    def fail(code: str, value: object = "") -> Intake:
+        out.problems.append(problem(code, file=name, value=value))
+        return out
+
+    if is_lock_file(name):
+        out.problems.append(lock_problem(name))
+        return out
+    if data is None or size > MAX_FILE_BYTES:
+        return fail("file-too-large", _size_text(size))
+    if not data:
+        return fail("file-truncated", "0 バイト")
+    if data.startswith(OLE_SIGNATURE):
+        return fail(*_ole_kind(data))
+    if not data.startswith(ZIP_SIGNATURES):
+        return fail("file-not-workbook")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        return fail("file-truncated", _reason(exc))
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if len(infos) > MAX_MEMBERS:
+            return fail("file-too-large", f"{len(infos):,} 個の部品")
+        if total > MAX_UNCOMPRESSED:
+            return fail("file-too-large", _size_text(total))
+        for info in infos:
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                return fail("file-too-large", f"{_size_text(info.file_size)}（圧縮率 {info.file_size // max(info.compress_size, 1):,} 倍）")
+        if any(i.flag_bits & 0x1 for i in infos):
+            return fail("file-encrypted")
+        names = set(zf.namelist())
+        if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+            return fail("file-not-workbook")
+        for info in infos:
+            try:
+                with zf.open(info) as member:
+                    while member.read(1 << 20):
+                        pass
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                return fail("file-truncated", f"{info.filename}: {_reason(exc)}")
+            except (NotImplementedError, RuntimeError) as exc:
+                return fail("file-unreadable", _reason(exc))
+        out.saved_at = _saved_at(zf)
+        try:
+            from .return_reader import read_return
+
+            out.ret = read_return(data, zf)
+        except Exception as exc:  # calamine and lxml raise their own types on damaged content
+            return fail("file-unreadable", _reason(exc))
+    if out.ret is None:
+        return fail("file-not-return", IDENTITY_SHEET)
+    return out
+
+
+def _ole_kind(data: bytes) -> tuple[str, str]:
+    """(code, value) for an OLE compound file: encrypted OOXML, legacy .xls, or something else."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
+        ole.close()
+    except Exception as exc:  # olefile raises several kinds on damaged files
+        return "file-unreadable", _reason(exc)
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        return "file-encrypted", ""
+    if "Workbook" in streams or "Book" in streams:
+        return "file-legacy-xls", ""
+    return "file-not-workbook", ""
+
+
+_MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>\s*([^<]+?)\s*<")
+
+
+def _saved_at(zf: zipfile.ZipFile) -> str:
+    """docProps/core.xml dcterms:modified (written by Excel and LibreOffice on save) as local time."""
+    try:
+        match = _MODIFIED.search(zf.read("docProps/core.xml"))
+    except KeyError:
+        return ""
+    if not match:
+        return ""
+    text = match.group(1).decode("ascii", "replace").replace("Z", "+00:00")
+    try:
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return ""
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone().replace(tzinfo=None)
+    return stamp.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:120]

@@ -1,0 +1,211 @@
+"""Writing what collect and validate decided into the master, in one save.
+
+A MasterUpdate holds the new contents: the department sheets that change (entries and contact),
+the 進捗一覧 summary, the 提出状況 and 検証結果 rows, and the 履歴 rows to add. apply() compares
+them with what the master holds and writes only the differences, by patching the saved package
+(workbook.patch: copies every other part byte for byte) as long as each sheet's layout still
+matches the plan. When it does not (the plan or the fiscal year changed after the sheets were
+written) the sheets are rewritten through Master (openpyxl) and Master.save. Both ways back up
+the master, write a temporary file, check that no package part was lost and replace the file.
+Nothing is written, and no backup made, when nothing differs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import master_sheets as ms
+from .checks import expected_plan_cells
+from .dept_sheet import row_specs
+from .layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
+from .master import sheet_title
+from .merge import same_value
+from .patch import PackagePatch, SheetXml, row_height, split_ref
+from .problems import REPORT_COLUMNS
+from .progress import Summary
+from .returns import Entry
+from .snapshot import MasterSnapshot
+
+
+@dataclass
+class MasterUpdate:
+    summary: Summary
+    status: list[list[object]]
+    checks: list[list[object]]                                   # rows under REPORT_COLUMNS
+    departments: dict[str, tuple[dict[str, Entry], tuple[str, str]]] = field(default_factory=dict)
+    history: list[list[object]] = field(default_factory=list)   # rows to add to 履歴
+
+
+@dataclass
+class Written:
+    changed: bool
+    backup: Path | None = None
+    rewritten: bool = False   # True when the sheets were rewritten through openpyxl
+
+
+def apply(snap: MasterSnapshot, update: MasterUpdate, backup: bool = True) -> Written:
+    backup_folder = snap.folder(snap.settings.backup_folder) if backup else None
+    if _patchable(snap, update):
+        patch = PackagePatch(snap.path, snap.data)
+        for department, (entries, contact) in update.departments.items():
+            _patch_department(patch, snap, department, entries, contact)
+        _patch_table(patch, snap, ms.SHEET_PROGRESS, ms.progress_rows(update.summary))
+        _patch_table(patch, snap, ms.SHEET_STATUS, update.status,
+                     unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1})  # 64 hex digits: no need for 4 lines
+        _patch_table(patch, snap, ms.SHEET_CHECKS, update.checks, replace=True)
+        if update.history:
+            _patch_table(patch, snap, ms.SHEET_HISTORY, snap.history_rows() + update.history, replace=True)
+        if not patch.changed:
+            return Written(False)
+        return Written(True, patch.save(backup_folder))
+    return Written(True, _rewrite(snap, update, backup), rewritten=True)
+
+
+# --- can the saved sheets be patched in place? ----------------------------------------------
+def _patchable(snap: MasterSnapshot, update: MasterUpdate) -> bool:
+    for department in update.departments:
+        if not snap.department(department).current:
+            return False
+    progress = snap.rows(ms.SHEET_PROGRESS)
+    if _header(progress) != ms.progress_headers(snap.settings.fiscal_year):
+        return False
+    code_i = ms.PROGRESS_HEADERS.index("取組番号")
+    if [str(r[code_i]) if len(r) > code_i else "" for r in snap.body(ms.SHEET_PROGRESS)] != \
+            [a.code for a in snap.plan.actions]:
+        return False
+    if _header(snap.rows(ms.SHEET_STATUS)) != ms.STATUS_HEADERS or \
+            [r[0] for r in snap.status_rows()] != [r[0] for r in update.status]:
+        return False
+    return _header(snap.rows(ms.SHEET_CHECKS)) == REPORT_COLUMNS and \
+        _header(snap.rows(ms.SHEET_HISTORY)) == ms.HISTORY_HEADERS
+
+
+def _header(rows: list[list[object]]) -> list[str]:
+    if not rows:
+        return []
+    header = [("" if v is None else str(v)) for v in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
+# --- the patch way ------------------------------------------------------------------------
+def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str, entries: dict[str, Entry],
+                      contact: tuple[str, str]) -> None:
+    state = snap.department(department)
+    table = state.table
+    sheet = patch.sheet(sheet_title(department))
+    widths = sheet.widths()
+    plan_cells = expected_plan_cells(snap.plan, department, snap.settings.fiscal_year)
+    for key, kind, _ in row_specs(snap.plan, department):
+        code, n = split_key(key)
+        entry = entries.get(code)
+        row = table.key_rows[key]
+        current = dict(table.values.get(key, {}))
+        changed = False
+        for col in COLUMNS:
+            if col.key in PLAN_KEYS:
+                want = plan_cells[key][col.key]
+            elif col.editable and applies(col, kind):
+                want = None if entry is None else (entry.actuals.get(n) if col.key == "actual" else entry.values.get(col.key))
+            else:
+                continue
+            if not same_value(current.get(col.key), want):
+                sheet.set(row, col_number(col.key), want)
+                current[col.key] = want
+                changed = True
+        if changed:
+            sheet.set_height(row, row_height({col_number(k): v for k, v in current.items()}, widths))
+    for ref, want in ((CONTACT_NAME_CELL, contact[0]), (CONTACT_PHONE_CELL, contact[1])):
+        r, c = split_ref(ref)
+        have = table.contact[0] if ref == CONTACT_NAME_CELL else table.contact[1]
+        if not same_value(have or None, want or None):
+            sheet.set(r, c, want or None)
+
+
+def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: list[list[object]],
+                 replace: bool = False, unwrapped: set[int] = frozenset()) -> None:
+    """Rows under the header of a fixed sheet; replace: the number of rows may change.
+
+    unwrapped: columns left out of the row height (their text may be cut off on screen).
+    """
+    def height(row: list[object], widths) -> float:
+        return row_height({c: v for c, v in enumerate(row, start=1) if c not in unwrapped}, widths)
+
+    current = snap.body(title)
+    values = [[None if v == "" else v for v in row] for row in rows]
+    if replace:
+        if _same_rows(current, values):
+            return
+        sheet = patch.sheet(title)
+        style = _body_style(patch, sheet)
+        sheet.delete_rows_from(2)
+        widths = sheet.widths()
+        for r, row in enumerate(values, start=2):
+            for c, value in enumerate(row, start=1):
+                sheet.set(r, c, value, style)
+            sheet.set_height(r, height(row, widths))
+        width = len(_header(snap.rows(title)))
+        last = 1 + max(len(values), 1)
+        ref = f"A1:{_letter(width)}{last}"
+        sheet.set_ref("dimension", ref)
+        sheet.set_ref("autoFilter", ref)
+        patch.set_filter_range(title, ref)
+        return
+    sheet = None
+    for r, (have, want) in enumerate(zip(current, values), start=2):
+        if _same_rows([have], [want]):
+            continue
+        sheet = sheet or patch.sheet(title)
+        for c, value in enumerate(want, start=1):
+            if not same_value(have[c - 1] if c - 1 < len(have) else None, value):
+                sheet.set(r, c, value)
+        sheet.set_height(r, height(want, sheet.widths()))
+
+
+def _same_rows(a: list[list[object]], b: list[list[object]]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        width = max(len(x), len(y))
+        x = list(x) + [None] * (width - len(x))
+        y = list(y) + [None] * (width - len(y))
+        if not all(same_value(p, q) for p, q in zip(x, y)):
+            return False
+    return True
+
+
+def _body_style(patch: PackagePatch, sheet: SheetXml) -> str | None:
+    """The style of a plain table cell: this sheet's own if it has a body row, else 提出状況's."""
+    return sheet.style(2, 1) or patch.sheet(ms.SHEET_STATUS).style(2, 1)
+
+
+def _letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(max(n, 1))
+
+
+# --- the openpyxl way -----------------------------------------------------------------------
+def _rewrite(snap: MasterSnapshot, update: MasterUpdate, backup: bool) -> Path | None:
+    import pandas as pd
+
+    from .master import Master
+
+    master = Master.open(snap.path)
+    departments = dict(update.departments)
+    for department in (d.name for d in snap.plan.departments):
+        state = snap.department(department)
+        if department not in departments and state.table is not None and not state.current:
+            departments[department] = (state.entries, state.contact)
+    for department, (entries, contact) in departments.items():
+        master.write_department(department, entries, contact)
+    ws = master.wb[ms.SHEET_PROGRESS]
+    ms.reset(ws)
+    ms.write_progress(ws, update.summary, master.plan)
+    master.write_status(update.status)
+    ws = master.wb[ms.SHEET_CHECKS]
+    ms.reset(ws)
+    ms.write_checks(ws, pd.DataFrame(update.checks, columns=REPORT_COLUMNS))
+    master.append_history(update.history)
+    return master.save(backup)

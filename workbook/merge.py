@@ -1,0 +1,167 @@
+"""Merge: a department's return into the entries its master sheet holds.
+
+What is taken, and how:
+- only input columns and the contact cells; plan columns are never merged (checks.py reports
+  an edited plan cell);
+- values are kept as the department typed them, except that a grade in any recognised form
+  (Ａ, ｂ, ー, ―) is stored as A/B/C/－, a number with units or full-width digits (１２０人,
+  5,621戸, 96%, 延べ10,091名) as the number, line breaks as "\\n", and text longer than a cell
+  holds is cut to 32,767 characters (the archive keeps the file as sent; the cut is reported);
+- a formula is stored as its text ("=SUM(…)"), which the writers keep as text, never a formula;
+- a row missing from the return leaves that row of the master as it was;
+- every value that replaces a non-empty value is listed as a Change for 履歴 (old and new).
+
+Which return of a department wins ("newer"): the one last saved later, by the time the file
+itself records (docProps/core.xml dcterms:modified, written by Excel and LibreOffice on save,
+whatever the file's name or how it travelled); for a file without it, the modification time
+the file had when it was received. Ties go to the file received later by the add-on (the
+archive's first-received time), then to the SHA-256, so the choice never depends on the order
+files are listed in. Only returns whose identity checks pass take part.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .archive import ArchiveRecord
+from .checks import TEXT_LIMIT
+from .dept_sheet import row_specs
+from .grades import GRADES
+from .layout import ACTION_ROW, COLUMNS, applies, split_key
+from .model import Plan
+from .normalize import normalize_grade, parse_number
+from .returns import DepartmentReturn, Entry
+
+CONTACT_FIELDS = ("回答者（担当者名）", "電話（内線）")
+
+
+@dataclass(frozen=True)
+class Change:
+    department: str
+    action_code: str
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class Candidate:
+    """A return whose identity is right, with where it came from."""
+
+    ret: DepartmentReturn
+    record: ArchiveRecord
+    saved_at: str = ""
+    file: str = ""          # the name it was received under (for problems and 提出状況)
+
+    @property
+    def department(self) -> str:
+        return self.ret.identity.department
+
+    def order(self) -> tuple[str, str, str]:
+        return (self.saved_at or self.record.modified, self.record.received_at, self.record.sha256)
+
+
+def newest(candidates: list[Candidate]) -> tuple[Candidate, list[Candidate]]:
+    """The newer return (see the module doc) and the others, newest first."""
+    ranked = sorted(candidates, key=Candidate.order, reverse=True)
+    return ranked[0], ranked[1:]
+
+
+def same_value(a: object, b: object) -> bool:
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
+            and not isinstance(b, bool):
+        return float(a) == float(b)
+    return type(a) is type(b) and a == b
+
+
+def storable(key: str, value: object) -> object:
+    """The value as the master keeps it (see the module doc)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if value.startswith("="):
+            return value[:TEXT_LIMIT]
+    col = next(c for c in COLUMNS if c.key == key)
+    if key == "grade":
+        grade = normalize_grade(value)
+        return grade if grade in GRADES else value
+    if col.numeric and not isinstance(value, bool):
+        parsed = parse_number(value)
+        if parsed is not None:
+            return int(parsed.value) if parsed.value.is_integer() else parsed.value
+        return value
+    if isinstance(value, str) and len(value) > TEXT_LIMIT:
+        return value[:TEXT_LIMIT]
+    return value
+
+
+def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str) -> dict[str, Entry]:
+    """The return's values for the department's planned rows, as the master would store them."""
+    out: dict[str, Entry] = {}
+    for key, kind, _ in row_specs(plan, department):
+        if key not in ret.key_rows:
+            continue
+        code, n = split_key(key)
+        source = ret.entries.get(code)
+        if source is None:
+            continue
+        entry = out.setdefault(code, Entry(code, department))
+        if kind == ACTION_ROW:
+            entry.values = {c.key: storable(c.key, source.values.get(c.key)) for c in COLUMNS
+                            if c.editable and applies(c, ACTION_ROW)}
+        else:
+            entry.actuals[n] = storable("actual", source.actuals.get(n))
+    return out
+
+
+def field_label(plan: Plan, department: str, code: str, key: str, n: int | None = None) -> str:
+    if n is not None:
+        indicators = plan.indicators_of(code, department)
+        name = indicators[n - 1].name if 0 < n <= len(indicators) else f"指標{n}"
+        return f"実績値（{name}）"
+    return next(c.header for c in COLUMNS if c.key == key)
+
+
+def merge_entries(current: dict[str, Entry], incoming: dict[str, Entry], plan: Plan,
+                  department: str) -> tuple[dict[str, Entry], list[Change]]:
+    """current with incoming's values laid over it; the replaced non-empty values as Changes."""
+    merged = {code: entry.copy() for code, entry in current.items()}
+    changes: list[Change] = []
+    for code, new in incoming.items():
+        entry = merged.setdefault(code, Entry(code, department))
+        for key, value in new.values.items():
+            old = entry.values.get(key)
+            if not same_value(old, value):
+                if old not in (None, ""):
+                    changes.append(Change(department, code, field_label(plan, department, code, key), old, value))
+                entry.values[key] = value
+        for n, value in new.actuals.items():
+            old = entry.actuals.get(n)
+            if not same_value(old, value):
+                if old not in (None, ""):
+                    changes.append(Change(department, code, field_label(plan, department, code, "actual", n),
+                                          old, value))
+                entry.actuals[n] = value
+    return merged, changes
+
+
+def merge_contact(current: tuple[str, str], incoming: tuple[str, str],
+                  department: str) -> tuple[tuple[str, str], list[Change]]:
+    changes = [Change(department, "", label, old, new)
+               for label, old, new in zip(CONTACT_FIELDS, current, incoming) if old and old != new]
+    return (incoming[0], incoming[1]), changes
+
+
+def entries_equal(a: dict[str, Entry], b: dict[str, Entry]) -> bool:
+    """Same values in every input cell (missing entries count as empty)."""
+    for code in set(a) | set(b):
+        x, y = a.get(code), b.get(code)
+        xv, yv = (x.values if x else {}), (y.values if y else {})
+        xa, ya = (x.actuals if x else {}), (y.actuals if y else {})
+        if any(not same_value(xv.get(k), yv.get(k)) for k in set(xv) | set(yv)):
+            return False
+        if any(not same_value(xa.get(k), ya.get(k)) for k in set(xa) | set(ya)):
+            return False
+    return True
