@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
+from .fileutil import keep_mode
+
 INDEX_NAME = "受領控一覧.csv"
 INDEX_HEADERS = ["受信日時", "元のファイル名", "保存名", "SHA-256", "バイト数", "ファイル更新日時"]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -87,6 +89,7 @@ class Archive:
                         while chunk := src.read(1 << 20):
                             out.write(chunk)
             os.utime(tmp, (stat.st_atime, stat.st_mtime))
+            keep_mode(Path(tmp), target)
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):
@@ -148,6 +151,7 @@ class Archive:
         try:
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
                 out.write(buffer.getvalue())
+            keep_mode(Path(tmp), self.folder / INDEX_NAME)
             os.replace(tmp, self.folder / INDEX_NAME)
         finally:
             if os.path.exists(tmp):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from .fileutil import keep_mode
 from . import styles as st
 from .era import fiscal_year_label, wareki_date
 from .problems import ERROR, Problem
@@ -156,6 +157,7 @@ def write_correction(path: Path, settings: Settings, department: str, source: tu
     os.close(fd)
     try:
         wb.save(tmp)
+        keep_mode(Path(tmp), path)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

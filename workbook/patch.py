@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
 from .errors import MasterError
+from .fileutil import keep_mode
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -364,6 +365,7 @@ class PackagePatch:
                     zi.external_attr = info.external_attr
                     out.writestr(zi, new_parts.get(info.filename, self.parts[info.filename]))
             check_parts_kept({i.filename for i in self.infos}, part_names(tmp), self.path)
+            keep_mode(tmp, self.path)
             try:
                 os.replace(tmp, self.path)
             except PermissionError as exc:
