@@ -11,16 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from .fileutil import keep_mode
+from .fileutil import replace_atomically
 from . import styles as st
 from .era import fiscal_year_label, wareki_date
 from .problems import ERROR, Problem
@@ -152,13 +150,4 @@ def write_correction(path: Path, settings: Settings, department: str, source: tu
     st.a4_landscape(ws, title_rows=f"{TABLE_ROW}:{TABLE_ROW}")
     ws.print_area = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{last}"
     ws.freeze_panes = f"A{TABLE_ROW + 1}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        keep_mode(Path(tmp), path)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    replace_atomically(path, wb.save)

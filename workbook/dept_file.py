@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -12,8 +10,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 
 from . import styles as st
 from .dept_sheet import protect, read_department_table, write_department_table
-from .fileutil import keep_mode
-from .era import fiscal_year_label, parse_fiscal_year
+from .fileutil import replace_atomically
+from .era import fiscal_year_label
 from .layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, IDENTITY_SHEET, INFO_SHEET,
                      TEMPLATE_VERSION)
 from .model import Plan
@@ -104,28 +102,9 @@ def _write_identity(ws, identity: Identity) -> None:
 def read_identity(wb: Workbook) -> Identity | None:
     if IDENTITY_SHEET not in wb.sheetnames:
         return None
-    ws = wb[IDENTITY_SHEET]
-    values: dict[str, str] = {}
-    keys: list[str] = []
-    in_keys = False
-    for key, _label, value in ws.iter_rows(min_row=2, max_col=3, values_only=True):
-        key = clean_text(key)
-        if key == "row_keys":
-            in_keys = True
-        elif key:
-            in_keys = False
-        if in_keys:
-            if clean_text(value):
-                keys.append(clean_text(value))
-        elif key:
-            values[key] = clean_text(value)
-    year = parse_fiscal_year(values.get("fiscal_year"))
-    return Identity(
-        municipality=values.get("municipality", ""), plan_name=values.get("plan_name", ""),
-        fiscal_year=year if year is not None else -1, department=values.get("department", ""),
-        template_version=values.get("template_version", ""), row_keys=tuple(keys),
-        distributed_at=values.get("distributed_at", ""),
-    )
+    from .return_reader import identity_from_rows
+
+    return identity_from_rows([list(r) for r in wb[IDENTITY_SHEET].iter_rows(max_col=3, values_only=True)])
 
 
 def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentReturn | None:
@@ -144,13 +123,4 @@ def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentRe
 
 
 def _save_atomic(wb: Workbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        keep_mode(Path(tmp), path)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    replace_atomically(path, wb.save)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
+from typing import Callable
 
 
 def keep_mode(tmp: Path, path: Path) -> None:
@@ -14,3 +16,22 @@ def keep_mode(tmp: Path, path: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+
+
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """write(tmp) into a temporary file beside path, then replace path with it in one step.
+
+    A reader never sees a half-written file; on any error the old file stays as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".~tmp_", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        keep_mode(tmp, path)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,7 @@ from openpyxl.workbook import Workbook
 from . import master_sheets as ms
 from .dept_sheet import protect, read_department_table, write_department_table
 from .errors import MasterError, PlanFileError
-from .fileutil import keep_mode
+from .fileutil import replace_atomically
 from .model import Plan
 from .plan_io import import_plan
 from .problems import Report
@@ -197,19 +195,14 @@ def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path 
             stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
             backup_path = backup_folder / f"{path.stem}_{stamp}{path.suffix}"
             shutil.copy2(path, backup_path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp_", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+
+    def write(tmp: Path) -> None:
         wb.save(tmp)
         if vba is not None:
             finish_xlsm(tmp, vba, _buttons())
         check_parts_kept(before, part_names(tmp), path)
-        keep_mode(tmp, path)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    replace_atomically(path, write)
     return backup_path
 
 
@@ -245,18 +238,13 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     for i, ws in enumerate(wb.worksheets, start=1):
         ws.sheet_properties.codeName = f"Sheet{i}"
     wb.code_name = "ThisWorkbook"
-    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp_", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    def write(tmp: Path) -> None:
         wb.save(tmp)
         if vba is not None:
             from .package import finish_xlsm
 
-            finish_xlsm(tmp, vba.project_for(["ThisWorkbook"] + [ws.sheet_properties.codeName for ws in wb.worksheets]), _buttons())
-        keep_mode(tmp, path)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+            documents = ["ThisWorkbook"] + [ws.sheet_properties.codeName for ws in wb.worksheets]
+            finish_xlsm(tmp, vba.project_for(documents), _buttons())
+
+    replace_atomically(path, write)
     return path
