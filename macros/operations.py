@@ -71,18 +71,22 @@ def distribute(master: Path, progress: Progress = _quiet) -> Outcome:
     return run_distribute(Path(master), progress)
 
 
-def collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet) -> Outcome:
-    """回収: archive, identify, validate and merge every returned file."""
+def collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet, write=None) -> Outcome:
+    """回収: archive, identify, validate and merge every returned file.
+
+    write: how the decided update reaches the master (default: saved to the file; the Excel
+    buttons pass macros.excel.XlwingsBook.write_update).
+    """
     from .collect import run_collect
 
-    return run_collect(Path(master), Path(inbox) if inbox else None, progress)
+    return run_collect(Path(master), Path(inbox) if inbox else None, progress, **({"write": write} if write else {}))
 
 
-def validate(master: Path, progress: Progress = _quiet) -> Outcome:
-    """検証: check what the master holds; refresh 検証結果 and the correction lists."""
+def validate(master: Path, progress: Progress = _quiet, write=None) -> Outcome:
+    """検証: check what the master holds; refresh 検証結果 and the correction lists (write: as collect)."""
     from .collect import run_validate
 
-    return run_validate(Path(master), progress)
+    return run_validate(Path(master), progress, **({"write": write} if write else {}))
 
 
 def report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outcome:

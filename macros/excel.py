@@ -1,0 +1,425 @@
+"""The book an operation runs against: the file on disk, or the master open in Excel.
+
+One small protocol, two implementations:
+
+* FileBook     - the command line path. collect/validate write through
+                 workbook.master_update.apply (a patch of the saved package, or Master.save),
+                 with the backup and the VBA and buttons kept.
+* XlwingsBook  - a button in Excel (xlwings). Excel holds the file open, so the file is never
+                 saved by Python: Excel saves first (so the operation reads the latest manual
+                 edits from disk), the operation's update is applied to a copy of the file, and
+                 the sheets whose values changed go back into the open book as whole blocks with
+                 screen updating and calculation off; then Excel saves.
+
+Cells in a block are Python values; a formula is a Formula (a str subclass); any other str is
+text and stays text in both implementations (a department typing "=1+1" or "1-1" gets text
+back, not a formula or a date).
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import shutil
+import tempfile
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, Protocol
+
+from workbook.errors import AddonError, MasterError
+from workbook.master import Master
+from workbook.master_update import MasterUpdate, Written, apply
+from workbook.snapshot import MasterSnapshot
+from workbook.styles import write_text
+
+from .operations import Outcome
+
+Block = list[list[object]]
+MAX_ALERT_LINES = 25
+
+
+class Formula(str):
+    """A cell formula ('=SUM(A1:A3)'), as opposed to text that happens to start with '='."""
+
+
+class Book(Protocol):
+    path: Path
+
+    def sheet_names(self) -> list[str]: ...
+
+    def read(self, sheet: str) -> Block: ...
+
+    def write(self, sheet: str, rows: Block, row: int = 1, column: int = 1) -> None: ...
+
+    def replace(self, blocks: dict[str, Block], heights: dict[str, dict[int, float]] | None = None) -> None: ...
+
+    def save(self) -> None: ...
+
+    def write_update(self, snap: MasterSnapshot, update: MasterUpdate) -> Written: ...
+
+    def progress(self, text: str) -> None: ...
+
+    def alert(self, text: str, title: str, critical: bool = False) -> None: ...
+
+    def done(self) -> None: ...
+
+
+# --- blocks -----------------------------------------------------------------------------
+def trim(rows: Block) -> Block:
+    """Drop trailing empty rows and columns ('' counts as empty) and pad rows to one width."""
+    def empty(v: object) -> bool:
+        return v is None or v == ""
+
+    rows = [list(r) for r in rows]
+    while rows and all(empty(v) for v in rows[-1]):
+        rows.pop()
+    width = max((max((i + 1 for i, v in enumerate(r) if not empty(v)), default=0) for r in rows), default=0)
+    return [[None if empty(v) else v for v in (r + [None] * width)[:width]] for r in rows]
+
+
+def worksheet_block(ws) -> Block:
+    """The values of a worksheet from A1, formulas as Formula (raw cells are read only here)."""
+    rows = []
+    for cells in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
+        row = []
+        for cell in cells:
+            value = cell.value
+            if cell.data_type == "f":
+                value = Formula(getattr(value, "text", value))
+            row.append(value)
+        rows.append(row)
+    return trim(rows)
+
+
+def write_worksheet_block(ws, rows: Block, row: int = 1, column: int = 1) -> None:
+    for r, values in enumerate(rows, start=row):
+        for c, value in enumerate(values, start=column):
+            if isinstance(value, Formula):
+                ws.cell(row=r, column=c).value = str(value)
+            else:
+                write_text(ws, r, c, None if value == "" else value)
+
+
+def clear_worksheet(ws) -> None:
+    """Empty every cell's value, keep formats (what Excel's ClearContents does)."""
+    for cells in ws.iter_rows():
+        for cell in cells:
+            if cell.value is not None:
+                cell.value = None
+
+
+def copy_row_format(ws, template: int, rows: range, width: int) -> None:
+    """Give rows the cell formats of the template row (what Range.Copy does in Excel, values aside)."""
+    for row in rows:
+        for col in range(1, width + 1):
+            ws.cell(row=row, column=col)._style = copy.copy(ws.cell(row=template, column=col)._style)
+
+
+def row_heights(ws) -> dict[int, float]:
+    return {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
+
+
+def height_runs(heights: dict[int, float]) -> list[tuple[int, int, float]]:
+    """{5: 30, 6: 30, 8: 14} -> [(5, 6, 30), (8, 8, 14)]: consecutive rows of one height, one call each."""
+    runs: list[list] = []
+    for row in sorted(heights):
+        if runs and runs[-1][1] == row - 1 and runs[-1][2] == heights[row]:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row, heights[row]])
+    return [tuple(r) for r in runs]
+
+
+def changed_blocks(before: "FileBook", after: "FileBook") -> dict[str, Block]:
+    """The sheets whose values differ between two files of the same master."""
+    names = after.sheet_names()
+    if names != before.sheet_names():
+        raise MasterError("この処理はマスターのシートの構成を変えるため、Excel では実行できません。"
+                          "マスターを閉じてから、コマンド（python -m macros …）で実行してください。")
+    blocks = {}
+    for name in names:
+        old, new = before.read(name), after.read(name)
+        if new != old or _kinds(new) != _kinds(old):
+            blocks[name] = new
+    return blocks
+
+
+def changed_heights(before: dict[int, float], after: dict[int, float]) -> dict[int, float]:
+    return {row: height for row, height in after.items() if before.get(row) != height}
+
+
+def _kinds(block: Block) -> list[list[bool]]:
+    return [[isinstance(v, Formula) for v in row] for row in block]
+
+
+def backup_copy(path: Path, folder: Path) -> Path:
+    """Copy the master aside before it is changed (the name pattern of workbook.master.save_workbook)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
+    target = folder / f"{path.stem}_{stamp}{path.suffix}"
+    shutil.copy2(path, target)
+    return target
+
+
+# --- the command line path ---------------------------------------------------------------------
+class FileBook:
+    """The master as a file: read and written through the workbook package (Master, master_update)."""
+
+    def __init__(self, path: str | Path, say: Callable[[str], None] = print):
+        self.path = Path(path)
+        self._say = say
+        self._master: Master | None = None
+        self._dirty = False
+        self.alerts: list[tuple[str, str, bool]] = []
+
+    def _open(self) -> Master:
+        if self._master is None:
+            self._master = Master.open(self.path)
+        return self._master
+
+    def sheet_names(self) -> list[str]:
+        return list(self._open().wb.sheetnames)
+
+    def read(self, sheet: str) -> Block:
+        return worksheet_block(self._open().wb[sheet])
+
+    def write(self, sheet: str, rows: Block, row: int = 1, column: int = 1) -> None:
+        write_worksheet_block(self._open().wb[sheet], rows, row, column)
+        self._dirty = True
+
+    def replace(self, blocks: dict[str, Block], heights: dict[str, dict[int, float]] | None = None) -> None:
+        """Whole sheets: old values cleared (formats kept), rows below the old ones take the format
+        of the old last row (or row 2), then the values and the row heights given."""
+        wb = self._open().wb
+        for name, rows in blocks.items():
+            ws = wb[name]
+            template = max(ws.max_row, 2)
+            clear_worksheet(ws)
+            width = max((len(r) for r in rows), default=0)
+            copy_row_format(ws, template, range(template + 1, len(rows) + 1), width)
+            write_worksheet_block(ws, rows)
+            for row, height in (heights or {}).get(name, {}).items():
+                ws.row_dimensions[row].height = height
+        self._dirty = True
+
+    def heights(self, sheet: str) -> dict[int, float]:
+        """Row heights set in the file (for the Excel path, which cannot copy them otherwise)."""
+        return row_heights(self._open().wb[sheet])
+
+    def save(self) -> None:
+        if self._master is not None and self._dirty:
+            self._master.save()
+        self._dirty = False
+
+    def write_update(self, snap: MasterSnapshot, update: MasterUpdate) -> Written:
+        """The command line's writer: patch the saved package (workbook.master_update.apply)."""
+        self._master, self._dirty = None, False
+        return apply(snap, update)
+
+    def progress(self, text: str) -> None:
+        self._say(text)
+
+    def alert(self, text: str, title: str, critical: bool = False) -> None:
+        self.alerts.append((title, text, critical))
+        self._say(f"{title}\n{text}")
+
+    def done(self) -> None:
+        pass
+
+
+# --- the Excel path ----------------------------------------------------------------------------
+def to_excel(value: object) -> object:
+    """A block value as written through Range.value.
+
+    Excel parses a string assigned to Range.Value as if typed: '=...' becomes a formula and
+    '01', '1-1', '1,000' become numbers or dates (xlwings issues #36, #436, #1635). A leading
+    apostrophe keeps any text as text and is not part of the cell's value, so every non-empty
+    str that is not a Formula is written with one.
+    """
+    if isinstance(value, Formula):
+        return str(value)
+    if isinstance(value, str):
+        return "'" + value if value else None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _rows_2d(value: object) -> Block:
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (list, tuple)):
+            return [list(r) for r in value]
+        return [list(value)]
+    return [[value]]
+
+
+class XlwingsBook:
+    """The master open in Excel, through an xlwings Book (or the test fake of one)."""
+
+    def __init__(self, book):
+        self.book = book
+        self.path = Path(book.fullname)
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def read(self, sheet: str) -> Block:
+        ws = self.book.sheets[sheet]
+        last = ws.used_range.last_cell
+        rng = ws.range((1, 1), (last.row, last.column))
+        values = _rows_2d(rng.options(ndim=2).value)
+        formulas = _rows_2d(rng.formula)
+        rows = []
+        for value_row, formula_row in zip(values, formulas):
+            rows.append([Formula(f) if isinstance(f, str) and f.startswith("=") and f != v else v
+                         for v, f in zip(value_row, formula_row)])
+        return trim(rows)
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Screen updating and automatic calculation off while writing; restored even on error."""
+        with self.book.app.properties(screen_updating=False, calculation="manual"):
+            yield
+
+    @contextmanager
+    def _unprotected(self, ws) -> Iterator[None]:
+        """Lift a sheet's protection (the master's sheets have no password) and put it back as it was.
+
+        Keyword arguments to a COM method, as xlwings itself passes them (_xlwindows: Copy(Destination=)).
+        """
+        api = ws.api
+        if not api.ProtectContents:
+            yield
+            return
+        p = api.Protection
+        options = dict(
+            DrawingObjects=api.ProtectDrawingObjects, Contents=True, Scenarios=api.ProtectScenarios,
+            AllowFormattingCells=p.AllowFormattingCells, AllowFormattingColumns=p.AllowFormattingColumns,
+            AllowFormattingRows=p.AllowFormattingRows, AllowInsertingColumns=p.AllowInsertingColumns,
+            AllowInsertingRows=p.AllowInsertingRows, AllowInsertingHyperlinks=p.AllowInsertingHyperlinks,
+            AllowDeletingColumns=p.AllowDeletingColumns, AllowDeletingRows=p.AllowDeletingRows,
+            AllowSorting=p.AllowSorting, AllowFiltering=p.AllowFiltering,
+            AllowUsingPivotTables=p.AllowUsingPivotTables)
+        api.Unprotect()
+        try:
+            yield
+        finally:
+            api.Protect(**options)
+
+    def write(self, sheet: str, rows: Block, row: int = 1, column: int = 1) -> None:
+        ws = self.book.sheets[sheet]
+        with self._quietly(), self._unprotected(ws):
+            if rows:
+                ws.range((row, column)).value = [[to_excel(v) for v in r] for r in rows]
+
+    def replace(self, blocks: dict[str, Block], heights: dict[str, dict[int, float]] | None = None) -> None:
+        """Whole sheets, one block each: clear the old contents (formats stay), give rows below the
+        old ones the format of the old last row (Range.copy to a destination: no clipboard), write
+        the values, then the row heights given (one call per run of equal heights)."""
+        with self._quietly():
+            for name, rows in blocks.items():
+                ws = self.book.sheets[name]
+                width = max((len(r) for r in rows), default=0)
+                with self._unprotected(ws):
+                    used = ws.used_range
+                    template = max(used.last_cell.row, 2)
+                    used.clear_contents()
+                    if width and len(rows) > template:
+                        ws.range((template, 1), (template, width)).copy(
+                            ws.range((template + 1, 1), (len(rows), width)))
+                    if rows and width:
+                        ws.range((1, 1)).value = [[to_excel(v) for v in r + [None] * (width - len(r))]
+                                                  for r in rows]
+                    for first, last, height in height_runs((heights or {}).get(name, {})):
+                        ws.range((first, 1), (last, 1)).row_height = height
+
+    def save(self) -> None:
+        self.book.save()
+
+    def write_update(self, snap: MasterSnapshot, update: MasterUpdate) -> Written:
+        """The writer for collect/validate when the master is open in Excel.
+
+        The update is applied exactly as on the command line, but to a copy of the saved file;
+        the sheets whose values differ from the saved file then go into the open book, after
+        a backup of the file, and Excel saves. Nothing is written when nothing differs.
+        """
+        with tempfile.TemporaryDirectory(prefix="saihan_") as folder:
+            copy_path = Path(folder) / self.path.name
+            shutil.copy2(self.path, copy_path)
+            on_copy = copy.copy(snap)
+            on_copy.path = copy_path
+            if not apply(on_copy, update, backup=False).changed:
+                return Written(False)
+            before, after = FileBook(self.path), FileBook(copy_path)
+            blocks = changed_blocks(before, after)
+            heights = {name: changed_heights(before.heights(name), after.heights(name)) for name in blocks}
+        if not blocks:
+            return Written(False)
+        backup = backup_copy(self.path, snap.folder(snap.settings.backup_folder))
+        self.replace(blocks, heights)
+        self.save()
+        return Written(True, backup)
+
+    def progress(self, text: str) -> None:
+        self.book.app.status_bar = text
+
+    def done(self) -> None:
+        self.book.app.status_bar = False    # hands the status bar back to Excel
+
+    def alert(self, text: str, title: str, critical: bool = False) -> None:
+        self.book.app.alert(text, title=title, buttons="ok", mode="critical" if critical else "info")
+
+
+# --- running an operation --------------------------------------------------------------------------
+Operation = Callable[[Book], Outcome]
+
+
+def run(book: Book, title: str, operation: Operation) -> Outcome | None:
+    """Run an operation against a book; every result and every error ends as a message to the person.
+
+    The book saves first (in Excel: the latest manual edits reach the file the operation reads).
+    AddonError messages are shown as they are; anything else as a short Japanese message that
+    names the log file (beside the master) holding the traceback.
+    """
+    try:
+        book.save()
+        outcome = operation(book)
+    except AddonError as exc:
+        book.alert(str(exc), f"{title}：中止しました", critical=True)
+        return None
+    except Exception:
+        log = write_log(book.path, title)
+        book.alert(f"{title}の途中で予期しないエラーが起きたため、中止しました。\n"
+                   f"詳しい内容を次のログに記録しました。このメッセージとログをシステムの担当者に伝えてください。\n{log}",
+                   f"{title}：エラー", critical=True)
+        return None
+    finally:
+        book.done()
+    book.alert(alert_text(outcome), f"{title}：完了")
+    return outcome
+
+
+def alert_text(outcome: Outcome) -> str:
+    lines = [line for line in outcome.lines if line.strip()] or ["完了しました。"]
+    if len(lines) > MAX_ALERT_LINES:
+        lines = lines[:MAX_ALERT_LINES] + [f"…ほか {len(lines) - MAX_ALERT_LINES} 行"]
+    return "\n".join(lines)
+
+
+def log_path(master: Path) -> Path:
+    return master.with_name(f"{master.stem}_エラーログ.txt")
+
+
+def write_log(master: Path, title: str) -> Path:
+    """Append the current exception's traceback to the log beside the master (or the temp folder)."""
+    text = f"==== {dt.datetime.now():%Y-%m-%d %H:%M:%S} {title} {master}\n{traceback.format_exc()}\n"
+    path = log_path(master)
+    try:
+        with path.open("a", encoding="utf-8") as f:
+            f.write(text)
+    except OSError:
+        path = Path(tempfile.gettempdir()) / path.name
+        with path.open("a", encoding="utf-8") as f:
+            f.write(text)
+    return path
