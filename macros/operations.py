@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from workbook.errors import MasterError
 from workbook.master import Master, VbaSpec, build_master
 from workbook.model import Plan
 from workbook.plan_io import import_plan
@@ -71,6 +72,15 @@ def distribute(master: Path, progress: Progress = _quiet) -> Outcome:
     return run_distribute(Path(master), progress)
 
 
+def _refuse_if_open(master: Path) -> None:
+    """The command line saves the file itself: refuse while Excel or LibreOffice has it open."""
+    master = Path(master)
+    for lock in (master.with_name("~$" + master.name), master.with_name(f".~lock.{master.name}#")):
+        if lock.exists():
+            raise MasterError(f"マスター {master.name} は Excel などで開かれています（{lock.name} があります）。"
+                              "閉じてからもう一度実行するか、マスターの「操作」シートのボタンを使ってください。")
+
+
 def collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet, write=None) -> Outcome:
     """回収: archive, identify, validate and merge every returned file.
 
@@ -79,6 +89,8 @@ def collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet
     """
     from .collect import run_collect
 
+    if write is None:
+        _refuse_if_open(master)
     return run_collect(Path(master), Path(inbox) if inbox else None, progress, **({"write": write} if write else {}))
 
 
@@ -86,6 +98,8 @@ def validate(master: Path, progress: Progress = _quiet, write=None) -> Outcome:
     """検証: check what the master holds; refresh 検証結果 and the correction lists (write: as collect)."""
     from .collect import run_validate
 
+    if write is None:
+        _refuse_if_open(master)
     return run_validate(Path(master), progress, **({"write": write} if write else {}))
 
 

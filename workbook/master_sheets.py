@@ -62,7 +62,9 @@ def _table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: 
     for i, header in enumerate(headers, start=1):
         ws.cell(row=header_row, column=i, value=header)
     st.style_header_row(ws, header_row, 1, len(headers))
-    for r, row in enumerate(rows, start=header_row + 1):
+    # An empty table still gets one styled body row: rows added later (by the Excel buttons,
+    # which copy the format of the last row) then look like the rest.
+    for r, row in enumerate(rows or [[None] * len(headers)], start=header_row + 1):
         for c, value in enumerate(row, start=1):
             cell = st.write_text(ws, r, c, value if value != "" else None)
             cell.font, cell.border = st.BODY, st.BORDER

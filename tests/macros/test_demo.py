@@ -98,3 +98,17 @@ def test_new_builds_a_master_from_a_plan_file(tmp_path):
     wb = openpyxl.load_workbook(master, keep_vba=True)
     assert [r[4] for r in wb["計画"].iter_rows(min_row=2, values_only=True) if r[4]] == ["1", "3", "12", "14", "30"]
     assert wb["設定"]["C2"].value == "さいたま市"
+
+
+def test_command_line_refuses_to_write_a_master_open_in_excel(demo, tmp_path):
+    import shutil
+
+    out, _ = demo
+    copy = tmp_path / DEMO_MASTER_NAME
+    shutil.copy2(out / DEMO_MASTER_NAME, copy)
+    (tmp_path / ("~$" + DEMO_MASTER_NAME)).write_bytes(b"owner")
+    before = copy.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "macros", "collect", str(copy), str(out / "回収")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "開かれています" in result.stderr
+    assert copy.read_bytes() == before
