@@ -21,8 +21,10 @@ def _year(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m macros",
-                                     description="再犯防止推進計画 進捗管理アドオン（コマンドライン）")
+    parser = argparse.ArgumentParser(
+        prog="python -m macros", description="再犯防止推進計画 進捗管理アドオン（コマンドライン）",
+        epilog="1年の流れ：new（最初の1回）→ distribute → 担当課が記入して返送 → collect → validate → report。"
+               "マスターの「操作」シートのボタンも同じ処理を実行します。")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="狛江市の計画で1年分の流れを実行するデモ")
     demo.add_argument("--out", type=Path, required=True, help="出力フォルダ")
@@ -34,15 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--municipality", default="", help="自治体名")
     new.add_argument("--plan-name", default="", help="計画名（既定：ファイル名）")
     new.add_argument("--fiscal-year", type=_year, default=None, help="報告対象年度（既定：計画の初年度）")
-    for name, text in (("distribute", "担当課ごとの報告用ファイルを作る"), ("validate", "マスターの入力内容を検証する"),
-                       ("report", "Word の報告書を作る")):
-        cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("master", type=Path, help="マスター（.xlsm）")
-        if name == "report":
-            cmd.add_argument("--no-pdf", action="store_true", help="PDF を作らない")
-    collect = sub.add_parser("collect", help="回収したファイルを取り込む")
+    distribute = sub.add_parser("distribute", help="① 配布：担当課ごとの報告用ファイルを作る")
+    distribute.add_argument("master", type=Path, help="マスター（.xlsm）")
+    collect = sub.add_parser("collect", help="② 回収：回収したファイルを保管・検証して取り込む")
     collect.add_argument("master", type=Path, help="マスター（.xlsm）")
     collect.add_argument("inbox", type=Path, nargs="?", default=None, help="回収フォルダ（既定：マスターと同じ場所の 回収/）")
+    validate = sub.add_parser("validate", help="③ 検証：マスターの入力内容を検証し、返却票を作る")
+    validate.add_argument("master", type=Path, help="マスター（.xlsm）")
+    report = sub.add_parser("report", help="④ 報告書作成：進捗状況報告書と委員会用概要（Word）を作る")
+    report.add_argument("master", type=Path, help="マスター（.xlsm）")
+    report.add_argument("--no-pdf", action="store_true", help="PDF を作らない")
     return parser
 
 
