@@ -1,4 +1,5 @@
-"""The master's VBA project: the .bas sources in this folder plus xlwings' standalone module."""
+"""The master's VBA project: xlwings' standalone module, the .bas sources in this folder and the
+xlwings_udfs module (the worksheet functions of macros/udfs.py, as ImportPythonUDFs would write it)."""
 from __future__ import annotations
 
 import re
@@ -23,11 +24,24 @@ def subs_of(source: str) -> list[str]:
     return re.findall(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(", source, re.MULTILINE | re.IGNORECASE)
 
 
+def udf_modules() -> list[str]:
+    """The Python modules of the "UDF Modules" setting (';'-separated, as xlwings' GetUdfModules reads it)."""
+    value = dict(xlwings_conf_entries())["UDF Modules"]
+    return [name for name in value.split(";") if name]
+
+
+def udf_sources() -> dict[str, str]:
+    """Module name -> source of the pre-generated xlwings_udfs module (see macros/udf_vba.py)."""
+    from .udf_vba import MODULE_NAME, module_source
+
+    return {MODULE_NAME: module_source(udf_modules())}
+
+
 def build_project(document_modules: Sequence[str] = ("ThisWorkbook",)) -> bytes:
     from workbook.vbaproject import build_vba_project, xlwings_standalone_modules
 
     standard, classes = xlwings_standalone_modules()
-    standard = {**standard, **bas_sources()}
+    standard = {**standard, **bas_sources(), **udf_sources()}
     return build_vba_project(standard, classes, document_modules=document_modules)
 
 

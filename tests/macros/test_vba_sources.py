@@ -1,6 +1,7 @@
 """The VBA behind the buttons: every Sub in macros/*.bas runs an entry point that exists in macros.xl,
-the master carries exactly those Subs (read back with oletools' olevba), and the xlwings.conf
-sheet holds keys that xlwings' standalone module actually reads."""
+the master carries exactly those Subs (read back with oletools' olevba) plus the generated
+xlwings_udfs module (Functions only), and the xlwings.conf sheet holds keys that xlwings'
+standalone module actually reads."""
 from __future__ import annotations
 
 import importlib
@@ -97,13 +98,26 @@ def test_olevba_lists_exactly_the_subs_of_the_bas_files(demo_master):
     modules = olevba_modules(demo_master)
     standard, classes = xlwings_standalone_modules()
     ours = vba.bas_sources()
+    generated = vba.udf_sources()       # xlwings_udfs: Functions only (tests/macros/test_udf_vba.py)
     documents = {m for m, code in modules.items() if "VB_Base" in code and m not in classes}
-    assert set(modules) - documents == set(ours) | set(standard) | set(classes)
+    assert set(modules) - documents == set(ours) | set(generated) | set(standard) | set(classes)
     for name, source in ours.items():
         assert vba.subs_of(modules[name]) == vba.subs_of(source), name
         assert sub_bodies(modules[name]) == sub_bodies(source), name
-    subs_in_master = {s for m in ours for s in vba.subs_of(modules[m])}
-    assert subs_in_master == set(all_subs())
+    subs_in_master = [s for m in [*ours, *generated] for s in vba.subs_of(modules[m])]
+    assert sorted(subs_in_master) == sorted(all_subs())
+
+
+def test_olevba_lists_the_worksheet_functions_module_as_generated(demo_master):
+    from macros.udf_vba import MODULE_NAME
+
+    code = olevba_modules(demo_master)[MODULE_NAME].replace("\r\n", "\n")
+    assert code == vba.udf_sources()[MODULE_NAME]
+    functions = re.findall(r'^Function (\w+)\(.*?\n\s*\1 = XLPy\.CallUDF\("([\w.]+)", "\1"', code,
+                           re.MULTILINE | re.DOTALL)
+    assert functions == [("ACHIEVEMENT_RATIO", "macros.udfs"), ("SUGGESTED_GRADE", "macros.udfs"),
+                         ("WAREKI_FY", "macros.udfs")]
+    assert not vba.subs_of(code)
 
 
 def test_the_master_carries_the_xlwings_conf_sheet(demo_master):
