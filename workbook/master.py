@@ -50,6 +50,19 @@ def sheet_title(department: str) -> str:
     return title[:31]
 
 
+def check_sheet_titles(departments: list[str]) -> None:
+    """Refuse department names that would share a sheet (with each other or a fixed sheet)."""
+    taken = {name.casefold(): f"シート「{name}」" for name in ms.FIXED_BEFORE + ms.FIXED_AFTER}
+    clashes = []
+    for name in departments:
+        key = sheet_title(name).casefold()
+        if key in taken:
+            clashes.append(f"担当課「{name}」のシート名「{sheet_title(name)}」が{taken[key]}と同じになります。")
+        taken.setdefault(key, f"担当課「{name}」")
+    if clashes:
+        raise MasterError("\n".join(clashes) + "\nシート名は31文字までなので、先頭31文字で区別できる担当課名にしてください。")
+
+
 @dataclass
 class VbaSpec:
     """Builds the master's VBA project (the macros layer supplies it from macros/*.bas).
@@ -212,6 +225,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     path = Path(path)
     if path.exists():
         raise MasterError(f"{path} は既にあります。上書きしないので、別の名前か別のフォルダを指定してください。")
+    check_sheet_titles([d.name for d in plan.departments])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)

@@ -117,3 +117,19 @@ def test_master_from_a_saitama_numbered_plan(tmp_path):
     assert [a.code for a in master.plan.actions] == ["1", "3", "12", "14", "30"]
     assert master.plan.action("30").relisted_from == "14"
     assert master.settings.fiscal_year == 3
+
+
+def test_department_names_that_would_share_a_sheet_are_refused(tmp_path, komae_settings):
+    from workbook.model import Action, Goal, Measure, Plan
+
+    long_a = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止第一班"
+    long_b = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止第二班"
+    assert long_a[:31] == long_b[:31]
+    actions = [Action("1", "x", "1", "1-1", (long_a,), targets={6: "t"}),
+               Action("2", "y", "1", "1-1", (long_b,), targets={6: "t"}),
+               Action("3", "z", "1", "1-1", ("設定",), targets={6: "t"})]
+    plan = Plan("市", "計画", (6,), [Goal("1", "g")], [Measure("1-1", "m", "1")], actions)
+    with pytest.raises(MasterError) as info:
+        build_master(plan, komae_settings, tmp_path / "m.xlsx")
+    assert "第二班" in str(info.value) and "シート「設定」" in str(info.value)
+    assert not (tmp_path / "m.xlsx").exists()
