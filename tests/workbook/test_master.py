@@ -122,8 +122,8 @@ def test_master_from_a_saitama_numbered_plan(tmp_path):
 def test_department_names_that_would_share_a_sheet_are_refused(tmp_path, komae_settings):
     from workbook.model import Action, Goal, Measure, Plan
 
-    long_a = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止第一班"
-    long_b = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止第二班"
+    long_a = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止推進係第一班"
+    long_b = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止推進係第二班"
     assert long_a[:31] == long_b[:31]
     actions = [Action("1", "x", "1", "1-1", (long_a,), targets={6: "t"}),
                Action("2", "y", "1", "1-1", (long_b,), targets={6: "t"}),
