@@ -2,11 +2,37 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 from workbook.era import parse_fiscal_year
 from workbook.errors import AddonError
+
+
+# argparse's own phrases, in the user's language (argparse looks them up through its module-level _).
+_ARGPARSE_JA = {
+    "usage: ": "使い方: ",
+    "positional arguments": "引数",
+    "options": "オプション",
+    "show this help message and exit": "このヘルプを表示して終了",
+    "the following arguments are required: %s": "次の引数が必要です: %s",
+    "unrecognized arguments: %s": "知らない引数です: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "「%(value)s」は使えません（%(choices)s から選んでください）",
+    "argument %(argument_name)s: %(message)s": "引数 %(argument_name)s: %(message)s",
+    "expected one argument": "値を1つ指定してください",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: エラー: %(message)s\n",
+}
+_gettext = argparse._
+
+
+def _ja(text: str) -> str:
+    return _ARGPARSE_JA.get(text, _gettext(text))
+
+
+argparse._ = _ja
 
 
 def _say(line: str) -> None:
@@ -75,6 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return 130
+    except OSError as exc:
+        where = f"（{exc.filename}）" if exc.filename else ""
+        print(f"エラー: ファイルを読み書きできません{where}: {exc.strerror or exc}\n"
+              "ファイルやフォルダの場所、他のプログラムで開いていないかを確認してください。", file=sys.stderr)
+        return 2
+    except Exception:  # the last safety net: a short message, the details in a log file
+        log = Path(tempfile.gettempdir()) / f"saihan_addon_error_{dt.datetime.now():%Y%m%d_%H%M%S}.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"エラー: 予期しないエラーのため中止しました。詳細は {log} にあります。開発担当に渡してください。",
+              file=sys.stderr)
+        return 3
     for line in outcome.lines:
         print(line)
     return 0

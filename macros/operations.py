@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from workbook.errors import MasterError
+from workbook.errors import MasterError, PlanFileError
 from workbook.master import Master, VbaSpec, build_master
 from workbook.model import Plan
 from workbook.plan_io import import_plan
+from workbook.era import fiscal_year_label
 from workbook.settings import Settings
 
 Progress = Callable[[str], None]
@@ -48,10 +49,17 @@ def new_master(plan: Plan, settings: Settings, out: Path, name: str | None = Non
 
 def new_from_plan_file(plan_file: Path, out: Path, municipality: str, plan_name: str,
                        fiscal_year: int | None, progress: Progress = _quiet) -> Outcome:
+    if not Path(plan_file).is_file():
+        raise PlanFileError(f"計画ファイル {plan_file} が見つかりません（フォルダではなくファイルを指定してください）。")
+    if Path(out).exists() and not Path(out).is_dir():
+        raise MasterError(f"出力先 {out} はファイルです。フォルダを指定してください。")
     progress(f"計画ファイル {plan_file} を読み込んでいます…")
     plan = import_plan(plan_file, municipality, plan_name)
     settings = Settings(municipality=municipality, plan_name=plan.name,
                         fiscal_year=fiscal_year or plan.fiscal_years[0])
+    if settings.fiscal_year not in plan.fiscal_years:
+        raise PlanFileError(f"--fiscal-year の{fiscal_year_label(settings.fiscal_year)}は、計画ファイルの取組目標の年度（"
+                            + "・".join(fiscal_year_label(y) for y in plan.fiscal_years) + "）にありません。")
     progress(f"{len(plan.actions)} 取組・{len(plan.departments)} 課のマスターを作成しています…")
     path = new_master(plan, settings, out)
     outcome = Outcome(files=[path])

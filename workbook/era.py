@@ -10,11 +10,12 @@ import unicodedata
 
 REIWA_OFFSET = 2018
 
-_YEAR_RE = re.compile(r"^\s*(?:R|令和)\s*(\d{1,2})\s*(?:年度?)?\s*$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^\s*(?:R|令和)\s*(\d{1,2}|元)\s*(?:年度?)?\s*$", re.IGNORECASE)
+_WESTERN_RE = re.compile(r"^\s*(\d{4})\s*(?:年度?)?\s*$")
 
 
 def parse_fiscal_year(text: object) -> int | None:
-    """"R6", "令和6年度", "令和６", 6, "2024" -> 6 (the Reiwa number); None when not a year."""
+    """"R6", "令和6年度", "令和６", "令和元年度", 6, "2024", "2024年度" -> the Reiwa number; None when not a year."""
     if text is None or text == "":
         return None
     if isinstance(text, (int, float)) and not isinstance(text, bool):
@@ -23,9 +24,10 @@ def parse_fiscal_year(text: object) -> int | None:
     norm = unicodedata.normalize("NFKC", str(text)).strip()
     match = _YEAR_RE.match(norm)
     if match:
-        return int(match.group(1))
-    if re.fullmatch(r"\d{4}", norm):
-        return int(norm) - REIWA_OFFSET
+        return 1 if match.group(1) == "元" else int(match.group(1))
+    match = _WESTERN_RE.match(norm)
+    if match:
+        return int(match.group(1)) - REIWA_OFFSET
     if re.fullmatch(r"\d{1,2}", norm):
         return int(norm)
     return None

@@ -20,7 +20,7 @@ from .plan_io import import_plan
 from .problems import Report
 from .progress import Summary, summarize
 from .returns import Entry
-from .settings import Settings, settings_from_values
+from .settings import Settings, check_year_in_plan, settings_from_values
 
 MASTER_SUFFIX = ".xlsm"
 VBA_PART = "xl/vbaProject.bin"
@@ -96,6 +96,8 @@ class Master:
         path = Path(path)
         if not path.exists():
             raise MasterError(f"マスター {path} が見つかりません。")
+        if not path.is_file():
+            raise MasterError(f"{path} はフォルダです。マスターのファイル（.xlsm）を指定してください。")
         try:
             wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == MASTER_SUFFIX)
         except Exception as exc:
@@ -103,14 +105,12 @@ class Master:
         for name in (ms.SHEET_PLAN, ms.SHEET_SETTINGS, ms.SHEET_DEPARTMENTS):
             if name not in wb.sheetnames:
                 raise MasterError(f"{path.name} にシート「{name}」がありません。このアドオンのマスターか確認してください。")
-        try:
-            settings = settings_from_values(ms.read_settings_values(wb[ms.SHEET_SETTINGS]))
-        except ValueError as exc:
-            raise MasterError(f"{path.name} のシート「設定」の「{exc}」の値が読めません。") from exc
+        settings = settings_from_values(ms.read_settings_values(wb[ms.SHEET_SETTINGS]))
         try:
             plan = import_plan(path, settings.municipality, settings.plan_name)
         except PlanFileError as exc:
             raise MasterError(f"マスターのシート「計画」に問題があります。\n{exc}") from exc
+        check_year_in_plan(settings, plan.fiscal_years)
         plan.departments[:] = ms.read_departments(wb[ms.SHEET_DEPARTMENTS]) + [
             d for d in plan.departments if d.name not in {x.name for x in ms.read_departments(wb[ms.SHEET_DEPARTMENTS])}]
         return cls(path, wb, plan, settings)

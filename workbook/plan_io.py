@@ -52,7 +52,9 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_INDICATOR = ("取組番号", "指標名", "目標値")
 
-_YEAR_COLUMN = re.compile(r"^(取組目標|事業費|年度目標)\(?(?:R|令和)(\d{1,2})(?:年度)?\)?(?:\(千円\))?$", re.IGNORECASE)
+_YEAR_COLUMN = re.compile(r"^(取組目標|事業費|年度目標)\(?((?:R|令和)(?:\d{1,2}|元)(?:年度?)?|\d{4}(?:年度?)?)\)?(?:\(千円\))?$",
+                          re.IGNORECASE)
+_YEAR_LIKE = re.compile(r"^(取組目標|年度目標).+")
 MAX_PLAN_ROWS = 5000
 
 
@@ -69,10 +71,15 @@ class _Table:
         self.rows = rows[1:]
         self.index: dict[str, int] = {}
         self.year_columns: dict[tuple[str, int], int] = {}
+        self.unrecognised: list[tuple[int, str]] = []   # headers that look like year columns but are not
         for i, head in enumerate(header):
             match = _YEAR_COLUMN.match(head)
-            if match:
-                self.year_columns[(match.group(1), int(match.group(2)))] = i
+            year = parse_fiscal_year(match.group(2)) if match else None
+            if match and year is not None:
+                self.year_columns[(match.group(1), year)] = i
+                continue
+            if _YEAR_LIKE.match(head):
+                self.unrecognised.append((i, head))
                 continue
             for canonical, aliases in columns.items():
                 if canonical not in self.index and head in {_norm_header(a) for a in aliases}:
@@ -137,6 +144,8 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
     for name in REQUIRED_PLAN:
         if name not in table.index:
             problems.append(problem("plan-missing-column", value=name, **where))
+    for i, head in table.unrecognised:
+        problems.append(problem("plan-bad-year", cell=f"{get_column_letter(i + 1)}1", value=head, **where))
     years = sorted({y for (kind, y) in table.year_columns if kind == "取組目標"})
     if not years:
         problems.append(problem("plan-no-years", **where))
@@ -153,6 +162,7 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
         for name in missing:
             problems.append(problem("plan-missing-value", cell=table.cell(row_number, name), field=name, **where))
         if missing:
+            seen_codes.add(values.get("取組番号", ""))   # so indicators of this row are not called unknown
             continue
         code = values["取組番号"]
         if code in seen_codes:
@@ -204,6 +214,8 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
             row_number = next(n for n, r in _non_empty(table.rows) if table.get(r, "取組番号") == action.code)
             problems.append(problem("plan-unknown-relisting", cell=table.cell(row_number, "再掲元"),
                                     value=action.relisted_from, **where))
+    if not seen_codes:
+        problems.append(problem("plan-no-actions", **where))
     indicators, indicator_problems = _import_indicators(path, indicators_path, seen_codes)
     problems.extend(indicator_problems)
     if problems:
@@ -294,7 +306,8 @@ def _import_indicators(path: Path, indicators_path: str | Path | None,
 
 def _failure(path: Path, problems: list[Problem]) -> PlanFileError:
     lines = [f"計画ファイル {path.name} を読み込めません（{len(problems)} 件）:"]
-    lines += [f"  - {p.message}" for p in problems[:30]]
+    lines += [f"  - {p.file}: {p.message}" if p.file and p.file != path.name else f"  - {p.message}"
+              for p in problems[:30]]
     if len(problems) > 30:
         lines.append(f"  ほか {len(problems) - 30} 件")
     return PlanFileError("\n".join(lines), problems)

@@ -38,6 +38,7 @@ _t("plan-bad-choice", ERROR, "選択肢にない値", "{cell} の「{value}」�
 _t("plan-bad-number", ERROR, "数値でない", "{cell} の「{value}」を数値として読めません。数字で入力してください。")
 _t("plan-bad-year", ERROR, "年度が読めない", "{cell} の「{value}」を年度として読めません。「R6」「令和6年度」のように入力してください。")
 _t("plan-unknown-action", ERROR, "取組番号が計画にない", "{cell} の取組番号「{value}」は計画シートにありません。")
+_t("plan-no-actions", ERROR, "取組が1行もない", "取組の行が1行もありません。見出しの下に1行1取組で入力してください。")
 _t("plan-no-years", ERROR, "年度別の取組目標列がない", "「取組目標(R6)」のような年度別の取組目標列が1つもありません。")
 # --- returned files: the file itself --------------------------------------------
 _t("file-unreadable", ERROR, "ファイルを読めない", "ファイルを開けません（{value}）。担当課に保存し直して再送するよう依頼してください。")

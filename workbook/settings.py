@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from .errors import MasterError
 from .grades import MultiDepartmentRule, Thresholds
+from .normalize import nfkc
 
 
 @dataclass
@@ -50,8 +52,26 @@ def settings_to_rows(settings: Settings) -> list[tuple[str, str, object, str]]:
     return [(key, label, values[key], note) for key, label, note in SETTING_ROWS]
 
 
+def _cell(key: str) -> str:
+    """Where a setting stands on the 設定 sheet (values in column C, rows in SETTING_ROWS order)."""
+    keys = [k for k, _, _ in SETTING_ROWS]
+    return f"C{keys.index(key) + 2}" if key in keys else ""
+
+
+def _label(key: str) -> str:
+    return next((label for k, label, _ in SETTING_ROWS if k == key), key)
+
+
+def setting_error(key: str, value: object, what: str) -> MasterError:
+    """A Japanese message naming the setting, its cell, the value and what to enter."""
+    shown = "" if value is None else str(value)
+    return MasterError(f"シート「設定」セル {_cell(key)}「{_label(key)}」の値「{shown}」は使えません。{what}")
+
+
 def settings_from_values(values: dict[str, object]) -> Settings:
-    """Build Settings from key -> cell value; raises ValueError naming the key on a bad value."""
+    """Build Settings from key -> cell value; raises MasterError naming the cell on a bad value."""
+    from .era import parse_fiscal_year
+
     def text(key: str, default: str = "") -> str:
         value = values.get(key)
         return default if value in (None, "") else str(value).strip()
@@ -61,25 +81,28 @@ def settings_from_values(values: dict[str, object]) -> Settings:
         if value in (None, ""):
             return default
         try:
-            return float(str(value).replace("％", "").replace("%", ""))
-        except ValueError as exc:
-            raise ValueError(key) from exc
-
-    from .era import parse_fiscal_year
+            return float(nfkc(str(value)).replace("%", "").strip())
+        except ValueError:
+            raise setting_error(key, value, "数値（例：110）を入力してください。") from None
 
     fiscal_year = parse_fiscal_year(values.get("fiscal_year"))
-    if fiscal_year is None:
-        raise ValueError("fiscal_year")
+    if fiscal_year is None or not 1 <= fiscal_year <= 99:
+        raise setting_error("fiscal_year", values.get("fiscal_year"), "「6」「R6」「令和6年度」のように入力してください。")
     try:
         rule = MultiDepartmentRule.parse(text("multi_department_rule", MultiDepartmentRule.LOWEST_IGNORING_DASH.value))
-    except ValueError as exc:
-        raise ValueError("multi_department_rule") from exc
+    except ValueError:
+        raise setting_error("multi_department_rule", values.get("multi_department_rule"),
+                            "一覧（" + "／".join(r.value for r in MultiDepartmentRule) + "）から選んでください。") from None
+    a, b = number("threshold_a", 110.0), number("threshold_b", 90.0)
+    if not 0 < b < a:
+        raise setting_error("threshold_b" if b <= 0 else "threshold_a", b if b <= 0 else a,
+                            f"A の基準（{a:g}）は B の基準（{b:g}）より大きく、B の基準は 0 より大きくしてください。")
     defaults = Settings("", "", 0)
     return Settings(
         municipality=text("municipality"),
         plan_name=text("plan_name"),
         fiscal_year=fiscal_year,
-        thresholds=Thresholds(number("threshold_a", 110.0), number("threshold_b", 90.0)),
+        thresholds=Thresholds(a, b),
         multi_department_rule=rule,
         deadline=text("deadline"),
         contact=text("contact"),
@@ -87,3 +110,14 @@ def settings_from_values(values: dict[str, object]) -> Settings:
             "distribution_folder", "inbox_folder", "report_folder",
             "archive_folder", "backup_folder", "correction_folder")},
     )
+
+
+def check_year_in_plan(settings: Settings, plan_years: tuple[int, ...]) -> None:
+    """The year reported must be one the plan has targets for."""
+    if plan_years and settings.fiscal_year not in plan_years:
+        from .era import fiscal_year_label, short_label
+
+        span = "・".join(fiscal_year_label(y) for y in plan_years)
+        raise setting_error("fiscal_year", settings.fiscal_year,
+                            f"計画の取組目標は {span} の分だけです。設定の年度を直すか、シート「計画」に"
+                            f"「取組目標({short_label(settings.fiscal_year)})」の列を追加してください。")

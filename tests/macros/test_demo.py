@@ -112,3 +112,18 @@ def test_command_line_refuses_to_write_a_master_open_in_excel(demo, tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 2 and "開かれています" in result.stderr
     assert copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["new", "--plan", "workbook/data", "--out", "OUT"], "フォルダではなく"),
+    (["new", "--plan", "workbook/data/komae_plan.csv", "--out", "OUT", "--fiscal-year", "R9"], "令和9年度"),
+    (["distribute", "workbook"], "フォルダです"),
+    (["report", "no/such/master.xlsm"], "見つかりません"),
+    (["collect"], "次の引数が必要です"),
+])
+def test_bad_arguments_give_japanese_messages_not_tracebacks(tmp_path, args, expected):
+    args = [a.replace("OUT", str(tmp_path / "o")) for a in args]
+    result = subprocess.run([sys.executable, "-m", "macros", *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr

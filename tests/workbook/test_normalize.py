@@ -38,6 +38,9 @@ def test_fiscal_years_and_wareki():
     assert parse_fiscal_year("令和６年度") == 6
     assert parse_fiscal_year(2024) == 6
     assert parse_fiscal_year("今年") is None
+    assert parse_fiscal_year("令和元年度") == 1
+    assert parse_fiscal_year("2024年度") == 6
+    assert parse_fiscal_year("２０２４") == 6
     assert fiscal_year_label(6) == "令和6年度"
     assert wareki_date(dt.date(2026, 11, 22)) == "令和8年11月22日"
     assert wareki_date(dt.date(2019, 5, 1)) == "令和元年5月1日"

@@ -144,3 +144,34 @@ def test_indicator_for_unknown_action_and_bad_number(tmp_path):
         import_plan(path)
     assert {(p.code, p.sheet, p.cell) for p in info.value.problems} == {
         ("plan-unknown-action", "指標", "A2"), ("plan-bad-number", "指標", "C3"), ("plan-bad-choice", "指標", "D4")}
+
+
+def test_western_year_headers_are_read_and_odd_ones_reported(tmp_path):
+    header = SAITAMA_HEADER[:10] + ["取組目標（2021年度）", "取組目標(令和4年度)"]
+    plan = import_plan(write_xlsx(tmp_path / "w.xlsx", header, saitama_rows()))
+    assert plan.fiscal_years == (3, 4)
+    odd = SAITAMA_HEADER[:10] + ["取組目標(R3)", "取組目標（来年度）"]
+    with pytest.raises(PlanFileError) as info:
+        import_plan(write_xlsx(tmp_path / "odd.xlsx", odd, saitama_rows()))
+    assert [(p.code, p.cell, p.value) for p in info.value.problems] == [("plan-bad-year", "L1", "取組目標(来年度)")]
+
+
+def test_a_plan_without_actions_is_refused(tmp_path):
+    with pytest.raises(PlanFileError) as info:
+        import_plan(write_xlsx(tmp_path / "empty.xlsx", SAITAMA_HEADER, []))
+    assert [p.code for p in info.value.problems] == ["plan-no-actions"]
+
+
+def test_csv_indicator_problems_name_their_file_and_blank_rows_are_not_unknown(tmp_path):
+    plan = tmp_path / "city.csv"
+    rows = saitama_rows()
+    rows[0][5] = ""                     # 事業番号 1 has no 事業名 (F2)
+    with plan.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([SAITAMA_HEADER] + rows)
+    with (tmp_path / "city_指標.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["取組番号", "指標名", "目標値"], ["1", "就職者数", "120"], ["3", "割合", "多め"]])
+    with pytest.raises(PlanFileError) as info:
+        import_plan(plan)
+    assert {(p.code, p.file, p.cell) for p in info.value.problems} == {
+        ("plan-missing-value", "city.csv", "F2"), ("plan-bad-number", "city_指標.csv", "C3")}
+    assert "city_指標.csv: " in str(info.value)

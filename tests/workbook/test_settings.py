@@ -1,0 +1,50 @@
+"""The 設定 sheet: values read back, and bad values refused with the cell named."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from workbook.errors import MasterError
+from workbook.master import Master, build_master
+from workbook.settings import SETTING_ROWS, settings_from_values
+
+
+def cell_of(key: str) -> str:
+    return f"C{[k for k, _, _ in SETTING_ROWS].index(key) + 2}"
+
+
+@pytest.fixture
+def master_path(tmp_path, komae_plan, komae_settings):
+    return build_master(komae_plan, komae_settings, tmp_path / "master.xlsx")
+
+
+def set_setting(path, key, value):
+    wb = openpyxl.load_workbook(path)
+    wb["設定"][cell_of(key)] = value
+    wb.save(path)
+
+
+@pytest.mark.parametrize("key,value", [
+    ("fiscal_year", "令和六年度"), ("fiscal_year", 0), ("threshold_a", "百十"), ("threshold_a", 50),
+    ("threshold_b", -5), ("multi_department_rule", "平均"),
+])
+def test_bad_settings_name_the_cell_and_value(master_path, key, value):
+    set_setting(master_path, key, value)
+    with pytest.raises(MasterError) as info:
+        Master.open(master_path)
+    message = str(info.value)
+    assert "シート「設定」" in message and str(value) in message
+    assert cell_of(key) in message or cell_of("threshold_a") in message
+
+
+def test_a_year_outside_the_plan_is_refused(master_path):
+    set_setting(master_path, "fiscal_year", "R12")
+    with pytest.raises(MasterError) as info:
+        Master.open(master_path)
+    assert cell_of("fiscal_year") in str(info.value) and "取組目標(R12)" in str(info.value)
+
+
+def test_thresholds_and_years_in_any_usual_form():
+    settings = settings_from_values({"fiscal_year": "令和７年度", "threshold_a": "１２０％", "threshold_b": "95%"})
+    assert settings.fiscal_year == 7
+    assert (settings.thresholds.a, settings.thresholds.b) == (120, 95)
