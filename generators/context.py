@@ -106,6 +106,8 @@ def key_figures(summary: Summary) -> dict:
         "returned": str(len(summary.departments) - len(summary.missing_departments)),
         "missing": str(len(summary.missing_departments)),
         "graded": str(without.graded),
+        "ungraded_actions": str(without.counts.get("", 0)),
+        "ungraded_actions_with_relistings": str(with_relistings.counts.get("", 0)),
         "scope": SCOPE_WITHOUT,
     }
     for grade, key in GRADE_KEYS.items():
@@ -140,7 +142,8 @@ def chart_rows(summary: Summary, plan: Plan) -> list[tuple[str, GradeCounts]]:
 def _indicator_line(ip: IndicatorProgress, fiscal_year: int) -> str:
     ind = ip.indicator
     unit = ind.unit
-    text = f"{ind.name}：実績 {number(ip.actual)}{unit}（{short_label(fiscal_year)}目標 {number(ip.target)}{unit}"
+    text = (f"{ind.name}：実績 {number(ip.actual)}{unit}（{short_label(fiscal_year)}目標 "
+            f"{number(ip.target)}{unit}{ind.direction.value if ip.target is not None else ''}")
     if ip.ratio is not None:
         text += f"、達成率 {percent(ip.ratio)}"
     return text + "）"
@@ -150,8 +153,9 @@ def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dic
     ind = ip.indicator
     unit = ind.unit
 
-    def with_year(value: float | None, year: str) -> str:
-        return f"{number(value)}{unit if value is not None else ''}" + (f"（{year}）" if year else "")
+    def with_year(value: float | None, year: str, direction: str = "") -> str:
+        shown = f"{number(value)}{unit}{direction}" if value is not None else number(value)
+        return shown + (f"（{year}）" if year else "")
 
     name = f"{ind.name}（{unit}）" if unit else ind.name
     if several and ip.department:
@@ -161,8 +165,8 @@ def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dic
         "name": name,
         "baseline": with_year(ind.baseline, ind.baseline_year),
         "actual": f"{number(ip.actual)}{unit if ip.actual is not None else ''}",
-        "target": with_year(ip.target, short_label(fiscal_year)),
-        "final_target": with_year(ind.target, ind.target_year),
+        "target": with_year(ip.target, short_label(fiscal_year), ind.direction.value),
+        "final_target": with_year(ind.target, ind.target_year, ind.direction.value),
         "direction": ind.direction.value,
         "ratio": percent(ip.ratio),
         "progress": percent(ip.progress),
@@ -259,6 +263,17 @@ def attention(summary: Summary) -> tuple[list[dict], int]:
     return rows, len(items) - len(rows)
 
 
+def returns_note(summary: Summary) -> str:
+    """One sentence on the returns; 'all returned' only when there was something to return."""
+    if not summary.actions:
+        return "計画に取組が登録されていないため、担当課への報告の依頼はありません。"
+    if not summary.departments:
+        return "担当課が登録されていません。"
+    if summary.missing_departments:
+        return f"次の担当課からの報告がまだありません：{'、'.join(summary.missing_departments)}"
+    return "すべての担当課から報告がありました。"
+
+
 # --- the two documents ---------------------------------------------------------------------
 def common_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date) -> dict:
     return {
@@ -270,6 +285,7 @@ def common_context(summary: Summary, plan: Plan, settings: Settings, today: dt.d
         "k": key_figures(summary),
         "overall": overall_table(summary),
         "missing_departments": "、".join(summary.missing_departments),
+        "returns_note": returns_note(summary),
     }
 
 
@@ -300,6 +316,6 @@ def committee_summary_context(summary: Summary, plan: Plan, settings: Settings, 
         "attention": needing,
         "attention_more": str(more_attention) if more_attention else "",
         "attention_codes": "、".join(p.action.code for p in summary.needing_attention()),
-        "unreported_count": str(len(summary.ungraded())),
+        "unreported_count": str(len(summary.ungraded())),   # 再掲を含む (kept for edited templates; see k)
     })
     return context

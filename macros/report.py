@@ -1,6 +1,9 @@
 """報告書作成: the Word progress report and the committee summary (and PDFs), from the master.
 
-Every number comes from Master.summary(), the aggregation that also fills 進捗一覧.
+Every number comes from Master.summary(), the aggregation that also fills 進捗一覧. The report
+is made only when 進捗一覧 as saved shows that aggregation (codes and grades): a department sheet
+corrected by hand, or a changed setting, must first go through ③ 検証, so that the sheet the
+section reads and the documents the committee reads never disagree.
 An existing report is never overwritten: it is renamed with its time stamp first.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ from generators import committee_summary, progress_report
 from generators import pdf as pdf_files
 from workbook.errors import ReportError
 from workbook.master import Master
+from workbook.master_sheets import SHEET_PROGRESS, progress_differences
 
 from .operations import Outcome, Progress, _quiet
 
@@ -51,6 +55,7 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> O
     progress(f"マスター {Path(master).name} を読み込んでいます…")
     m = Master.open(master)
     summary = m.summary()
+    check_progress_sheet(m, summary, Path(master))
     folder = m.folder(m.settings.report_folder)
     folder.mkdir(parents=True, exist_ok=True)
     outcome = Outcome()
@@ -77,6 +82,28 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> O
     return outcome
 
 
+MAX_DIFFERENCES_SHOWN = 3
+
+
+def check_progress_sheet(m: Master, summary, master: Path) -> None:
+    """Refuse to report when 進捗一覧 no longer shows what the department sheets give."""
+    differences = progress_differences(m.wb, summary)
+    if not differences:
+        return
+    shown = []
+    for d in differences[:MAX_DIFFERENCES_SHOWN]:
+        where = f"取組 {d.code} の{d.column}" if d.code else d.column
+        shown.append(f"  ・{where}：進捗一覧「{d.shown or '（空欄）'}」／各課シート・設定から「{d.expected or '（空欄）'}」")
+    if len(differences) > MAX_DIFFERENCES_SHOWN:
+        shown.append(f"  ほか {len(differences) - MAX_DIFFERENCES_SHOWN} 件")
+    raise ReportError(
+        f"シート「{SHEET_PROGRESS}」が各課シート・設定の今の内容と合っていないため、報告書を作成していません。\n"
+        + "\n".join(shown) + "\n"
+        "各課シートや設定を直接直したときは、先に ③ 検証 を実行して進捗一覧を更新してから、"
+        "もう一度 ④ 報告書作成 を実行してください。\n"
+        f"（コマンドの場合：python -m macros validate \"{master}\"）")
+
+
 def _convert(made, outdir: Path, wanted: bool, progress: Progress, outcome: Outcome) -> dict[Path, Path]:
     if not wanted:
         return {}
@@ -94,6 +121,8 @@ def _convert(made, outdir: Path, wanted: bool, progress: Progress, outcome: Outc
 def _notes(summary, outcome: Outcome) -> None:
     if summary.missing_departments:
         outcome.say(f"未提出の担当課：{'、'.join(summary.missing_departments)}")
-    ungraded = summary.ungraded()
-    if ungraded:
-        outcome.say(f"達成度が未記入の取組が {len(ungraded)} 件あります（報告書では「未評価」と表示）。")
+    with_relistings = len(summary.ungraded())
+    if with_relistings:
+        without = sum(1 for p in summary.ungraded() if not p.action.is_relisting)
+        outcome.say(f"達成度が未記入の取組が {without} 件（再掲を除く。再掲を含めると {with_relistings} 件）"
+                    "あります（報告書では「未評価」と表示）。")

@@ -409,8 +409,8 @@ def build_progress_report(path: Path) -> Path:
     para(doc, "2　全体の状況", "Heading 1")
     para(doc, "計画に掲げる取組は {{ k.actions }} 件（{{ k.scope }}。再掲 {{ k.relistings }} 件を含めると "
               "{{ k.actions_with_relistings }} 件）で、うち定量的評価が {{ k.quantitative }} 件、定性的評価が "
-              "{{ k.qualitative }} 件です。担当課 {{ k.departments }} 課のうち {{ k.returned }} 課から報告が"
-              "ありました。")
+              "{{ k.qualitative }} 件です。{% if k.departments != '0' %}担当課 {{ k.departments }} 課のうち "
+              "{{ k.returned }} 課から報告がありました。{% endif %}")
     para(doc, "表2　達成度の内訳（{{ overall.scope }}）", CAPTION)
     grade_table(doc, "overall.rows", ["overall.reference"])
     para(doc, "各欄は件数（割合）。割合は取組数に対するもので、四捨五入のため合計が100％にならない場合があります。", NOTE)
@@ -449,18 +449,15 @@ def build_progress_report(path: Path) -> Path:
     tag(doc, "{%p endif %}")
 
     para(doc, "5　報告の状況", "Heading 1")
-    tag(doc, "{%p if missing_departments %}")
-    para(doc, "次の担当課からの報告がまだありません：{{ missing_departments }}")
-    tag(doc, "{%p else %}")
-    para(doc, "すべての担当課から報告がありました。")
-    tag(doc, "{%p endif %}")
+    para(doc, "{{ returns_note }}")
     tag(doc, "{%p if unreported %}")
-    para(doc, "達成度が記入されていない取組（{{ unreported|length }} 件）は次のとおりです。")
-    para(doc, "表5　達成度が未記入の取組", CAPTION)
+    para(doc, "達成度が記入されていない取組は {{ k.ungraded_actions_with_relistings }} 件（再掲を含む。再掲を除くと "
+              "{{ k.ungraded_actions }} 件）で、次のとおりです。")
+    para(doc, "表5　達成度が未記入の取組（再掲を含む）", CAPTION)
     table(doc, [16, 84, 35, 35], ["取組番号", "重点取組", "担当課", "未報告の担当課"],
           ["{%tr for u in unreported %}", ["{{ u.code }}", "{{ u.title }}", "{{ u.departments }}", "{{ u.missing }}"],
            "{%tr endfor %}"])
-    tag(doc, "{%p else %}")
+    tag(doc, "{%p elif k.actions_with_relistings != '0' %}")   # no actions: returns_note has said so
     para(doc, "すべての取組に達成度が記入されています。")
     tag(doc, "{%p endif %}")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -487,8 +484,8 @@ def build_committee_summary(path: Path) -> Path:
               "定性的評価 {{ k.qualitative }} 件）", BULLET)
     para(doc, "・担当課からの報告：{{ k.departments }} 課中 {{ k.returned }} 課"
               "{% if missing_departments %}（未提出：{{ missing_departments }}）{% endif %}", BULLET)
-    para(doc, "・達成度（件数と割合）：Ａ {{ k.a }}、Ｂ {{ k.b }}、Ｃ {{ k.c }}、－ {{ k.dash }}"
-              "{% if unreported_count != '0' %}、未評価 {{ k.ungraded }}{% endif %}", BULLET)
+    para(doc, "・達成度（{{ k.scope }}。件数と割合）：Ａ {{ k.a }}、Ｂ {{ k.b }}、Ｃ {{ k.c }}、－ {{ k.dash }}"
+              "{% if k.ungraded_actions != '0' %}、未評価 {{ k.ungraded }}{% endif %}", BULLET)
 
     para(doc, "2　基本目標別の達成度", "Heading 1")
     para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
@@ -507,7 +504,7 @@ def build_committee_summary(path: Path) -> Path:
             ["{{ h.result }}", "{%p if h.indicators %}", "{{ h.indicators }}", "{%p endif %}"]],
            "{%tr endfor %}"])
     tag(doc, "{%p if highlights_more %}")
-    para(doc, "ほか {{ highlights_more }} 件（全件は進捗状況報告書を参照）", NOTE)
+    para(doc, "ほか {{ highlights_more }} 件（{{ k.scope }}。全件は進捗状況報告書を参照）", NOTE)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
     para(doc, "達成度Ａの取組はありません。")
@@ -522,20 +519,17 @@ def build_committee_summary(path: Path) -> Path:
            "{%tr endfor %}"],
           body_styles=[CELL, CELL, CELL_NUM, CELL])
     tag(doc, "{%p if attention_more %}")
-    para(doc, "ほか {{ attention_more }} 件（全件は進捗状況報告書を参照）", NOTE)
+    para(doc, "ほか {{ attention_more }} 件（{{ k.scope }}。全件は進捗状況報告書を参照）", NOTE)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
     para(doc, "達成度Ｃ・－の取組はありません。")
     tag(doc, "{%p endif %}")
 
     para(doc, "5　報告の状況", "Heading 1")
-    tag(doc, "{%p if missing_departments %}")
-    para(doc, "・未提出の担当課：{{ missing_departments }}", BULLET)
-    tag(doc, "{%p else %}")
-    para(doc, "・すべての担当課から報告がありました。", BULLET)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if unreported_count != '0' %}")
-    para(doc, "・達成度が未記入の取組：{{ unreported_count }} 件（進捗状況報告書の「5 報告の状況」を参照）", BULLET)
+    para(doc, "・{{ returns_note }}", BULLET)
+    tag(doc, "{%p if k.ungraded_actions_with_relistings != '0' %}")
+    para(doc, "・達成度が未記入の取組：{{ k.ungraded_actions }} 件（{{ k.scope }}。再掲を含めると "
+              "{{ k.ungraded_actions_with_relistings }} 件。一覧は進捗状況報告書の「5 報告の状況」）", BULLET)
     tag(doc, "{%p endif %}")
 
     para(doc, "6　ご意見をいただきたい点", "Heading 1")

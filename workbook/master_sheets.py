@@ -1,16 +1,21 @@
 """Writers for the master's fixed sheets (操作, 計画, 指標, 担当課, 進捗一覧, 提出状況, 検証結果, 設定, 履歴)."""
 from __future__ import annotations
 
+import string
+from dataclasses import dataclass
+
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles as st
+from .dept_sheet import protect
 from .era import fiscal_year_label, short_label
-from .grades import GRADE_LABELS, GRADES, MultiDepartmentRule
-from .model import Department, Plan
+from .grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
+from .model import Department, Direction, Plan
 from .progress import Summary
 from .settings import Settings, settings_to_rows
 
@@ -40,6 +45,8 @@ PROGRESS_HEADERS = ["基本目標", "施策番号", "取組番号", "重点取�
                     "評価の理由", "課題", "今後の方向性・次年度の取組", "内部評価", "委員会意見"]
 PROGRESS_WIDTHS = [6, 7, 8, 20, 12, 7, 6, 16, 14, 8, 8, 16, 24, 24, 18, 18, 18, 18, 18]
 PROGRESS_EDITABLE = ("内部評価", "委員会意見")
+# Columns compared with a fresh aggregation before a report is made (report.py): what the counts rest on.
+PROGRESS_CHECKED = ("取組番号", "各課の自己評価", "達成度（統合）")
 
 STATUS_FILLS = {"受理": "E2EFDA", "要修正": "FCE4E4", "未提出": "FFF2CC"}
 
@@ -191,13 +198,32 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
             dv.add(value_cell.coordinate)
     grade_row = len(rows) + 3
     ws.cell(row=grade_row, column=2, value="達成度の定義").font = st.SUBTITLE
-    for i, (grade, text) in enumerate(settings.thresholds.definitions().items(), start=1):
+    value_cells = {key: f"C{r}" for r, (key, *_) in enumerate(rows, start=2)}
+    for i, grade in enumerate(GRADES, start=1):
         ws.cell(row=grade_row + i, column=2, value=f"{grade}：{GRADE_LABELS[grade]}").font = st.BOLD
-        ws.cell(row=grade_row + i, column=3, value=text).font = st.BODY
+        ws.cell(row=grade_row + i, column=3, value=definition_formula(grade, value_cells)).font = st.BODY
     st.set_widths(ws, {"A": 20, "B": 30, "C": 34, "D": 60})
     ws.column_dimensions["A"].hidden = True
     ws.freeze_panes = "B2"
     st.a4_landscape(ws)
+
+
+def definition_formula(grade: str, value_cells: dict[str, str]) -> str:
+    """A grade's definition as a formula over the threshold cells, so it follows a changed threshold.
+
+    GRADE_DEFINITIONS' {a} and {b} become references to the threshold_a / threshold_b value cells:
+    '="目標に対し実績が概ね"&C5&"％以上／…"'. A definition without a threshold stays plain text.
+    """
+    cells = {"a": value_cells["threshold_a"], "b": value_cells["threshold_b"]}
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(GRADE_DEFINITIONS[grade]):
+        if literal:
+            parts.append('"' + literal.replace('"', '""') + '"')
+        if name:
+            parts.append(cells[name])
+    if all(p.startswith('"') for p in parts):
+        return GRADE_DEFINITIONS[grade]
+    return "=" + "&".join(parts)
 
 
 def read_settings_values(ws: Worksheet) -> dict[str, object]:
@@ -227,7 +253,8 @@ def progress_rows(summary: Summary) -> list[list[object]]:
         a = p.action
         dept_grades = "\n".join(f"{d}：{g or '未'}" for d, g in p.department_grades.items())
         actuals = "\n".join(
-            f"{i.indicator.name}：{_fmt(i.actual)}{i.indicator.unit}（目標 {_fmt(i.target)}{i.indicator.unit}）"
+            f"{i.indicator.name}：{_fmt(i.actual)}{i.indicator.unit}（目標 {_fmt(i.target)}{i.indicator.unit}"
+            f"{_direction(i.indicator.direction)}）"
             for i in p.indicators if i.actual is not None)
         rows.append([a.goal_code, a.measure_code, a.code, a.title, "、".join(a.departments), a.kind.value,
                      a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
@@ -249,6 +276,71 @@ def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
     for grade, color in (("A", "DDEBF7"), ("C", "FCE4E4"), ("－", "FFF2CC")):
         ws.conditional_formatting.add(f"{grade_col}2:{grade_col}{last}", CellIsRule(
             operator="equal", formula=[f'"{grade}"'], fill=PatternFill("solid", fgColor=color)))
+    # Only 内部評価 and 委員会意見 are typed here; everything else is rebuilt by ② 回収 / ③ 検証
+    # from the department sheets, so a value typed into it would be lost (no password, as 各課シート).
+    protect(ws)
+
+
+@dataclass(frozen=True)
+class ProgressDifference:
+    """A 進捗一覧 cell that does not show what the department sheets now give."""
+
+    code: str          # action code ('' for the header row or a missing/extra row)
+    column: str        # a PROGRESS_HEADERS name, or '見出し' / '取組の並び'
+    shown: str         # what 進捗一覧 holds
+    expected: str      # what the aggregation of the department sheets gives
+
+
+def progress_differences(wb: Workbook, summary: Summary) -> list[ProgressDifference]:
+    """Compare the saved 進捗一覧 with summary on PROGRESS_CHECKED (codes, self-grades, grades).
+
+    Empty when the sheet shows what the summary holds; 内部評価 and 委員会意見 are where the
+    summary comes from, and the text columns are not compared.
+    """
+    if SHEET_PROGRESS not in wb.sheetnames:
+        return [ProgressDifference("", "見出し", "（シートなし）", SHEET_PROGRESS)]
+    ws = wb[SHEET_PROGRESS]
+    header = [_shown(v) for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())]
+    while header and not header[-1]:
+        header.pop()
+    want_header = progress_headers(summary.fiscal_year)
+    if header != want_header:
+        have, want = next(((h, w) for h, w in zip(header + [""] * len(want_header), want_header) if h != w),
+                          ("、".join(header[len(want_header):]), ""))
+        return [ProgressDifference("", "見出し", have, want)]
+    code_i = PROGRESS_HEADERS.index("取組番号")
+    shown = [list(r) + [None] * (len(PROGRESS_HEADERS) - len(r))
+             for r in ws.iter_rows(min_row=2, values_only=True) if len(r) > code_i and _shown(r[code_i])]
+    expected = progress_rows(summary)
+    shown_codes = [_shown(r[code_i]) for r in shown]
+    expected_codes = [r[code_i] for r in expected]
+    if shown_codes != expected_codes:
+        extra = [c for c in shown_codes if c not in expected_codes]
+        missing = [c for c in expected_codes if c not in shown_codes]
+        return [ProgressDifference("", "取組の並び",
+                                   f"{len(shown_codes)} 件" + (f"（計画にない取組：{_few(extra)}）" if extra else ""),
+                                   f"{len(expected_codes)} 件" + (f"（進捗一覧にない取組：{_few(missing)}）"
+                                                                 if missing else ""))]
+    out = []
+    for have, want in zip(shown, expected):
+        for name in PROGRESS_CHECKED:
+            i = PROGRESS_HEADERS.index(name)
+            if _shown(have[i]) != _shown(want[i]):
+                out.append(ProgressDifference(want[code_i], name, _shown(have[i]), _shown(want[i])))
+    return out
+
+
+def _few(codes: list[str], limit: int = 5) -> str:
+    return "、".join(codes[:limit]) + (f" ほか {len(codes) - limit} 件" if len(codes) > limit else "")
+
+
+def _shown(value: object) -> str:
+    """A cell value as text for comparison (Excel may have turned a code like '1' into 1.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\r\n", "\n").strip()
 
 
 def read_evaluations(ws: Worksheet) -> dict[str, tuple[str, str]]:
@@ -300,6 +392,11 @@ def write_xlwings_conf(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
         ws.cell(row=r, column=1, value=key)
         st.write_text(ws, r, 2, value)
     st.set_widths(ws, {"A": 22, "B": 70})
+
+
+def _direction(direction: Direction) -> str:
+    """'以上' / '以下' after a target: which way the indicator improves (再犯者率 46％以下)."""
+    return Direction(direction).value
 
 
 def _fmt(value: float | None) -> str:

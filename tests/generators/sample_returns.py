@@ -5,6 +5,7 @@ the way collection merges them. Grades are typed the way staff type them (full-w
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from workbook.master import Master, build_master
@@ -38,6 +39,11 @@ def answer(code: str, department: str, grade: str, n: int, long: bool = False) -
     return Entry(code, department, values=values, actuals={1: "75%"})
 
 
+def _sha256(department: str) -> str:
+    """Stands for the SHA-256 of the accepted return that 提出状況 records (a merged return has one)."""
+    return hashlib.sha256(f"{department}.xlsx".encode()).hexdigest()
+
+
 def filled_master(folder: Path, missing: tuple[str, ...] = ("指導室",), evaluations: bool = True,
                   grades: tuple[str, ...] = TYPED_GRADES, long: bool = False) -> Path:
     """A Komae master where every department except `missing` has answered every action.
@@ -59,7 +65,7 @@ def filled_master(folder: Path, missing: tuple[str, ...] = ("指導室",), evalu
             entries[action.code] = answer(action.code, department.name, grade, n, long)
         master.write_department(department.name, entries, ("担当 花子", "内線1234"))
         status.append([department.name, len(actions), "受理", 0, 0, f"{department.name}.xlsx",
-                       "2025-05-30 10:00", "担当 花子", "内線1234", ""])
+                       "2025-05-30 10:00", "担当 花子", "内線1234", _sha256(department.name)])
     master.write_status(status)
     master.write_progress()
     if evaluations:

@@ -133,8 +133,8 @@ def test_highlights_are_the_a_actions_and_attention_the_c_and_dash(summary_doc, 
     assert all(r[3].startswith("理由：") for r in rows)
     assert "4-2-2" in [r[0] for r in rows]   # A and C from two departments give C
     notes = [t for t in paragraphs(summary_doc) if t.startswith("ほか ")]
-    assert notes == [f"ほか {len(summary.highlighted()) - len(shown)} 件（全件は進捗状況報告書を参照）",
-                     f"ほか {len(needing) - len(rows)} 件（全件は進捗状況報告書を参照）"]
+    assert notes == [f"ほか {len(summary.highlighted()) - len(shown)} 件（再掲を除く。全件は進捗状況報告書を参照）",
+                     f"ほか {len(needing) - len(rows)} 件（再掲を除く。全件は進捗状況報告書を参照）"]
 
 
 def test_long_lists_are_cut_with_a_pointer_to_the_report(master_path, tmp_path, monkeypatch):
@@ -147,10 +147,26 @@ def test_long_lists_are_cut_with_a_pointer_to_the_report(master_path, tmp_path, 
     shown = len(table_rows(tables_with_header(doc, "番号")[0])) - 1
     assert shown == 3
     total = len(master.summary().highlighted())
-    assert f"ほか {total - 3} 件（全件は進捗状況報告書を参照）" in paragraphs(doc)
+    assert f"ほか {total - 3} 件（再掲を除く。全件は進捗状況報告書を参照）" in paragraphs(doc)
 
 
 def test_points_for_the_committee_name_the_c_and_dash_actions(summary_doc):
     line = next(p for p in paragraphs(summary_doc) if p.startswith("（2）"))
     assert "1-2-2" in line and "4-2-2" in line
     assert "{{" not in all_text(summary_doc)
+
+
+def test_every_count_of_actions_says_whether_relistings_are_in(tmp_path):
+    """All unanswered: 30 actions without the three (再掲), 33 with them; both numbers are labelled."""
+    from docx import Document
+
+    from workbook.master import build_master
+    from workbook.sample import komae_plan, komae_settings
+
+    master = Master.open(build_master(komae_plan(), komae_settings(), tmp_path / "empty.xlsm"))
+    out = write_committee_summary(master.summary(), master.plan, master.settings, tmp_path / "s.docx", today=DAY)
+    text = paragraphs(Document(str(out)))
+    grades = next(t for t in text if t.startswith("・達成度（"))
+    assert grades.startswith("・達成度（再掲を除く。") and "未評価 30（100％）" in grades
+    ungraded = next(t for t in text if t.startswith("・達成度が未記入の取組"))
+    assert ungraded.startswith("・達成度が未記入の取組：30 件（再掲を除く。再掲を含めると 33 件。")

@@ -39,3 +39,24 @@ def test_empty_master_context_has_every_action_ungraded(komae_plan, komae_settin
     assert context["missing_departments"].split("、") == [d.name for d in komae_plan.departments]
     summary_context = committee_summary_context(summary, komae_plan, komae_settings, dt.date(2025, 4, 1))
     assert summary_context["highlights"] == [] and summary_context["attention"] == []
+
+
+def test_ungraded_counts_name_their_scope(komae_plan, komae_settings):
+    summary = summarize(komae_plan, {}, komae_settings, [])
+    k = committee_summary_context(summary, komae_plan, komae_settings, dt.date(2025, 4, 1))["k"]
+    assert (k["ungraded_actions"], k["ungraded_actions_with_relistings"]) == ("30", "33")
+    assert k["ungraded"] == "30（100％）" and k["scope"] == SCOPE_WITHOUT
+
+
+def test_indicator_lines_show_which_way_the_target_runs():
+    from generators.context import indicator_row
+    from tests.workbook.returns_kit import lower_plan, small_settings
+    from workbook.progress import indicator_progress
+
+    plan = lower_plan()
+    ip = indicator_progress(plan.indicators[0], "福祉相談課", 50, 6, small_settings(plan))
+    row = indicator_row(ip, 6, several=False)
+    assert (row["target"], row["final_target"]) == ("45%以下（R6）", "45%以下（R8）")
+    from generators.context import _indicator_line
+
+    assert _indicator_line(ip, 6) == "再犯者率：実績 50%（R6目標 45%以下、達成率 90％）"

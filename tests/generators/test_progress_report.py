@@ -108,7 +108,7 @@ def test_indicator_table_baseline_actual_target(report):
     assert rows[0] == ["取組番号", "指標（単位）", "現状値", "実績値", "年度目標", "最終目標", "達成率", "進捗"]
     row = rows[1]
     assert row[0] == "4-2-2"
-    assert row[2:] == ["60%（R5）", "75%", "70%（R6）", "70%（R8）", "107％", "150％"]
+    assert row[2:] == ["60%（R5）", "75%", "70%以上（R6）", "70%以上（R8）", "107％", "150％"]
 
 
 def test_departments_not_reported_and_ungraded_actions(report):
@@ -195,3 +195,10 @@ def test_missing_template_is_a_report_error(master, tmp_path):
     with pytest.raises(ReportError):
         write_progress_report(master.summary(), master.plan, master.settings, tmp_path / "out.docx",
                               template=tmp_path / "none.docx")
+
+
+def test_ungraded_count_and_list_say_relistings_are_in(report):
+    text = paragraphs(report)
+    line = next(t for t in text if t.startswith("達成度が記入されていない取組"))
+    assert line.startswith("達成度が記入されていない取組は 3 件（再掲を含む。再掲を除くと 3 件）")
+    assert "表5　達成度が未記入の取組（再掲を含む）" in text

@@ -11,7 +11,7 @@ from docx import Document
 
 from generators import pdf as pdf_files
 from macros.cli import main
-from macros.operations import report
+from macros.operations import report, validate
 from macros.report import keep_existing, run_report
 from tests.conftest import needs_soffice
 from tests.generators.sample_returns import filled_master
@@ -120,3 +120,103 @@ def test_summary_fits_three_pages_with_long_answers_and_many_a_and_c(tmp_path):
     path = filled_master(tmp_path, missing=(), grades=("A", "C"), long=True)
     run_report(path, pdf=True)
     assert _pages(path.parent / "報告書" / PDF[1]) in (None, 1, 2, 3)
+
+
+# --- 進捗一覧 must show what the report counts ---------------------------------------------------
+def _set_cell(path, sheet, ref, value):
+    from workbook.master import Master
+
+    m = Master.open(path)
+    m.wb[sheet][ref] = value
+    m.save(backup=False)
+
+
+def _progress_grade(path, code):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["進捗一覧"]
+    header = [c.value for c in ws[1]]
+    code_i, grade_i = header.index("取組番号"), header.index("達成度（統合）")
+    return next(r[grade_i] for r in ws.iter_rows(min_row=2, values_only=True) if r[code_i] == code)
+
+
+def test_a_department_sheet_corrected_by_hand_stops_the_report_until_validate(master):
+    from workbook.errors import ReportError
+
+    assert _progress_grade(master, "3-1-3") == "B"
+    _set_cell(master, "福祉相談課", "I8", "A")            # 3-1-3, typed Ｂ by the department
+    with pytest.raises(ReportError) as caught:
+        run_report(master, pdf=False)
+    message = str(caught.value)
+    assert "3-1-3" in message and "③ 検証" in message and f'python -m macros validate "{master}"' in message
+    assert not (master.parent / "報告書").exists() or not list((master.parent / "報告書").glob("*.docx"))
+    validate(master)
+    assert _progress_grade(master, "3-1-3") == "A"
+    outcome = run_report(master, pdf=False)
+    assert len(outcome.files) == 2
+
+
+def test_a_changed_setting_stops_the_report_until_validate(master):
+    """3-3-1 is B (福祉政策課) and － (学校教育課): B under the default rule, － when any － counts."""
+    from workbook.errors import ReportError
+
+    _set_cell(master, "設定", "C7", "低い方（－も含む）")
+    with pytest.raises(ReportError) as caught:
+        run_report(master, pdf=False)
+    assert "3-3-1" in str(caught.value)
+    validate(master)
+    assert _progress_grade(master, "3-3-1") == "－"
+    run_report(master, pdf=False)
+
+
+def test_a_grade_typed_into_the_progress_sheet_is_not_silently_ignored(master):
+    from workbook.errors import ReportError
+
+    import openpyxl
+
+    ws = openpyxl.load_workbook(master)["進捗一覧"]
+    row = next(c.row for c in ws["C"] if c.value == "1-1-1")
+    _set_cell(master, "進捗一覧", f"J{row}", "C" if _progress_grade(master, "1-1-1") != "C" else "A")
+    with pytest.raises(ReportError):
+        run_report(master, pdf=False)
+
+
+def test_the_command_line_explains_a_stale_progress_sheet(master, capsys):
+    _set_cell(master, "福祉相談課", "I8", "A")
+    assert main(["report", str(master), "--no-pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "進捗一覧" in err and "validate" in err
+
+
+def test_ungraded_count_says_whether_relistings_are_in(tmp_path):
+    path = build_master(komae_plan(), komae_settings(), tmp_path / "empty.xlsm")
+    outcome = report(path, pdf=False)
+    line = next(line for line in outcome.lines if line.startswith("達成度が未記入の取組"))
+    assert "30 件（再掲を除く。再掲を含めると 33 件）" in line
+
+
+def test_an_action_missing_from_the_progress_sheet_is_named(master):
+    """A plan row added by hand (or a progress sheet from an older plan): the code is named, the list is not."""
+    from workbook.errors import ReportError
+    from workbook.master import Master
+
+    m = Master.open(master)
+    ws = m.wb["進捗一覧"]
+    row = next(c.row for c in ws["C"] if c.value == "2-1-1")
+    ws.delete_rows(row)
+    m.save(backup=False)
+    with pytest.raises(ReportError) as caught:
+        run_report(master, pdf=False)
+    message = str(caught.value)
+    assert "進捗一覧にない取組：2-1-1" in message and "1-1-1" not in message
+    validate(master)
+    run_report(master, pdf=False)
+
+
+def test_a_progress_sheet_for_another_year_is_stale(master):
+    from workbook.errors import ReportError
+
+    _set_cell(master, "設定", "C4", 7)
+    with pytest.raises(ReportError) as caught:
+        run_report(master, pdf=False)
+    assert "取組目標（令和7年度）" in str(caught.value)

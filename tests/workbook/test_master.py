@@ -1,9 +1,13 @@
 """The master workbook: built from a plan, read back from the file written."""
 from __future__ import annotations
 
+import os
+import subprocess
+
 import openpyxl
 import pytest
 
+from tests.conftest import needs_soffice, soffice
 from tests.workbook.test_plan_io import SAITAMA_HEADER, saitama_rows, write_xlsx
 from workbook.errors import MasterError
 from workbook.layout import FIRST_ROW, HEADER_ROW, col_letter, col_number
@@ -133,3 +137,69 @@ def test_department_names_that_would_share_a_sheet_are_refused(tmp_path, komae_s
         build_master(plan, komae_settings, tmp_path / "m.xlsx")
     assert "第二班" in str(info.value) and "シート「設定」" in str(info.value)
     assert not (tmp_path / "m.xlsx").exists()
+
+
+# --- 進捗一覧 and 設定 as a person sees them --------------------------------------------------------
+def test_progress_sheet_is_protected_except_the_evaluation_columns(master_path):
+    master = Master.open(master_path)
+    master.write_progress()          # as collect/validate rebuild it
+    master.save(backup=False)
+    ws = openpyxl.load_workbook(master_path)["進捗一覧"]
+    p = ws.protection
+    assert p.sheet and not p.password
+    assert p.formatColumns is False and p.formatRows is False and p.autoFilter is False   # allowed, as 各課シート
+    header = [c.value for c in ws[1]]
+    row = 2
+    for name in ("内部評価", "委員会意見"):
+        assert not ws.cell(row=row, column=header.index(name) + 1).protection.locked, name
+    for name in ("取組番号", "各課の自己評価", "達成度（統合）", "実績・成果"):
+        assert ws.cell(row=row, column=header.index(name) + 1).protection.locked, name
+
+
+def _settings_cells(path):
+    ws = openpyxl.load_workbook(path)["設定"]
+    keys = {ws.cell(row=r, column=1).value: f"C{r}" for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value}
+    start = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "達成度の定義")
+    definitions = {str(ws.cell(row=r, column=2).value)[0]: ws.cell(row=r, column=3) for r in range(start + 1, start + 5)}
+    return keys, definitions
+
+
+def test_settings_definitions_are_formulas_over_the_threshold_cells(master_path):
+    keys, definitions = _settings_cells(master_path)
+    a, b = keys["threshold_a"], keys["threshold_b"]
+    assert definitions["A"].data_type == "f" and f'&{a}&"％以上' in definitions["A"].value
+    assert definitions["B"].value.startswith('="目標に対し実績が概ね"&') and a in definitions["B"].value \
+        and b in definitions["B"].value
+    assert f'&{b}&"％未満' in definitions["C"].value
+    assert definitions["－"].value.startswith("計画外の事情")   # no threshold: plain text
+
+
+@needs_soffice
+def test_settings_definitions_follow_a_changed_threshold_in_a_spreadsheet(master_path, tmp_path):
+    """LibreOffice computes the formulas: after C5 = 120 the A definition says 120％ (not 110％)."""
+    keys, _ = _settings_cells(master_path)
+    wb = openpyxl.load_workbook(master_path)
+    wb["設定"][keys["threshold_a"]] = 120
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    out = tmp_path / "calc"
+    subprocess.run([soffice(), "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(edited)],
+                   check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)})
+    ws = openpyxl.load_workbook(out / "edited.xlsx", data_only=True)["設定"]
+    texts = [str(ws.cell(row=r, column=3).value) for r in range(1, ws.max_row + 1)]
+    assert "目標に対し実績が概ね120％以上／事業予定を前倒しで実施できた／予定を超える成果があった" in texts
+    assert "目標に対し実績が概ね90％以上120％未満／事業予定を概ね実施できた" in texts
+    assert not any("110％" in t for t in texts)
+
+
+def test_lower_is_better_actual_shows_the_direction_in_the_progress_sheet():
+    from tests.workbook.returns_kit import lower_plan, small_plan, small_settings
+    from workbook.master_sheets import PROGRESS_HEADERS, progress_rows
+    from workbook.progress import summarize
+
+    column = PROGRESS_HEADERS.index("指標の実績")
+    for plan, want in ((lower_plan(), "再犯者率：50%（目標 45%以下）"), (small_plan(), "相談件数：120件（目標 100件以上）")):
+        entry = Entry("1-1-3", "福祉相談課", values={"grade": "C"}, actuals={1: 50 if plan.indicators[0].unit == "%" else 120})
+        summary = summarize(plan, {("福祉相談課", "1-1-3"): entry}, small_settings(plan), ["福祉相談課"])
+        row = next(r for r in progress_rows(summary) if r[2] == "1-1-3")
+        assert row[column] == want
