@@ -3,28 +3,35 @@
 Collect, in order:
 1. every file directly in the inbox is copied byte for byte into the archive (受領控) with its
    SHA-256 and the time received, before anything reads it (Excel's ~$ lock files are listed
-   and skipped);
+   and skipped; files in subfolders are named, not read). An inbox given explicitly must exist;
 2. each archived copy is opened safely (workbook.intake) and identified by the identity sheet
-   inside it, never by its name;
+   inside it, never by its name, and by its rows: a table that is not the named department's is
+   rejected. When every file names the same other plan, the cause is 設定 changed after
+   distribution: that is said once, and no correction list is written for it;
 3. each department's return is chosen among its files and the return accepted before (read back
    from the archive): the newer one, as workbook.merge defines it;
 4. the chosen return is checked (workbook.checks); when it is not the return accepted before,
-   it is merged into the department's sheet (values it replaces go to 履歴);
+   it is merged into the department's sheet (values it replaces go to 履歴). Answers in the
+   master for rows the plan no longer has go to 履歴 (「計画から削除」) when the sheet is rewritten;
 5. 進捗一覧, 提出状況 and 検証結果 are rebuilt, correction lists (返却票) written, and the master
    saved once (workbook.master_update). Collecting the same inbox again writes nothing.
+A department counts as reported (受理/要修正) only when a return of its own was merged; one whose
+files were all rejected stays 未提出, with the last of those files named in 提出状況.
 Validate checks what the master's department sheets hold and refreshes the same sheets.
 """
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from workbook.archive import Archive, ArchiveRecord
-from workbook.checks import Where, entry_problems, identity_problems, return_problems
+from workbook.checks import Where, entry_problems, identity_problems, key_label, ownership_problems, return_problems
 from workbook.corrections import Item, item, write_corrections
-from workbook.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem
+from workbook.errors import MasterError
+from workbook.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
 from workbook import master_sheets as ms
 from workbook.layout import DATA_SHEET
 from workbook.master import sheet_title
@@ -42,6 +49,8 @@ from .operations import Outcome, Progress, _quiet
 Writer = Callable[[MasterSnapshot, MasterUpdate], Written]
 ACCEPTED, NEEDS_FIX, NOT_RETURNED = "受理", "要修正", "未提出"
 SHA_COLUMN = ms.STATUS_HEADERS.index("SHA-256")
+SECTION_ONLY = frozenset({"plan-name-changed"})   # the section's own change: not counted against a department
+PLAN_DROP = "計画から削除"     # 履歴 operation: an answer the plan no longer has a row for
 ENTRY_CODES = frozenset({"required-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
                          "grade-inconsistent", "formula-in-input", "text-too-long", "not-returned"})
 
@@ -70,14 +79,17 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
     outcome, report = Outcome(), Report()
+    folder = _inbox_folder(snap, inbox, outcome)
     archive = Archive(snap.folder(snap.settings.archive_folder))
-    stored = _archive_inbox(inbox or snap.folder(snap.settings.inbox_folder), master, archive, report, outcome,
-                            progress)
+    for note in archive.notes:
+        outcome.say(note)
+    stored = _archive_inbox(folder, master, archive, report, outcome, progress)
     progress("ファイルを開いて識別しています…")
     received = _open(stored, _accepted(snap), archive, outcome)
     candidates, rejected, stale = _identify(received, snap, report, outcome)
     progress("検証して取り込んでいます…")
-    merged = _merge(snap, candidates, {r.record.sha256 for r in received if r.earlier}, report, outcome)
+    drops = _plan_drops(snap, outcome)
+    merged = _merge(snap, candidates, {r.record.sha256 for r in received if r.earlier}, report, outcome, drops)
     status = _status_rows(snap, report, merged.chosen, rejected, merged.contacts, stale=stale)
     written = _finish(snap, report, status, merged.entries, merged.departments, merged.history, outcome, progress,
                       write=write)
@@ -88,14 +100,37 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
     return outcome
 
 
+def _inbox_folder(snap: MasterSnapshot, inbox: Path | None, outcome: Outcome) -> Path:
+    """The inbox to read: one given must exist; the default one (設定) is made when missing."""
+    folder = Path(inbox) if inbox is not None else snap.folder(snap.settings.inbox_folder)
+    if folder.exists() and not folder.is_dir():
+        raise MasterError(f"回収フォルダに指定した {folder} はフォルダではなくファイルです。"
+                          "提出されたファイルを入れたフォルダを指定してください。")
+    if not folder.exists():
+        if inbox is not None:
+            raise MasterError(f"回収フォルダ {folder} がありません。フォルダの場所と名前を確認してください。")
+        folder.mkdir(parents=True, exist_ok=True)
+        outcome.say(f"回収フォルダ {folder} がなかったので作成しました。提出されたファイルをここに入れてください。")
+    return folder
+
+
+def _has_files(folder: Path) -> bool:
+    try:
+        return any(p.is_file() and not is_ignored(p.name) for p in folder.rglob("*"))
+    except OSError:
+        return True
+
+
 def _archive_inbox(inbox: Path, master: Path, archive: Archive, report: Report, outcome: Outcome,
                    progress: Progress) -> list[tuple[str, ArchiveRecord, bytes | None]]:
     """Step 1: every file directly in the inbox into the archive, before anything reads it."""
-    if not inbox.is_dir():
-        inbox.mkdir(parents=True, exist_ok=True)
-        outcome.say(f"回収フォルダ {inbox} がなかったので作成しました。提出されたファイルをここに入れてください。")
-    files = sorted(p for p in inbox.iterdir() if p.is_file() and not is_ignored(p.name)
-                   and not p.name.startswith(".~tmp_") and p.resolve() != master.resolve())
+    entries = sorted(inbox.iterdir())
+    files = [p for p in entries if p.is_file() and not is_ignored(p.name)
+             and not p.name.startswith(".~tmp_") and p.resolve() != master.resolve()]
+    subfolders = [p.name for p in entries if p.is_dir() and not is_ignored(p.name) and _has_files(p)]
+    if subfolders:
+        outcome.say(f"サブフォルダ内のファイルは読みません: {'、'.join(subfolders)}"
+                    f"（取り込むファイルは {inbox.name} の直下に置いてください）。")
     progress(f"{len(files)} 件のファイルを受領控に保管しています…")
     stored, new = [], 0
     try:
@@ -107,8 +142,8 @@ def _archive_inbox(inbox: Path, master: Path, archive: Archive, report: Report, 
             try:
                 record, data, added = archive.add(path)
             except OSError as exc:   # in use, vanished, or no permission: the others go on
-                report.add(problem("file-unreadable", file=path.name, value=str(exc)[:120]))
-                outcome.say(f"{path.name}: 読み取れないため保管できませんでした（{exc.strerror or exc}）。")
+                report.add(problem("file-unreadable", file=path.name, value=reason_text(exc)))
+                outcome.say(f"{path.name}: 読み取れないため保管できませんでした（{reason_text(exc)}）。")
                 continue
             new += added
             stored.append((path.name, record, data))
@@ -122,7 +157,7 @@ def _safe_inspect(data: bytes | None, name: str, size: int) -> Intake:
     try:
         return inspect(data, name, size)
     except Exception as exc:  # a defect in reading one file must not stop the others
-        return Intake(name, problems=[problem("file-unreadable", file=name, value=f"{type(exc).__name__}: {exc}"[:120])])
+        return Intake(name, problems=[problem("file-unreadable", file=name, value=reason_text(exc))])
 
 
 def _open(stored, accepted: dict[str, str], archive: Archive, outcome: Outcome) -> list[Received]:
@@ -146,18 +181,29 @@ def _open(stored, accepted: dict[str, str], archive: Archive, outcome: Outcome) 
 
 def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
               outcome: Outcome) -> tuple[dict[str, list[Candidate]], dict[str, list[Received]], set[str]]:
-    """Step 2b: whose return each file is, from its identity sheet. A return accepted before that no
-    longer fits (the fiscal year in 設定 moved on) is left out quietly."""
+    """Step 2b: whose return each file is, from its identity sheet and its rows. A return accepted
+    before that no longer fits (the fiscal year in 設定 moved on) is left out quietly."""
     plan, settings = snap.plan, snap.settings
     candidates: dict[str, list[Candidate]] = {}
     rejected: dict[str, list[Received]] = {}
     stale: set[str] = set()   # departments whose earlier return belongs to another year or plan
     known = {d.name for d in plan.departments}
-    for r in received:
+    accepted = set(_accepted(snap).values())
+    checked = [(r, _identity_check(r, snap, r.earlier or r.record.sha256 in accepted)) for r in received]
+    renamed = _settings_renamed(checked)
+    if renamed:
+        outcome.say(f"受け取ったファイルはすべて「{renamed}」として配布されたものです。設定の計画名／自治体名"
+                    f"（{settings.municipality} {settings.plan_name}）が配布時と違います。設定を配布時に戻すか、"
+                    "配布し直してください（このための返却票は作りません）。")
+    for r, wrong in checked:
         ret = r.intake.ret
-        wrong = identity_problems(ret.identity, plan, settings, r.file) if ret is not None else []
+        if renamed:
+            wrong = [replace(p, code="plan-name-changed") if p.code == "wrong-plan" else p for p in wrong]
+        only_renamed = bool(wrong) and all(p.code == "plan-name-changed" for p in wrong)
+        if only_renamed and (r.earlier or r.record.sha256 in accepted):
+            wrong = []    # accepted before under the name it was distributed with: it stays as it was
         if r.earlier and (r.intake.problems or wrong or ret is None):
-            if ret is not None:
+            if ret is not None and not only_renamed:
                 stale.add(ret.identity.department)
             continue
         report.add(r.intake.problems)
@@ -166,22 +212,54 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
             continue
         if wrong:
             report.add(wrong)
+            if only_renamed:       # the section's own change: 提出状況 stays as it was, no correction list
+                outcome.say(f"{r.file}: 取り込みません（設定の計画名／自治体名が配布時と違うため）。")
+                continue
             if ret.identity.department in known:
                 rejected.setdefault(ret.identity.department, []).append(r)
-            outcome.say(f"{r.file}: 取り込みません（{'、'.join(p.type.title for p in wrong)}）。")
+            outcome.say(f"{r.file}: 取り込みません（{'、'.join(dict.fromkeys(p.type.title for p in wrong))}）。")
             continue
         candidates.setdefault(ret.identity.department, []).append(
             Candidate(ret, r.record, r.intake.saved_at, r.file))
     return candidates, rejected, stale
 
 
+def _identity_check(r: Received, snap: MasterSnapshot, accepted_before: bool) -> list:
+    ret = r.intake.ret
+    if ret is None:
+        return []
+    wrong = identity_problems(ret.identity, snap.plan, snap.settings, r.file)
+    if not any(p.code == "unknown-department" for p in wrong):
+        wrong += ownership_problems(ret, snap.plan, r.file, foreign_rows=not accepted_before)
+    return wrong
+
+
+def _settings_renamed(checked: list[tuple[Received, list]]) -> str:
+    """The plan every readable file names, when all of them name the same plan other than 設定's
+    (計画名 or 自治体名 corrected after distribution); '' otherwise."""
+    names: dict[str, str] = {}
+    for r, wrong in checked:
+        if r.intake.ret is None:
+            continue
+        other = next((p.value for p in wrong if p.code == "wrong-plan"), None)
+        if other is None:
+            return ""
+        names["".join(unicodedata.normalize("NFKC", other).split())] = other
+    return next(iter(names.values())) if len(names) == 1 else ""
+
+
 def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_archive: set[str], report: Report,
-           outcome: Outcome) -> Merged:
-    """Steps 3-4: the newer return of each department is checked, and merged unless accepted before."""
+           outcome: Outcome, drops: Merged | None = None) -> Merged:
+    """Steps 3-4: the newer return of each department is checked, and merged unless accepted before.
+
+    drops: the departments whose sheets lose rows the plan no longer has (_plan_drops)."""
     plan, settings = snap.plan, snap.settings
     accepted = _accepted(snap)
-    now = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    now = _now()
     out = Merged()
+    if drops is not None:
+        out.departments.update(drops.departments)
+        out.history += drops.history
     for department in plan.departments:
         name = department.name
         state = snap.department(name)
@@ -192,7 +270,10 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
             for other in older:
                 if other.record.sha256 not in from_archive:   # a file still in the inbox that lost
                     report.add(problem("older-return", file=other.file, department=name, expected=chosen.file))
-            report.add(return_problems(chosen.ret, plan, settings, Where(chosen.file, DATA_SHEET, name)))
+                    outcome.say(f"{other.file}: {name} のより新しいファイル {chosen.file} があるため取り込みません。")
+            found = return_problems(chosen.ret, plan, settings, Where(chosen.file, DATA_SHEET, name))
+            report.add(found)
+            _say_plan_changes(found, name, outcome)
             if chosen.record.sha256 != accepted.get(name):
                 entries, changes = merge_entries(entries, incoming_entries(chosen.ret, plan, name), plan, name)
                 contact, more = merge_contact(contact, (chosen.ret.contact_name, chosen.ret.contact_phone), name)
@@ -207,6 +288,39 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
     return out
 
 
+def _say_plan_changes(found: list, department: str, outcome: Outcome) -> None:
+    """Rows the plan gained or lost after the file was distributed: for the section, in the output too."""
+    for code, text in (("row-not-distributed", "は配布後に計画に追加されたため、ファイルにありません。"
+                                               f"{department} に配布し直してください。"),
+                       ("row-not-in-plan", "は配布後に計画から削除されたため、その行は取り込みません。")):
+        labels = list(dict.fromkeys(p.value for p in found if p.code == code))
+        if labels:
+            outcome.say(f"{department}: 取組 {'、'.join(labels)} {text}")
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _plan_drops(snap: MasterSnapshot, outcome: Outcome) -> Merged:
+    """This year's answers in rows the plan no longer has for a department (an action or indicator
+    deleted, or given to another department, after the sheet was written). Rewriting the sheet
+    drops those rows, so their values go to 履歴 and the sheet is rewritten in the same save."""
+    out = Merged()
+    now = _now()
+    for department in snap.plan.departments:
+        name = department.name
+        rows = [[now, PLAN_DROP, name, code, label, value, "", ""] for code, label, value in snap.dropped_answers(name)]
+        if rows:
+            state = snap.department(name)
+            out.history += rows
+            out.departments[name] = (state.entries, state.contact)
+            codes = "、".join(dict.fromkeys(str(r[3]) for r in rows))
+            outcome.say(f"{name}: 計画にない取組 {codes} の回答 {len(rows)} 件をシートから外し、"
+                        f"シート「履歴」に記録しました（操作「{PLAN_DROP}」）。")
+    return out
+
+
 def run_validate(master: Path, progress: Progress = _quiet, write: Writer = apply) -> Outcome:
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
@@ -214,6 +328,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     outcome, report = Outcome(), Report()
     carried = [row for row in snap.check_rows() if len(row) > 1 and row[1] not in ENTRY_CODES]
     accepted = _accepted(snap)
+    not_sent = {(str(r[3]), str(r[7])) for r in carried if len(r) > 7 and r[1] == "row-not-distributed"}
     entries_all, contacts = {}, {}
     for department in plan.departments:
         name = department.name
@@ -225,21 +340,36 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             ret = DepartmentReturn(Identity(settings.municipality, settings.plan_name, settings.fiscal_year, name, "", t.keys),
                                    t.entries, t.contact[0], t.contact[1], t.keys, t.key_rows, t.plan_cells,
                                    snap.formulas(sheet_title(name)), t.extra_rows)
-            report.add(entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name)))
+            found = entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name))
+            # rows added to the plan after distribution (collect said so): blank is not the department's error
+            rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
+            report.add([p for p in found if not (p.code == "required-missing" and _row_number(p.cell) in rows)])
+    drops = _plan_drops(snap, outcome)
     status = _status_rows(snap, report, {}, {}, contacts, carried, validate=True)
-    written = _finish(snap, report, status, entries_all, {}, [], outcome, progress, carried, write=write)
+    written = _finish(snap, report, status, entries_all, drops.departments, drops.history, outcome, progress, carried,
+                      write=write)
     outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")
     return outcome
+
+
+def _row_number(cell: str) -> int:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 # --- shared by collect and validate ------------------------------------------------------------
 def _accepted(snap: MasterSnapshot) -> dict[str, str]:
     """Department -> SHA-256 of the return accepted before (from 提出状況)."""
-    return {str(r[0]): _sha(r) for r in snap.status_rows() if _sha(r) and r[2] in (ACCEPTED, NEEDS_FIX)}
+    return {str(r[0]): _sha(r) for r in snap.status_rows() if _reported(r)}
 
 
 def _sha(row: list[object]) -> str:
     return str(row[SHA_COLUMN] or "") if len(row) > SHA_COLUMN else ""
+
+
+def _reported(row: list[object]) -> bool:
+    """A 提出状況 row of a department whose return was merged (as Master.returned_departments)."""
+    return len(row) > 2 and row[2] in (ACCEPTED, NEEDS_FIX) and bool(_sha(row))
 
 
 def _count(rows: list[list[object]], severity: str) -> int:
@@ -250,36 +380,41 @@ def _status_rows(snap: MasterSnapshot, report: Report, chosen_by: dict[str, Cand
                  rejected: dict[str, list[Received]], contacts: dict[str, tuple[str, str]],
                  carried: list[list[object]] = (), validate: bool = False,
                  stale: set[str] = frozenset()) -> list[list[object]]:
-    """提出状況: one row per department; adds a not-returned problem for each department still 未提出."""
+    """提出状況: one row per department; adds a not-returned problem for each department still 未提出.
+
+    受理/要修正 only for a department whose return was merged (its SHA-256 in the last column);
+    a department whose files were all rejected is 未提出 with the file named."""
     before = {str(r[0]): r for r in snap.status_rows()}
     rows = []
     for department in snap.plan.departments:
         name = department.name
         actions = len(snap.plan.actions_of(name))
-        problems = [p for p in report.for_department(name)]
+        old = before.get(name)
+        contact = list(contacts.get(name, ("", "")))
+        merged = name in chosen_by or (old is not None and _reported(old) and name not in stale)
+        if not merged and actions:
+            report.add(problem("not-returned", department=name, value=actions))
+        problems = [p for p in report.for_department(name) if p.code not in SECTION_ONLY]
         mine = [r for r in carried if len(r) > 3 and r[3] == name]
         errors = sum(1 for p in problems if p.is_error) + _count(mine, ERROR)
         warnings = len(problems) + len(mine) - errors
-        contact = list(contacts.get(name, ("", "")))
-        old = before.get(name)
         if name in chosen_by:
             c = chosen_by[name]
             row = [name, actions, NEEDS_FIX if errors else ACCEPTED, errors, warnings, c.file, c.record.received_at,
                    *contact, c.record.sha256]
-        elif name in rejected:
-            r = max(rejected[name], key=lambda x: (x.intake.saved_at or x.record.modified, x.record.received_at))
-            row = [name, actions, NEEDS_FIX, errors, warnings, r.file, r.record.received_at, *contact, ""]
-        elif old is not None and old[2] in (ACCEPTED, NEEDS_FIX) and (validate or _sha(old)) \
-                and name not in stale:
+        elif merged:
             # validate: as collect left it, recounted; collect: accepted before, archived copy unreadable
             row = (list(old) + [""] * SHA_COLUMN)[:SHA_COLUMN + 1]
             if validate:
-                row[2:5] = [NEEDS_FIX if errors or not _sha(old) else ACCEPTED, errors, warnings]
+                row[2:5] = [NEEDS_FIX if errors else ACCEPTED, errors, warnings]
                 row[7:9] = contact
         else:
             row = [name, actions, NOT_RETURNED, "", "", "", "", *contact, ""]
-            if actions:
-                report.add(problem("not-returned", department=name, value=actions))
+            if name in rejected:     # files came and none could be taken in: named, not counted as reported
+                r = max(rejected[name], key=lambda x: (x.intake.saved_at or x.record.modified, x.record.received_at))
+                row[3:7] = [errors, warnings, r.file, r.record.received_at]
+            elif validate and old is not None and old[5]:     # as collect left it
+                row[3:7] = [errors, warnings, old[5], old[6] if len(old) > 6 else ""]
         rows.append(row)
     return rows
 
@@ -289,7 +424,7 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], en
             write: Writer = apply) -> Written:
     """Rebuild 進捗一覧/提出状況/検証結果, write the correction lists, save the master once."""
     plan, settings = snap.plan, snap.settings
-    returned = [str(r[0]) for r in status if r[2] in (ACCEPTED, NEEDS_FIX)]
+    returned = [str(r[0]) for r in status if _reported(r)]
     summary = summarize(plan, entries_all, settings, returned, snap.evaluations())
     frame = report.to_frame()
     checks = frame.astype(object).where(frame.notna(), "").values.tolist()
@@ -315,15 +450,18 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], en
     if written.changed:
         outcome.files.insert(0, snap.path)
     counts = {s: sum(1 for r in status if r[2] == s) for s in (ACCEPTED, NEEDS_FIX, NOT_RETURNED)}
-    outcome.say(f"提出状況: 受理 {counts[ACCEPTED]} 課、要修正 {counts[NEEDS_FIX]} 課、未提出 {counts[NOT_RETURNED]} 課。")
+    unusable = [str(r[0]) for r in status if r[2] == NOT_RETURNED and r[5]]
+    outcome.say(f"提出状況: 受理 {counts[ACCEPTED]} 課、要修正 {counts[NEEDS_FIX]} 課、未提出 {counts[NOT_RETURNED]} 課"
+                + (f"（うち {'、'.join(unusable)} はファイルを受け取りましたが、取り込めませんでした）。" if unusable else "。"))
     errors = len(report.errors) + _count(carried, ERROR)
     outcome.say(f"検証結果: エラー {errors} 件、警告 {len(report) + len(carried) - errors} 件（シート「検証結果」）。")
     if lists:
         outcome.say(f"返却票 {len(lists)} 件: {folder}")
     for path in removed:
         outcome.say(f"問題がなくなったため返却票 {path.name} を削除しました。")
-    if history:
-        outcome.say(f"上書きされた値 {len(history)} 件をシート「履歴」に記録しました。")
+    overwritten = sum(1 for h in history if h[1] != PLAN_DROP)
+    if overwritten:
+        outcome.say(f"上書きされた値 {overwritten} 件をシート「履歴」に記録しました。")
     return written
 
 

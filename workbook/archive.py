@@ -1,7 +1,8 @@
 """Archive (受領控): every received file kept byte for byte, with its SHA-256 and when it came.
 
 A file is stored as <folder>/<YYYYMMDD_HHMMSS>_<first 12 of SHA-256>_<original name> and listed in
-受領控一覧.csv (UTF-8 with BOM, so Excel opens it). The same bytes are stored once: receiving them
+受領控一覧.csv (UTF-8 with BOM, so Excel opens it; one saved again by Excel, in Shift_JIS and with its
+own date format, is read too, and an index that cannot be read is rebuilt from the stored files). The same bytes are stored once: receiving them
 again, under any name, gives back the first record, so collecting the same inbox twice adds nothing.
 The archive is never edited afterwards; collect reads returns from it, not from the inbox.
 """
@@ -44,10 +45,15 @@ class Archive:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.records: dict[str, ArchiveRecord] = {}
+        self.notes: list[str] = []     # what the person should know about the index (Japanese)
         self._dirty = False
         index = self.folder / INDEX_NAME
         if index.exists():
-            self._load(index)
+            if not self._load(index):
+                kept = self._set_aside(index)
+                self._rebuild()
+                self.notes.append(f"受領控の一覧 {INDEX_NAME} を読めなかったため、保管ファイルから作り直しました"
+                                  + (f"（元の一覧は {kept.name} として残しました）。" if kept else "。"))
         elif self.folder.exists():
             self._rebuild()
 
@@ -114,12 +120,67 @@ class Archive:
         return path.exists() and path.stat().st_size == record.size
 
     # --- the index --------------------------------------------------------------------------
-    def _load(self, index: Path) -> None:
-        with index.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.reader(f))
+    def _load(self, index: Path) -> bool:
+        """Read the index; False when it cannot be read at all (the caller rebuilds it).
+
+        Excel saves a CSV it opened in Shift_JIS (cp932) and rewrites dates as 2025/5/1 10:00, so
+        the encoding is tried in turn, and the received time is taken from the stored name, the
+        rest from the stored file when the text is not as written here.
+        """
+        try:
+            raw = index.read_bytes()
+        except OSError:
+            return False
+        for encoding in ("utf-8-sig", "cp932"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            return False
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error:
+            return False
+        if not rows or [c.strip() for c in rows[0][:len(INDEX_HEADERS)]] != INDEX_HEADERS:
+            return False
         for row in rows[1:]:
-            if len(row) >= len(INDEX_HEADERS) and re.fullmatch(r"[0-9a-f]{64}", row[3]):
-                self.records[row[3]] = ArchiveRecord(row[0], row[1], row[2], row[3], int(row[4] or 0), row[5])
+            if len(row) < len(INDEX_HEADERS):
+                continue
+            record = self._record(row)
+            if record is not None:
+                self.records[record.sha256] = record
+        return True
+
+    def _record(self, row: list[str]) -> ArchiveRecord | None:
+        received, name, stored, sha, size, modified = (c.strip() for c in row[:len(INDEX_HEADERS)])
+        match = _STORED.match(stored)
+        path = self.folder / stored
+        if match:
+            received = dt.datetime.strptime(match.group(1), "%Y%m%d_%H%M%S").strftime(TIME_FORMAT)
+        if not re.fullmatch(r"[0-9a-f]{64}", sha):     # e.g. turned into a number by a spreadsheet
+            if not (match and path.is_file()):
+                return None
+            sha = _hash_file(path)
+            if not sha.startswith(match.group(2)):
+                return None
+        if not _is_time(received):
+            return None
+        if not (size.isdigit() and _is_time(modified)) and path.is_file():
+            stat = path.stat()
+            size, modified = str(stat.st_size), dt.datetime.fromtimestamp(stat.st_mtime).strftime(TIME_FORMAT)
+        digits = "".join(ch for ch in size if ch.isdigit())
+        return ArchiveRecord(received, name, stored, sha, int(digits or 0), modified if _is_time(modified) else "")
+
+    def _set_aside(self, index: Path) -> Path | None:
+        """Keep an unreadable index under another name before it is written again."""
+        target = index.with_name(f"{index.stem}_読めなかった一覧_{dt.datetime.now():%Y%m%d_%H%M%S}{index.suffix}")
+        try:
+            os.replace(index, target)
+        except OSError:
+            return None
+        return target
 
     def _rebuild(self) -> None:
         """Index lost: list the stored files again from their names and contents."""
@@ -156,6 +217,14 @@ class Archive:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def _is_time(text: str) -> bool:
+    try:
+        dt.datetime.strptime(text, TIME_FORMAT)
+    except ValueError:
+        return False
+    return True
 
 
 def _stored_name(received: str, sha: str, name: str) -> str:

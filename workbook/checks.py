@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from .dept_sheet import indicator_text, row_specs
 from .era import fiscal_year_label
 from .grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
-from .layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, FIRST_ROW,
-                     PLAN_KEYS, applies, col_letter, column, split_key)
+from .layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
+                     IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
 from .model import Plan
 from .normalize import clean_text, normalize_grade, parse_number
 from .problems import Problem, problem
@@ -52,23 +52,62 @@ def _loose(text: str) -> str:
 
 
 # --- identity --------------------------------------------------------------------------------
+IDENTITY_CELLS = {"municipality": "C2", "plan_name": "C3", "fiscal_year": "C4", "department": "C5",
+                  "template_version": "C6"}   # where dept_file._write_identity puts each value
+
+
 def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: str) -> list[Problem]:
     """Whose file this is and whether it is this year's: any error here means it is not merged."""
     known = {d.name for d in plan.departments}
-    where = Where(file, "", identity.department if identity.department in known else "")
+    where = Where(file, IDENTITY_SHEET, identity.department if identity.department in known else "")
     out = []
     if identity.department not in known:
-        out.append(where.problem("unknown-department", value=identity.department or "（空欄）"))
+        out.append(where.problem("unknown-department", cell=IDENTITY_CELLS["department"],
+                                 value=identity.department or "（空欄）"))
     if _loose(identity.municipality) != _loose(settings.municipality) or \
             _loose(identity.plan_name) != _loose(settings.plan_name):
-        out.append(where.problem("wrong-plan", value=f"{identity.municipality} {identity.plan_name}".strip(),
+        cell = IDENTITY_CELLS["plan_name" if _loose(identity.municipality) == _loose(settings.municipality)
+                              else "municipality"]
+        out.append(where.problem("wrong-plan", cell=cell, value=f"{identity.municipality} {identity.plan_name}".strip(),
                                  expected=f"{settings.municipality} {settings.plan_name}"))
     if identity.fiscal_year != settings.fiscal_year:
         year = fiscal_year_label(identity.fiscal_year) if identity.fiscal_year > 0 else "年度不明"
-        out.append(where.problem("wrong-fiscal-year", value=year, expected=fiscal_year_label(settings.fiscal_year)))
+        out.append(where.problem("wrong-fiscal-year", cell=IDENTITY_CELLS["fiscal_year"], value=year,
+                                 expected=fiscal_year_label(settings.fiscal_year)))
     if identity.template_version not in ACCEPTED_TEMPLATE_VERSIONS:
-        out.append(where.problem("unknown-template-version", value=identity.template_version or "（空欄）"))
+        out.append(where.problem("unknown-template-version", cell=IDENTITY_CELLS["template_version"],
+                                 value=identity.template_version or "（空欄）"))
     return out
+
+
+def ownership_problems(ret: DepartmentReturn, plan: Plan, file: str, foreign_rows: bool = True) -> list[Problem]:
+    """Whether the table belongs to the department the identity names: an error here means the file
+    is not merged (another department's file, or an identity edited by hand).
+
+    The table does not belong when none of its rows is planned for the department, or (foreign_rows)
+    when a row the file was distributed with is an action the plan gives only to other departments.
+    A return accepted before is checked without foreign_rows: an action given to another department
+    since then is a row the plan no longer has for it (layout_problems), not a reason to drop it.
+    """
+    department = ret.identity.department
+    if department not in {d.name for d in plan.departments}:
+        return []
+    planned = {key for key, _, _ in row_specs(plan, department)}
+    found = list(ret.row_keys_found)
+    distributed = set(ret.identity.row_keys)
+    codes = {a.code: a for a in plan.actions}
+    foreign = []
+    for key in found:
+        action = codes.get(split_key(key)[0])
+        if foreign_rows and key not in planned and key in distributed and action is not None \
+                and department not in action.departments:
+            foreign.append(key)
+    if not foreign and (not planned or not found or planned & set(found)):
+        return []
+    shown = foreign or found
+    value = "、".join(key_label(k) for k in shown[:5]) + (f" ほか {len(shown) - 5} 行" if len(shown) > 5 else "")
+    return [Where(file, DATA_SHEET, department).problem(
+        "rows-not-department", cell=f"{col_letter(ROW_CELL_COLUMN)}{ret.key_rows[shown[0]]}", value=value)]
 
 
 # --- layout ----------------------------------------------------------------------------------
@@ -94,20 +133,37 @@ def key_label(key: str) -> str:
 
 
 def layout_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:
-    """Rows added, removed or moved, and plan cells edited (those edits are never merged)."""
+    """Rows added, removed or moved, and plan cells edited (those edits are never merged).
+
+    The rows expected are the plan's for the department now; the rows the file was distributed
+    with (its identity sheet) tell a row the department removed or added (errors) from one the plan
+    gained or lost after distribution (warnings: row-not-distributed, row-not-in-plan)."""
     out: list[Problem] = []
     expected_cells = expected_plan_cells(plan, where.department, settings.fiscal_year)
-    expected = list(ret.identity.row_keys) or list(expected_cells)
+    expected = list(expected_cells)                      # the plan's rows for the department, in order
+    distributed = set(ret.identity.row_keys) or set(expected)
     found = list(ret.row_keys_found)
     rows = ret.key_rows
     cell = col_letter(ROW_CELL_COLUMN)
+    not_distributed: set[str] = set()
     for key in expected:
-        if key not in rows:
-            out.append(where.problem("row-removed", value=key_label(key), action_code=split_key(key)[0]))
+        if key in rows:
+            continue
+        code = split_key(key)[0]
+        if key in distributed:
+            out.append(where.problem("row-removed", value=key_label(key), action_code=code))
+        elif code not in not_distributed:    # added to the plan after the file was made
+            not_distributed.add(code)
+            out.append(where.problem("row-not-distributed", value=key_label(key), action_code=code))
     for row, text in ret.extra_rows:
         out.append(where.problem("row-added", cell=f"{cell}{row}", value=text))
     for key in found:
-        if key not in expected:
+        if key in expected_cells:
+            continue
+        if key in distributed:    # deleted from the plan (or given to another department) after distribution
+            out.append(where.problem("row-not-in-plan", cell=f"{cell}{rows[key]}", value=key_label(key),
+                                     action_code=split_key(key)[0]))
+        else:
             out.append(where.problem("row-added", cell=f"{cell}{rows[key]}", value=key))
     position = {key: i for i, key in enumerate(expected)}
     in_order = _longest_increasing([k for k in found if k in position], position)

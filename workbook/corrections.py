@@ -28,7 +28,9 @@ MARK = "saihan-addon-correction:"
 HEADERS = ["No.", "区分", "取組番号", "項目", "シート", "セル", "入力されている内容", "修正のお願い"]
 WIDTHS = [5, 8, 9, 16, 10, 7, 30, 62]
 SEVERITY = {ERROR: "要修正", "warning": "要確認"}
-NOT_SENT = ("not-returned", "older-return", "file-lock")   # for the section, not the department
+# for the section, not the department: nothing in them the department can correct in its file
+NOT_SENT = ("not-returned", "older-return", "file-lock", "row-not-in-plan", "row-not-distributed",
+            "plan-name-changed")
 TABLE_ROW = 11
 
 

@@ -11,7 +11,9 @@ on to the next file. The checks look at the bytes before any workbook reader see
   zipfile never inflates a member past its declared size (it stops and fails the CRC), so the
   declared sizes are a real bound;
 - a truncated or corrupt zip: no central directory, or a member that fails to inflate or its CRC;
-- a zip that is not a workbook, or a workbook without this add-on's identity sheet.
+- a zip that is not a workbook (an OpenDocument .ods gets its own code: save it as .xlsx), or a
+  workbook without this add-on's identity sheet.
+Reasons from the libraries (English) are given in Japanese (reason_text).
 """
 from __future__ import annotations
 
@@ -99,6 +101,8 @@ def inspect(data: bytes | None, name: str, size: int) -> Intake:
         if any(i.flag_bits & 0x1 for i in infos):
             return fail("file-encrypted")
         names = set(zf.namelist())
+        if _is_opendocument(zf, names):
+            return fail("file-ods")
         if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
             return fail("file-not-workbook")
         for info in infos:
@@ -160,6 +164,49 @@ def _saved_at(zf: zipfile.ZipFile) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _is_opendocument(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """An OpenDocument file (LibreOffice's .ods): its first member 'mimetype' names the type."""
+    if "mimetype" not in names:
+        return False
+    try:
+        return zf.read("mimetype")[:100].startswith(b"application/vnd.oasis.opendocument")
+    except Exception:  # a damaged member: not worth a different answer
+        return False
+
+
+# English texts of the libraries (zipfile, zlib, calamine, lxml, the OS) -> what a person can act on
+_REASONS = (
+    ("not a zip file", "ZIP 形式（.xlsx）として読めません"),
+    ("cannot detect file format", "Excel ブックとして形式を判別できません"),
+    ("bad crc", "データの検査値（CRC）が合いません"),
+    ("bad magic number", "ファイルの構造が壊れています"),
+    ("truncated", "ファイルが途中で切れています"),
+    ("unexpected end", "ファイルが途中で切れています"),
+    ("eof", "ファイルが途中で切れています"),
+    ("decompress", "圧縮されたデータが壊れています"),
+    ("invalid stored block", "圧縮されたデータが壊れています"),
+    ("invalid block type", "圧縮されたデータが壊れています"),
+    ("compression", "対応していない圧縮方式で保存されています"),
+    ("there is no item named", "ブックに必要な部品がありません"),
+    ("password", "パスワードが設定されています"),
+    ("encrypt", "パスワードが設定されています"),
+    ("permission denied", "読み取る権限がありません"),
+    ("os error", "読み取り中に入出力エラーが起きました"),
+    ("i/o error", "読み取り中に入出力エラーが起きました"),
+    ("xml", "ブックの内容（XML）が壊れています"),
+    ("utf-8", "ブックの内容の文字コードが壊れています"),
+)
+
+
+def reason_text(exc: BaseException) -> str:
+    """A short Japanese reason for an exception raised while reading a file (never the English text alone)."""
+    text = (str(exc).strip() or type(exc).__name__)
+    lower = f"{type(exc).__name__} {text}".lower()
+    for needle, japanese in _REASONS:
+        if needle in lower:
+            return japanese
+    return f"読み取り中にエラーが起きました（{type(exc).__name__}）"
+
+
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text[:120]
+    return reason_text(exc)

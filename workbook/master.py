@@ -156,7 +156,11 @@ class Master:
         return ms.read_rows(self.wb[ms.SHEET_HISTORY])
 
     def returned_departments(self) -> list[str]:
-        return [str(r[0]) for r in self.status_rows() if len(r) > 2 and r[2] in ("受理", "要修正")]
+        """Departments whose return was merged: 受理 or 要修正 with the return's SHA-256 in 提出状況
+        (a row without it names a file that was rejected, which does not count as reported)."""
+        sha = ms.STATUS_HEADERS.index("SHA-256")
+        return [str(r[0]) for r in self.status_rows()
+                if len(r) > sha and r[2] in ("受理", "要修正") and r[sha] not in (None, "")]
 
     def summary(self) -> Summary:
         return summarize(self.plan, self.all_entries(), self.settings, self.returned_departments(),

@@ -83,8 +83,13 @@ class Table:
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> column key -> value
 
 
-def parse_table(rows: list[list[object]], department: str, formulas: dict[str, str] | None = None) -> Table:
-    """rows: normalised values from A1. formulas: cell address -> '=...' of input cells."""
+def parse_table(rows: list[list[object]], department: str, formulas: dict[str, str] | None = None,
+                known_keys: tuple[str, ...] = ()) -> Table:
+    """rows: normalised values from A1. formulas: cell address -> '=...' of input cells.
+
+    known_keys: the row keys the file was made with (its identity sheet). A row whose hidden key
+    (column A) was cleared is recognised by the code shown in column B when that names one of them.
+    """
     formulas = formulas or {}
     entries: dict[str, Entry] = {}
     keys: list[str] = []
@@ -102,6 +107,8 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
                 if address in formulas:
                     values[col.key] = formulas[address]
         key = clean_text(values["key"])
+        if not key and known_keys:
+            key = _key_from_code(clean_text(values["code"]), known_keys, key_rows)
         if not key or key in key_rows:
             text = key or next((clean_text(v) for v in values.values() if clean_text(v)), "")
             if text:
@@ -132,6 +139,22 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
     return Table(entries, tuple(keys), key_rows, plan_cells, found, extra,
                  (clean_text(contact[0]), clean_text(contact[1])),
                  clean_text(at(rows, HEADER_ROW, col_number("target"))), table_values)
+
+
+def _key_from_code(code: str, known_keys: tuple[str, ...], taken: dict[str, int]) -> str:
+    """The row key a visible 取組番号 ('1-1-1', or '1-1-3 指標' on an indicator row) stands for:
+    the action's key, or the first of its indicator keys not yet found; '' when none fits."""
+    if not code:
+        return ""
+    if code in known_keys and split_key(code)[1] is None:
+        return code
+    base = code.removesuffix("指標").strip()
+    if base != code:
+        for key in known_keys:
+            action, n = split_key(key)
+            if action == base and n is not None and key not in taken:
+                return key
+    return ""
 
 
 def identity_from_rows(rows: list[list[object]]) -> Identity:
@@ -217,7 +240,7 @@ def read_return(data: bytes, zf: zipfile.ZipFile) -> DepartmentReturn | None:
     rows = normalize_rows(book.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False))
     part = sheet_parts(zf).get(DATA_SHEET, "")
     formulas = input_formulas(zf.read(part)) if part in zf.namelist() else {}
-    table = parse_table(rows, identity.department, formulas)
+    table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)
     return DepartmentReturn(
         identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
         row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import master_sheets as ms
 from .dept_sheet import row_specs
 from .errors import MasterError, PlanFileError
+from .layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
 from .master import sheet_title
 from .model import Plan
 from .normalize import clean_text, normalize_grade
@@ -32,6 +33,7 @@ class DepartmentState:
     contact: tuple[str, str]
     table: Table | None
     current: bool          # written for this fiscal year with the plan's rows: it can be patched in place
+    year: int | None = None   # the fiscal year the sheet was written for (from its header)
 
 
 class MasterSnapshot:
@@ -48,14 +50,23 @@ class MasterSnapshot:
     def read(cls, path: str | Path) -> "MasterSnapshot":
         from python_calamine import CalamineWorkbook
 
+        from .intake import reason_text
+
         path = Path(path)
         if not path.exists():
             raise MasterError(f"マスター {path} が見つかりません。")
-        data = path.read_bytes()
+        if path.is_dir():
+            raise MasterError(f"{path} はフォルダです。マスターのファイル（.xlsm）を指定してください。")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MasterError(f"マスター {path.name} を読み取れません（{reason_text(exc)}）。"
+                              "ほかのプログラムで開いていないか確認してください。") from exc
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as exc:  # calamine raises its own error types
-            raise MasterError(f"マスター {path.name} を開けません（{exc}）。") from exc
+            raise MasterError(f"マスター {path.name} を開けません（{reason_text(exc)}）。"
+                              "このアドオンのマスター（.xlsm）か確認してください。") from exc
         for name in (ms.SHEET_PLAN, ms.SHEET_SETTINGS, ms.SHEET_DEPARTMENTS):
             if name not in book.sheet_names:
                 raise MasterError(f"{path.name} にシート「{name}」がありません。このアドオンのマスターか確認してください。")
@@ -118,7 +129,28 @@ class MasterSnapshot:
         else:
             entries = {}
         current = year == fiscal_year and table.keys == keys
-        return DepartmentState(entries, table.contact if year == fiscal_year else ("", ""), table, current)
+        return DepartmentState(entries, table.contact if year == fiscal_year else ("", ""), table, current, year)
+
+    def dropped_answers(self, department: str) -> list[tuple[str, str, object]]:
+        """(action code, field, value) of this year's answers in rows the plan no longer has for the
+        department (an action or indicator deleted, or given to another department, after the sheet
+        was written): rewriting the sheet for the plan leaves them out."""
+        state = self.department(department)
+        if state.table is None or state.current or state.year != self.settings.fiscal_year:
+            return []
+        planned = {key for key, _, _ in row_specs(self.plan, department)}
+        out = []
+        for key in state.table.keys:
+            if key in planned:
+                continue
+            code, n = split_key(key)
+            values = state.table.values.get(key, {})
+            for col in COLUMNS:
+                if col.editable and applies(col, ACTION_ROW if n is None else INDICATOR_ROW) \
+                        and clean_text(values.get(col.key)):
+                    indicator = " ".join(str(values.get("indicator") or f"指標{n}").split())
+                    out.append((code, col.header if n is None else f"{col.header}（{indicator}）", values[col.key]))
+        return out
 
     # --- fixed sheets -----------------------------------------------------------------------
     def status_rows(self) -> list[list[object]]:

@@ -82,3 +82,42 @@ def test_read_checks_the_hash(tmp_path):
     assert archive.read(record) == make(tmp_path).read_bytes()
     archive.path_of(record).write_bytes(b"changed afterwards")
     assert archive.read(record) is None
+
+
+def _excel_dates(text: str) -> str:
+    """What Excel does to the times when it saves the CSV again: 2025-05-01 10:00:00 -> 2025/5/1 10:00."""
+    import re
+
+    return re.sub(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):\d\d",
+                  lambda m: f"{m[1]}/{int(m[2])}/{int(m[3])} {int(m[4])}:{m[5]}", text)
+
+
+def test_index_saved_again_by_excel_in_shift_jis_is_read(tmp_path):
+    archive = Archive(tmp_path / "受領控")
+    a, _, _ = archive.add(make(tmp_path, "令和6年度_進捗報告_福祉政策課.xlsx", b"PK one"))
+    b, _, _ = archive.add(make(tmp_path, "報告（再提出）.xlsx", b"PK two"))
+    archive.save_index()
+    index = tmp_path / "受領控" / INDEX_NAME
+    text = index.read_text(encoding="utf-8-sig")
+    index.write_bytes(_excel_dates(text).encode("cp932"))
+    again = Archive(tmp_path / "受領控")
+    assert again.find(a.sha256) == a and again.find(b.sha256) == b    # times exact again, names as sent
+    assert again.notes == []
+    record, _, new = again.add(make(tmp_path, "a.xlsx", b"PK one"))
+    assert not new and record == a
+
+
+def test_unreadable_index_is_set_aside_and_rebuilt_with_a_note(tmp_path):
+    archive = Archive(tmp_path / "受領控")
+    record, _, _ = archive.add(make(tmp_path))
+    archive.save_index()
+    index = tmp_path / "受領控" / INDEX_NAME
+    index.write_bytes(b"\xff\xfe\x00\xd8 not text in any encoding \x81")
+    rebuilt = Archive(tmp_path / "受領控")
+    assert rebuilt.find(record.sha256).received_at == record.received_at
+    assert len(rebuilt.notes) == 1 and INDEX_NAME in rebuilt.notes[0]
+    kept = [p for p in (tmp_path / "受領控").iterdir() if p.name.startswith("受領控一覧_読めなかった一覧_")]
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"\xff\xfe\x00\xd8")
+    with index.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == INDEX_HEADERS and rows[1][3] == record.sha256

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from tests.workbook.returns_kit import Text, distribute, lower_plan, make_return, small_plan, small_settings
-from workbook.checks import Where, expected_plan_cells, identity_problems, return_problems
+from workbook.checks import Where, expected_plan_cells, identity_problems, ownership_problems, return_problems
 from workbook.dept_file import read_department_file
 from workbook.intake import inspect
 from workbook.layout import DATA_SHEET, IDENTITY_SHEET
@@ -31,7 +31,8 @@ def problems(tmp_path, department="福祉政策課", changes=None, edit=None, pl
     assert intake.problems == []
     ret = intake.ret
     found = identity_problems(ret.identity, plan, settings, path.name)
-    found += return_problems(ret, plan, settings, Where(path.name, DATA_SHEET, department))
+    found += ownership_problems(ret, plan, path.name)
+    found += return_problems(ret, plan, settings, Where(path.name, DATA_SHEET, ret.identity.department))
     return found
 
 
@@ -67,6 +68,15 @@ def test_wrong_fiscal_year(tmp_path):
     found = problems(tmp_path, edit=_identity(4, "5"), plan=plan)
     assert [(p.code, p.value, p.expected) for p in found] == [("wrong-fiscal-year", "令和5年度", "令和6年度")]
     assert found[0].department == "福祉政策課"
+    assert (found[0].sheet, found[0].cell) == (IDENTITY_SHEET, "C4")       # where the year is written
+
+
+def test_identity_problems_point_to_their_cell(tmp_path):
+    found = problems(tmp_path / "a", edit=_identity(3, "別の計画"))
+    assert [(p.code, p.sheet, p.cell) for p in found] == [("wrong-plan", IDENTITY_SHEET, "C3")]
+    found = problems(tmp_path / "b", edit=_identity(5, "総務課"))
+    assert [(p.code, p.sheet, p.cell) for p in found if p.code == "unknown-department"] == [
+        ("unknown-department", IDENTITY_SHEET, "C5")]
 
 
 def test_unknown_template_version(tmp_path):
@@ -237,3 +247,76 @@ def test_text_too_long(tmp_path):
     ret = inspect(data, path.name, len(data)).ret
     found = return_problems(ret, plan, settings, Where(path.name, DATA_SHEET, "福祉政策課"))
     assert [(p.code, p.cell, p.value) for p in found] == [("text-too-long", "H7", "40,000")]
+
+
+# --- whose table it is (C1) -----------------------------------------------------------------
+def test_identity_naming_another_department_is_an_identity_error(tmp_path):
+    """福祉相談課's file with 識別情報 C5 changed to 福祉政策課: 1-1-3 is not 福祉政策課's action."""
+    found = problems(tmp_path, "福祉相談課", edit=_identity(5, "福祉政策課"))
+    mine = [p for p in found if p.code == "rows-not-department"]
+    assert [(p.department, p.sheet, p.cell, p.is_error) for p in mine] == [("福祉政策課", DATA_SHEET, "B8", True)]
+    assert "1-1-3" in mine[0].value and "1-1-2" not in mine[0].value    # 1-1-2 is shared: not foreign
+
+
+def test_a_table_without_any_row_of_the_department_is_an_identity_error(tmp_path):
+    """Every row of the file is an action since deleted, and the department has only a new one."""
+    from workbook.model import Action
+
+    plan = small_plan()
+    path = make_return(plan, small_settings(plan), tmp_path / "in", "福祉相談課")
+    later = small_plan()
+    later.actions[:] = [later.actions[0], Action("1-1-5", "新しい取組", "1", "1-1", ("福祉相談課",),
+                                                  targets={6: "目標"}, order=1)]
+    later.indicators[:] = []
+    ret = inspect(path.read_bytes(), path.name, path.stat().st_size).ret
+    found = ownership_problems(ret, later, path.name)
+    assert [(p.code, p.cell, p.department) for p in found] == [("rows-not-department", "B7", "福祉相談課")]
+
+
+def test_a_department_s_own_file_has_no_ownership_problem(tmp_path):
+    for department in ("福祉政策課", "福祉相談課"):
+        assert problems(tmp_path / department, department) == []
+
+
+# --- the plan changed after distribution (I5) -------------------------------------------------
+def test_rows_of_actions_deleted_or_added_after_distribution_are_warnings(tmp_path):
+    """Distributed with 1-1-2 and 1-1-3 (+ indicator); then 1-1-3 deleted and 1-1-4 added to 福祉相談課."""
+    from workbook.model import Action
+
+    plan = small_plan()
+    settings = small_settings(plan)
+    path = make_return(plan, settings, tmp_path / "in", "福祉相談課")
+    later = small_plan()
+    later.actions[:] = [a for a in later.actions if a.code != "1-1-3"] + [
+        Action("1-1-4", "新しい取組", "1", "1-1", ("福祉相談課",), targets={6: "新しい目標"}, order=3)]
+    later.indicators[:] = []
+    data = path.read_bytes()
+    ret = inspect(data, path.name, len(data)).ret
+    assert ownership_problems(ret, later, path.name) == []
+    found = return_problems(ret, later, settings, Where(path.name, DATA_SHEET, "福祉相談課"))
+    assert sorted((p.code, p.cell, p.value, p.is_error) for p in found) == [
+        ("row-not-distributed", "", "1-1-4", False),
+        ("row-not-in-plan", "B8", "1-1-3", False),
+        ("row-not-in-plan", "B9", "1-1-3（指標1）", False)]
+
+
+def test_a_cleared_row_key_falls_back_to_the_visible_code(tmp_path):
+    def clear(wb):
+        for row in (8, 9):                   # 1-1-3 and its indicator row 1-1-3#1
+            wb[DATA_SHEET].cell(row=row, column=1).value = None
+    found = problems(tmp_path, "福祉相談課", edit=clear)
+    assert found == []
+    plan = small_plan()
+    path = next((tmp_path / "in").glob("*.xlsx"))
+    data = path.read_bytes()
+    ret = inspect(data, path.name, len(data)).ret
+    assert ret.key_rows == {"1-1-2": 7, "1-1-3": 8, "1-1-3#1": 9}
+    assert ret.entries["1-1-3"].actuals[1] == plan.indicators[0].target_for(6)
+
+
+def test_a_cleared_key_with_an_unknown_code_is_still_an_added_row(tmp_path):
+    def clear(wb):
+        wb[DATA_SHEET]["A8"] = None
+        wb[DATA_SHEET]["B8"] = "9-9-9"
+    found = problems(tmp_path, "福祉相談課", edit=clear)
+    assert ("row-added", "B8") in pairs(found) and ("row-removed", "") in pairs(found)

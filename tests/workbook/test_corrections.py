@@ -70,3 +70,16 @@ def test_a_file_the_add_on_did_not_write_is_never_removed(tmp_path):
 def test_department_names_become_safe_file_names(tmp_path):
     settings = small_settings(small_plan())
     assert file_name(settings, "福祉/相談課") == "令和6年度_返却票_福祉＿相談課.xlsx"
+
+
+def test_problems_only_the_section_can_resolve_make_no_list(tmp_path):
+    """The plan or 設定 changed after distribution: nothing the department can correct in its file."""
+    settings = small_settings(small_plan())
+    items = [item(problem("row-not-distributed", file=SOURCE[0], sheet="進捗報告", value="1-1-4",
+                          department="福祉相談課", action_code="1-1-4")),
+             item(problem("row-not-in-plan", file=SOURCE[0], sheet="進捗報告", cell="B8", value="1-1-3",
+                          department="福祉相談課", action_code="1-1-3")),
+             item(problem("plan-name-changed", file=SOURCE[0], sheet="識別情報", cell="C3", value="旧計画名",
+                          expected="新計画名", department="福祉相談課"))]
+    lists, removed = write_corrections(tmp_path, settings, {"福祉相談課": (SOURCE, items)})
+    assert lists == [] and removed == [] and list(tmp_path.iterdir()) == []

@@ -202,3 +202,40 @@ def test_unsupported_compression_is_unreadable(tmp_path, good, monkeypatch):
         raise NotImplementedError("That compression method is not supported")
     monkeypatch.setattr(zipfile.ZipFile, "open", refuse)
     assert codes(run(good)) == ["file-unreadable"]
+
+
+def test_opendocument_spreadsheet_is_told_to_be_saved_as_xlsx(tmp_path):
+    """LibreOffice's own format: 'mimetype' stored first, as the OpenDocument standard requires."""
+    path = tmp_path / "fukushi.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    result = run(path)
+    assert codes(result) == ["file-ods"] and result.problems[0].is_error
+    assert "Excel 2007-365" in result.problems[0].message
+
+
+def _no_english(text: str) -> bool:
+    import re
+
+    for word in ("Excel", "xlsx", "ZIP", "CRC"):          # names a person knows
+        text = text.replace(word, "")
+    return not re.search(r"[A-Za-z]{3,}", text)
+
+
+def test_reasons_reach_the_person_in_japanese(tmp_path, good, monkeypatch):
+    data = good.read_bytes()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(data[: len(data) // 2])              # zipfile: "File is not a zip file"
+    values = [run(cut).problems[0].value]
+    no_book = tmp_path / "nobook.xlsx"
+    with zipfile.ZipFile(no_book, "w") as z:              # looks like a workbook, calamine cannot read it
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "garbage")
+    values.append(run(no_book).problems[0].value)
+    for exc in (OSError(22, "i/o error: Invalid argument (os error 22)"), zipfile.BadZipFile("Bad CRC-32 for file"),
+                ValueError("Cannot detect file format"), KeyError("There is no item named 'xl/workbook.xml'")):
+        values.append(intake.reason_text(exc))
+    assert all(v and _no_english(v) for v in values), values
+    assert intake.reason_text(RuntimeError("something odd")) == "読み取り中にエラーが起きました（RuntimeError）"
