@@ -101,7 +101,9 @@ class Master:
         try:
             wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == MASTER_SUFFIX)
         except Exception as exc:
-            raise MasterError(f"マスター {path.name} を開けません（{exc}）。") from exc
+            from .intake import reason_text
+
+            raise MasterError(f"マスター {path.name} を開けません（{reason_text(exc)}）。") from exc
         for name in (ms.SHEET_PLAN, ms.SHEET_SETTINGS, ms.SHEET_DEPARTMENTS):
             if name not in wb.sheetnames:
                 raise MasterError(f"{path.name} にシート「{name}」がありません。このアドオンのマスターか確認してください。")

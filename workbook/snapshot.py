@@ -22,7 +22,7 @@ from .normalize import clean_text, normalize_grade
 from .plan_io import import_plan
 from .return_reader import Table, input_formulas, normalize_rows, parse_table, sheet_parts
 from .returns import Entry
-from .settings import Settings, settings_from_values
+from .settings import Settings, check_year_in_plan, settings_from_values
 
 
 @dataclass
@@ -79,6 +79,7 @@ class MasterSnapshot:
             snap.plan = import_plan(path, snap.settings.municipality, snap.settings.plan_name)
         except PlanFileError as exc:
             raise MasterError(f"マスターのシート「計画」に問題があります。\n{exc}") from exc
+        check_year_in_plan(snap.settings, snap.plan.fiscal_years)
         listed = ms.departments_from_rows(snap.rows(ms.SHEET_DEPARTMENTS)[1:])
         names = {d.name for d in listed}
         snap.plan.departments[:] = listed + [d for d in snap.plan.departments if d.name not in names]

@@ -48,3 +48,22 @@ def test_thresholds_and_years_in_any_usual_form():
     settings = settings_from_values({"fiscal_year": "令和７年度", "threshold_a": "１２０％", "threshold_b": "95%"})
     assert settings.fiscal_year == 7
     assert (settings.thresholds.a, settings.thresholds.b) == (120, 95)
+
+
+def test_collect_also_refuses_a_year_outside_the_plan(master_path):
+    from macros.operations import collect
+
+    set_setting(master_path, "fiscal_year", "R12")
+    before = master_path.read_bytes()
+    with pytest.raises(MasterError) as info:
+        collect(master_path)
+    assert cell_of("fiscal_year") in str(info.value)
+    assert master_path.read_bytes() == before
+
+
+def test_a_master_that_is_not_a_workbook_is_told_in_japanese(tmp_path):
+    fake = tmp_path / "master.xlsm"
+    fake.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(MasterError) as info:
+        Master.open(fake)
+    assert "File is not a zip file" not in str(info.value)
