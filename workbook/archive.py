@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from .fileutil import keep_mode
+from .fileutil import decode_japanese_text, keep_mode
 
 INDEX_NAME = "受領控一覧.csv"
 INDEX_HEADERS = ["受信日時", "元のファイル名", "保存名", "SHA-256", "バイト数", "ファイル更新日時"]
@@ -131,13 +131,8 @@ class Archive:
             raw = index.read_bytes()
         except OSError:
             return False
-        for encoding in ("utf-8-sig", "cp932"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_japanese_text(raw)
+        if text is None:
             return False
         try:
             rows = list(csv.reader(io.StringIO(text, newline="")))

@@ -35,3 +35,13 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def decode_japanese_text(raw: bytes) -> str | None:
+    """Text saved by Japanese office software: UTF-8 (with or without BOM) or Shift_JIS (cp932)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

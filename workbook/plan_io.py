@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from .era import parse_fiscal_year
 from .errors import PlanFileError
+from .fileutil import decode_japanese_text
 from .model import Accumulation, Action, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
 from .normalize import clean_text, nfkc, parse_number, split_departments
 from .problems import Problem, problem
@@ -100,14 +101,8 @@ class _Table:
 def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]] | None:
     """(sheet name, rows) from a .csv or a workbook sheet; None if the sheet does not exist."""
     if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp932"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_japanese_text(path.read_bytes())
+        if text is None:
             raise PlanFileError(f"{path.name}: 文字コードを判別できません。UTF-8 か Shift_JIS で保存してください。")
         return path.name, [list(r) for r in csv.reader(text.splitlines(keepends=True))]
     from python_calamine import CalamineWorkbook

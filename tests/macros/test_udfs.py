@@ -135,36 +135,17 @@ def test_signatures_follow_xlwings_udf_rules():
     assert list(inspect.signature(udfs.SUGGESTED_GRADE).parameters)[-1] == "caller"
 
 
-@pytest.fixture
-def windows_udfs(monkeypatch):
-    """xlwings.udfs (the Windows registration code) imported with stand-ins for pywin32."""
-    pythoncom = types.ModuleType("pythoncom")
-    pythoncom.CoInitialize = lambda: None
-    client = types.ModuleType("win32com.client")
-    client.Dispatch = lambda *a, **k: None
-    win32com = types.ModuleType("win32com")
-    win32com.client = client
-    for name, module in {"pythoncom": pythoncom, "pywintypes": types.ModuleType("pywintypes"),
-                         "win32com": win32com, "win32com.client": client}.items():
-        monkeypatch.setitem(sys.modules, name, module)
-    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
-    import xlwings.udfs as xu
-
-    yield xu
-    sys.modules.pop("xlwings.udfs", None)
-
-
-def test_xlwings_would_register_the_functions_with_these_vba_signatures(windows_udfs, monkeypatch):
+def test_xlwings_would_register_the_functions_with_these_vba_signatures(xlwings_udfs, monkeypatch):
     """macros/udfs.py loaded with xlwings' Windows decorators, then xlwings' own VBA generator
     (what ImportPythonUDFs writes into the workbook on Windows)."""
-    monkeypatch.setattr(xw, "func", windows_udfs.xlfunc)
-    monkeypatch.setattr(xw, "arg", windows_udfs.xlarg)
+    monkeypatch.setattr(xw, "func", xlwings_udfs.xlfunc)
+    monkeypatch.setattr(xw, "arg", xlwings_udfs.xlarg)
     spec = importlib.util.spec_from_file_location("macros.udfs_as_on_windows", udfs.__file__)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "macros"
     spec.loader.exec_module(module)
     out = io.StringIO()
-    windows_udfs.generate_vba_wrapper("macros.udfs", module, out, types.SimpleNamespace(Name="master.xlsm"))
+    xlwings_udfs.generate_vba_wrapper("macros.udfs", module, out, types.SimpleNamespace(Name="master.xlsm"))
     vba = out.getvalue()
     assert "Function SUGGESTED_GRADE(target, actual, Optional direction, Optional threshold_a, " \
            "Optional threshold_b)" in vba

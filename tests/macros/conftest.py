@@ -1,0 +1,35 @@
+"""Fixtures shared by the macros tests."""
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+import xlwings as xw
+
+
+class ComError(Exception):
+    """Stand-in for pywintypes.com_error."""
+
+
+@pytest.fixture
+def xlwings_udfs(monkeypatch):
+    """xlwings.udfs (Windows only: it imports pywin32) imported with stand-ins for pywin32."""
+    pythoncom = types.ModuleType("pythoncom")
+    pythoncom.CoInitialize = lambda: None
+    client = types.ModuleType("win32com.client")
+    client.Dispatch = lambda *a, **k: None
+    win32com = types.ModuleType("win32com")
+    win32com.client = client
+    pywintypes = types.ModuleType("pywintypes")
+    pywintypes.com_error = ComError
+    for name, module in {"pythoncom": pythoncom, "pywintypes": pywintypes,
+                         "win32com": win32com, "win32com.client": client}.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    monkeypatch.delattr(xw, "udfs", raising=False)
+    import xlwings.udfs as xu
+
+    assert not xw.__pro__    # the licensed version reads the config sheet for embedded code first
+    yield xu
+    sys.modules.pop("xlwings.udfs", None)
