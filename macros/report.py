@@ -124,5 +124,6 @@ def _notes(summary, outcome: Outcome) -> None:
     with_relistings = len(summary.ungraded())
     if with_relistings:
         without = sum(1 for p in summary.ungraded() if not p.action.is_relisting)
-        outcome.say(f"達成度が未記入の取組が {without} 件（再掲を除く。再掲を含めると {with_relistings} 件）"
-                    "あります（報告書では「未評価」と表示）。")
+        scope = ("再掲を含めても同じ" if without == with_relistings
+                 else f"再掲を除く。再掲を含めると {with_relistings} 件")
+        outcome.say(f"達成度が未記入の取組が {without} 件（{scope}）あります（報告書では「未評価」と表示）。")
