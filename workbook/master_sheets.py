@@ -360,7 +360,7 @@ def evaluations_from_rows(rows) -> dict[str, tuple[str, str]]:
 
 
 def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
-    last = _table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 14, 16, 20])
+    last = _table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 20, 22, 70])
     # the SHA-256 (64 hex digits) stays on one line; row heights are fitted to the other columns
     sha = get_column_letter(STATUS_HEADERS.index("SHA-256") + 1)
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=len(STATUS_HEADERS), max_col=len(STATUS_HEADERS)):
@@ -369,6 +369,8 @@ def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
         ws.column_dimensions[sha].hidden = True
         st.autofit_rows(ws, 2, last)
         ws.column_dimensions[sha].hidden = False
+    # the hash is for audit on screen; the printed page holds the columns a person reads
+    ws.print_area = f"A1:{get_column_letter(STATUS_HEADERS.index('SHA-256'))}{last}"
     for status, color in STATUS_FILLS.items():
         ws.conditional_formatting.add(f"C2:C{last}", CellIsRule(
             operator="equal", formula=[f'"{status}"'], fill=PatternFill("solid", fgColor=color)))
