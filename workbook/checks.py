@@ -10,7 +10,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from .dept_sheet import indicator_text, row_specs
+from .dept_sheet import plan_cells, row_specs
 from .era import fiscal_year_label
 from .grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
 from .layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
@@ -113,18 +113,8 @@ def ownership_problems(ret: DepartmentReturn, plan: Plan, file: str, foreign_row
 # --- layout ----------------------------------------------------------------------------------
 def expected_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
     """Row key -> the plan column values dept_sheet.write_department_table writes for them."""
-    out = {}
-    for key, kind, indicator in row_specs(plan, department):
-        code, _ = split_key(key)
-        action = plan.action(code)
-        values = {
-            "code": code if kind == ACTION_ROW else f"{code} 指標",
-            "title": action.title if kind == ACTION_ROW else "",
-            "target": action.target_for(fiscal_year) if kind == ACTION_ROW else "",
-            "indicator": indicator_text(indicator, fiscal_year) if indicator else "",
-        }
-        out[key] = {k: (v or None) for k, v in values.items()}
-    return out
+    return {key: {k: (v or None) for k, v in plan_cells(plan, key, kind, indicator, fiscal_year).items()}
+            for key, kind, indicator in row_specs(plan, department)}
 
 
 def key_label(key: str) -> str:

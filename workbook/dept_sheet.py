@@ -42,6 +42,21 @@ def indicator_text(indicator: Indicator, fiscal_year: int) -> str:
     return f"{indicator_label(indicator)}\n目標 {number}{indicator.unit}{indicator.direction.value}"
 
 
+def plan_cells(plan: Plan, key: str, kind: str, indicator: Indicator | None, fiscal_year: int) -> dict[str, str]:
+    """The plan columns of one table row, as written to the sheet and expected back from a return."""
+    code, _ = split_key(key)
+    action = plan.action(code)
+    title = action.title
+    if action.relisted_from:
+        title += f"\n（{action.relisted_from} の再掲）"
+    return {
+        "code": code if kind == ACTION_ROW else f"{code} 指標",
+        "title": title if kind == ACTION_ROW else "",
+        "target": action.target_for(fiscal_year) if kind == ACTION_ROW else "",
+        "indicator": indicator_text(indicator, fiscal_year) if indicator else "",
+    }
+
+
 def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_year: int, *,
                            entries: dict[str, Entry] | None = None, title: str = "",
                            subtitle: str = "", contact: tuple[str, str] = ("", ""),
@@ -95,15 +110,8 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     for key, kind, indicator in specs:
         row += 1
         code, n = split_key(key)
-        action = plan.action(code)
         entry = entries.get(code)
-        plan_values = {
-            "key": key,
-            "code": code if kind == ACTION_ROW else f"{code} 指標",
-            "title": action.title if kind == ACTION_ROW else "",
-            "target": action.target_for(fiscal_year) if kind == ACTION_ROW else "",
-            "indicator": indicator_text(indicator, fiscal_year) if indicator else "",
-        }
+        plan_values = {"key": key, **plan_cells(plan, key, kind, indicator, fiscal_year)}
         if entry is not None and kind == ACTION_ROW:
             plan_values.update(prev_grade=entry.prev_grade, prev_result=entry.prev_result)
         for col in COLUMNS:

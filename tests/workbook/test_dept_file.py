@@ -253,3 +253,13 @@ def test_pdf_prints_on_a4_with_the_whole_table_width_on_each_page(tmp_path, plan
     for page in table_pages:  # one page wide: first and last printed columns on every page
         assert "重点取組" in page and "事業費" in page
     assert any("記入方法" in p and "提出期限" in p for p in pages)
+
+
+def test_relisted_actions_say_which_action_they_repeat(tmp_path, komae_plan, komae_settings):
+    from workbook.dept_file import read_department_file, write_department_file
+
+    path = tmp_path / "f.xlsx"
+    write_department_file(path, komae_plan, komae_settings, "学校教育課")
+    ret = read_department_file(path)
+    assert ret.plan_cells["3-3-2"]["title"] == "関係機関との連携による修学支援\n（3-3-1 の再掲）"
+    assert ret.plan_cells["3-3-1"]["title"] == "義務教育を修了していない出所者等の修学支援"
