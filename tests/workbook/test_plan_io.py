@@ -175,3 +175,11 @@ def test_csv_indicator_problems_name_their_file_and_blank_rows_are_not_unknown(t
     assert {(p.code, p.file, p.cell) for p in info.value.problems} == {
         ("plan-missing-value", "city.csv", "F2"), ("plan-bad-number", "city_指標.csv", "C3")}
     assert "city_指標.csv: " in str(info.value)
+
+
+def test_one_code_with_two_names_is_reported(tmp_path):
+    rows = saitama_rows()
+    rows[1][3] = "就職に向けた相談・支援"        # same 施策番号 1（1）① as row 2, another name (D3)
+    with pytest.raises(PlanFileError) as info:
+        import_plan(write_xlsx(tmp_path / "names.xlsx", SAITAMA_HEADER, rows))
+    assert [(p.code, p.cell) for p in info.value.problems] == [("plan-inconsistent-name", "D3")]
