@@ -390,10 +390,12 @@ def read_rows(ws: Worksheet, min_row: int = 2) -> list[list[object]]:
 
 
 def write_xlwings_conf(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
+    """xlwings reads keys in column A and values in column B from A1 down: no header row here."""
     for r, (key, value) in enumerate(entries, start=1):
-        ws.cell(row=r, column=1, value=key)
-        st.write_text(ws, r, 2, value)
-    st.set_widths(ws, {"A": 22, "B": 70})
+        ws.cell(row=r, column=1, value=key).font = st.BODY
+        st.write_text(ws, r, 2, value).font = st.BODY
+    st.set_widths(ws, {"A": 32, "B": 70})
+    st.a4_landscape(ws)
 
 
 def _direction(direction: Direction) -> str:
