@@ -23,12 +23,15 @@ GRADE_FILLS = {"A": "DDEBF7", "B": "E2EFDA", "C": "FCE4E4", DASH: "EDEDED", "": 
 SCOPE_WITH = "再掲を含む"
 SCOPE_WITHOUT = "再掲を除く"
 NOT_ENTERED = "（未記入）"
+UNGRADED_ONLY = "（達成度のみ未記入）"
+INVALID_GRADE = "達成度が A・B・C・－ 以外"
 
 # Limits that keep the committee summary to one to three pages (the full list is in the report).
 MAX_HIGHLIGHTS = 6
 MAX_ATTENTION = 6
 HIGHLIGHT_CHARS = 90
 REASON_CHARS = 60
+GRADE_CHARS = 20      # a grade typed as a sentence, cut in 表5
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -139,11 +142,23 @@ def chart_rows(summary: Summary, plan: Plan) -> list[tuple[str, GradeCounts]]:
     return [(f"基本目標{g.code}", summary.counts(True, goal=g.code)) for g in plan.goals]
 
 
+def target_year(ip: IndicatorProgress, fiscal_year: int) -> tuple[str, bool]:
+    """The year the target ip is graded against belongs to, and whether it is the plan's final target:
+    ('R6', False) for the year's own target; ('R8', True) when the indicator has none for the year
+    and its final target stands in (Indicator.target_for); ('', True) when the final year is not given."""
+    ind = ip.indicator
+    if fiscal_year in ind.yearly_targets:
+        return short_label(fiscal_year), False
+    return clean(ind.target_year), True
+
+
 def _indicator_line(ip: IndicatorProgress, fiscal_year: int) -> str:
     ind = ip.indicator
     unit = ind.unit
-    text = (f"{ind.name}：実績 {number(ip.actual)}{unit}（{short_label(fiscal_year)}目標 "
-            f"{number(ip.target)}{unit}{ind.direction.value if ip.target is not None else ''}")
+    year, final = target_year(ip, fiscal_year)
+    label = "目標" if ip.target is None else f"{year}{'最終目標' if final else '目標'}"
+    target = number(ip.target) + (f"{unit}{ind.direction.value}" if ip.target is not None else "")
+    text = f"{ind.name}：実績 {number(ip.actual)}{unit}（{label} {target}"
     if ip.ratio is not None:
         text += f"、達成率 {percent(ip.ratio)}"
     return text + "）"
@@ -153,19 +168,23 @@ def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dic
     ind = ip.indicator
     unit = ind.unit
 
-    def with_year(value: float | None, year: str, direction: str = "") -> str:
+    def with_year(value: float | None, year: str, direction: str = "", own_line: bool = False) -> str:
+        """own_line: the year on a line of its own (a long label would otherwise break inside a word)."""
         shown = f"{number(value)}{unit}{direction}" if value is not None else number(value)
-        return shown + (f"（{year}）" if year else "")
+        return shown + (("\n" if own_line else "") + f"（{year}）" if year else "")
 
     name = f"{ind.name}（{unit}）" if unit else ind.name
     if several and ip.department:
         name += f"\n［{ip.department}］"
+    year, final = target_year(ip, fiscal_year)
+    target_label = " ".join(t for t in (year, "最終目標" if final else "") if t)
     return {
         "code": ind.action_code,
         "name": name,
         "baseline": with_year(ind.baseline, ind.baseline_year),
         "actual": f"{number(ip.actual)}{unit if ip.actual is not None else ''}",
-        "target": with_year(ip.target, short_label(fiscal_year), ind.direction.value),
+        "target": with_year(ip.target, target_label if ip.target is not None else "", ind.direction.value,
+                            own_line=final),
         "final_target": with_year(ind.target, ind.target_year, ind.direction.value),
         "direction": ind.direction.value,
         "ratio": percent(ip.ratio),
@@ -229,7 +248,25 @@ def indicators_table(summary: Summary) -> list[dict]:
 def unreported(summary: Summary) -> list[dict]:
     """Actions without a grade yet, with the departments still to answer."""
     return [{"code": p.action.code, "title": clean(p.action.title), "departments": "、".join(p.action.departments),
-             "missing": "、".join(p.missing_departments) or "（達成度のみ未記入）"} for p in summary.ungraded()]
+             "missing": ungraded_note(p)} for p in summary.ungraded()]
+
+
+def ungraded_note(p: ActionProgress) -> str:
+    """Why an action has no grade, department by department: a department that has not reported is
+    named; one that reported without a usable grade is told apart: no grade at all, or a grade
+    other than A/B/C/－ (shown as typed). The department is named too when the action has several."""
+    several = len(p.action.departments) > 1
+    parts = []
+    for department in p.action.departments:
+        if department in p.missing_departments:
+            parts.append(department)
+            continue
+        if p.department_grades.get(department) in GRADES:
+            continue
+        typed = shorten(p.entries[department].grade, GRADE_CHARS)
+        note = f"（{INVALID_GRADE}：{typed}）" if typed else UNGRADED_ONLY
+        parts.append(f"{department}{note}" if several else note)
+    return "、".join(parts) or UNGRADED_ONLY
 
 
 def _has_number(p: ActionProgress) -> bool:

@@ -37,7 +37,7 @@ from workbook.layout import DATA_SHEET
 from workbook.master import sheet_title
 from workbook.master_update import MasterUpdate, Written, apply
 from workbook.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
-from workbook.problems import ERROR, SEVERITY_LABELS, Report, problem
+from workbook.problems import ERROR, REPORT_COLUMNS, SEVERITY_LABELS, Report, problem
 from workbook.progress import summarize
 from workbook.returns import DepartmentReturn, Entry, Identity
 from workbook.snapshot import MasterSnapshot
@@ -53,6 +53,7 @@ SECTION_ONLY = frozenset({"plan-name-changed"})   # the section's own change: no
 PLAN_DROP = "計画から削除"     # 履歴 operation: an answer the plan no longer has a row for
 ENTRY_CODES = frozenset({"required-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
                          "grade-inconsistent", "formula-in-input", "text-too-long", "not-returned"})
+CHECK = {name: i for i, name in enumerate(REPORT_COLUMNS)}     # 検証結果 column -> index in its rows
 
 
 @dataclass
@@ -326,9 +327,10 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     snap = MasterSnapshot.read(master)
     plan, settings = snap.plan, snap.settings
     outcome, report = Outcome(), Report()
-    carried = [row for row in snap.check_rows() if len(row) > 1 and row[1] not in ENTRY_CODES]
+    carried = [row for row in _check_rows(snap) if row[CHECK["コード"]] and row[CHECK["コード"]] not in ENTRY_CODES]
     accepted = _accepted(snap)
-    not_sent = {(str(r[3]), str(r[7])) for r in carried if len(r) > 7 and r[1] == "row-not-distributed"}
+    not_sent = {(str(r[CHECK["担当課"]]), str(r[CHECK["値"]])) for r in carried
+                if r[CHECK["コード"]] == "row-not-distributed"}
     entries_all, contacts = {}, {}
     for department in plan.departments:
         name = department.name
@@ -352,6 +354,21 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     return outcome
 
 
+def _check_rows(snap: MasterSnapshot) -> list[list[object]]:
+    """The 検証結果 rows, laid out as REPORT_COLUMNS whatever order the sheet's header has (a column
+    the sheet lacks, as in a master written before 取組番号/項目 were added, reads as '')."""
+    rows = snap.rows(ms.SHEET_CHECKS)
+    if not rows:
+        return []
+    where = {str(h): i for i, h in enumerate(rows[0]) if h not in (None, "")}
+
+    def value(row: list[object], name: str) -> object:
+        i = where.get(name)
+        return "" if i is None or i >= len(row) or row[i] is None else row[i]
+
+    return [[value(row, name) for name in REPORT_COLUMNS] for row in snap.check_rows()]
+
+
 def _row_number(cell: str) -> int:
     digits = "".join(ch for ch in cell if ch.isdigit())
     return int(digits) if digits else 0
@@ -373,7 +390,7 @@ def _reported(row: list[object]) -> bool:
 
 
 def _count(rows: list[list[object]], severity: str) -> int:
-    return sum(1 for r in rows if r[0] == SEVERITY_LABELS[severity])
+    return sum(1 for r in rows if r[CHECK["重要度"]] == SEVERITY_LABELS[severity])
 
 
 def _status_rows(snap: MasterSnapshot, report: Report, chosen_by: dict[str, Candidate],
@@ -395,7 +412,7 @@ def _status_rows(snap: MasterSnapshot, report: Report, chosen_by: dict[str, Cand
         if not merged and actions:
             report.add(problem("not-returned", department=name, value=actions))
         problems = [p for p in report.for_department(name) if p.code not in SECTION_ONLY]
-        mine = [r for r in carried if len(r) > 3 and r[3] == name]
+        mine = [r for r in carried if r[CHECK["担当課"]] == name]
         errors = sum(1 for p in problems if p.is_error) + _count(mine, ERROR)
         warnings = len(problems) + len(mine) - errors
         if name in chosen_by:
@@ -438,8 +455,8 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], en
                 p = replace(p, sheet=DATA_SHEET)
             by_department.setdefault(p.department, []).append(item(p))
     for r in carried:
-        if r[3]:
-            by_department.setdefault(str(r[3]), []).append(_carried_item(r))
+        if r[CHECK["担当課"]]:
+            by_department.setdefault(str(r[CHECK["担当課"]]), []).append(_carried_item(r))
     sources = {str(r[0]): (str(r[5] or ""), str(r[6] or "")) for r in status}
     folder = snap.folder(settings.correction_folder)
     lists, removed = write_corrections(folder, settings, {d: (sources.get(d, ("", "")), items)
@@ -466,14 +483,16 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], en
 
 
 def _row_order(row: list[object]) -> tuple:
-    cell = str(row[6] or "")
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return (row[0] != SEVERITY_LABELS[ERROR], str(row[3] or ""), str(row[4] or ""), str(row[5] or ""),
-            int(digits) if digits else 0, cell)
+    text = {name: str(row[i] or "") for name, i in CHECK.items()}
+    digits = "".join(ch for ch in text["セル"] if ch.isdigit())
+    return (text["重要度"] != SEVERITY_LABELS[ERROR], text["担当課"], text["ファイル"], text["シート"],
+            int(digits) if digits else 0, text["セル"])
 
 
 def _carried_item(row: list[object]) -> Item:
-    severity = ERROR if row[0] == SEVERITY_LABELS[ERROR] else "warning"
-    text = ["" if v is None else str(v) for v in row]
-    return Item(severity, text[1], text[5], text[6], "", "", text[7], text[8])
+    """A 検証結果 row collect wrote, as the correction list item it was made from (corrections.item)."""
+    text = {name: "" if row[i] is None else str(row[i]) for name, i in CHECK.items()}
+    severity = ERROR if text["重要度"] == SEVERITY_LABELS[ERROR] else "warning"
+    return Item(severity, text["コード"], text["シート"], text["セル"], text["取組番号"], text["項目"], text["値"],
+                text["対応"])
 

@@ -57,9 +57,12 @@ def file_name(settings: Settings, department: str) -> str:
 
 
 def _order(i: Item) -> tuple:
+    """By cell, then by everything else: the same items give the same list in whatever order they
+    came (validate rebuilds the items collect made from 検証結果, in that sheet's order)."""
     digits = "".join(ch for ch in i.cell if ch.isdigit())
     letters = "".join(ch for ch in i.cell if ch.isalpha())
-    return (bool(i.cell), int(digits) if digits else 0, len(letters), letters, i.severity != ERROR)
+    return (bool(i.cell), int(digits) if digits else 0, len(letters), letters, i.severity != ERROR,
+            i.sheet, i.action_code, i.field, i.code, i.value, i.message)
 
 
 def fingerprint(department: str, source: tuple[str, str], items: list[Item]) -> str:

@@ -378,7 +378,7 @@ def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
 
 def write_checks(ws: Worksheet, frame) -> None:
     rows = frame.astype(object).where(frame.notna(), "").values.tolist()
-    _table(ws, list(frame.columns), rows, [7, 18, 18, 14, 30, 12, 7, 16, 60])
+    _table(ws, list(frame.columns), rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16])
 
 
 def write_history(ws: Worksheet, rows: list[list[object]]) -> None:

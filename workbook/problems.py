@@ -125,7 +125,9 @@ def problem(code: str, **kwargs: object) -> Problem:
     return Problem(code, **{k: "" if v is None else str(v) for k, v in kwargs.items()})
 
 
-REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応"]
+# 取組番号/項目 last: validate carries the file-level rows collect wrote (plan-cell-edited, row-added, ...)
+# into the correction lists, and needs them whole (macros.collect reads the columns by these names)
+REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応", "取組番号", "項目"]
 
 
 class Report:
@@ -163,7 +165,7 @@ class Report:
     def rows(self) -> list[list[str]]:
         return [
             [SEVERITY_LABELS[p.severity], p.code, p.type.title, p.department, p.file,
-             p.sheet, p.cell, p.value, p.message]
+             p.sheet, p.cell, p.value, p.message, p.action_code, p.field]
             for p in sorted(self.problems, key=lambda p: (p.severity != ERROR, p.department, p.file, p.sheet, _cell_key(p.cell)))
         ]
 

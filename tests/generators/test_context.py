@@ -56,7 +56,65 @@ def test_indicator_lines_show_which_way_the_target_runs():
     plan = lower_plan()
     ip = indicator_progress(plan.indicators[0], "福祉相談課", 50, 6, small_settings(plan))
     row = indicator_row(ip, 6, several=False)
-    assert (row["target"], row["final_target"]) == ("45%以下（R6）", "45%以下（R8）")
+    # no target for R6: the final one (R8) is graded against, and says so
+    assert (row["target"], row["final_target"]) == ("45%以下\n（R8 最終目標）", "45%以下（R8）")
     from generators.context import _indicator_line
 
-    assert _indicator_line(ip, 6) == "再犯者率：実績 50%（R6目標 45%以下、達成率 90％）"
+    assert _indicator_line(ip, 6) == "再犯者率：実績 50%（R8最終目標 45%以下、達成率 90％）"
+
+
+def test_a_target_shows_the_year_it_belongs_to():
+    """Indicator.target_for falls back to the final target: the year shown is the target's own."""
+    from dataclasses import replace
+
+    from generators.context import _indicator_line, indicator_row
+    from tests.workbook.returns_kit import small_plan, small_settings
+    from workbook.progress import indicator_progress
+
+    plan = small_plan()
+    settings = small_settings(plan)
+    yearly = replace(plan.indicators[0], yearly_targets={6: 90.0, 7: 95.0})
+    final_only = plan.indicators[0]
+    no_year = replace(final_only, target_year="")
+    no_target = replace(final_only, target=None, target_year="")
+    rows = {name: (indicator_row(ip, 6, several=False)["target"], _indicator_line(ip, 6))
+            for name, ip in (("yearly", indicator_progress(yearly, "福祉相談課", 99, 6, settings)),
+                             ("final", indicator_progress(final_only, "福祉相談課", 99, 6, settings)),
+                             ("no_year", indicator_progress(no_year, "福祉相談課", 99, 6, settings)),
+                             ("none", indicator_progress(no_target, "福祉相談課", 99, 6, settings)))}
+    assert rows["yearly"] == ("90件以上（R6）", "相談件数：実績 99件（R6目標 90件以上、達成率 110％）")
+    assert rows["final"] == ("100件以上\n（R8 最終目標）", "相談件数：実績 99件（R8最終目標 100件以上、達成率 99％）")
+    assert rows["no_year"] == ("100件以上\n（最終目標）", "相談件数：実績 99件（最終目標 100件以上、達成率 99％）")
+    assert rows["none"] == ("－", "相談件数：実績 99件（目標 －）")
+    # R7 has its own target; R8 has none but is the final year
+    assert indicator_row(indicator_progress(yearly, "福祉相談課", 99, 7, settings), 7, False)["target"] == "95件以上（R7）"
+    assert indicator_row(indicator_progress(yearly, "福祉相談課", 99, 8, settings), 8, False)["target"] == \
+        "100件以上\n（R8 最終目標）"
+
+
+def test_ungraded_actions_say_why_department_by_department():
+    """表5: not reported (the department named), reported without a grade, or a grade not A/B/C/－ (as typed)."""
+    from generators.context import unreported
+    from tests.workbook.returns_kit import small_plan, small_settings
+    from workbook.returns import Entry
+
+    plan = small_plan()
+    settings = small_settings(plan)
+
+    def entry(code, department, grade):
+        return Entry(code, department, values={"content": "実施した。", "grade": grade})
+
+    entries = {("福祉政策課", "1-1-1"): entry("1-1-1", "福祉政策課", "◎"),
+               ("福祉政策課", "1-1-2"): entry("1-1-2", "福祉政策課", None),
+               ("福祉相談課", "1-1-2"): entry("1-1-2", "福祉相談課", "Ｂ")}
+    rows = {r["code"]: r["missing"] for r in unreported(summarize(plan, entries, settings, ["福祉政策課"]))}
+    assert rows == {"1-1-1": "（達成度が A・B・C・－ 以外：◎）",
+                    "1-1-2": "福祉政策課（達成度のみ未記入）",
+                    "1-1-3": "福祉相談課"}
+    entries[("福祉相談課", "1-1-2")] = entry("1-1-2", "福祉相談課", "よくできた")
+    entries[("福祉相談課", "1-1-3")] = entry("1-1-3", "福祉相談課", "")
+    entries[("福祉政策課", "1-1-1")] = entry("1-1-1", "福祉政策課", "Ｓ")    # another city's scale: not usable here
+    rows = {r["code"]: r["missing"] for r in unreported(summarize(plan, entries, settings, ["福祉政策課", "福祉相談課"]))}
+    assert rows == {"1-1-1": "（達成度が A・B・C・－ 以外：Ｓ）",
+                    "1-1-2": "福祉政策課（達成度のみ未記入）、福祉相談課（達成度が A・B・C・－ 以外：よくできた）",
+                    "1-1-3": "（達成度のみ未記入）"}

@@ -108,7 +108,8 @@ def test_indicator_table_baseline_actual_target(report):
     assert rows[0] == ["取組番号", "指標（単位）", "現状値", "実績値", "年度目標", "最終目標", "達成率", "進捗"]
     row = rows[1]
     assert row[0] == "4-2-2"
-    assert row[2:] == ["60%（R5）", "75%", "70%以上（R6）", "70%以上（R8）", "107％", "150％"]
+    # no R6 target in the plan: graded against the final one, which is what the year column says
+    assert row[2:] == ["60%（R5）", "75%", "70%以上\n（R8 最終目標）", "70%以上（R8）", "107％", "150％"]
 
 
 def test_departments_not_reported_and_ungraded_actions(report):
@@ -202,3 +203,30 @@ def test_ungraded_count_and_list_say_relistings_are_in(report):
     line = next(t for t in text if t.startswith("達成度が記入されていない取組"))
     assert line.startswith("達成度が記入されていない取組は 3 件（再掲を含む。再掲を除くと 3 件）")
     assert "表5　達成度が未記入の取組（再掲を含む）" in text
+
+
+def test_ungraded_reasons_and_target_years_in_the_written_report(tmp_path):
+    """表5 says a grade was typed but is not A/B/C/－; 表4 and the card say which year's target it is."""
+    from dataclasses import replace
+
+    from tests.workbook.returns_kit import small_plan, small_settings
+    from workbook.progress import summarize
+    from workbook.returns import Entry
+
+    plan = small_plan()
+    plan.indicators.append(replace(plan.indicators[0], name="相談者数", unit="人", yearly_targets={6: 40.0}))
+    settings = small_settings(plan)
+    entries = {("福祉政策課", "1-1-1"): Entry("1-1-1", "福祉政策課", values={"content": "実施した。", "grade": "◎"}),
+               ("福祉相談課", "1-1-3"): Entry("1-1-3", "福祉相談課", values={"content": "実施した。", "grade": "B"},
+                                          actuals={1: 95, 2: 44})}
+    out = write_progress_report(summarize(plan, entries, settings, ["福祉政策課", "福祉相談課"]), plan, settings,
+                                tmp_path / "report.docx", today=DAY)
+    doc = open_docx(out)
+    indicators, ungraded = tables_with_header(doc, "取組番号")
+    assert [r[4] for r in table_rows(indicators)[1:]] == ["100件以上\n（R8 最終目標）", "40人以上（R6）"]
+    assert {r[0]: r[3] for r in table_rows(ungraded)[1:]} == {
+        "1-1-1": "（達成度が A・B・C・－ 以外：◎）", "1-1-2": "福祉政策課、福祉相談課"}
+    cards = {t.rows[0].cells[0].text: dict(table_rows(t)[1:]) for t in doc.tables if len(t.columns) == 2}
+    assert cards["1-1-3"]["指標の実績"].splitlines() == [
+        "相談件数：実績 95件（R8最終目標 100件以上、達成率 95％）",
+        "相談者数：実績 44人（R6目標 40人以上、達成率 110％）"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from macros.collect import run_collect, run_validate
+from macros.collect import ENTRY_CODES, run_collect, run_validate
 from tests.workbook.returns_kit import Text, make_return, set_saved_time, small_plan, small_settings
 from workbook import master_sheets as ms
 from workbook import master_update
@@ -354,6 +354,56 @@ def test_validate_checks_what_the_master_holds(city):
     assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
     assert city.progress()["1-1-1"]["達成度（統合）"] == "A"
     assert outcome.lines
+
+
+def test_validate_right_after_collect_leaves_the_correction_lists_as_they_were(city):
+    """validate keeps the file-level rows collect wrote (plan-cell-edited, ...): whole, with 取組番号
+    and 項目, so the correction list it writes is the one collect wrote."""
+    path = city.send(POLICY, {"1-1-1": {"grade": "◎"}})
+    wb = openpyxl.load_workbook(path)
+    wb["進捗報告"]["C8"] = "書き換えた題"
+    wb["進捗報告"]["C7"] = "これも書き換えた"
+    wb.save(path)
+    city.send(CONSULT, {"1-1-2": {"content": None}})
+    (city.inbox / "memo.xlsx").write_text("not a workbook")
+    city.collect()
+    folder = city.root / "返却票"
+    lists = {p.name: (every_cell(p), p.read_bytes()) for p in folder.iterdir()}
+    assert len(lists) == 2
+    code, cell, action, field = (REPORT_COLUMNS.index(h) for h in ("コード", "セル", "取組番号", "項目"))
+    edited = sorted((r[cell], r[action], r[field]) for r in city.rows(ms.SHEET_CHECKS) if r[code] == "plan-cell-edited")
+    assert edited == [("C7", "1-1-1", "重点取組"), ("C8", "1-1-2", "重点取組")]
+    carried = [r for r in city.rows(ms.SHEET_CHECKS) if r[code] not in ENTRY_CODES]
+    assert sorted(r[code] for r in carried) == ["file-not-workbook", "plan-cell-edited", "plan-cell-edited"]
+    policy = openpyxl.load_workbook(folder / "令和6年度_返却票_福祉政策課.xlsx").active
+    assert [r[2:6] for r in policy.iter_rows(min_row=12, values_only=True)] == [
+        ("1-1-1", "重点取組", "進捗報告", "C7"), ("1-1-1", "自己評価", "進捗報告", "I7"),
+        ("1-1-2", "重点取組", "進捗報告", "C8")]
+    run_validate(city.master)
+    assert {p.name: (every_cell(p), p.read_bytes()) for p in folder.iterdir()} == lists
+    assert [r for r in city.rows(ms.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
+    run_validate(city.master)
+    assert {p.name: (every_cell(p), p.read_bytes()) for p in folder.iterdir()} == lists
+    assert [r for r in city.rows(ms.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
+
+
+def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
+    """A master whose 検証結果 was written before 取組番号/項目 were added: its rows are read by
+    their headers, and the sheet gets the current columns."""
+    path = city.send(POLICY)
+    wb = openpyxl.load_workbook(path)
+    wb["進捗報告"]["C7"] = "書き換えた題"
+    wb.save(path)
+    city.collect()
+    master = Master.open(city.master)
+    ws = master.wb[ms.SHEET_CHECKS]
+    ws.delete_cols(REPORT_COLUMNS.index("取組番号") + 1, 2)
+    master.save(backup=False)
+    run_validate(city.master)
+    header = [c.value for c in city.book()[ms.SHEET_CHECKS][1]]
+    assert header[:len(REPORT_COLUMNS)] == REPORT_COLUMNS
+    assert ("plan-cell-edited", POLICY, "C7") in city.checks()
+    assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
 
 
 def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):

@@ -83,3 +83,18 @@ def test_problems_only_the_section_can_resolve_make_no_list(tmp_path):
                           expected="新計画名", department="福祉相談課"))]
     lists, removed = write_corrections(tmp_path, settings, {"福祉相談課": (SOURCE, items)})
     assert lists == [] and removed == [] and list(tmp_path.iterdir()) == []
+
+
+def test_the_same_items_in_another_order_give_the_same_list(tmp_path):
+    """validate rebuilds collect's items from 検証結果 in that sheet's order: the list must not change."""
+    settings = small_settings(small_plan())
+    items = sample_items() + [
+        item(problem("row-removed", file=SOURCE[0], sheet="進捗報告", value=code, department="福祉政策課",
+                     action_code=code)) for code in ("2-1-1", "1-1-3")] + [
+        item(problem("rows-not-department", file=SOURCE[0], department="福祉政策課", value="1-1-2"))]
+    lists, _ = write_corrections(tmp_path, settings, {"福祉政策課": (SOURCE, items)})
+    before = lists[0].stat().st_mtime_ns
+    rows = [r for r in openpyxl.load_workbook(lists[0]).active.iter_rows(min_row=TABLE_ROW + 1, values_only=True)]
+    assert [(r[2], r[5]) for r in rows[:3]] == [(None, None), ("1-1-3", None), ("2-1-1", None)]
+    again, _ = write_corrections(tmp_path, settings, {"福祉政策課": (SOURCE, items[::-1])})
+    assert again == lists and lists[0].stat().st_mtime_ns == before
