@@ -97,6 +97,31 @@ class _Table:
     def year_cell(self, row_number: int, key: tuple[str, int]) -> str:
         return f"{get_column_letter(self.year_columns[key] + 1)}{row_number}"
 
+    def year_numbers(self, row: list[object], row_number: int, kind: str, problems: list[Problem],
+                     where: dict[str, str]) -> dict[int, float]:
+        """The numbers of one kind of year column (事業費, 年度目標) in a row; bad ones become problems."""
+        out: dict[int, float] = {}
+        for (k, year), i in self.year_columns.items():
+            if k == kind and i < len(row) and clean_text(row[i]):
+                parsed = parse_number(row[i])
+                if parsed is None:
+                    problems.append(problem("plan-bad-number", cell=self.year_cell(row_number, (k, year)),
+                                            value=clean_text(row[i]), **where))
+                else:
+                    out[year] = parsed.value
+        return out
+
+
+def _choice(enum_cls, text: str, default, cell: str, choices: str, problems: list[Problem], where: dict[str, str]):
+    """An enum member from a cell's text; default when blank; a plan-bad-choice problem when unknown."""
+    if not text:
+        return default
+    try:
+        return enum_cls(text)
+    except ValueError:
+        problems.append(problem("plan-bad-choice", cell=cell, value=text, choices=choices, **where))
+        return default
+
 
 def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]] | None:
     """(sheet name, rows) from a .csv or a workbook sheet; None if the sheet does not exist."""
@@ -173,24 +198,10 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
             if known.name != item.name:
                 problems.append(problem("plan-inconsistent-name", cell=table.cell(row_number, name_col),
                                         field=name_col, value=item.name, **where))
-        kind_text = values.get("評価区分", "")
-        kind = EvaluationKind.QUALITATIVE
-        if kind_text:
-            try:
-                kind = EvaluationKind(kind_text)
-            except ValueError:
-                problems.append(problem("plan-bad-choice", cell=table.cell(row_number, "評価区分"), value=kind_text,
-                                        choices="定量的・定性的", **where))
+        kind = _choice(EvaluationKind, values.get("評価区分", ""), EvaluationKind.QUALITATIVE,
+                       table.cell(row_number, "評価区分"), "定量的・定性的", problems, where)
         targets = {y: clean_text(row[i]) for (k, y), i in table.year_columns.items() if k == "取組目標" and i < len(row)}
-        budgets: dict[int, float] = {}
-        for (k, y), i in table.year_columns.items():
-            if k == "事業費" and i < len(row) and clean_text(row[i]):
-                parsed = parse_number(row[i])
-                if parsed is None:
-                    problems.append(problem("plan-bad-number", cell=table.year_cell(row_number, (k, y)),
-                                            value=clean_text(row[i]), **where))
-                else:
-                    budgets[y] = parsed.value
+        budgets = table.year_numbers(row, row_number, "事業費", problems, where)
         if values.get("事業費(千円)"):
             parsed = parse_number(values["事業費(千円)"])
             if parsed is None:
@@ -264,28 +275,11 @@ def _import_indicators(path: Path, indicators_path: str | Path | None,
                 if parsed is None:
                     problems.append(problem("plan-bad-number", cell=table.cell(row_number, name), value=v[name], **where))
                 numbers[name] = parsed.value if parsed else None
-        yearly = {}
-        for (kind, year), i in table.year_columns.items():
-            if kind == "年度目標" and i < len(row) and clean_text(row[i]):
-                parsed = parse_number(row[i])
-                if parsed is None:
-                    problems.append(problem("plan-bad-number", cell=table.year_cell(row_number, (kind, year)),
-                                            value=clean_text(row[i]), **where))
-                else:
-                    yearly[year] = parsed.value
-        direction, accumulation = Direction.HIGHER, Accumulation.ANNUAL
-        if v.get("目標の向き"):
-            try:
-                direction = Direction(v["目標の向き"])
-            except ValueError:
-                problems.append(problem("plan-bad-choice", cell=table.cell(row_number, "目標の向き"),
-                                        value=v["目標の向き"], choices="以上・以下", **where))
-        if v.get("集計"):
-            try:
-                accumulation = Accumulation(v["集計"])
-            except ValueError:
-                problems.append(problem("plan-bad-choice", cell=table.cell(row_number, "集計"),
-                                        value=v["集計"], choices="単年度・累計", **where))
+        yearly = table.year_numbers(row, row_number, "年度目標", problems, where)
+        direction = _choice(Direction, v.get("目標の向き", ""), Direction.HIGHER,
+                            table.cell(row_number, "目標の向き"), "以上・以下", problems, where)
+        accumulation = _choice(Accumulation, v.get("集計", ""), Accumulation.ANNUAL,
+                               table.cell(row_number, "集計"), "単年度・累計", problems, where)
         for name in ("現状値年度", "目標年度"):
             if v.get(name) and parse_fiscal_year(v[name]) is None:
                 problems.append(problem("plan-bad-year", cell=table.cell(row_number, name), value=v[name], **where))
