@@ -12,10 +12,8 @@ from . import styles as st
 from .dept_sheet import protect, read_department_table, write_department_table
 from .fileutil import replace_atomically
 from .era import fiscal_year_label
-from .layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, IDENTITY_SHEET, INFO_SHEET,
-                     TEMPLATE_VERSION)
+from .layout import DATA_SHEET, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
 from .model import Plan
-from .normalize import clean_text
 from .returns import DepartmentReturn, Entry, Identity
 from .settings import Settings
 
@@ -113,12 +111,11 @@ def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentRe
     identity = read_identity(wb)
     if identity is None or DATA_SHEET not in wb.sheetnames:
         return None
-    ws = wb[DATA_SHEET]
-    entries, keys, key_rows, plan_cells, formulas, extra = read_department_table(ws, identity.department)
+    table = read_department_table(wb[DATA_SHEET], identity.department, known_keys=identity.row_keys)
     return DepartmentReturn(
-        identity=identity, entries=entries,
-        contact_name=clean_text(ws[CONTACT_NAME_CELL].value), contact_phone=clean_text(ws[CONTACT_PHONE_CELL].value),
-        row_keys_found=keys, key_rows=key_rows, plan_cells=plan_cells, formulas=formulas, extra_rows=extra,
+        identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
+        row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
+        formulas=table.formulas, extra_rows=table.extra_rows,
     )
 
 

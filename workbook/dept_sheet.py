@@ -10,7 +10,7 @@ from . import styles as st
 from .era import fiscal_year_label
 from .grades import GRADES
 from .layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
-                     INDICATOR_ROW, MISSING_COUNT_CELL, PLAN_KEYS, applies, col_letter, col_number,
+                     INDICATOR_ROW, MISSING_COUNT_CELL, applies, col_letter, col_number,
                      indicator_key, split_key, year_header)
 from .model import Indicator, Plan
 from .normalize import clean_text
@@ -263,7 +263,7 @@ def previous_entries(ws: Worksheet, department: str, fiscal_year: int) -> dict[s
     from .normalize import normalize_grade
 
     year = table_fiscal_year(ws)
-    entries = read_department_table(ws, department)[0]
+    entries = read_department_table(ws, department).entries
     out: dict[str, Entry] = {}
     for code, entry in entries.items():
         if year == fiscal_year - 1:
@@ -279,37 +279,16 @@ def previous_entries(ws: Worksheet, department: str, fiscal_year: int) -> dict[s
     return out
 
 
-def read_department_table(ws: Worksheet, department: str):
-    """Entries, keys found in order, plan cell values, formulas in input cells and unknown rows."""
-    entries: dict[str, Entry] = {}
-    keys: list[str] = []
-    key_rows: dict[str, int] = {}
-    plan_cells: dict[str, dict[str, object]] = {}
-    formulas: dict[str, str] = {}
-    extra: list[tuple[int, str]] = []
-    width = len(COLUMNS)
-    for cells in ws.iter_rows(min_row=FIRST_ROW, max_col=width):
-        row = cells[0].row
-        values = {col.key: cells[i].value for i, col in enumerate(COLUMNS) if i < len(cells)}
-        key = clean_text(values["key"])
-        if not key:
-            text = next((clean_text(v) for k, v in values.items() if clean_text(v)), "")
-            if text:
-                extra.append((row, text[:40]))
-            continue
-        code, n = split_key(key)
-        keys.append(key)
-        key_rows[key] = row
-        plan_cells[key] = {k: values.get(k) for k in PLAN_KEYS}
-        for i, col in enumerate(COLUMNS):
-            if col.editable and i < len(cells) and cells[i].data_type == "f":
-                formulas[cells[i].coordinate] = str(cells[i].value)
-        entry = entries.setdefault(code, Entry(code, department))
-        if n is None:
-            entry.values = {c.key: values.get(c.key) for c in COLUMNS
-                            if c.editable and applies(c, ACTION_ROW)}
-            entry.prev_grade = clean_text(values.get("prev_grade"))
-            entry.prev_result = clean_text(values.get("prev_result"))
-        else:
-            entry.actuals[n] = values.get("actual")
-    return entries, tuple(keys), key_rows, plan_cells, formulas, extra
+def read_department_table(ws: Worksheet, department: str, known_keys: tuple[str, ...] = ()):
+    """The department table of an openpyxl sheet, parsed by the same code as the fast reader.
+
+    Returns a return_reader.Table (entries, keys, key_rows, plan_cells, formulas, extra_rows, contact).
+    """
+    from .return_reader import CONTACT_CELLS, INPUT_COLUMNS, normalize_rows, parse_table
+
+    rows = normalize_rows([list(r) for r in ws.iter_rows(values_only=True)])
+    formulas = {cell.coordinate: str(cell.value)
+                for row in ws.iter_rows() for cell in row
+                if cell.data_type == "f" and ((cell.row >= FIRST_ROW and cell.column in INPUT_COLUMNS)
+                                              or (cell.row, cell.column) in CONTACT_CELLS)}
+    return parse_table(rows, department, formulas, known_keys=known_keys)

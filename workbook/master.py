@@ -128,7 +128,7 @@ class Master:
         return self.wb[title]
 
     def entries_of(self, department: str) -> dict[str, Entry]:
-        return read_department_table(self.department_sheet(department), department)[0]
+        return read_department_table(self.department_sheet(department), department).entries
 
     def contact_of(self, department: str) -> tuple[str, str]:
         from .layout import CONTACT_NAME_CELL, CONTACT_PHONE_CELL
