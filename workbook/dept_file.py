@@ -77,6 +77,8 @@ def _fit_for_return(ws, last: int, department: str, settings: Settings, has_prev
         st.autofit_rows(ws, FIRST_ROW, last, line_height=RETURN_LINE_HEIGHT, min_lines=3)
     for key in ("prev_grade", "prev_result"):
         ws.column_dimensions[col_letter(key)].hidden = not has_previous
+    if has_previous:   # last year's answers are printed too, beside this year's inputs
+        ws.print_area = f"B1:{col_letter('prev_result')}{max(last, FIRST_ROW - 1)}"
     ws.oddFooter.left.text = f"{fiscal_year_label(settings.fiscal_year)} 進捗報告（{department}）"
     ws.oddFooter.left.size = 9
 

@@ -184,6 +184,7 @@ def test_last_years_answers_stand_read_only_beside_the_inputs(tmp_path, plan, se
     assert grade.protection.locked and result.protection.locked
     assert not ws.column_dimensions[col_letter("prev_grade")].hidden
     assert read_department_file(path).entries["4-2-2"].prev_grade == "B"
+    assert str(ws.print_area).endswith(f"${col_letter('prev_result')}${FIRST_ROW + 3}")   # printed as well
     # without last year's answers the two columns are hidden, not removed (the layout stays)
     blank = openpyxl.load_workbook(write(tmp_path / "b", plan, settings, "まちづくり推進課"))[DATA_SHEET]
     assert blank.column_dimensions[col_letter("prev_result")].hidden
