@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from macros.excel import FileBook, Formula, XlwingsBook, log_path, run, to_excel, trim
+from macros.excel import XlwingsBook, log_path, run, to_excel
+from workbook.sheet_book import FileBook, Formula, trim
 from macros.operations import Outcome, new_master
 from tests.macros import fake_xlwings as fx
 from tests.workbook.returns_kit import small_plan

@@ -12,7 +12,8 @@ import pytest
 
 import xlwings as xw
 from macros import udfs
-from macros.excel import FileBook, XlwingsBook
+from macros.excel import XlwingsBook
+from workbook.sheet_book import FileBook
 from macros.operations import new_master
 from tests.macros import fake_xlwings as fx
 from tests.workbook.returns_kit import small_plan

@@ -121,7 +121,7 @@ def test_olevba_lists_the_worksheet_functions_module_as_generated(demo_master):
 
 
 def test_the_master_carries_the_xlwings_conf_sheet(demo_master):
-    from macros.excel import FileBook
+    from workbook.sheet_book import FileBook
 
     rows = FileBook(demo_master).read("xlwings.conf")
     assert [tuple(r[:2]) for r in rows] == vba.xlwings_conf_entries()
