@@ -30,6 +30,7 @@ from typing import Callable
 from workbook.archive import Archive, ArchiveRecord
 from workbook.checks import Where, entry_problems, identity_problems, key_label, ownership_problems, return_problems
 from workbook.corrections import Item, item, write_corrections
+from workbook.era import fiscal_year_label
 from workbook.errors import MasterError
 from workbook.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
 from workbook import master_sheets as ms
@@ -51,6 +52,7 @@ ACCEPTED, NEEDS_FIX, NOT_RETURNED = "受理", "要修正", "未提出"
 SHA_COLUMN = ms.STATUS_HEADERS.index("SHA-256")
 SECTION_ONLY = frozenset({"plan-name-changed"})   # the section's own change: not counted against a department
 PLAN_DROP = "計画から削除"     # 履歴 operation: an answer the plan no longer has a row for
+YEAR_ROLL = "年度繰越"         # 履歴 operation: last year's answer, contact or evaluation left out for the new year
 ENTRY_CODES = frozenset({"required-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
                          "grade-inconsistent", "formula-in-input", "text-too-long", "not-returned"})
 CHECK = {name: i for i, name in enumerate(REPORT_COLUMNS)}     # 検証結果 column -> index in its rows
@@ -62,6 +64,7 @@ class Received:
     record: ArchiveRecord
     intake: Intake
     earlier: bool = False       # the return accepted before, read back from the archive
+    kept_before: bool = False   # already in the archive before this collect (received in an earlier one)
 
 
 @dataclass
@@ -90,6 +93,7 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
     candidates, rejected, stale = _identify(received, snap, report, outcome)
     progress("検証して取り込んでいます…")
     drops = _plan_drops(snap, outcome)
+    _join(drops, _year_drops(snap, outcome))
     merged = _merge(snap, candidates, {r.record.sha256 for r in received if r.earlier}, report, outcome, drops)
     status = _status_rows(snap, report, merged.chosen, rejected, merged.contacts, stale=stale)
     written = _finish(snap, report, status, merged.entries, merged.departments, merged.history, outcome, progress,
@@ -147,7 +151,7 @@ def _archive_inbox(inbox: Path, master: Path, archive: Archive, report: Report, 
                 outcome.say(f"{path.name}: 読み取れないため保管できませんでした（{reason_text(exc)}）。")
                 continue
             new += added
-            stored.append((path.name, record, data))
+            stored.append((path.name, record, data, not added))
     finally:
         archive.save_index()
     outcome.say(f"回収フォルダのファイル {len(stored)} 件を受領控に保管しました（新規 {new} 件）: {archive.folder}")
@@ -166,12 +170,12 @@ def _open(stored, accepted: dict[str, str], archive: Archive, outcome: Outcome) 
     the returns accepted before that are no longer in the inbox."""
     received: list[Received] = []
     seen: dict[str, str] = {}
-    for name, record, data in stored:
+    for name, record, data, kept_before in stored:
         if record.sha256 in seen:
             outcome.say(f"{name}: {seen[record.sha256]} と同じ内容のため、1件として扱います。")
             continue
         seen[record.sha256] = name
-        received.append(Received(name, record, _safe_inspect(data, name, record.size)))
+        received.append(Received(name, record, _safe_inspect(data, name, record.size), kept_before=kept_before))
     for sha in accepted.values():
         record = archive.find(sha)
         data = archive.read(record) if record and sha not in seen else None
@@ -183,13 +187,19 @@ def _open(stored, accepted: dict[str, str], archive: Archive, outcome: Outcome) 
 def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
               outcome: Outcome) -> tuple[dict[str, list[Candidate]], dict[str, list[Received]], set[str]]:
     """Step 2b: whose return each file is, from its identity sheet and its rows. A return accepted
-    before that no longer fits (the fiscal year in 設定 moved on) is left out quietly."""
+    before that no longer fits (the fiscal year in 設定 moved on) is left out quietly; a file of an
+    earlier fiscal year that an earlier collect already archived (last year's returns still in the
+    inbox) is left out with a note to the section, not counted against its department."""
     plan, settings = snap.plan, snap.settings
     candidates: dict[str, list[Candidate]] = {}
     rejected: dict[str, list[Received]] = {}
     stale: set[str] = set()   # departments whose earlier return belongs to another year or plan
     known = {d.name for d in plan.departments}
-    accepted = set(_accepted(snap).values())
+    accepted_by = _accepted(snap)
+    accepted = set(accepted_by.values())
+    previous: list[Received] = []
+    # an old-year file this year's collect already held against its department stays so
+    flagged = {str(row[CHECK["ファイル"]]) for row in _check_rows(snap) if row[CHECK["コード"]] == "wrong-fiscal-year"}
     checked = [(r, _identity_check(r, snap, r.earlier or r.record.sha256 in accepted)) for r in received]
     renamed = _settings_renamed(checked)
     if renamed:
@@ -207,6 +217,12 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
             if ret is not None and not only_renamed:
                 stale.add(ret.identity.department)
             continue
+        if r.kept_before and ret is not None and 0 < ret.identity.fiscal_year < settings.fiscal_year \
+                and r.file not in flagged:
+            previous.append(r)
+            if accepted_by.get(ret.identity.department) == r.record.sha256:
+                stale.add(ret.identity.department)      # last year's accepted return: not this year's
+            continue
         report.add(r.intake.problems)
         if ret is None:
             outcome.say(f"{r.file}: 読み込めません（{r.intake.problems[0].type.title}）。")
@@ -222,7 +238,21 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
             continue
         candidates.setdefault(ret.identity.department, []).append(
             Candidate(ret, r.record, r.intake.saved_at, r.file))
+    _say_previous_year(previous, settings.fiscal_year, report, outcome)
     return candidates, rejected, stale
+
+
+def _say_previous_year(previous: list[Received], fiscal_year: int, report: Report, outcome: Outcome) -> None:
+    """Last year's files still in the inbox: a warning for the section only (no department, no 返却票)."""
+    for r in previous:
+        report.add(problem("previous-year-file", file=r.file, value=fiscal_year_label(r.intake.ret.identity.fiscal_year),
+                           expected=fiscal_year_label(fiscal_year)))
+    if previous:
+        years = "・".join(dict.fromkeys(fiscal_year_label(r.intake.ret.identity.fiscal_year)
+                                        for r in sorted(previous, key=lambda r: r.intake.ret.identity.fiscal_year)))
+        outcome.say(f"{years} のファイル {len(previous)} 件（{'、'.join(r.file for r in previous)}）は以前の回収で"
+                    f"受領控に保管済みのため、{fiscal_year_label(fiscal_year)} の回収では読み飛ばしました"
+                    "（担当課の未提出・要修正には数えず、返却票も作りません）。回収フォルダから移してください。")
 
 
 def _identity_check(r: Received, snap: MasterSnapshot, accepted_before: bool) -> list:
@@ -322,13 +352,49 @@ def _plan_drops(snap: MasterSnapshot, outcome: Outcome) -> Merged:
     return out
 
 
+def _year_drops(snap: MasterSnapshot, outcome: Outcome) -> Merged:
+    """After 設定's fiscal year was changed, the first write rebuilds every department sheet and
+    進捗一覧 for the new year: every answer, contact and 内部評価/委員会意見 of the old year that
+    this leaves out goes to 履歴 (「年度繰越」), in the same save."""
+    out = Merged()
+    now = _now()
+    for department in snap.plan.departments:
+        name = department.name
+        rows = [[now, YEAR_ROLL, name, code, label, value, "", ""]
+                for code, label, value in snap.rolled_over(name)]
+        if rows:
+            state = snap.department(name)
+            out.history += rows
+            out.departments[name] = (state.entries, state.contact)
+    answers = len(out.history)
+    out.history += [[now, YEAR_ROLL, "", code, label, value, "", ""]
+                    for code, label, value in snap.rolled_evaluations()]
+    evaluations = len(out.history) - answers
+    if out.history:
+        parts = ([f"各課シートの回答・連絡先 {answers} 件"] if answers else []) + \
+                ([f"進捗一覧の内部評価・委員会意見 {evaluations} 件"] if evaluations else [])
+        outcome.say(f"報告対象年度が {fiscal_year_label(snap.settings.fiscal_year)} に変わったため、前の年度の"
+                    f"{'と'.join(parts)}をシートから外し、シート「履歴」に記録しました（操作「{YEAR_ROLL}」、"
+                    f"計 {len(out.history)} 件）。")
+    return out
+
+
+def _join(into: Merged, more: Merged) -> None:
+    into.departments.update(more.departments)
+    into.history += more.history
+
+
 def run_validate(master: Path, progress: Progress = _quiet, write: Writer = apply) -> Outcome:
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
     plan, settings = snap.plan, snap.settings
     outcome, report = Outcome(), Report()
-    carried = [row for row in _check_rows(snap) if row[CHECK["コード"]] and row[CHECK["コード"]] not in ENTRY_CODES]
-    accepted = _accepted(snap)
+    # sheets written for another fiscal year (設定 changed since): their return was last year's
+    rolled = {d.name for d in plan.departments
+              if snap.department(d.name).table is not None and snap.department(d.name).year != settings.fiscal_year}
+    carried = [row for row in _check_rows(snap) if row[CHECK["コード"]] and row[CHECK["コード"]] not in ENTRY_CODES
+               and row[CHECK["担当課"]] not in rolled]
+    accepted = {name: sha for name, sha in _accepted(snap).items() if name not in rolled}
     not_sent = {(str(r[CHECK["担当課"]]), str(r[CHECK["値"]])) for r in carried
                 if r[CHECK["コード"]] == "row-not-distributed"}
     entries_all, contacts = {}, {}
@@ -347,7 +413,8 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
             report.add([p for p in found if not (p.code == "required-missing" and _row_number(p.cell) in rows)])
     drops = _plan_drops(snap, outcome)
-    status = _status_rows(snap, report, {}, {}, contacts, carried, validate=True)
+    _join(drops, _year_drops(snap, outcome))
+    status = _status_rows(snap, report, {}, {}, contacts, carried, validate=True, stale=rolled)
     written = _finish(snap, report, status, entries_all, drops.departments, drops.history, outcome, progress, carried,
                       write=write)
     outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")
@@ -430,7 +497,7 @@ def _status_rows(snap: MasterSnapshot, report: Report, chosen_by: dict[str, Cand
             if name in rejected:     # files came and none could be taken in: named, not counted as reported
                 r = max(rejected[name], key=lambda x: (x.intake.saved_at or x.record.modified, x.record.received_at))
                 row[3:7] = [errors, warnings, r.file, r.record.received_at]
-            elif validate and old is not None and old[5]:     # as collect left it
+            elif validate and old is not None and old[5] and name not in stale:     # as collect left it
                 row[3:7] = [errors, warnings, old[5], old[6] if len(old) > 6 else ""]
         rows.append(row)
     return rows
@@ -476,7 +543,7 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], en
         outcome.say(f"返却票 {len(lists)} 件: {folder}")
     for path in removed:
         outcome.say(f"問題がなくなったため返却票 {path.name} を削除しました。")
-    overwritten = sum(1 for h in history if h[1] != PLAN_DROP)
+    overwritten = sum(1 for h in history if h[1] not in (PLAN_DROP, YEAR_ROLL))
     if overwritten:
         outcome.say(f"上書きされた値 {overwritten} 件をシート「履歴」に記録しました。")
     return written

@@ -6,11 +6,14 @@ last written in its name, so a copy someone already mailed out can still be foun
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 from workbook.dept_file import file_name, read_department_file, write_department_file
 from workbook.dept_sheet import previous_entries
+from workbook.era import REIWA_OFFSET, fiscal_year_label, wareki_date, western_year
 from workbook.errors import MasterError
 from workbook.instructions import write_instructions
 from workbook.master import Master
@@ -64,7 +67,43 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
                     "日時付きの名前で残しました。")
     outcome.lines.insert(0, f"配布用ファイルを {len(outcome.files)} 課分作成しました（配布フォルダ: {folder}）。")
     outcome.say(f"各課にメール等で送付してください。提出期限: {settings.deadline or '（設定 シートで未設定）'}")
+    early = deadline_before_year_end(settings.deadline, settings.fiscal_year)
+    if early:
+        outcome.say(f"注意: 提出期限「{settings.deadline}」は報告対象の{fiscal_year_label(settings.fiscal_year)}が"
+                    f"終わる {wareki_date(early)} より前です（前の年度の期限のままではありませんか）。"
+                    "配布したファイルにもこの期限が書かれています。設定シートの提出期限を直してから配布し直してください。")
     return outcome
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(?:令和|R)\s*(\d{1,2}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})", re.IGNORECASE),
+    re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})"),
+)
+
+
+def parse_deadline(text: object) -> dt.date | None:
+    """The date in a 提出期限 text ('令和7年5月30日（金）', 'R7.5.30', '2025/5/30', a date cell); None when
+    there is none."""
+    if isinstance(text, dt.date):
+        return text if not isinstance(text, dt.datetime) else text.date()
+    norm = unicodedata.normalize("NFKC", str(text or ""))
+    for reiwa, pattern in zip((True, False), _DATE_PATTERNS):
+        match = pattern.search(norm)
+        if match:
+            year = 1 if match.group(1) == "元" else int(match.group(1))
+            try:
+                return dt.date(year + REIWA_OFFSET if reiwa else year, int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def deadline_before_year_end(deadline: object, fiscal_year: int) -> dt.date | None:
+    """The last day of the reported fiscal year when the deadline falls on or before it (results of a
+    year can only be reported after it ends); None otherwise or when the deadline is not a date."""
+    day = parse_deadline(deadline)
+    year_end = dt.date(western_year(fiscal_year) + 1, 3, 31)
+    return year_end if day is not None and day <= year_end else None
 
 
 def _previous(m: Master, department: str) -> dict[str, Entry]:

@@ -267,8 +267,8 @@ def previous_entries(ws: Worksheet, department: str, fiscal_year: int) -> dict[s
     out: dict[str, Entry] = {}
     for code, entry in entries.items():
         if year == fiscal_year - 1:
-            grade = normalize_grade(entry.grade)
-            prev = Entry(code, department, prev_grade=grade if grade else entry.grade,
+            grade = normalize_grade(entry.grade)   # an invalid grade ('◎') is not carried forward
+            prev = Entry(code, department, prev_grade=grade if grade in GRADES else "",
                          prev_result=entry.text("result"))
         elif year == fiscal_year:
             prev = Entry(code, department, prev_grade=entry.prev_grade, prev_result=entry.prev_result)

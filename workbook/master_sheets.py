@@ -343,9 +343,31 @@ def _shown(value: object) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def read_evaluations(ws: Worksheet) -> dict[str, tuple[str, str]]:
-    """Action code -> (内部評価, 委員会意見) typed by the section, kept across rebuilds."""
+def read_evaluations(ws: Worksheet, fiscal_year: int | None = None) -> dict[str, tuple[str, str]]:
+    """Action code -> (内部評価, 委員会意見) typed by the section, kept across rebuilds.
+
+    fiscal_year: none are read from a 進捗一覧 built for another year (they belong to that year)."""
+    if fiscal_year is not None:
+        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        if not progress_for_year(header, fiscal_year):
+            return {}
     return evaluations_from_rows(ws.iter_rows(min_row=2, values_only=True))
+
+
+def progress_year(header) -> int | None:
+    """The fiscal year a 進捗一覧 was built for, from its 取組目標（令和N年度） header cell."""
+    import re
+
+    i = PROGRESS_HEADERS.index("取組目標")
+    cell = header[i] if len(header) > i and header[i] is not None else ""
+    match = re.fullmatch(r"取組目標（令和\s*(\d+)\s*年度）", str(cell).strip())
+    return int(match.group(1)) if match else None
+
+
+def progress_for_year(header, fiscal_year: int) -> bool:
+    """Whether a 進捗一覧 header row is this fiscal year's (a header without a year counts as this year's)."""
+    year = progress_year(header)
+    return year is None or year == fiscal_year
 
 
 def evaluations_from_rows(rows) -> dict[str, tuple[str, str]]:

@@ -14,9 +14,12 @@ from pathlib import Path
 
 from . import master_sheets as ms
 from .dept_sheet import row_specs
+from .era import fiscal_year_label
 from .errors import MasterError, PlanFileError
+from .grades import GRADES
 from .layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
 from .master import sheet_title
+from .merge import CONTACT_FIELDS
 from .model import Plan
 from .normalize import clean_text, normalize_grade
 from .plan_io import import_plan
@@ -140,17 +143,20 @@ class MasterSnapshot:
         if state.table is None or state.current or state.year != self.settings.fiscal_year:
             return []
         planned = {key for key, _, _ in row_specs(self.plan, department)}
-        out = []
-        for key in state.table.keys:
-            if key in planned:
-                continue
-            code, n = split_key(key)
-            values = state.table.values.get(key, {})
-            for col in COLUMNS:
-                if col.editable and applies(col, ACTION_ROW if n is None else INDICATOR_ROW) \
-                        and clean_text(values.get(col.key)):
-                    indicator = " ".join(str(values.get("indicator") or f"指標{n}").split())
-                    out.append((code, col.header if n is None else f"{col.header}（{indicator}）", values[col.key]))
+        return _answers(state.table, [key for key in state.table.keys if key not in planned])
+
+    def rolled_over(self, department: str) -> list[tuple[str, str, object]]:
+        """(action code, field, value) of every answer and contact on a department sheet written for
+        another fiscal year than 設定's (the year was changed): rewriting the sheet for this year
+        leaves them out (only 自己評価 and 実績・成果 go on as the 前年度 columns). The field names
+        the year the value belongs to ('令和6年度 取組内容'); contacts have no action code."""
+        state = self.department(department)
+        if state.table is None or state.year == self.settings.fiscal_year:
+            return []
+        year = _year_label(state.year)
+        out = [(code, f"{year} {label}", value) for code, label, value in _answers(state.table, state.table.keys)]
+        out += [("", f"{year} {label}", value) for label, value in zip(CONTACT_FIELDS, state.table.contact)
+                if clean_text(value)]
         return out
 
     # --- fixed sheets -----------------------------------------------------------------------
@@ -164,7 +170,22 @@ class MasterSnapshot:
         return self.body(ms.SHEET_CHECKS)
 
     def evaluations(self) -> dict[str, tuple[str, str]]:
-        return ms.evaluations_from_rows(self.rows(ms.SHEET_PROGRESS)[1:])
+        """内部評価 and 委員会意見 typed for this fiscal year (none when 進捗一覧 was built for another)."""
+        rows = self.rows(ms.SHEET_PROGRESS)
+        if not rows or not ms.progress_for_year(rows[0], self.settings.fiscal_year):
+            return {}
+        return ms.evaluations_from_rows(rows[1:])
+
+    def rolled_evaluations(self) -> list[tuple[str, str, object]]:
+        """(action code, field, value) of the 内部評価/委員会意見 typed in a 進捗一覧 built for another
+        fiscal year: rebuilding it for this year leaves them out."""
+        rows = self.rows(ms.SHEET_PROGRESS)
+        if not rows or ms.progress_for_year(rows[0], self.settings.fiscal_year):
+            return []
+        year = _year_label(ms.progress_year(rows[0]))
+        return [(code, f"{year} {name}", value)
+                for code, values in ms.evaluations_from_rows(rows[1:]).items()
+                for name, value in zip(ms.PROGRESS_EDITABLE, values) if clean_text(value)]
 
 
 def _table_year(header: str) -> int | None:
@@ -172,12 +193,30 @@ def _table_year(header: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _answers(table: Table, keys) -> list[tuple[str, str, object]]:
+    """(action code, field, value) of the non-empty input cells of the table's rows with these keys."""
+    out = []
+    for key in keys:
+        code, n = split_key(key)
+        values = table.values.get(key, {})
+        for col in COLUMNS:
+            if col.editable and applies(col, ACTION_ROW if n is None else INDICATOR_ROW) \
+                    and clean_text(values.get(col.key)):
+                indicator = " ".join(str(values.get("indicator") or f"指標{n}").split())
+                out.append((code, col.header if n is None else f"{col.header}（{indicator}）", values[col.key]))
+    return out
+
+
+def _year_label(year: int | None) -> str:
+    return fiscal_year_label(year) if year else "年度不明"
+
+
 def _carried_forward(entries: dict[str, Entry], department: str) -> dict[str, Entry]:
     """Last year's answers become this year's 前年度 columns (as dept_sheet.previous_entries)."""
     out = {}
     for code, entry in entries.items():
         grade = normalize_grade(entry.grade)
-        prev = Entry(code, department, prev_grade=grade if grade else entry.grade,
+        prev = Entry(code, department, prev_grade=grade if grade in GRADES else "",   # an invalid grade is not carried
                      prev_result=clean_text(entry.get("result")))
         if prev.prev_grade or prev.prev_result:
             out[code] = prev

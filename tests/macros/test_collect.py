@@ -329,8 +329,107 @@ def test_next_year_last_years_answers_move_to_the_previous_year_columns(city):
     ws = city.book()[POLICY]
     assert "令和7年度" in ws["D6"].value
     assert (ws["H7"].value, ws["N7"].value, ws["O7"].value) == ("R7の成果", "A", "R6の成果")
-    assert city.rows(ms.SHEET_HISTORY) == []        # nothing of this year was replaced
+    assert {r[1] for r in city.rows(ms.SHEET_HISTORY)} == {"年度繰越"}   # nothing of this year was replaced
     assert city.status()[POLICY][2] == "受理"
+
+
+def _move_to_year(city: City, fiscal_year: int) -> None:
+    """The section changes 設定's fiscal year (nothing else is written)."""
+    master = Master.open(city.master)
+    city.settings = small_settings(city.plan, fiscal_year=fiscal_year)
+    ws = master.wb[ms.SHEET_SETTINGS]
+    ms.reset(ws)
+    ms.write_settings(ws, city.settings)
+    master.save(backup=False)
+
+
+def test_a_year_change_logs_every_answer_and_contact_it_drops(city):
+    city.send(POLICY, {"1-1-1": {"grade": "A", "budget": 120}})
+    city.collect()
+    r6 = city.book()[POLICY]
+    typed = {(r6.cell(row=r, column=c).coordinate, r6.cell(row=r, column=c).value)
+             for r in range(7, r6.max_row + 1) for c in range(6, 14) if r6.cell(row=r, column=c).value not in (None, "")}
+    for path in city.inbox.iterdir():
+        path.unlink()
+    _move_to_year(city, 7)
+    outcome = city.collect()                          # 福祉政策課 has not returned for 令和7年度
+    history = city.rows(ms.SHEET_HISTORY)
+    assert {(r[1], r[2]) for r in history} == {("年度繰越", POLICY)} and all(r[6] is None for r in history)
+    values = [r[5] for r in history]
+    assert sorted(map(str, values)) == sorted(map(str, [v for _, v in typed] + ["山田", "内線123"]))
+    row = next(r for r in history if r[3] == "1-1-1" and r[5] == 120)
+    assert row[4] == "令和6年度 事業費（千円）"
+    assert ("", "令和6年度 回答者（担当者名）", "山田") in {(r[3] or "", r[4], r[5]) for r in history}
+    assert any("年度繰越" in line and f"{len(history)} 件" in line for line in outcome.lines)
+    ws = city.book()[POLICY]
+    assert "令和7年度" in ws["D6"].value and ws["F7"].value is None and ws["D3"].value is None
+    before = city.master.read_bytes()
+    again = city.collect()                            # logged once: the sheet now belongs to 令和7年度
+    assert city.master.read_bytes() == before and not any("年度繰越" in line for line in again.lines)
+
+
+def test_a_year_change_moves_last_years_evaluations_to_history(city):
+    city.send(POLICY)
+    city.collect()
+    master = Master.open(city.master)
+    ws = master.wb[ms.SHEET_PROGRESS]
+    internal, committee = (ms.PROGRESS_HEADERS.index(n) + 1 for n in ms.PROGRESS_EDITABLE)
+    ws.cell(row=2, column=internal, value="R6の内部評価")
+    ws.cell(row=3, column=committee, value="R6の委員会意見")
+    master.save(backup=False)
+    assert city.progress()["1-1-1"]["内部評価"] == "R6の内部評価"
+    _move_to_year(city, 7)
+    city.send(POLICY)
+    outcome = city.collect()
+    progress = city.progress()
+    assert all(p["内部評価"] is None and p["委員会意見"] is None for p in progress.values())
+    moved = {(r[3], r[4], r[5]) for r in city.rows(ms.SHEET_HISTORY) if r[2] is None}
+    assert moved == {("1-1-1", "令和6年度 内部評価", "R6の内部評価"), ("1-1-2", "令和6年度 委員会意見", "R6の委員会意見")}
+    assert any("内部評価・委員会意見 2 件" in line for line in outcome.lines)
+    assert Master.open(city.master).summary().actions[0].internal_evaluation == ""
+
+
+def test_last_years_files_left_in_the_inbox_are_ignored_for_the_new_year(city):
+    city.send(POLICY)
+    city.send(CONSULT)
+    city.collect()                                    # 令和6年度: both accepted, files stay in the inbox
+    _move_to_year(city, 7)
+    city.send(POLICY)                                 # 令和7年度_進捗報告_福祉政策課.xlsx beside last year's
+    outcome = city.collect()
+    status = city.status()
+    assert status[POLICY][2] == "受理" and status[POLICY][5] == "令和7年度_進捗報告_福祉政策課.xlsx"
+    assert status[CONSULT][2:6] == ["未提出", None, None, None]     # nothing counted against it
+    checks = city.checks()
+    assert "wrong-fiscal-year" not in {c[0] for c in checks}
+    assert [c for c in checks if c[0] == "previous-year-file"] == [("previous-year-file", "", "")] * 2
+    assert ("not-returned", CONSULT, "") in checks
+    assert not (city.root / "返却票").exists() or not list((city.root / "返却票").iterdir())
+    assert any("令和6年度 のファイル 2 件" in line for line in outcome.lines)
+
+
+def test_last_years_file_first_received_now_is_still_the_departments_mistake(city):
+    city.send(POLICY)                                 # never collected in 令和6年度
+    _move_to_year(city, 7)
+    city.collect()
+    assert ("wrong-fiscal-year", POLICY, "C4") in city.checks()
+    assert (city.root / "返却票" / "令和7年度_返却票_福祉政策課.xlsx").exists()
+    before = city.master.read_bytes()
+    city.collect()                                    # now archived, but this year's collect rejected it
+    assert city.master.read_bytes() == before
+    assert ("wrong-fiscal-year", POLICY, "C4") in city.checks()
+    assert (city.root / "返却票" / "令和7年度_返却票_福祉政策課.xlsx").exists()
+
+
+def test_an_invalid_grade_is_not_carried_into_the_previous_year_column(city):
+    city.send(POLICY, {"1-1-1": {"grade": "◎", "result": "R6の成果"}})
+    city.collect()
+    _move_to_year(city, 7)
+    for path in city.inbox.iterdir():
+        path.unlink()
+    city.collect()
+    ws = city.book()[POLICY]
+    assert (ws["N7"].value, ws["O7"].value) == (None, "R6の成果")
+    assert ("1-1-1", "令和6年度 自己評価", "◎") in {(r[3], r[4], r[5]) for r in city.rows(ms.SHEET_HISTORY)}
 
 
 def test_validate_checks_what_the_master_holds(city):
@@ -671,3 +770,22 @@ def test_an_action_given_to_another_department_after_acceptance_keeps_the_return
     assert ("rows-not-department", POLICY, "B7") in city.checks()
     assert city.status()[POLICY][2] == "要修正" and city.status()[POLICY][5] != "again.xlsx"
     assert city.book()[POLICY]["H7"].value == "1-1-2 実績 3回"     # 1-1-2 is row 7 of the rewritten sheet
+
+
+def test_validate_after_a_year_change_holds_nothing_against_last_years_returns(city):
+    path = city.send(POLICY, {"1-1-1": {"grade": "C", "reason": ""}})
+    wb = openpyxl.load_workbook(path)
+    wb["進捗報告"]["C8"] = "書き換えた題"
+    wb.save(path)
+    city.send(CONSULT)
+    city.collect()
+    assert city.status()[POLICY][2] == "要修正"
+    _move_to_year(city, 7)
+    outcome = run_validate(city.master)
+    assert [city.status()[d][2:6] for d in (POLICY, CONSULT)] == [["未提出", None, None, None]] * 2
+    assert {c[0] for c in city.checks()} == {"not-returned"}
+    assert not (city.root / "返却票" / "令和7年度_返却票_福祉政策課.xlsx").exists()
+    assert any("年度繰越" in line for line in outcome.lines)
+    before = city.master.read_bytes()
+    run_validate(city.master)
+    assert city.master.read_bytes() == before

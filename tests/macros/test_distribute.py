@@ -107,6 +107,40 @@ def test_last_years_answers_come_from_a_master_moved_on_to_the_next_year(master)
     assert ws.cell(row=6, column=col_number("target")).value == "取組目標（令和7年度）"
 
 
+def _move_to_year(master: Path, fiscal_year: int, **settings) -> None:
+    m = Master.open(master)
+    ws = m.wb[ms.SHEET_SETTINGS]
+    ms.reset(ws)
+    ms.write_settings(ws, replace(m.settings, fiscal_year=fiscal_year, **settings))
+    m.save(backup=False)
+
+
+def test_an_invalid_grade_of_last_year_is_not_shown_as_last_years(master):
+    m = Master.open(master)
+    entry = Entry("3-1-2", "福祉相談課", values={"content": "x", "result": "就職1件", "grade": "◎"})
+    m.write_department("福祉相談課", {"3-1-2": entry}, ("", ""))
+    m.save(backup=False)
+    _move_to_year(master, 7)
+    run_distribute(master)
+    path = master.parent / "配布" / "令和7年度_進捗報告_福祉相談課.xlsx"
+    returned = read_department_file(path)
+    assert (returned.entries["3-1-2"].prev_grade, returned.entries["3-1-2"].prev_result) == ("", "就職1件")
+    row = returned.key_rows["3-1-2"]
+    assert openpyxl.load_workbook(path)[DATA_SHEET][f"{col_letter('prev_grade')}{row}"].value is None
+
+
+@pytest.mark.parametrize("deadline, warned", [("令和7年5月30日（金）", True), ("R8.3.31", True),
+                                              ("令和８年４月３０日", False), ("2026/5/29", False), ("別途連絡", False)])
+def test_a_deadline_before_the_reported_year_ends_is_warned_about(master, deadline, warned):
+    _move_to_year(master, 7, deadline=deadline)       # 令和7年度 ends on 令和8年3月31日
+    outcome = run_distribute(master)
+    assert any(line.startswith("注意: 提出期限") and "令和8年3月31日" in line for line in outcome.lines) == warned
+
+
+def test_the_demo_deadline_fits_the_demo_year(master):
+    assert not any(line.startswith("注意:") for line in run_distribute(master).lines)
+
+
 def test_answers_of_the_same_year_are_not_shown_as_last_years(master):
     m = Master.open(master)
     entry = Entry("3-1-2", "福祉相談課", values={"content": "x", "result": "y", "grade": "B"})
