@@ -166,7 +166,7 @@ class Master:
 
     def summary(self) -> Summary:
         return summarize(self.plan, self.all_entries(), self.settings, self.returned_departments(),
-                         ms.read_evaluations(self.wb[ms.SHEET_PROGRESS]))
+                         ms.read_evaluations(self.wb[ms.SHEET_PROGRESS], self.settings.fiscal_year))
 
     def write_progress(self) -> Summary:
         summary = self.summary()
