@@ -21,9 +21,8 @@ Validate checks what the master's department sheets hold and refreshes the same 
 """
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -40,9 +39,10 @@ from workbook.master_update import MasterUpdate, Written, apply
 from workbook.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
 from workbook.problems import ERROR, REPORT_COLUMNS, SEVERITY_LABELS, Report, problem
 from workbook.progress import summarize
-from workbook.returns import DepartmentReturn, Entry, Identity
+from workbook.returns import DepartmentReturn, Identity
 from workbook.snapshot import MasterSnapshot
 
+from .merged import PLAN_DROP, YEAR_ROLL, Merged, join as _join, now as _now, plan_drops as _plan_drops, year_drops as _year_drops
 from .operations import Outcome, Progress, _quiet
 
 # Writes the decided update into the master: apply() saves the file (command line); the Excel
@@ -51,8 +51,6 @@ Writer = Callable[[MasterSnapshot, MasterUpdate], Written]
 ACCEPTED, NEEDS_FIX, NOT_RETURNED = "受理", "要修正", "未提出"
 SHA_COLUMN = ms.STATUS_HEADERS.index("SHA-256")
 SECTION_ONLY = frozenset({"plan-name-changed"})   # the section's own change: not counted against a department
-PLAN_DROP = "計画から削除"     # 履歴 operation: an answer the plan no longer has a row for
-YEAR_ROLL = "年度繰越"         # 履歴 operation: last year's answer, contact or evaluation left out for the new year
 ENTRY_CODES = frozenset({"required-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
                          "grade-inconsistent", "formula-in-input", "text-too-long", "not-returned"})
 CHECK = {name: i for i, name in enumerate(REPORT_COLUMNS)}     # 検証結果 column -> index in its rows
@@ -65,17 +63,6 @@ class Received:
     intake: Intake
     earlier: bool = False       # the return accepted before, read back from the archive
     kept_before: bool = False   # already in the archive before this collect (received in an earlier one)
-
-
-@dataclass
-class Merged:
-    """What merging decided, department by department."""
-
-    chosen: dict[str, Candidate] = field(default_factory=dict)
-    departments: dict[str, tuple[dict, tuple[str, str]]] = field(default_factory=dict)   # sheets to write
-    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)                   # (department, code)
-    contacts: dict[str, tuple[str, str]] = field(default_factory=dict)
-    history: list[list[object]] = field(default_factory=list)
 
 
 def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet,
@@ -327,61 +314,6 @@ def _say_plan_changes(found: list, department: str, outcome: Outcome) -> None:
         labels = list(dict.fromkeys(p.value for p in found if p.code == code))
         if labels:
             outcome.say(f"{department}: 取組 {'、'.join(labels)} {text}")
-
-
-def _now() -> str:
-    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _plan_drops(snap: MasterSnapshot, outcome: Outcome) -> Merged:
-    """This year's answers in rows the plan no longer has for a department (an action or indicator
-    deleted, or given to another department, after the sheet was written). Rewriting the sheet
-    drops those rows, so their values go to 履歴 and the sheet is rewritten in the same save."""
-    out = Merged()
-    now = _now()
-    for department in snap.plan.departments:
-        name = department.name
-        rows = [[now, PLAN_DROP, name, code, label, value, "", ""] for code, label, value in snap.dropped_answers(name)]
-        if rows:
-            state = snap.department(name)
-            out.history += rows
-            out.departments[name] = (state.entries, state.contact)
-            codes = "、".join(dict.fromkeys(str(r[3]) for r in rows))
-            outcome.say(f"{name}: 計画にない取組 {codes} の回答 {len(rows)} 件をシートから外し、"
-                        f"シート「履歴」に記録しました（操作「{PLAN_DROP}」）。")
-    return out
-
-
-def _year_drops(snap: MasterSnapshot, outcome: Outcome) -> Merged:
-    """After 設定's fiscal year was changed, the first write rebuilds every department sheet and
-    進捗一覧 for the new year: every answer, contact and 内部評価/委員会意見 of the old year that
-    this leaves out goes to 履歴 (「年度繰越」), in the same save."""
-    out = Merged()
-    now = _now()
-    for department in snap.plan.departments:
-        name = department.name
-        rows = [[now, YEAR_ROLL, name, code, label, value, "", ""]
-                for code, label, value in snap.rolled_over(name)]
-        if rows:
-            state = snap.department(name)
-            out.history += rows
-            out.departments[name] = (state.entries, state.contact)
-    answers = len(out.history)
-    out.history += [[now, YEAR_ROLL, "", code, label, value, "", ""]
-                    for code, label, value in snap.rolled_evaluations()]
-    evaluations = len(out.history) - answers
-    if out.history:
-        parts = ([f"各課シートの回答・連絡先 {answers} 件"] if answers else []) + \
-                ([f"進捗一覧の内部評価・委員会意見 {evaluations} 件"] if evaluations else [])
-        outcome.say(f"報告対象年度が {fiscal_year_label(snap.settings.fiscal_year)} に変わったため、前の年度の"
-                    f"{'と'.join(parts)}をシートから外し、シート「履歴」に記録しました（操作「{YEAR_ROLL}」、"
-                    f"計 {len(out.history)} 件）。")
-    return out
-
-
-def _join(into: Merged, more: Merged) -> None:
-    into.departments.update(more.departments)
-    into.history += more.history
 
 
 def run_validate(master: Path, progress: Progress = _quiet, write: Writer = apply) -> Outcome:
