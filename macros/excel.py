@@ -31,7 +31,8 @@ from typing import Callable, Iterator, Protocol
 from workbook.errors import AddonError, MasterError
 from workbook.master_sheets import SHEET_HISTORY, SHEET_STATUS
 from workbook.master_update import MasterUpdate, Written, apply
-from workbook.sheet_book import (Block, FileBook, Formula, backup_copy, changed_blocks, changed_heights,
+from workbook.fileutil import backup_copy
+from workbook.sheet_book import (Block, FileBook, Formula, changed_blocks, changed_heights,
                                  height_runs, kinds, trim)
 from workbook.snapshot import MasterSnapshot
 

@@ -1,6 +1,7 @@
 """Small file helpers shared by every writer: atomic replace with sensible permissions."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -16,6 +17,16 @@ def keep_mode(tmp: Path, path: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+
+
+def backup_copy(path: Path, folder: Path) -> Path:
+    """Copy a file aside, with the time in its name, before it is changed: <stem>_<YYYYmmdd_HHMMSS_ffffff><suffix>."""
+    path = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
+    target = folder / f"{path.stem}_{stamp}{path.suffix}"
+    shutil.copy2(path, target)
+    return target
 
 
 def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:

@@ -112,15 +112,7 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
     st.set_widths(ws, {"A": 2, "B": 27, "C": 73})
     st.autofit_rows(ws, 3, row - 1, line_height=16.0)
     ws.row_dimensions[1].height = 24
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.25
-    ws.oddFooter.center.text = "&P / &N"
+    st.a4_page(ws, landscape=False, side_margin=0.5)
     ws.print_area = f"B1:C{row - 1}"
     ws.protection.sheet = True  # read-only text; nothing to type here
 

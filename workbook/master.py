@@ -1,8 +1,6 @@
 """The master workbook (.xlsm): build it, open it, change it, and save it without losing anything."""
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +12,7 @@ from openpyxl.workbook import Workbook
 from . import master_sheets as ms
 from .dept_sheet import protect, read_department_table, write_department_table
 from .errors import MasterError, PlanFileError
-from .fileutil import replace_atomically
+from .fileutil import backup_copy, replace_atomically
 from .model import Plan
 from .plan_io import import_plan
 from .problems import Report
@@ -210,10 +208,7 @@ def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path 
         with zipfile.ZipFile(path) as zf:
             vba = zf.read(VBA_PART) if VBA_PART in zf.namelist() else None
         if backup_folder is not None:
-            backup_folder.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
-            backup_path = backup_folder / f"{path.stem}_{stamp}{path.suffix}"
-            shutil.copy2(path, backup_path)
+            backup_path = backup_copy(path, backup_folder)
 
     def write(tmp: Path) -> None:
         wb.save(tmp)

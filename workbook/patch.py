@@ -11,13 +11,11 @@ text (never a <f> formula). A cell keeps its style (s=); a new cell takes the st
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import os
 import posixpath
 import re
-import shutil
 import tempfile
 import unicodedata
 import zipfile
@@ -28,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
 from .errors import MasterError
-from .fileutil import keep_mode
+from .fileutil import backup_copy, keep_mode
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -350,10 +348,7 @@ class PackagePatch:
                                                            standalone=True)
         backup = None
         if backup_folder is not None:
-            backup_folder.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
-            backup = backup_folder / f"{self.path.stem}_{stamp}{self.path.suffix}"
-            shutil.copy2(self.path, backup)
+            backup = backup_copy(self.path, backup_folder)
         fd, tmp_name = tempfile.mkstemp(prefix=".~tmp_", suffix=self.path.suffix, dir=self.path.parent)
         os.close(fd)
         tmp = Path(tmp_name)

@@ -7,8 +7,6 @@ one behaviour suite (tests/macros/test_excel_behaviour.py) runs against both.
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -112,14 +110,6 @@ def changed_heights(before: dict[int, float], after: dict[int, float]) -> dict[i
 def kinds(block: Block) -> list[list[bool]]:
     return [[isinstance(v, Formula) for v in row] for row in block]
 
-
-def backup_copy(path: Path, folder: Path) -> Path:
-    """Copy the master aside before it is changed (the name pattern of workbook.master.save_workbook)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S_%f")
-    target = folder / f"{path.stem}_{stamp}{path.suffix}"
-    shutil.copy2(path, target)
-    return target
 
 
 # --- the command line path ---------------------------------------------------------------------

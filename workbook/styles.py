@@ -46,13 +46,19 @@ def style_header_row(ws: Worksheet, row: int, first_col: int, last_col: int, hei
 
 def a4_landscape(ws: Worksheet, title_rows: str | None = None, fit_width: bool = True) -> None:
     """A4 landscape, fit to one page wide, page numbers in the footer."""
+    a4_page(ws, landscape=True, title_rows=title_rows, fit_width=fit_width)
+
+
+def a4_page(ws: Worksheet, landscape: bool = True, title_rows: str | None = None, fit_width: bool = True,
+            side_margin: float = 0.4) -> None:
+    """A4 in either orientation, fit to one page wide, page numbers in the footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     if fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = side_margin
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     # header/footer sit inside those margins (openpyxl's default 0.5 leaves 0.1" and clips the footer)
     ws.page_margins.header = ws.page_margins.footer = 0.25
