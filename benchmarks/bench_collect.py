@@ -35,14 +35,14 @@ import pandas as pd  # noqa: E402
 
 from macros.collect import run_collect  # noqa: E402
 from macros.operations import new_master  # noqa: E402
-from workbook.dept_file import file_name, write_department_file  # noqa: E402
-from workbook.dept_sheet import row_specs  # noqa: E402
-from workbook.layout import (ACTION_ROW, COLUMNS, DATA_SHEET, FIRST_ROW, IDENTITY_SHEET,  # noqa: E402
+from workbook.files.department_file import file_name, write_department_file  # noqa: E402
+from workbook.sheets.department import row_specs  # noqa: E402
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, DATA_SHEET, FIRST_ROW, IDENTITY_SHEET,  # noqa: E402
                              col_number)
-from workbook.master import sheet_title  # noqa: E402
-from workbook.model import (Action, Department, EvaluationKind, Goal, Indicator, Measure,  # noqa: E402
+from workbook.files.master import sheet_title  # noqa: E402
+from workbook.domain.plan import (Action, Department, EvaluationKind, Goal, Indicator, Measure,  # noqa: E402
                             Plan)
-from workbook.settings import Settings  # noqa: E402
+from workbook.domain.settings import Settings  # noqa: E402
 
 INPUT_COLUMNS = [col_number(c.key) for c in COLUMNS if c.editable]
 

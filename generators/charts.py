@@ -11,8 +11,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from workbook.grades import DASH, GRADE_LABELS, GRADES
-from workbook.progress import GradeCounts
+from workbook.domain.grades import DASH, GRADE_LABELS, GRADES
+from workbook.domain.progress import GradeCounts
 
 # (grade, colour, hatch): colours that stay distinct when printed in grey, hatches for 未評価.
 SERIES = (

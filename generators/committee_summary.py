@@ -5,10 +5,10 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from workbook.era import fiscal_year_label
-from workbook.model import Plan
-from workbook.progress import Summary
-from workbook.settings import Settings
+from workbook.domain.era import fiscal_year_label
+from workbook.domain.plan import Plan
+from workbook.domain.progress import Summary
+from workbook.domain.settings import Settings
 
 from .charts import grade_distribution_chart
 from .context import SCOPE_WITH, chart_rows, committee_summary_context

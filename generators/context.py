@@ -10,11 +10,11 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from workbook.era import fiscal_year_label, short_label, wareki_date
-from workbook.grades import DASH, GRADE_LABELS, GRADES
-from workbook.model import EvaluationKind, Plan
-from workbook.progress import ActionProgress, GradeCounts, IndicatorProgress, Summary
-from workbook.settings import Settings
+from workbook.domain.era import fiscal_year_label, short_label, wareki_date
+from workbook.domain.grades import DASH, GRADE_LABELS, GRADES
+from workbook.domain.plan import EvaluationKind, Plan
+from workbook.domain.progress import ActionProgress, GradeCounts, IndicatorProgress, Summary
+from workbook.domain.settings import Settings
 
 # Grade -> the key a template uses for its column ("－" is not a usable name in a template).
 GRADE_KEYS = {"A": "a", "B": "b", "C": "c", DASH: "dash", "": "ungraded"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook.era import fiscal_year_label
-from workbook.model import Plan
-from workbook.progress import Summary
-from workbook.settings import Settings
+from workbook.domain.era import fiscal_year_label
+from workbook.domain.plan import Plan
+from workbook.domain.progress import Summary
+from workbook.domain.settings import Settings
 
 from .context import progress_report_context
 from .template import PROGRESS_REPORT_TEMPLATE, render

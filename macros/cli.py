@@ -8,7 +8,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from workbook.era import parse_fiscal_year
+from workbook.domain.era import parse_fiscal_year
 from workbook.errors import AddonError
 
 

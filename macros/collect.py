@@ -26,21 +26,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from workbook.archive import Archive, ArchiveRecord
-from workbook.checks import Where, entry_problems, identity_problems, key_label, ownership_problems, return_problems
-from workbook.corrections import Item, item, write_corrections
-from workbook.era import fiscal_year_label
+from workbook.files.archive import Archive, ArchiveRecord
+from workbook.rules.checks import Where, entry_problems, identity_problems, key_label, ownership_problems, return_problems
+from workbook.files.corrections import Item, item, write_corrections
+from workbook.domain.era import fiscal_year_label
 from workbook.errors import MasterError
-from workbook.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
-from workbook import master_sheets as ms
-from workbook.layout import DATA_SHEET
-from workbook.master import sheet_title
-from workbook.master_update import MasterUpdate, Written, apply
-from workbook.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
-from workbook.problems import ERROR, REPORT_COLUMNS, SEVERITY_LABELS, Report, problem
-from workbook.progress import summarize
-from workbook.returns import DepartmentReturn, Identity
-from workbook.snapshot import MasterSnapshot
+from workbook.files.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
+from workbook.sheets import master_sheets as ms
+from workbook.sheets.layout import DATA_SHEET
+from workbook.files.master import sheet_title
+from workbook.files.master_update import MasterUpdate, Written, apply
+from workbook.rules.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
+from workbook.domain.problems import ERROR, REPORT_COLUMNS, SEVERITY_LABELS, Report, problem
+from workbook.domain.progress import summarize
+from workbook.domain.returns import DepartmentReturn, Identity
+from workbook.files.snapshot import MasterSnapshot
 
 from .merged import PLAN_DROP, YEAR_ROLL, Merged, join as _join, now as _now, plan_drops as _plan_drops, year_drops as _year_drops
 from .operations import Outcome, Progress, _quiet

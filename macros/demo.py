@@ -5,7 +5,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from workbook.sample import komae_plan, komae_settings
+from workbook.files.sample import komae_plan, komae_settings
 
 from . import operations as ops
 from .operations import Outcome, Progress, _quiet

@@ -11,14 +11,14 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from workbook.dept_file import file_name, read_department_file, write_department_file
-from workbook.dept_sheet import previous_entries
-from workbook.era import REIWA_OFFSET, fiscal_year_label, wareki_date, western_year
+from workbook.files.department_file import file_name, read_department_file, write_department_file
+from workbook.sheets.department import previous_entries
+from workbook.domain.era import REIWA_OFFSET, fiscal_year_label, wareki_date, western_year
 from workbook.errors import MasterError
-from workbook.instructions import write_instructions
-from workbook.master import Master
-from workbook.returns import Entry
-from workbook.sample_answers import NOT_RETURNED, fill_return, return_name
+from workbook.sheets.instructions import write_instructions
+from workbook.files.master import Master
+from workbook.domain.returns import Entry
+from macros.sample_answers import NOT_RETURNED, fill_return, return_name
 
 from .operations import Outcome, Progress, _quiet
 

@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 from workbook.errors import AddonError, MasterError
-from workbook.master_sheets import SHEET_HISTORY, SHEET_STATUS
-from workbook.master_update import MasterUpdate, Written, apply
-from workbook.fileutil import backup_copy
-from workbook.sheet_book import (Block, FileBook, Formula, changed_blocks, changed_heights,
+from workbook.sheets.master_sheets import SHEET_HISTORY, SHEET_STATUS
+from workbook.files.master_update import MasterUpdate, Written, apply
+from workbook.ooxml.save import backup_copy
+from workbook.files.sheet_book import (Block, FileBook, Formula, changed_blocks, changed_heights,
                                  height_runs, kinds, trim)
-from workbook.snapshot import MasterSnapshot
+from workbook.files.snapshot import MasterSnapshot
 
 from .operations import Outcome
 

@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from workbook.era import fiscal_year_label
-from workbook.merge import Candidate
-from workbook.returns import Entry
-from workbook.snapshot import MasterSnapshot
+from workbook.domain.era import fiscal_year_label
+from workbook.rules.merge import Candidate
+from workbook.domain.returns import Entry
+from workbook.files.snapshot import MasterSnapshot
 
 from .operations import Outcome
 

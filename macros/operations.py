@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Callable
 
 from workbook.errors import MasterError, PlanFileError
-from workbook.master import Master, VbaSpec, build_master
-from workbook.model import Plan
-from workbook.plan_io import import_plan
-from workbook.era import fiscal_year_label
-from workbook.settings import Settings
+from workbook.files.master import Master, VbaSpec, build_master
+from workbook.domain.plan import Plan
+from workbook.files.plan_import import import_plan
+from workbook.domain.era import fiscal_year_label
+from workbook.domain.settings import Settings
 
 Progress = Callable[[str], None]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from generators import committee_summary, progress_report
 from generators import pdf as pdf_files
 from workbook.errors import ReportError
-from workbook.master import Master
-from workbook.master_sheets import SHEET_PROGRESS, progress_differences
+from workbook.files.master import Master
+from workbook.sheets.master_sheets import SHEET_PROGRESS, progress_differences
 
 from .operations import Outcome, Progress, _quiet
 

@@ -22,10 +22,10 @@ import unicodedata
 
 import xlwings as xw
 
-from workbook.era import REIWA_OFFSET, fiscal_year_of, parse_fiscal_year
-from workbook.grades import Thresholds, achievement_ratio, grade_for_ratio
-from workbook.model import Direction
-from workbook.normalize import parse_number
+from workbook.domain.era import REIWA_OFFSET, fiscal_year_of, parse_fiscal_year
+from workbook.domain.grades import Thresholds, achievement_ratio, grade_for_ratio
+from workbook.domain.plan import Direction
+from workbook.domain.normalize import parse_number
 
 CATEGORY = "再犯防止推進計画"
 SETTINGS_SHEET = "設定"          # workbook.master_sheets.SHEET_SETTINGS (key in column A, value in column C)

@@ -38,7 +38,7 @@ def udf_sources() -> dict[str, str]:
 
 
 def build_project(document_modules: Sequence[str] = ("ThisWorkbook",)) -> bytes:
-    from workbook.vbaproject import build_vba_project, xlwings_standalone_modules
+    from workbook.ooxml.vba.project import build_vba_project, xlwings_standalone_modules
 
     standard, classes = xlwings_standalone_modules()
     standard = {**standard, **bas_sources(), **udf_sources()}

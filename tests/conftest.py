@@ -14,14 +14,14 @@ if str(ROOT) not in sys.path:
 
 @pytest.fixture
 def komae_plan():
-    from workbook.sample import komae_plan
+    from workbook.files.sample import komae_plan
 
     return komae_plan()
 
 
 @pytest.fixture
 def komae_settings():
-    from workbook.sample import komae_settings
+    from workbook.files.sample import komae_settings
 
     return komae_settings()
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from workbook.master import Master, build_master
-from workbook.master_sheets import PROGRESS_EDITABLE, PROGRESS_HEADERS, SHEET_PROGRESS
-from workbook.returns import Entry
-from workbook.sample import komae_plan, komae_settings
+from workbook.files.master import Master, build_master
+from workbook.sheets.master_sheets import PROGRESS_EDITABLE, PROGRESS_HEADERS, SHEET_PROGRESS
+from workbook.domain.returns import Entry
+from workbook.files.sample import komae_plan, komae_settings
 
 # Raw grades as typed, cycled over each department's actions.
 TYPED_GRADES = ("A", "Ｂ", "B", "C", "ー", "b", "Ａ", "B", "－")

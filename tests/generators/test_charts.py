@@ -6,7 +6,7 @@ import warnings
 from PIL import Image
 
 from generators.charts import grade_distribution_chart, japanese_font
-from workbook.progress import GradeCounts
+from workbook.domain.progress import GradeCounts
 
 
 def counts(a: int, b: int, c: int, dash: int, ungraded: int = 0) -> GradeCounts:

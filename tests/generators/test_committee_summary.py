@@ -10,7 +10,7 @@ import pytest
 
 from generators import context
 from generators.committee_summary import file_name, write_committee_summary
-from workbook.master import Master
+from workbook.files.master import Master
 
 from .docx_read import all_text, leading_number, paragraphs, table_rows, tables_with_header
 from .sample_returns import filled_master
@@ -160,8 +160,8 @@ def test_every_count_of_actions_says_whether_relistings_are_in(tmp_path):
     """All unanswered: 30 actions without the three (再掲), 33 with them; both numbers are labelled."""
     from docx import Document
 
-    from workbook.master import build_master
-    from workbook.sample import komae_plan, komae_settings
+    from workbook.files.master import build_master
+    from workbook.files.sample import komae_plan, komae_settings
 
     master = Master.open(build_master(komae_plan(), komae_settings(), tmp_path / "empty.xlsm"))
     out = write_committee_summary(master.summary(), master.plan, master.settings, tmp_path / "s.docx", today=DAY)

@@ -5,7 +5,7 @@ import datetime as dt
 
 from generators.context import (SCOPE_WITH, SCOPE_WITHOUT, clean, committee_summary_context, count_text, percent,
                                 progress_report_context, shorten)
-from workbook.progress import GradeCounts, summarize
+from workbook.domain.progress import GradeCounts, summarize
 
 
 def test_percent_rounds_half_up():
@@ -51,7 +51,7 @@ def test_ungraded_counts_name_their_scope(komae_plan, komae_settings):
 def test_indicator_lines_show_which_way_the_target_runs():
     from generators.context import indicator_row
     from tests.workbook.returns_kit import lower_plan, small_settings
-    from workbook.progress import indicator_progress
+    from workbook.domain.progress import indicator_progress
 
     plan = lower_plan()
     ip = indicator_progress(plan.indicators[0], "福祉相談課", 50, 6, small_settings(plan))
@@ -69,7 +69,7 @@ def test_a_target_shows_the_year_it_belongs_to():
 
     from generators.context import _indicator_line, indicator_row
     from tests.workbook.returns_kit import small_plan, small_settings
-    from workbook.progress import indicator_progress
+    from workbook.domain.progress import indicator_progress
 
     plan = small_plan()
     settings = small_settings(plan)
@@ -96,7 +96,7 @@ def test_ungraded_actions_say_why_department_by_department():
     """表5: not reported (the department named), reported without a grade, or a grade not A/B/C/－ (as typed)."""
     from generators.context import unreported
     from tests.workbook.returns_kit import small_plan, small_settings
-    from workbook.returns import Entry
+    from workbook.domain.returns import Entry
 
     plan = small_plan()
     settings = small_settings(plan)

@@ -7,9 +7,9 @@ import pytest
 
 from generators.committee_summary import write_committee_summary
 from generators.progress_report import write_progress_report
-from workbook.model import Plan
-from workbook.progress import summarize
-from workbook.settings import Settings
+from workbook.domain.plan import Plan
+from workbook.domain.progress import summarize
+from workbook.domain.settings import Settings
 
 from .docx_read import all_text, open_docx
 
@@ -29,7 +29,7 @@ def test_an_empty_plan_says_there_was_nothing_to_report(tmp_path, write):
 
 
 def test_a_plan_everyone_answered_still_says_so(tmp_path):
-    from workbook.master import Master
+    from workbook.files.master import Master
 
     from .sample_returns import filled_master
 

@@ -12,7 +12,7 @@ from docx.shared import Mm
 from generators.progress_report import file_name, write_progress_report
 from generators.template import PROGRESS_REPORT_TEMPLATE
 from workbook.errors import ReportError
-from workbook.master import Master
+from workbook.files.master import Master
 
 from .docx_read import all_text, east_asia_font, open_docx, paragraphs, styled, table_rows, tables_with_header
 from .sample_returns import EVALUATIONS, filled_master
@@ -210,8 +210,8 @@ def test_ungraded_reasons_and_target_years_in_the_written_report(tmp_path):
     from dataclasses import replace
 
     from tests.workbook.returns_kit import small_plan, small_settings
-    from workbook.progress import summarize
-    from workbook.returns import Entry
+    from workbook.domain.progress import summarize
+    from workbook.domain.returns import Entry
 
     plan = small_plan()
     plan.indicators.append(replace(plan.indicators[0], name="相談者数", unit="人", yearly_targets={6: 40.0}))

@@ -206,8 +206,8 @@ class Book:
         """Excel saves: the fake's cells go into the file (formats, VBA and buttons kept)."""
         import openpyxl
 
-        from workbook.master import save_workbook
-        from workbook.styles import write_text
+        from workbook.files.master import save_workbook
+        from workbook.sheets.styles import write_text
 
         target = Path(path or self.fullname)
         wb = openpyxl.load_workbook(target, keep_vba=target.suffix.lower() == ".xlsm")

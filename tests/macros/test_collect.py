@@ -10,13 +10,13 @@ import pytest
 
 from macros.collect import ENTRY_CODES, run_collect, run_validate
 from tests.workbook.returns_kit import Text, make_return, set_saved_time, small_plan, small_settings
-from workbook import master_sheets as ms
-from workbook import master_update
-from workbook.archive import INDEX_NAME
-from workbook.cfb import write_compound_file
-from workbook.master import Master, build_master
-from workbook.model import Indicator
-from workbook.problems import REPORT_COLUMNS
+from workbook.sheets import master_sheets as ms
+from workbook.files import master_update
+from workbook.files.archive import INDEX_NAME
+from workbook.ooxml.vba.cfb import write_compound_file
+from workbook.files.master import Master, build_master
+from workbook.domain.plan import Indicator
+from workbook.domain.problems import REPORT_COLUMNS
 
 POLICY, CONSULT = "福祉政策課", "福祉相談課"
 
@@ -508,9 +508,9 @@ def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
 def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
     distribute_mod = pytest.importorskip("macros.distribute")
     from macros.operations import new_master
-    from workbook.grades import GRADES
-    from workbook.normalize import normalize_grade
-    from workbook.sample import komae_plan, komae_settings
+    from workbook.domain.grades import GRADES
+    from workbook.domain.normalize import normalize_grade
+    from workbook.files.sample import komae_plan, komae_settings
 
     plan, settings = komae_plan(), komae_settings()
     master = new_master(plan, settings, tmp_path, name="demo.xlsm")
@@ -537,7 +537,7 @@ def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
 
 
 def test_the_multi_department_rule_comes_from_settings(tmp_path):
-    from workbook.grades import MultiDepartmentRule
+    from workbook.domain.grades import MultiDepartmentRule
 
     plan = small_plan()
     settings = small_settings(plan)
@@ -675,7 +675,7 @@ def test_files_in_subfolders_are_mentioned(city):
 def test_a_plan_changed_mid_year_keeps_every_answer(city):
     """I5: after distribution and collect, 1-1-3 (with its indicator) is deleted and 1-1-4 added for
     福祉相談課. The answers the sheet drops go to 履歴; collect and validate both warn, neither says 要修正."""
-    from workbook.model import Action
+    from workbook.domain.plan import Action
 
     city.send(CONSULT)
     city.collect()

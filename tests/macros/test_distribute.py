@@ -8,19 +8,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbook.dept_sheet import plan_cells
-from workbook.layout import ACTION_ROW
+from workbook.sheets.department import plan_cells
+from workbook.sheets.layout import ACTION_ROW
 
 from macros.cli import main
 from macros.distribute import KEPT_FOLDER, fill_sample_returns, run_distribute
-from workbook import master_sheets as ms
-from workbook.dept_file import file_name, read_department_file
-from workbook.dept_sheet import row_specs
-from workbook.layout import COLUMNS, DATA_SHEET, FIRST_ROW, col_letter, col_number
-from workbook.master import Master, build_master
-from workbook.returns import Entry
-from workbook.sample import komae_plan, komae_settings
-from workbook.sample_answers import NOT_RETURNED, return_name
+from workbook.sheets import master_sheets as ms
+from workbook.files.department_file import file_name, read_department_file
+from workbook.sheets.department import row_specs
+from workbook.sheets.layout import COLUMNS, DATA_SHEET, FIRST_ROW, col_letter, col_number
+from workbook.files.master import Master, build_master
+from workbook.domain.returns import Entry
+from workbook.files.sample import komae_plan, komae_settings
+from macros.sample_answers import NOT_RETURNED, return_name
 
 DEPARTMENTS = ("福祉政策課", "福祉相談課", "学校教育課", "指導室", "まちづくり推進課")
 

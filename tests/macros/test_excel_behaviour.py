@@ -9,19 +9,19 @@ import zipfile
 import pytest
 
 from macros.excel import XlwingsBook, log_path, run, to_excel
-from workbook.sheet_book import FileBook, Formula, trim
+from workbook.files.sheet_book import FileBook, Formula, trim
 from macros.operations import Outcome, new_master
 from tests.macros import fake_xlwings as fx
 from tests.workbook.returns_kit import small_plan
 from workbook.errors import MasterError
-from workbook.layout import FIRST_ROW, col_number
-from workbook.master import Master
-from workbook.master_update import MasterUpdate
-from workbook.problems import Report, problem
-from workbook.progress import summarize
-from workbook.returns import Entry
-from workbook.settings import Settings
-from workbook.snapshot import MasterSnapshot
+from workbook.sheets.layout import FIRST_ROW, col_number
+from workbook.files.master import Master
+from workbook.files.master_update import MasterUpdate
+from workbook.domain.problems import Report, problem
+from workbook.domain.progress import summarize
+from workbook.domain.returns import Entry
+from workbook.domain.settings import Settings
+from workbook.files.snapshot import MasterSnapshot
 
 ADAPTERS = ["file", "xlwings"]
 DEPT = "福祉政策課"
@@ -202,7 +202,7 @@ def test_edits_made_before_the_button_are_kept(kind, master_path):
 
 @pytest.mark.parametrize("kind", ADAPTERS)
 def test_buttons_vba_and_formats_survive(kind, master_path):
-    from workbook.package import part_names
+    from workbook.ooxml.xlsm import part_names
 
     before = part_names(master_path)
     run(open_book(kind, master_path), "検証", sample_operation)
@@ -400,7 +400,7 @@ def returned_cycle(tmp_path_factory):
     """The demo's year: the Komae master, distributed, with the sample returns in 回収/."""
     from macros import operations as ops
     from macros.distribute import fill_sample_returns
-    from workbook.sample import komae_plan, komae_settings
+    from workbook.files.sample import komae_plan, komae_settings
 
     folder = tmp_path_factory.mktemp("cycle")
     master = ops.new_master(komae_plan(), komae_settings(), folder, "master.xlsm")

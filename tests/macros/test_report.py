@@ -15,8 +15,8 @@ from macros.operations import report, validate
 from macros.report import keep_existing, run_report
 from tests.conftest import needs_soffice
 from tests.generators.sample_returns import filled_master
-from workbook.master import build_master
-from workbook.sample import komae_plan, komae_settings
+from workbook.files.master import build_master
+from workbook.files.sample import komae_plan, komae_settings
 
 DOCX = ("令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx")
 PDF = ("令和6年度_進捗状況報告書.pdf", "令和6年度_委員会用概要.pdf")
@@ -124,7 +124,7 @@ def test_summary_fits_three_pages_with_long_answers_and_many_a_and_c(tmp_path):
 
 # --- 進捗一覧 must show what the report counts ---------------------------------------------------
 def _set_cell(path, sheet, ref, value):
-    from workbook.master import Master
+    from workbook.files.master import Master
 
     m = Master.open(path)
     m.wb[sheet][ref] = value
@@ -198,7 +198,7 @@ def test_ungraded_count_says_whether_relistings_are_in(tmp_path):
 def test_an_action_missing_from_the_progress_sheet_is_named(master):
     """A plan row added by hand (or a progress sheet from an older plan): the code is named, the list is not."""
     from workbook.errors import ReportError
-    from workbook.master import Master
+    from workbook.files.master import Master
 
     m = Master.open(master)
     ws = m.wb["進捗一覧"]

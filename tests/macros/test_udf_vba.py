@@ -18,7 +18,7 @@ import pytest
 
 import xlwings as xw
 from macros import udf_vba, udfs, vba
-from workbook.vbaproject import xlwings_standalone_modules
+from workbook.ooxml.vba.project import xlwings_standalone_modules
 
 
 class Recorder:

@@ -13,12 +13,12 @@ import pytest
 import xlwings as xw
 from macros import udfs
 from macros.excel import XlwingsBook
-from workbook.sheet_book import FileBook
+from workbook.files.sheet_book import FileBook
 from macros.operations import new_master
 from tests.macros import fake_xlwings as fx
 from tests.workbook.returns_kit import small_plan
-from workbook.grades import Thresholds
-from workbook.settings import Settings
+from workbook.domain.grades import Thresholds
+from workbook.domain.settings import Settings
 
 EXCEL_FUNCTIONS = (udfs.SUGGESTED_GRADE, udfs.ACHIEVEMENT_RATIO, udfs.WAREKI_FY)
 

@@ -12,8 +12,8 @@ import pytest
 from macros import vba, xl
 from macros.operations import new_master
 from tests.workbook.returns_kit import small_plan
-from workbook.master import STEPS
-from workbook.settings import Settings
+from workbook.files.master import STEPS
+from workbook.domain.settings import Settings
 
 RUNPYTHON = re.compile(r'^\s*RunPython\s+"import\s+([\w.]+)\s+as\s+(\w+);\s*\2\.(\w+)\(\)"\s*$', re.MULTILINE)
 
@@ -59,7 +59,7 @@ def test_each_step_on_the_operations_sheet_is_bound_to_a_sub_of_the_bas_files():
 
 
 def test_xlwings_conf_keys_are_read_by_xlwings_standalone_module():
-    from workbook.vbaproject import xlwings_standalone_modules
+    from workbook.ooxml.vba.project import xlwings_standalone_modules
 
     standard, _ = xlwings_standalone_modules()
     source = "\n".join(standard.values())
@@ -93,7 +93,7 @@ def olevba_modules(path) -> dict[str, str]:
 
 
 def test_olevba_lists_exactly_the_subs_of_the_bas_files(demo_master):
-    from workbook.vbaproject import xlwings_standalone_modules
+    from workbook.ooxml.vba.project import xlwings_standalone_modules
 
     modules = olevba_modules(demo_master)
     standard, classes = xlwings_standalone_modules()
@@ -121,7 +121,7 @@ def test_olevba_lists_the_worksheet_functions_module_as_generated(demo_master):
 
 
 def test_the_master_carries_the_xlwings_conf_sheet(demo_master):
-    from workbook.sheet_book import FileBook
+    from workbook.files.sheet_book import FileBook
 
     rows = FileBook(demo_master).read("xlwings.conf")
     assert [tuple(r[:2]) for r in rows] == vba.xlwings_conf_entries()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import openpyxl
 
-from workbook.dept_file import file_name, write_department_file
-from workbook.dept_sheet import row_specs
-from workbook.layout import ACTION_ROW, DATA_SHEET, FIRST_ROW, col_number
-from workbook.model import Action, Department, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
-from workbook.settings import Settings
+from workbook.files.department_file import file_name, write_department_file
+from workbook.sheets.department import row_specs
+from workbook.sheets.layout import ACTION_ROW, DATA_SHEET, FIRST_ROW, col_number
+from workbook.domain.plan import Action, Department, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
+from workbook.domain.settings import Settings
 
 
 class Text(str):

@@ -5,7 +5,7 @@ import csv
 import hashlib
 import os
 
-from workbook.archive import INDEX_HEADERS, INDEX_NAME, Archive
+from workbook.files.archive import INDEX_HEADERS, INDEX_NAME, Archive
 
 
 def make(tmp_path, name="報告.xlsx", data=b"PK\x03\x04 some bytes \x00\xff"):

@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 
 from tests.workbook.returns_kit import Text, distribute, lower_plan, make_return, small_plan, small_settings
-from workbook.checks import Where, expected_plan_cells, identity_problems, ownership_problems, return_problems
-from workbook.dept_file import read_department_file
-from workbook.intake import inspect
-from workbook.layout import DATA_SHEET, IDENTITY_SHEET
-from workbook.patch import PackagePatch
+from workbook.rules.checks import Where, expected_plan_cells, identity_problems, ownership_problems, return_problems
+from workbook.files.department_file import read_department_file
+from workbook.files.intake import inspect
+from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
+from workbook.ooxml.patch import PackagePatch
 
 
 def problems(tmp_path, department="福祉政策課", changes=None, edit=None, plan=None, settings=None,
@@ -260,7 +260,7 @@ def test_identity_naming_another_department_is_an_identity_error(tmp_path):
 
 def test_a_table_without_any_row_of_the_department_is_an_identity_error(tmp_path):
     """Every row of the file is an action since deleted, and the department has only a new one."""
-    from workbook.model import Action
+    from workbook.domain.plan import Action
 
     plan = small_plan()
     path = make_return(plan, small_settings(plan), tmp_path / "in", "福祉相談課")
@@ -281,7 +281,7 @@ def test_a_department_s_own_file_has_no_ownership_problem(tmp_path):
 # --- the plan changed after distribution (I5) -------------------------------------------------
 def test_rows_of_actions_deleted_or_added_after_distribution_are_warnings(tmp_path):
     """Distributed with 1-1-2 and 1-1-3 (+ indicator); then 1-1-3 deleted and 1-1-4 added to 福祉相談課."""
-    from workbook.model import Action
+    from workbook.domain.plan import Action
 
     plan = small_plan()
     settings = small_settings(plan)

@@ -6,8 +6,8 @@ import datetime as dt
 import openpyxl
 
 from tests.workbook.returns_kit import small_plan, small_settings
-from workbook.corrections import HEADERS, TABLE_ROW, file_name, item, write_corrections
-from workbook.problems import problem
+from workbook.files.corrections import HEADERS, TABLE_ROW, file_name, item, write_corrections
+from workbook.domain.problems import problem
 
 SOURCE = ("令和6年度_進捗報告_福祉政策課.xlsx", "2025-05-20 10:00:00")
 

@@ -8,16 +8,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbook import styles as st
-from workbook.dept_file import file_name, read_department_file, write_department_file
-from workbook.dept_sheet import row_specs
-from workbook.instructions import write_instructions
-from workbook.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW,
+from workbook.sheets import styles as st
+from workbook.files.department_file import file_name, read_department_file, write_department_file
+from workbook.sheets.department import row_specs
+from workbook.sheets.instructions import write_instructions
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW,
                              HEADER_ROW, IDENTITY_SHEET, INFO_SHEET, MISSING_COUNT_CELL, TEMPLATE_VERSION,
                              applies, col_letter, col_number)
-from workbook.returns import Entry
-from workbook.sample import komae_plan, komae_settings
-from workbook.sample_answers import fill_return
+from workbook.domain.returns import Entry
+from workbook.files.sample import komae_plan, komae_settings
+from macros.sample_answers import fill_return
 
 HAS_OFFICE = shutil.which("soffice") is not None and shutil.which("pdfinfo") is not None
 needs_office = pytest.mark.skipif(not HAS_OFFICE, reason="LibreOffice / poppler not installed")
@@ -257,7 +257,7 @@ def test_pdf_prints_on_a4_with_the_whole_table_width_on_each_page(tmp_path, plan
 
 
 def test_relisted_actions_say_which_action_they_repeat(tmp_path, komae_plan, komae_settings):
-    from workbook.dept_file import read_department_file, write_department_file
+    from workbook.files.department_file import read_department_file, write_department_file
 
     path = tmp_path / "f.xlsx"
     write_department_file(path, komae_plan, komae_settings, "学校教育課")

@@ -1,6 +1,6 @@
 import pytest
 
-from workbook.grades import (MultiDepartmentRule, Thresholds, achievement_ratio, consolidate,
+from workbook.domain.grades import (MultiDepartmentRule, Thresholds, achievement_ratio, consolidate,
                              differs_from_suggestion, suggest_grade)
 
 

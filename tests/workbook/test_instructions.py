@@ -7,11 +7,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbook.dept_file import file_name, write_department_file
-from workbook.grades import GRADE_LABELS, GRADES, Thresholds
-from workbook.instructions import write_instructions
-from workbook.layout import COLUMNS, INFO_SHEET
-from workbook.sample import komae_plan, komae_settings
+from workbook.files.department_file import file_name, write_department_file
+from workbook.domain.grades import GRADE_LABELS, GRADES, Thresholds
+from workbook.sheets.instructions import write_instructions
+from workbook.sheets.layout import COLUMNS, INFO_SHEET
+from workbook.files.sample import komae_plan, komae_settings
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import pytest
 from lxml import etree
 
 from tests.workbook.returns_kit import Text, distribute, fill, good_values, make_return, small_plan, small_settings
-from workbook import intake
-from workbook.cfb import write_compound_file
-from workbook.dept_file import read_department_file
-from workbook.intake import inspect
-from workbook.layout import DATA_SHEET
-from workbook.return_reader import INPUT_COLUMNS, input_formulas, read_return, sheet_parts
+from workbook.files import intake
+from workbook.ooxml.vba.cfb import write_compound_file
+from workbook.files.department_file import read_department_file
+from workbook.files.intake import inspect
+from workbook.sheets.layout import DATA_SHEET
+from workbook.sheets.table import INPUT_COLUMNS, input_formulas, read_return, sheet_parts
 
 
 def codes(result) -> list[str]:

@@ -10,11 +10,11 @@ import pytest
 from tests.conftest import needs_soffice, soffice
 from tests.workbook.test_plan_io import SAITAMA_HEADER, saitama_rows, write_xlsx
 from workbook.errors import MasterError
-from workbook.layout import FIRST_ROW, HEADER_ROW, col_letter, col_number
-from workbook.master import Master, build_master
-from workbook.plan_io import import_plan
-from workbook.returns import Entry
-from workbook.settings import Settings
+from workbook.sheets.layout import FIRST_ROW, HEADER_ROW, col_letter, col_number
+from workbook.files.master import Master, build_master
+from workbook.files.plan_import import import_plan
+from workbook.domain.returns import Entry
+from workbook.domain.settings import Settings
 
 FIXED = ["操作", "計画", "指標", "担当課"]
 AFTER = ["進捗一覧", "提出状況", "検証結果", "設定", "履歴", "xlwings.conf"]
@@ -124,7 +124,7 @@ def test_master_from_a_saitama_numbered_plan(tmp_path):
 
 
 def test_department_names_that_would_share_a_sheet_are_refused(tmp_path, komae_settings):
-    from workbook.model import Action, Goal, Measure, Plan
+    from workbook.domain.plan import Action, Goal, Measure, Plan
 
     long_a = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止推進係第一班"
     long_b = "地域福祉部生活支援課生活困窮者自立相談支援担当再犯防止推進係第二班"
@@ -194,8 +194,8 @@ def test_settings_definitions_follow_a_changed_threshold_in_a_spreadsheet(master
 
 def test_lower_is_better_actual_shows_the_direction_in_the_progress_sheet():
     from tests.workbook.returns_kit import lower_plan, small_plan, small_settings
-    from workbook.master_sheets import PROGRESS_HEADERS, progress_rows
-    from workbook.progress import summarize
+    from workbook.sheets.master_sheets import PROGRESS_HEADERS, progress_rows
+    from workbook.domain.progress import summarize
 
     column = PROGRESS_HEADERS.index("指標の実績")
     for plan, want in ((lower_plan(), "再犯者率：50%（目標 45%以下）"), (small_plan(), "相談件数：120件（目標 100件以上）")):

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from workbook.era import fiscal_year_label, fiscal_year_of, parse_fiscal_year, wareki_date
-from workbook.normalize import normalize_grade, parse_number, split_departments
+from workbook.domain.era import fiscal_year_label, fiscal_year_of, parse_fiscal_year, wareki_date
+from workbook.domain.normalize import normalize_grade, parse_number, split_departments
 
 
 @pytest.mark.parametrize("raw,grade", [

@@ -16,8 +16,8 @@ from oletools.olevba import VBA_Parser
 from openpyxl.comments import Comment
 
 from workbook.errors import PackageError
-from workbook.package import FormButton, check_parts_kept, document_modules, finish_xlsm, part_names
-from workbook.vbaproject import build_vba_project
+from workbook.ooxml.xlsm import FormButton, check_parts_kept, document_modules, finish_xlsm, part_names
+from workbook.ooxml.vba.project import build_vba_project
 
 BUTTONS_BAS = """Option Explicit
 ' 操作シートのボタン（日本語コメント）

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from workbook.errors import MasterError
-from workbook.patch import PackagePatch, SheetXml, row_height
-from workbook.styles import autofit_rows
+from workbook.ooxml.patch import PackagePatch, SheetXml, row_height
+from workbook.sheets.styles import autofit_rows
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

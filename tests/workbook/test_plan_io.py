@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from workbook.errors import PlanFileError
-from workbook.model import Direction, EvaluationKind
-from workbook.plan_io import import_plan
+from workbook.domain.plan import Direction, EvaluationKind
+from workbook.files.plan_import import import_plan
 
 SAITAMA_HEADER = ["基本目標番号", "基本目標", "施策番号", "施策", "事業番号", "事業名", "事業内容", "所管課",
                   "評価区分", "再掲元", "取組目標(R3)", "取組目標(R4)"]

@@ -5,8 +5,8 @@ import openpyxl
 import pytest
 
 from workbook.errors import MasterError
-from workbook.master import Master, build_master
-from workbook.settings import SETTING_ROWS, settings_from_values
+from workbook.files.master import Master, build_master
+from workbook.domain.settings import SETTING_ROWS, settings_from_values
 
 
 def cell_of(key: str) -> str:

@@ -11,8 +11,8 @@ import olefile
 import pytest
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from workbook.cfb import write_compound_file
-from workbook.vbaproject import build_vba_project, compress, xlwings_standalone_modules
+from workbook.ooxml.vba.cfb import write_compound_file
+from workbook.ooxml.vba.project import build_vba_project, compress, xlwings_standalone_modules
 
 MAIN = """Option Explicit
 ' 配布ボタンから呼ばれる（コメントに日本語）

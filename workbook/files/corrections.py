@@ -18,11 +18,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from .fileutil import replace_atomically
-from . import styles as st
-from .era import fiscal_year_label, wareki_date
-from .problems import ERROR, Problem
-from .settings import Settings
+from workbook.ooxml.save import replace_atomically
+from workbook.sheets import styles as st
+from workbook.domain.era import fiscal_year_label, wareki_date
+from workbook.domain.problems import ERROR, Problem
+from workbook.domain.settings import Settings
 
 MARK = "saihan-addon-correction:"
 HEADERS = ["No.", "区分", "取組番号", "項目", "シート", "セル", "入力されている内容", "修正のお願い"]

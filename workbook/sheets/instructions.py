@@ -9,12 +9,12 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import styles as st
-from .era import fiscal_year_label
-from .grades import GRADE_LABELS, GRADES
-from .layout import COLUMNS, DATA_SHEET, INDICATOR_ROW
-from .model import Plan
-from .settings import Settings
+from workbook.sheets import styles as st
+from workbook.domain.era import fiscal_year_label
+from workbook.domain.grades import GRADE_LABELS, GRADES
+from workbook.sheets.layout import COLUMNS, DATA_SHEET, INDICATOR_ROW
+from workbook.domain.plan import Plan
+from workbook.domain.settings import Settings
 
 LABEL_COL, TEXT_COL = 2, 3   # B: labels, C: text
 SECTION_FILL = st.SECTION_FILL
@@ -118,7 +118,7 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
 
 
 def _period(fiscal_year: int) -> str:
-    from .era import western_year
+    from workbook.domain.era import western_year
 
     start = western_year(fiscal_year)
     return f"{start}年4月～{start + 1}年3月"

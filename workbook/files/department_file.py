@@ -8,14 +8,14 @@ import openpyxl
 from openpyxl.workbook import Workbook
 from openpyxl.workbook.protection import WorkbookProtection
 
-from . import styles as st
-from .dept_sheet import protect, read_department_table, write_department_table
-from .fileutil import replace_atomically
-from .era import fiscal_year_label
-from .layout import DATA_SHEET, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
-from .model import Plan
-from .returns import DepartmentReturn, Entry, Identity
-from .settings import Settings
+from workbook.sheets import styles as st
+from workbook.sheets.department import protect, read_department_table, write_department_table
+from workbook.ooxml.save import replace_atomically
+from workbook.domain.era import fiscal_year_label
+from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
+from workbook.domain.plan import Plan
+from workbook.domain.returns import DepartmentReturn, Entry, Identity
+from workbook.domain.settings import Settings
 
 IDENTITY_FIELDS = (
     ("municipality", "自治体"),
@@ -39,7 +39,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
                           previous: dict[str, Entry] | None = None,
                           instructions=None) -> Identity:
     """Write the file a department fills in. previous: last year's entries shown read-only."""
-    from .dept_sheet import row_specs
+    from workbook.sheets.department import row_specs
 
     wb = Workbook()
     info = wb.active
@@ -71,7 +71,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
 
 def _fit_for_return(ws, last: int, department: str, settings: Settings, has_previous: bool) -> None:
     """What only the distributed copy needs: room to type, a page header, last year's columns when any."""
-    from .layout import FIRST_ROW, col_letter
+    from workbook.sheets.layout import FIRST_ROW, col_letter
 
     if last >= FIRST_ROW:
         st.autofit_rows(ws, FIRST_ROW, last, line_height=RETURN_LINE_HEIGHT, min_lines=3)
@@ -102,7 +102,7 @@ def _write_identity(ws, identity: Identity) -> None:
 def read_identity(wb: Workbook) -> Identity | None:
     if IDENTITY_SHEET not in wb.sheetnames:
         return None
-    from .return_reader import identity_from_rows
+    from workbook.sheets.table import identity_from_rows
 
     return identity_from_rows([list(r) for r in wb[IDENTITY_SHEET].iter_rows(max_col=3, values_only=True)])
 

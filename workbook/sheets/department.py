@@ -6,15 +6,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import styles as st
-from .era import fiscal_year_label
-from .grades import GRADES
-from .layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
+from workbook.sheets import styles as st
+from workbook.domain.era import fiscal_year_label
+from workbook.domain.grades import GRADES
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
                      INDICATOR_ROW, MISSING_COUNT_CELL, applies, col_letter, col_number,
                      indicator_key, split_key, year_header)
-from .model import Indicator, Plan
-from .normalize import clean_text
-from .returns import Entry
+from workbook.domain.plan import Indicator, Plan
+from workbook.domain.normalize import clean_text
+from workbook.domain.returns import Entry
 
 HELPER_HEADER = "未入力数"
 
@@ -260,7 +260,7 @@ def previous_entries(ws: Worksheet, department: str, fiscal_year: int) -> dict[s
     was moved on to the next year in 設定); a table of this year holds them in its 前年度 columns
     (as a roll-forward leaves them). Any other year gives nothing.
     """
-    from .normalize import normalize_grade
+    from workbook.domain.normalize import normalize_grade
 
     year = table_fiscal_year(ws)
     entries = read_department_table(ws, department).entries
@@ -284,7 +284,7 @@ def read_department_table(ws: Worksheet, department: str, known_keys: tuple[str,
 
     Returns a return_reader.Table (entries, keys, key_rows, plan_cells, formulas, extra_rows, contact).
     """
-    from .return_reader import CONTACT_CELLS, INPUT_COLUMNS, normalize_rows, parse_table
+    from workbook.sheets.table import CONTACT_CELLS, INPUT_COLUMNS, normalize_rows, parse_table
 
     rows = normalize_rows([list(r) for r in ws.iter_rows(values_only=True)])
     formulas = {cell.coordinate: str(cell.value)

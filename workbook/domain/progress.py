@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .grades import DASH, GRADES, achievement_ratio, consolidate, grade_for_ratio
-from .model import Action, EvaluationKind, Indicator, Plan
-from .normalize import normalize_grade, parse_number
-from .returns import Entry
-from .settings import Settings
+from workbook.domain.grades import DASH, GRADES, achievement_ratio, consolidate, grade_for_ratio
+from workbook.domain.plan import Action, EvaluationKind, Indicator, Plan
+from workbook.domain.normalize import normalize_grade, parse_number
+from workbook.domain.returns import Entry
+from workbook.domain.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from .errors import MasterError
-from .grades import MultiDepartmentRule, Thresholds
-from .normalize import nfkc
+from workbook.errors import MasterError
+from workbook.domain.grades import MultiDepartmentRule, Thresholds
+from workbook.domain.normalize import nfkc
 
 
 @dataclass
@@ -70,7 +70,7 @@ def setting_error(key: str, value: object, what: str) -> MasterError:
 
 def settings_from_values(values: dict[str, object]) -> Settings:
     """Build Settings from key -> cell value; raises MasterError naming the cell on a bad value."""
-    from .era import parse_fiscal_year
+    from workbook.domain.era import parse_fiscal_year
 
     def text(key: str, default: str = "") -> str:
         value = values.get(key)
@@ -115,7 +115,7 @@ def settings_from_values(values: dict[str, object]) -> Settings:
 def check_year_in_plan(settings: Settings, plan_years: tuple[int, ...]) -> None:
     """The year reported must be one the plan has targets for."""
     if plan_years and settings.fiscal_year not in plan_years:
-        from .era import fiscal_year_label, short_label
+        from workbook.domain.era import fiscal_year_label, short_label
 
         span = "・".join(fiscal_year_label(y) for y in plan_years)
         raise setting_error("fiscal_year", settings.fiscal_year,

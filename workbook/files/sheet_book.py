@@ -10,11 +10,11 @@ import copy
 from pathlib import Path
 from typing import Callable
 
-from .errors import MasterError
-from .master import Master
-from .master_update import MasterUpdate, Written, apply
-from .snapshot import MasterSnapshot
-from .styles import write_text
+from workbook.errors import MasterError
+from workbook.files.master import Master
+from workbook.files.master_update import MasterUpdate, Written, apply
+from workbook.files.snapshot import MasterSnapshot
+from workbook.sheets.styles import write_text
 
 Block = list[list[object]]
 

@@ -23,7 +23,7 @@ import struct
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbook.cfb import write_compound_file
+from workbook.ooxml.vba.cfb import write_compound_file
 from workbook.errors import AddonError
 
 _CHUNK = 4096

@@ -20,11 +20,11 @@ from lxml import etree
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from .era import parse_fiscal_year
-from .layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW,
+from workbook.domain.era import parse_fiscal_year
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW,
                      HEADER_ROW, IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, col_number, split_key)
-from .normalize import clean_text
-from .returns import DepartmentReturn, Entry, Identity
+from workbook.domain.normalize import clean_text
+from workbook.domain.returns import DepartmentReturn, Entry, Identity
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -11,13 +11,13 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import styles as st
-from .dept_sheet import protect
-from .era import fiscal_year_label, short_label
-from .grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
-from .model import Department, Direction, Plan
-from .progress import Summary
-from .settings import Settings, settings_to_rows
+from workbook.sheets import styles as st
+from workbook.sheets.department import protect
+from workbook.domain.era import fiscal_year_label, short_label
+from workbook.domain.grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
+from workbook.domain.plan import Department, Direction, Plan
+from workbook.domain.progress import Summary
+from workbook.domain.settings import Settings, settings_to_rows
 
 SHEET_OPERATIONS = "操作"
 SHEET_PLAN = "計画"

@@ -14,17 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import master_sheets as ms
-from .checks import expected_plan_cells
-from .dept_sheet import row_specs
-from .layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
-from .master import sheet_title
-from .merge import same_value
-from .patch import PackagePatch, SheetXml, row_height, split_ref
-from .problems import REPORT_COLUMNS
-from .progress import Summary
-from .returns import Entry
-from .snapshot import MasterSnapshot
+from workbook.sheets import master_sheets as ms
+from workbook.rules.checks import expected_plan_cells
+from workbook.sheets.department import row_specs
+from workbook.sheets.layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
+from workbook.files.master import sheet_title
+from workbook.rules.merge import same_value
+from workbook.ooxml.patch import PackagePatch, SheetXml, row_height, split_ref
+from workbook.domain.problems import REPORT_COLUMNS
+from workbook.domain.progress import Summary
+from workbook.domain.returns import Entry
+from workbook.files.snapshot import MasterSnapshot
 
 
 @dataclass
@@ -190,7 +190,7 @@ def _letter(n: int) -> str:
 def _rewrite(snap: MasterSnapshot, update: MasterUpdate, backup: bool) -> Path | None:
     import pandas as pd
 
-    from .master import Master
+    from workbook.files.master import Master
 
     master = Master.open(snap.path)
     departments = dict(update.departments)

@@ -12,20 +12,20 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import master_sheets as ms
-from .dept_sheet import row_specs
-from .era import fiscal_year_label
-from .errors import MasterError, PlanFileError
-from .grades import GRADES
-from .layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
-from .master import sheet_title
-from .merge import CONTACT_FIELDS
-from .model import Plan
-from .normalize import clean_text, normalize_grade
-from .plan_io import import_plan
-from .return_reader import Table, input_formulas, normalize_rows, parse_table, sheet_parts
-from .returns import Entry
-from .settings import Settings, check_year_in_plan, settings_from_values
+from workbook.sheets import master_sheets as ms
+from workbook.sheets.department import row_specs
+from workbook.domain.era import fiscal_year_label
+from workbook.errors import MasterError, PlanFileError
+from workbook.domain.grades import GRADES
+from workbook.sheets.layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
+from workbook.files.master import sheet_title
+from workbook.rules.merge import CONTACT_FIELDS
+from workbook.domain.plan import Plan
+from workbook.domain.normalize import clean_text, normalize_grade
+from workbook.files.plan_import import import_plan
+from workbook.sheets.table import Table, input_formulas, normalize_rows, parse_table, sheet_parts
+from workbook.domain.returns import Entry
+from workbook.domain.settings import Settings, check_year_in_plan, settings_from_values
 
 
 @dataclass
@@ -53,7 +53,7 @@ class MasterSnapshot:
     def read(cls, path: str | Path) -> "MasterSnapshot":
         from python_calamine import CalamineWorkbook
 
-        from .intake import reason_text
+        from workbook.files.intake import reason_text
 
         path = Path(path)
         if not path.exists():

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from .fileutil import decode_japanese_text, keep_mode
+from workbook.ooxml.save import decode_japanese_text, keep_mode
 
 INDEX_NAME = "受領控一覧.csv"
 INDEX_HEADERS = ["受信日時", "元のファイル名", "保存名", "SHA-256", "バイト数", "ファイル更新日時"]

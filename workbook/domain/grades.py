@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .model import Direction
+from workbook.domain.plan import Direction
 
 GRADES = ("A", "B", "C", "－")
 DASH = "－"

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from .era import parse_fiscal_year
-from .errors import PlanFileError
-from .fileutil import decode_japanese_text
-from .model import Accumulation, Action, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
-from .normalize import clean_text, nfkc, parse_number, split_departments
-from .problems import Problem, problem
+from workbook.domain.era import parse_fiscal_year
+from workbook.errors import PlanFileError
+from workbook.ooxml.save import decode_japanese_text
+from workbook.domain.plan import Accumulation, Action, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
+from workbook.domain.normalize import clean_text, nfkc, parse_number, split_departments
+from workbook.domain.problems import Problem, problem
 
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     # canonical name: accepted aliases (compared after NFKC and removing spaces)

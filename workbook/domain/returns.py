@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .layout import INPUT_KEYS
+from workbook.sheets.layout import INPUT_KEYS
 
 
 @dataclass

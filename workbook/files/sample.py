@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Department, Plan
-from .plan_io import import_plan
-from .settings import Settings
+from workbook.domain.plan import Department, Plan
+from workbook.files.plan_import import import_plan
+from workbook.domain.settings import Settings
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).resolve().parent.parent / "data"
 KOMAE_PLAN = DATA / "komae_plan.csv"
 KOMAE_INDICATORS = DATA / "komae_indicators.csv"
 MUNICIPALITY = "狛江市"

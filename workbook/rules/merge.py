@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .archive import ArchiveRecord
-from .checks import TEXT_LIMIT
-from .dept_sheet import row_specs
-from .grades import GRADES
-from .layout import ACTION_ROW, COLUMNS, applies, split_key
-from .model import Plan
-from .normalize import normalize_grade, parse_number
-from .returns import DepartmentReturn, Entry
+from workbook.files.archive import ArchiveRecord
+from workbook.rules.checks import TEXT_LIMIT
+from workbook.sheets.department import row_specs
+from workbook.domain.grades import GRADES
+from workbook.sheets.layout import ACTION_ROW, COLUMNS, applies, split_key
+from workbook.domain.plan import Plan
+from workbook.domain.normalize import normalize_grade, parse_number
+from workbook.domain.returns import DepartmentReturn, Entry
 
 CONTACT_FIELDS = ("回答者（担当者名）", "電話（内線）")
 

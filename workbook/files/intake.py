@@ -24,9 +24,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from .layout import IDENTITY_SHEET
-from .problems import Problem, problem
-from .returns import DepartmentReturn
+from workbook.sheets.layout import IDENTITY_SHEET
+from workbook.domain.problems import Problem, problem
+from workbook.domain.returns import DepartmentReturn
 
 MAX_FILE_BYTES = 20 * 1024 * 1024            # a return is about 50 KB
 MAX_UNCOMPRESSED = 100 * 1024 * 1024         # all members together, as declared
@@ -116,7 +116,7 @@ def inspect(data: bytes | None, name: str, size: int) -> Intake:
                 return fail("file-unreadable", _reason(exc))
         out.saved_at = _saved_at(zf)
         try:
-            from .return_reader import read_return
+            from workbook.sheets.table import read_return
 
             out.ret = read_return(data, zf)
         except Exception as exc:  # calamine and lxml raise their own types on damaged content

@@ -9,16 +9,16 @@ from typing import Callable, Sequence
 import openpyxl
 from openpyxl.workbook import Workbook
 
-from . import master_sheets as ms
-from .dept_sheet import protect, read_department_table, write_department_table
-from .errors import MasterError, PlanFileError
-from .fileutil import backup_copy, replace_atomically
-from .model import Plan
-from .plan_io import import_plan
-from .problems import Report
-from .progress import Summary, summarize
-from .returns import Entry
-from .settings import Settings, check_year_in_plan, settings_from_values
+from workbook.sheets import master_sheets as ms
+from workbook.sheets.department import protect, read_department_table, write_department_table
+from workbook.errors import MasterError, PlanFileError
+from workbook.ooxml.save import backup_copy, replace_atomically
+from workbook.domain.plan import Plan
+from workbook.files.plan_import import import_plan
+from workbook.domain.problems import Report
+from workbook.domain.progress import Summary, summarize
+from workbook.domain.returns import Entry
+from workbook.domain.settings import Settings, check_year_in_plan, settings_from_values
 
 MASTER_SUFFIX = ".xlsm"
 VBA_PART = "xl/vbaProject.bin"
@@ -73,7 +73,7 @@ class VbaSpec:
 
 
 def _buttons():
-    from .package import FormButton
+    from workbook.ooxml.xlsm import FormButton
 
     return [FormButton("操作", step.macro, f"{step.number} {step.label}", f"F{5 + i * 2}", f"F{6 + i * 2}")
             for i, step in enumerate(STEPS)]
@@ -99,7 +99,7 @@ class Master:
         try:
             wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == MASTER_SUFFIX)
         except Exception as exc:
-            from .intake import reason_text
+            from workbook.files.intake import reason_text
 
             raise MasterError(f"マスター {path.name} を開けません（{reason_text(exc)}）。") from exc
         for name in (ms.SHEET_PLAN, ms.SHEET_SETTINGS, ms.SHEET_DEPARTMENTS):
@@ -129,7 +129,7 @@ class Master:
         return read_department_table(self.department_sheet(department), department).entries
 
     def contact_of(self, department: str) -> tuple[str, str]:
-        from .layout import CONTACT_NAME_CELL, CONTACT_PHONE_CELL
+        from workbook.sheets.layout import CONTACT_NAME_CELL, CONTACT_PHONE_CELL
 
         ws = self.department_sheet(department)
         return tuple("" if ws[c].value is None else str(ws[c].value) for c in (CONTACT_NAME_CELL, CONTACT_PHONE_CELL))
@@ -198,7 +198,7 @@ class Master:
 
 
 def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path | None:
-    from .package import check_parts_kept, finish_xlsm, part_names
+    from workbook.ooxml.xlsm import check_parts_kept, finish_xlsm, part_names
 
     backup_path = None
     before: set[str] = set()
@@ -256,7 +256,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     def write(tmp: Path) -> None:
         wb.save(tmp)
         if vba is not None:
-            from .package import finish_xlsm
+            from workbook.ooxml.xlsm import finish_xlsm
 
             documents = ["ThisWorkbook"] + [ws.sheet_properties.codeName for ws in wb.worksheets]
             finish_xlsm(tmp, vba.project_for(documents), _buttons())

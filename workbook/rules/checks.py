@@ -10,16 +10,16 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from .dept_sheet import plan_cells, row_specs
-from .era import fiscal_year_label
-from .grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
-from .layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
+from workbook.sheets.department import plan_cells, row_specs
+from workbook.domain.era import fiscal_year_label
+from workbook.domain.grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
+from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
                      IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
-from .model import Plan
-from .normalize import clean_text, normalize_grade, parse_number
-from .problems import Problem, problem
-from .returns import DepartmentReturn, Identity
-from .settings import Settings
+from workbook.domain.plan import Plan
+from workbook.domain.normalize import clean_text, normalize_grade, parse_number
+from workbook.domain.problems import Problem, problem
+from workbook.domain.returns import DepartmentReturn, Identity
+from workbook.domain.settings import Settings
 
 TEXT_LIMIT = 32767   # characters an Excel cell holds
 CONTACT_LABEL = "回答者（担当者名）"

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import openpyxl
 
-from . import styles as st
-from .dept_file import RETURN_LINE_HEIGHT, file_name, read_department_file
-from .layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW, PLAN_KEYS, col_number,
+from workbook.sheets import styles as st
+from workbook.files.department_file import RETURN_LINE_HEIGHT, file_name, read_department_file
+from workbook.sheets.layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW, PLAN_KEYS, col_number,
                      split_key)
-from .model import Plan
-from .settings import Settings
+from workbook.domain.plan import Plan
+from workbook.domain.settings import Settings
 
 NOT_RETURNED = ("指導室",)
 RENAMED = {"福祉相談課": "（回答）"}   # department -> what it adds to the file name

@@ -25,8 +25,8 @@ from lxml import etree
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
-from .errors import MasterError
-from .fileutil import backup_copy, keep_mode
+from workbook.errors import MasterError
+from workbook.ooxml.save import backup_copy, keep_mode
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -328,7 +328,7 @@ class PackagePatch:
 
     def save(self, backup_folder: Path | None) -> Path | None:
         """Backup, write a temporary package, check no part was lost, replace the master."""
-        from .package import check_parts_kept, part_names
+        from workbook.ooxml.xlsm import check_parts_kept, part_names
 
         stat = self.path.stat()
         if (stat.st_mtime_ns, stat.st_size) != self._stamp:
