@@ -43,7 +43,7 @@ from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.files.snapshot import MasterSnapshot
 
 from .merged import PLAN_DROP, YEAR_ROLL, Merged, join as _join, now as _now, plan_drops as _plan_drops, year_drops as _year_drops
-from .operations import Outcome, Progress, _quiet
+from .outcome import Outcome, Progress, quiet as _quiet
 
 # Writes the decided update into the master: apply() saves the file (command line); the Excel
 # buttons pass macros.excel.XlwingsBook.write_update, which puts the changes into the open book.

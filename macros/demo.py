@@ -8,7 +8,7 @@ from pathlib import Path
 from workbook.files.sample import komae_plan, komae_settings
 
 from . import operations as ops
-from .operations import Outcome, Progress, _quiet
+from .outcome import Outcome, Progress, quiet as _quiet
 
 
 def _clear(out: Path, progress: Progress) -> None:

@@ -20,7 +20,7 @@ from workbook.files.master import Master
 from workbook.domain.returns import Entry
 from macros.sample_answers import NOT_RETURNED, fill_return, return_name
 
-from .operations import Outcome, Progress, _quiet
+from .outcome import Outcome, Progress, quiet as _quiet
 
 KEPT_FOLDER = "以前の配布"     # inside the distribution folder
 KEPT_RETURNS_FOLDER = "以前の回収"  # inside the inbox, for the demo's sample returns

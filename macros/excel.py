@@ -36,7 +36,7 @@ from workbook.files.sheet_book import (Block, FileBook, Formula, changed_blocks,
                                  height_runs, kinds, trim)
 from workbook.files.snapshot import MasterSnapshot
 
-from .operations import Outcome
+from .outcome import Outcome
 
 MAX_ALERT_LINES = 25
 

@@ -15,7 +15,7 @@ from workbook.rules.merge import Candidate
 from workbook.domain.returns import Entry
 from workbook.files.snapshot import MasterSnapshot
 
-from .operations import Outcome
+from .outcome import Outcome
 
 PLAN_DROP = "計画から削除"     # 履歴 operation: an answer the plan no longer has a row for
 YEAR_ROLL = "年度繰越"         # 履歴 operation: last year's answer, contact or evaluation left out for the new year

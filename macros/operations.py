@@ -1,7 +1,6 @@
 """The operations behind every button and command. Entry points (cli.py, xl.py) only call these."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -12,23 +11,7 @@ from workbook.files.plan_import import import_plan
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.settings import Settings
 
-Progress = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    pass
-
-
-@dataclass
-class Outcome:
-    """What an operation did, for the entry point to show: Japanese lines and the files written."""
-
-    lines: list[str] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-
-    def say(self, line: str) -> None:
-        self.lines.append(line)
-
+from .outcome import Outcome, Progress, quiet as _quiet
 
 def master_vba() -> VbaSpec | None:
     from .vba import build_project

@@ -19,7 +19,7 @@ from workbook.errors import ReportError
 from workbook.files.master import Master
 from workbook.sheets.master_sheets import SHEET_PROGRESS, progress_differences
 
-from .operations import Outcome, Progress, _quiet
+from .outcome import Outcome, Progress, quiet as _quiet
 
 
 def keep_existing(path: Path) -> Path | None:

@@ -11,7 +11,7 @@ import xlwings as xw
 
 from . import operations as ops
 from .excel import XlwingsBook, run
-from .operations import Outcome
+from .outcome import Outcome
 
 
 def _book() -> XlwingsBook:
