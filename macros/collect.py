@@ -21,7 +21,6 @@ Validate checks what the master's department sheets hold and refreshes the same 
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -30,6 +29,7 @@ from workbook.files.archive import Archive, ArchiveRecord
 from workbook.rules.checks import Where, entry_problems, identity_problems, key_label, ownership_problems, return_problems
 from workbook.files.corrections import Item, item, write_corrections
 from workbook.domain.era import fiscal_year_label
+from workbook.domain.normalize import loose
 from workbook.errors import MasterError
 from workbook.files.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
 from workbook.sheets import master_sheets as ms
@@ -262,7 +262,7 @@ def _settings_renamed(checked: list[tuple[Received, list]]) -> str:
         other = next((p.value for p in wrong if p.code == "wrong-plan"), None)
         if other is None:
             return ""
-        names["".join(unicodedata.normalize("NFKC", other).split())] = other
+        names[loose(other)] = other
     return next(iter(names.values())) if len(names) == 1 else ""
 
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 from workbook.files.department_file import file_name, read_department_file, write_department_file
 from workbook.sheets.department import previous_entries
-from workbook.domain.era import REIWA_OFFSET, fiscal_year_label, wareki_date, western_year
+from workbook.domain.era import fiscal_year_label, parse_date, wareki_date, western_year
 from workbook.errors import MasterError
 from workbook.sheets.instructions import write_instructions
 from workbook.files.master import Master
 from workbook.domain.returns import Entry
 from macros.sample_answers import NOT_RETURNED, fill_return, return_name
+
+from workbook.ooxml.save import keep_aside
 
 from .outcome import Outcome, Progress, quiet as _quiet
 
@@ -75,27 +76,10 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
     return outcome
 
 
-_DATE_PATTERNS = (
-    re.compile(r"(?:令和|R)\s*(\d{1,2}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})", re.IGNORECASE),
-    re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})"),
-)
-
-
 def parse_deadline(text: object) -> dt.date | None:
     """The date in a 提出期限 text ('令和7年5月30日（金）', 'R7.5.30', '2025/5/30', a date cell); None when
     there is none."""
-    if isinstance(text, dt.date):
-        return text if not isinstance(text, dt.datetime) else text.date()
-    norm = unicodedata.normalize("NFKC", str(text or ""))
-    for reiwa, pattern in zip((True, False), _DATE_PATTERNS):
-        match = pattern.search(norm)
-        if match:
-            year = 1 if match.group(1) == "元" else int(match.group(1))
-            try:
-                return dt.date(year + REIWA_OFFSET if reiwa else year, int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                return None
-    return None
+    return parse_date(text)
 
 
 def deadline_before_year_end(deadline: object, fiscal_year: int) -> dt.date | None:
@@ -119,21 +103,6 @@ def _stale_files(folder: Path, settings, wanted: set[str]) -> list[Path]:
     """This year's files of departments that no longer have actions (other years are left alone)."""
     prefix = file_name(settings, "").removesuffix(".xlsx")   # 令和6年度_進捗報告_
     return [p for p in sorted(folder.glob(f"{prefix}*.xlsx")) if p.is_file() and p.name not in wanted]
-
-
-def keep_aside(path: Path, kept_folder: Path) -> Path | None:
-    """Move an existing file to kept_folder as <stem>_<last written>.xlsx; None when there is none."""
-    if not path.exists():
-        return None
-    kept_folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d_%H%M%S")
-    target = kept_folder / f"{path.stem}_{stamp}{path.suffix}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = kept_folder / f"{path.stem}_{stamp}_{n}{path.suffix}"
-    shutil.move(str(path), str(target))
-    return target
 
 
 def fill_sample_returns(master: Path, progress: Progress = _quiet) -> Outcome:

@@ -19,25 +19,18 @@ from workbook.errors import ReportError
 from workbook.files.master import Master
 from workbook.sheets.master_sheets import SHEET_PROGRESS, progress_differences
 
+from workbook.ooxml.save import keep_aside
+
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
 def keep_existing(path: Path) -> Path | None:
     """Rename an existing file to <stem>_<its time stamp><suffix>; returns the new name."""
-    if not path.exists():
-        return None
-    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d_%H%M%S")
-    kept = path.with_name(f"{path.stem}_{stamp}{path.suffix}")
-    n = 1
-    while kept.exists():
-        n += 1
-        kept = path.with_name(f"{path.stem}_{stamp}_{n}{path.suffix}")
     try:
-        path.rename(kept)
+        return keep_aside(path)
     except OSError as exc:
         raise ReportError(f"{path.name} を別名で残せません（{exc}）。Word などで開いていれば閉じてから"
                           "もう一度実行してください。") from exc
-    return kept
 
 
 def place(made: Path, final: Path, outcome: Outcome, label: str) -> Path:

@@ -18,24 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 
 import xlwings as xw
 
-from workbook.domain.era import REIWA_OFFSET, fiscal_year_of, parse_fiscal_year
+from workbook.domain.era import HEISEI_OFFSET, REIWA_OFFSET, fiscal_year_label, fiscal_year_of, parse_fiscal_year, short_label
 from workbook.domain.grades import Thresholds, achievement_ratio, grade_for_ratio
 from workbook.domain.plan import Direction
-from workbook.domain.normalize import parse_number
+from workbook.domain.normalize import nfkc, parse_number
 
 CATEGORY = "再犯防止推進計画"
 SETTINGS_SHEET = "設定"          # workbook.master_sheets.SHEET_SETTINGS (key in column A, value in column C)
-HEISEI_OFFSET = 1988
 
 
 # --- plain Python -------------------------------------------------------------------
 def parse_direction(value: object) -> Direction:
     """'以上' / '以下' (also 'higher'/'lower', empty = 以上); ValueError otherwise."""
-    text = unicodedata.normalize("NFKC", "" if value is None else str(value)).strip().lower()
+    text = nfkc("" if value is None else str(value)).strip().lower()
     if text in ("", "以上", "higher", "上", "高"):
         return Direction.HIGHER
     if text in ("以下", "lower", "下", "低"):
@@ -83,43 +81,27 @@ def thresholds_of(book) -> Thresholds:
 
 
 def wareki_fiscal_year(value: object, short: bool = False) -> str:
-    """6, 'R6', '令和6年度', 2024 or a date (its fiscal year) -> '令和6年度' ('R6' when short).
+    """6, 'R6', '令和6年度', 'H30', 2024 or a date (its fiscal year) -> '令和6年度' ('R6' when short).
 
     FY2019 is 令和元年度; years before it are 平成 (2018 -> 平成30年度, short 'H30').
     '' when the value is not a year.
     """
-    if isinstance(value, dt.datetime):
-        value = value.date()
     if isinstance(value, dt.date):
-        western = fiscal_year_of(value) + REIWA_OFFSET
+        year = fiscal_year_of(value.date() if isinstance(value, dt.datetime) else value)
     else:
-        western = _western_year(value)
-        if western is None:
+        if isinstance(value, float) and not value.is_integer():
             return ""
-    if western <= REIWA_OFFSET:
-        era, number, letter = "平成", western - HEISEI_OFFSET, "H"
-        if number < 1:
-            return ""
-    else:
-        era, number, letter = "令和", western - REIWA_OFFSET, "R"
-    if short:
-        return f"{letter}{number}"
-    return f"{era}{'元' if number == 1 else number}年度"
+        year = parse_fiscal_year(value)
+        if year is None or (year < 1 and not _western_or_heisei(value)):
+            return ""      # 0 or negative is not a Reiwa year; 2018 and earlier come as western or 平成 years
+    if year + REIWA_OFFSET - HEISEI_OFFSET < 1:
+        return ""
+    return short_label(year) if short else fiscal_year_label(year)
 
 
-def _western_year(value: object) -> int | None:
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        return None
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace("元", "1")
-        heisei = re.fullmatch(r"(?:H|h|平成)\s*(\d{1,2})\s*(?:年度?)?", text)
-        if heisei:
-            return int(heisei.group(1)) + HEISEI_OFFSET
-        value = text
-    reiwa = parse_fiscal_year(value)
-    if reiwa is None or (reiwa < 1 and not re.fullmatch(r"\d{4}(?:\.0)?", str(value).strip())):
-        return None      # 0 or negative is not a Reiwa year; 2018 and earlier come as western years
-    return reiwa + REIWA_OFFSET
+def _western_or_heisei(value: object) -> bool:
+    text = nfkc(str(value)).strip()
+    return bool(re.fullmatch(r"\d{4}(?:\.0)?(?:年度?)?|(?:H|平成).*", text, re.IGNORECASE))
 
 
 # --- Excel worksheet functions (xlwings) ---------------------------------------------

@@ -202,7 +202,7 @@ def test_edits_made_before_the_button_are_kept(kind, master_path):
 
 @pytest.mark.parametrize("kind", ADAPTERS)
 def test_buttons_vba_and_formats_survive(kind, master_path):
-    from workbook.ooxml.xlsm import part_names
+    from workbook.ooxml.package import part_names
 
     before = part_names(master_path)
     run(open_book(kind, master_path), "検証", sample_operation)

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from tests.workbook.returns_kit import Text, distribute, lower_plan, make_return, small_plan, small_settings
-from workbook.rules.checks import Where, expected_plan_cells, identity_problems, ownership_problems, return_problems
+from workbook.sheets.department import expected_plan_cells
+from workbook.rules.checks import Where, identity_problems, ownership_problems, return_problems
 from workbook.files.department_file import read_department_file
 from workbook.files.intake import inspect
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET

@@ -14,7 +14,9 @@ from workbook.ooxml.vba.cfb import write_compound_file
 from workbook.files.department_file import read_department_file
 from workbook.files.intake import inspect
 from workbook.sheets.layout import DATA_SHEET
-from workbook.sheets.table import INPUT_COLUMNS, input_formulas, read_return, sheet_parts
+from workbook.files.intake import read_return
+from workbook.ooxml.package import Package
+from workbook.sheets.table import INPUT_COLUMNS, input_formulas
 
 
 def codes(result) -> list[str]:
@@ -168,8 +170,7 @@ def test_formula_scan_matches_lxml(tmp_path):
     values = good_values(plan, "福祉相談課")
     values["1-1-2"].update(content='=IF(1>0,"a&b","c")', issues="=1+1")
     path = fill(blank, values, out=tmp_path / "r.xlsx")
-    with zipfile.ZipFile(path) as z:
-        xml = z.read(sheet_parts(z)[DATA_SHEET])
+    xml = Package(path).sheet_xml(DATA_SHEET)
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     expected = {}
     for cell in etree.fromstring(xml).iter(f"{{{main}}}c"):
@@ -187,8 +188,7 @@ def test_read_return_needs_both_sheets(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = DATA_SHEET
     wb.save(path)
-    with zipfile.ZipFile(path) as z:
-        assert read_return(path.read_bytes(), z) is None
+    assert read_return(path.read_bytes(), Package(path)) is None
 
 
 def test_unreadable_compound_file(tmp_path):

@@ -16,7 +16,8 @@ from oletools.olevba import VBA_Parser
 from openpyxl.comments import Comment
 
 from workbook.errors import PackageError
-from workbook.ooxml.xlsm import FormButton, check_parts_kept, document_modules, finish_xlsm, part_names
+from workbook.ooxml.buttons import FormButton, document_modules, finish_xlsm
+from workbook.ooxml.package import check_parts_kept, part_names
 from workbook.ooxml.vba.project import build_vba_project
 
 BUTTONS_BAS = """Option Explicit

@@ -1,30 +1,59 @@
-"""Japanese fiscal years and the Reiwa era (令和).
+"""和暦: the one place that reads and writes Japanese era years, fiscal years and dates.
 
-A fiscal year runs April to March; 令和 N 年度 = FY (2018 + N). Plans use the short form "R6".
+One rule everywhere: the first year of an era is 元年 (令和元年, 令和元年度), and a date before
+2019-05-01 is 平成. A fiscal year runs April to March; 令和 N 年度 = FY (2018 + N), so FY2018
+is 平成30年度 and FY2019 is 令和元年度 (the year 令和 began in May). Plans use the short form "R6".
+Fiscal years are passed around as Reiwa numbers (6 for 令和6年度); years before 令和 are 0 or less.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
+
+from .normalize import nfkc
 
 REIWA_OFFSET = 2018
+HEISEI_OFFSET = 1988
+REIWA_START = _dt.date(2019, 5, 1)
+HEISEI_START = _dt.date(1989, 1, 8)
 
 _YEAR_RE = re.compile(r"^\s*(?:R|令和)\s*(\d{1,2}|元)\s*(?:年度?)?\s*$", re.IGNORECASE)
+_HEISEI_RE = re.compile(r"^\s*(?:H|平成)\s*(\d{1,2}|元)\s*(?:年度?)?\s*$", re.IGNORECASE)
 _WESTERN_RE = re.compile(r"^\s*(\d{4})\s*(?:年度?)?\s*$")
+_IN_TEXT_RE = re.compile(r"令和\s*(\d{1,2}|元)\s*年度")
+_DATE_PATTERNS = (   # (era offset or None for western, pattern): 令和7年5月30日, R7.5.30, 2025/5/30
+    (REIWA_OFFSET, re.compile(r"(?:令和|R)\s*(\d{1,2}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})", re.IGNORECASE)),
+    (HEISEI_OFFSET, re.compile(r"(?:平成|H)\s*(\d{1,2}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})", re.IGNORECASE)),
+    (None, re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")),
+)
 
 
+def _number(text: str) -> int:
+    return 1 if text == "元" else int(text)
+
+
+def _era_number(n: int) -> str:
+    return "元" if n == 1 else str(n)
+
+
+# --- reading ------------------------------------------------------------------------------
 def parse_fiscal_year(text: object) -> int | None:
-    """"R6", "令和6年度", "令和６", "令和元年度", 6, "2024", "2024年度" -> the Reiwa number; None when not a year."""
+    """"R6", "令和6年度", "令和６", "令和元年度", "H30", 6, "2024", "2024年度" -> the Reiwa number
+    (平成30年度 -> 0); None when not a year."""
     if text is None or text == "":
         return None
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
         value = int(text)
         return value - REIWA_OFFSET if value > 1000 else value
-    norm = unicodedata.normalize("NFKC", str(text)).strip()
+    norm = nfkc(str(text)).strip()
     match = _YEAR_RE.match(norm)
     if match:
-        return 1 if match.group(1) == "元" else int(match.group(1))
+        return _number(match.group(1))
+    match = _HEISEI_RE.match(norm)
+    if match:
+        return _number(match.group(1)) + HEISEI_OFFSET - REIWA_OFFSET
     match = _WESTERN_RE.match(norm)
     if match:
         return int(match.group(1)) - REIWA_OFFSET
@@ -33,14 +62,44 @@ def parse_fiscal_year(text: object) -> int | None:
     return None
 
 
+def find_fiscal_year(text: object) -> int | None:
+    """The first 令和N年度 inside a longer text ('取組目標（令和6年度）' -> 6); None when there is none."""
+    match = _IN_TEXT_RE.search(nfkc("" if text is None else str(text)))
+    return _number(match.group(1)) if match else None
+
+
+def parse_date(text: object) -> _dt.date | None:
+    """The date in a text ('令和7年5月30日（金）', 'R7.5.30', '平成31年4月1日', '2025/5/30') or a date
+    cell; None when there is none or it is not a real day."""
+    if isinstance(text, _dt.datetime):
+        return text.date()
+    if isinstance(text, _dt.date):
+        return text
+    norm = nfkc(str(text or ""))
+    for offset, pattern in _DATE_PATTERNS:
+        match = pattern.search(norm)
+        if match:
+            year = _number(match.group(1)) + (offset or 0)
+            try:
+                return _dt.date(year, int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+# --- writing -------------------------------------------------------------------------------
 def short_label(fiscal_year: int) -> str:
-    """6 -> "R6"."""
+    """6 -> "R6" (narrow columns); 0 -> "H30"."""
+    if fiscal_year < 1:
+        return f"H{fiscal_year + REIWA_OFFSET - HEISEI_OFFSET}"
     return f"R{fiscal_year}"
 
 
 def fiscal_year_label(fiscal_year: int) -> str:
-    """6 -> "令和6年度"."""
-    return f"令和{fiscal_year}年度"
+    """6 -> "令和6年度"; 1 -> "令和元年度"; 0 -> "平成30年度"."""
+    if fiscal_year < 1:
+        return f"平成{_era_number(fiscal_year + REIWA_OFFSET - HEISEI_OFFSET)}年度"
+    return f"令和{_era_number(fiscal_year)}年度"
 
 
 def western_year(fiscal_year: int) -> int:
@@ -48,13 +107,24 @@ def western_year(fiscal_year: int) -> int:
 
 
 def wareki_date(day: _dt.date) -> str:
-    """2026-11-22 -> "令和8年11月22日" (令和元年 for 2019)."""
-    year = day.year - REIWA_OFFSET
-    year_text = "元" if year == 1 else str(year)
-    return f"令和{year_text}年{day.month}月{day.day}日"
+    """2026-11-22 -> "令和8年11月22日"; 2019-05-01 -> "令和元年5月1日"; 2019-04-30 -> "平成31年4月30日"."""
+    if isinstance(day, _dt.datetime):
+        day = day.date()
+    if day >= REIWA_START:
+        era, year = "令和", day.year - REIWA_OFFSET
+    elif day >= HEISEI_START:
+        era, year = "平成", day.year - HEISEI_OFFSET
+    else:
+        return f"{day.year}年{day.month}月{day.day}日"   # before 平成: not a date this add-on meets
+    return f"{era}{_era_number(year)}年{day.month}月{day.day}日"
+
+
+def wareki_datetime(moment: _dt.datetime) -> str:
+    """A moment as 和暦 with the time: "令和8年11月22日 14:05"."""
+    return f"{wareki_date(moment.date())} {moment:%H:%M}"
 
 
 def fiscal_year_of(day: _dt.date) -> int:
-    """The Reiwa fiscal year a date falls in (April starts the year)."""
+    """The Reiwa fiscal year a date falls in (April starts the year; FY2018 gives 0)."""
     year = day.year if day.month >= 4 else day.year - 1
     return year - REIWA_OFFSET

@@ -17,6 +17,36 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def loose(text: object) -> str:
+    """Text compared loosely: width folded (NFKC) and every white space removed."""
+    return "".join(nfkc("" if text is None else str(text)).split())
+
+
+_WIDTHS: dict[str, float] = {}
+
+
+def display_width(text: str) -> float:
+    """Approximate width in Excel character units: full-width characters count 2, others 1.1
+    (memoised per character: the row heights of a large master take milliseconds)."""
+    total = 0.0
+    for ch in text:
+        width = _WIDTHS.get(ch)
+        if width is None:
+            width = _WIDTHS[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1
+        total += width
+    return total
+
+
+def decode_japanese_text(raw: bytes) -> str | None:
+    """Text saved by Japanese office software: UTF-8 (with or without BOM) or Shift_JIS (cp932)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def normalize_grade(value: object) -> str | None:
     """'Ａ', ' b ', 'ｂ' -> 'A'/'B'; any dash variant -> '－'; '' -> ''; None when unrecognisable."""
     if value is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from workbook.sheets.layout import INPUT_KEYS
+CONTACT_FIELDS = ("回答者（担当者名）", "電話（内線）")
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Entry:
         return self.text("grade")
 
     def is_blank(self) -> bool:
-        return not any(self.text(k) for k in INPUT_KEYS if k != "actual") and not any(
+        return not any(self.text(k) for k in self.values if k != "actual") and not any(
             v not in (None, "") for v in self.actuals.values())
 
     def copy(self, **changes) -> "Entry":
@@ -60,3 +60,13 @@ class DepartmentReturn:
     plan_cells: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> plan column values
     formulas: dict[str, str] = field(default_factory=dict)  # cell address -> formula text (input cells)
     extra_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, first text) rows without a known key
+
+
+def same_value(a: object, b: object) -> bool:
+    """Two cell values are the same as stored: empty is empty, numbers by value, else type and value."""
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
+            and not isinstance(b, bool):
+        return float(a) == float(b)
+    return type(a) is type(b) and a == b

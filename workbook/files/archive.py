@@ -14,11 +14,11 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from workbook.ooxml.save import decode_japanese_text, keep_mode
+from workbook.domain.normalize import decode_japanese_text
+from workbook.ooxml.save import move, replace_atomically
 
 INDEX_NAME = "受領控一覧.csv"
 INDEX_HEADERS = ["受信日時", "元のファイル名", "保存名", "SHA-256", "バイト数", "ファイル更新日時"]
@@ -85,9 +85,8 @@ class Archive:
         stored = record.stored if record else _stored_name(received, sha, path.name)
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / stored
-        fd, tmp = tempfile.mkstemp(prefix=".~tmp_", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as out:
+        def write(tmp: Path) -> None:
+            with tmp.open("wb") as out:
                 if data is not None:
                     out.write(data)
                 else:
@@ -95,11 +94,8 @@ class Archive:
                         while chunk := src.read(1 << 20):
                             out.write(chunk)
             os.utime(tmp, (stat.st_atime, stat.st_mtime))
-            keep_mode(Path(tmp), target)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+
+        replace_atomically(target, write)
         if _hash_file(target) != sha:
             raise OSError(f"受領控 {target} の内容が受け取ったファイルと一致しません。")
         record = record or ArchiveRecord(received, path.name, stored, sha, stat.st_size, modified)
@@ -172,7 +168,7 @@ class Archive:
         """Keep an unreadable index under another name before it is written again."""
         target = index.with_name(f"{index.stem}_読めなかった一覧_{dt.datetime.now():%Y%m%d_%H%M%S}{index.suffix}")
         try:
-            os.replace(index, target)
+            move(index, target)
         except OSError:
             return None
         return target
@@ -203,15 +199,9 @@ class Archive:
         writer.writerow(INDEX_HEADERS)
         for record in sorted(self.records.values(), key=lambda r: (r.received_at, r.stored)):
             writer.writerow(astuple(record))
-        fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=".csv", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-                out.write(buffer.getvalue())
-            keep_mode(Path(tmp), self.folder / INDEX_NAME)
-            os.replace(tmp, self.folder / INDEX_NAME)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        text = buffer.getvalue()
+        replace_atomically(self.folder / INDEX_NAME,
+                           lambda tmp: tmp.write_text(text, encoding="utf-8-sig", newline=""))
 
 
 def _is_time(text: str) -> bool:

@@ -23,8 +23,11 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from workbook.sheets.layout import IDENTITY_SHEET
+from workbook.ooxml.package import Package
+from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
+from workbook.sheets.table import identity_from_rows, input_formulas, normalize_rows, parse_table
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn
 
@@ -105,20 +108,18 @@ def inspect(data: bytes | None, name: str, size: int) -> Intake:
             return fail("file-ods")
         if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
             return fail("file-not-workbook")
+        parts: dict[str, bytes] = {}
         for info in infos:
             try:
-                with zf.open(info) as member:
-                    while member.read(1 << 20):
-                        pass
+                parts[info.filename] = zf.read(info)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                 return fail("file-truncated", f"{info.filename}: {_reason(exc)}")
             except (NotImplementedError, RuntimeError) as exc:
                 return fail("file-unreadable", _reason(exc))
         out.saved_at = _saved_at(zf)
         try:
-            from workbook.sheets.table import read_return
-
-            out.ret = read_return(data, zf)
+            out.ret = read_return(data, Package.from_parts(Path(name), [i for i in infos if not i.filename.endswith("/")],
+                                                            parts))
         except Exception as exc:  # calamine and lxml raise their own types on damaged content
             return fail("file-unreadable", _reason(exc))
     if out.ret is None:
@@ -188,6 +189,7 @@ _REASONS = (
     ("invalid block type", "圧縮されたデータが壊れています"),
     ("compression", "対応していない圧縮方式で保存されています"),
     ("there is no item named", "ブックに必要な部品がありません"),
+    ("ブック本体の部分がありません", "ブックに必要な部品がありません"),
     ("password", "パスワードが設定されています"),
     ("encrypt", "パスワードが設定されています"),
     ("permission denied", "読み取る権限がありません"),
@@ -210,3 +212,23 @@ def reason_text(exc: BaseException) -> str:
 
 def _reason(exc: BaseException) -> str:
     return reason_text(exc)
+
+
+def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
+    """The identity and entries of a returned file; None when it has no identity or data sheet."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    names = book.sheet_names
+    if IDENTITY_SHEET not in names or DATA_SHEET not in names:
+        return None
+    identity = identity_from_rows(normalize_rows(book.get_sheet_by_name(IDENTITY_SHEET).to_python(skip_empty_area=False)))
+    rows = normalize_rows(book.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False))
+    xml = package.sheet_xml(DATA_SHEET)
+    formulas = input_formulas(xml) if xml is not None else {}
+    table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)
+    return DepartmentReturn(
+        identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
+        row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
+        formulas=table.formulas, extra_rows=table.extra_rows,
+    )

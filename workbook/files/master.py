@@ -73,7 +73,7 @@ class VbaSpec:
 
 
 def _buttons():
-    from workbook.ooxml.xlsm import FormButton
+    from workbook.ooxml.buttons import FormButton
 
     return [FormButton("操作", step.macro, f"{step.number} {step.label}", f"F{5 + i * 2}", f"F{6 + i * 2}")
             for i, step in enumerate(STEPS)]
@@ -198,7 +198,8 @@ class Master:
 
 
 def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path | None:
-    from workbook.ooxml.xlsm import check_parts_kept, finish_xlsm, part_names
+    from workbook.ooxml.buttons import finish_xlsm
+    from workbook.ooxml.package import check_parts_kept, part_names
 
     backup_path = None
     before: set[str] = set()
@@ -256,7 +257,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     def write(tmp: Path) -> None:
         wb.save(tmp)
         if vba is not None:
-            from workbook.ooxml.xlsm import finish_xlsm
+            from workbook.ooxml.buttons import finish_xlsm
 
             documents = ["ThisWorkbook"] + [ws.sheet_properties.codeName for ws in wb.worksheets]
             finish_xlsm(tmp, vba.project_for(documents), _buttons())

@@ -15,15 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.sheets import master_sheets as ms
-from workbook.rules.checks import expected_plan_cells
-from workbook.sheets.department import row_specs
+from workbook.sheets.department import expected_plan_cells, row_specs
 from workbook.sheets.layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
 from workbook.files.master import sheet_title
-from workbook.rules.merge import same_value
 from workbook.ooxml.patch import PackagePatch, SheetXml, row_height, split_ref
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.progress import Summary
-from workbook.domain.returns import Entry
+from workbook.domain.returns import Entry, same_value
 from workbook.files.snapshot import MasterSnapshot
 
 

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from workbook.domain.era import parse_fiscal_year
 from workbook.errors import PlanFileError
-from workbook.ooxml.save import decode_japanese_text
+from workbook.domain.normalize import decode_japanese_text
 from workbook.domain.plan import Accumulation, Action, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
 from workbook.domain.normalize import clean_text, nfkc, parse_number, split_departments
 from workbook.domain.problems import Problem, problem
@@ -53,8 +53,7 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_INDICATOR = ("取組番号", "指標名", "目標値")
 
-_YEAR_COLUMN = re.compile(r"^(取組目標|事業費|年度目標)\(?((?:R|令和)(?:\d{1,2}|元)(?:年度?)?|\d{4}(?:年度?)?)\)?(?:\(千円\))?$",
-                          re.IGNORECASE)
+_YEAR_COLUMN = re.compile(r"^(取組目標|事業費|年度目標)\(?(.+?)\)?(?:\(千円\))?$")   # the year: era.parse_fiscal_year
 _YEAR_LIKE = re.compile(r"^(取組目標|年度目標).+")
 MAX_PLAN_ROWS = 5000
 

@@ -7,24 +7,22 @@ second. The snapshot keeps the file's bytes, so the patch that writes the change
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.sheets import master_sheets as ms
 from workbook.sheets.department import row_specs
-from workbook.domain.era import fiscal_year_label
+from workbook.domain.era import find_fiscal_year, fiscal_year_label
 from workbook.errors import MasterError, PlanFileError
 from workbook.domain.grades import GRADES
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
 from workbook.files.master import sheet_title
-from workbook.rules.merge import CONTACT_FIELDS
 from workbook.domain.plan import Plan
 from workbook.domain.normalize import clean_text, normalize_grade
 from workbook.files.plan_import import import_plan
-from workbook.sheets.table import Table, input_formulas, normalize_rows, parse_table, sheet_parts
-from workbook.domain.returns import Entry
+from workbook.ooxml.package import Package
+from workbook.sheets.table import Table, input_formulas, normalize_rows, parse_table
+from workbook.domain.returns import CONTACT_FIELDS, Entry
 from workbook.domain.settings import Settings, check_year_in_plan, settings_from_values
 
 
@@ -48,6 +46,7 @@ class MasterSnapshot:
         self._book = book
         self._rows: dict[str, list[list[object]]] = {}
         self._departments: dict[str, DepartmentState] = {}
+        self._package: Package | None = None
 
     @classmethod
     def read(cls, path: str | Path) -> "MasterSnapshot":
@@ -108,9 +107,10 @@ class MasterSnapshot:
 
     def formulas(self, title: str) -> dict[str, str]:
         """Formulas in the input cells of a department sheet."""
-        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
-            part = sheet_parts(zf).get(title, "")
-            return input_formulas(zf.read(part)) if part in zf.namelist() else {}
+        if self._package is None:
+            self._package = Package(self.path, self.data)
+        xml = self._package.sheet_xml(title)
+        return input_formulas(xml) if xml is not None else {}
 
     # --- department sheets --------------------------------------------------------------------
     def department(self, department: str) -> DepartmentState:
@@ -123,7 +123,7 @@ class MasterSnapshot:
         if not self.has_sheet(title):
             return DepartmentState({}, ("", ""), None, False)
         table = parse_table(self.rows(title), department)
-        year = _table_year(table.target_header)
+        year = find_fiscal_year(table.target_header)
         keys = tuple(key for key, _, _ in row_specs(self.plan, department))
         fiscal_year = self.settings.fiscal_year
         if year == fiscal_year:
@@ -186,11 +186,6 @@ class MasterSnapshot:
         return [(code, f"{year} {name}", value)
                 for code, values in ms.evaluations_from_rows(rows[1:]).items()
                 for name, value in zip(ms.PROGRESS_EDITABLE, values) if clean_text(value)]
-
-
-def _table_year(header: str) -> int | None:
-    match = re.search(r"令和\s*(\d+)\s*年度", header or "")
-    return int(match.group(1)) if match else None
 
 
 def _answers(table: Table, keys) -> list[tuple[str, str, object]]:

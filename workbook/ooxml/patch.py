@@ -328,7 +328,7 @@ class PackagePatch:
 
     def save(self, backup_folder: Path | None) -> Path | None:
         """Backup, write a temporary package, check no part was lost, replace the master."""
-        from workbook.ooxml.xlsm import check_parts_kept, part_names
+        from workbook.ooxml.package import check_parts_kept, part_names
 
         stat = self.path.stat()
         if (stat.st_mtime_ns, stat.st_size) != self._stamp:

@@ -1,4 +1,6 @@
-"""Small file helpers shared by every writer: atomic replace with sensible permissions."""
+"""The one atomic save: every file the add-on writes is written beside its target and then put in
+place in one step (replace_atomically), with the old file's permissions; a file about to change is first
+copied aside with the time in its name (backup_copy). Nothing else in the project calls os.replace."""
 from __future__ import annotations
 
 import datetime as dt
@@ -48,11 +50,24 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
             tmp.unlink()
 
 
-def decode_japanese_text(raw: bytes) -> str | None:
-    """Text saved by Japanese office software: UTF-8 (with or without BOM) or Shift_JIS (cp932)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+def move(source: Path, target: Path) -> None:
+    """Rename a file in one step (a file that must not be read again under its old name)."""
+    os.replace(source, target)
+
+
+def keep_aside(path: Path, folder: Path | None = None) -> Path | None:
+    """Move an existing file out of the way, never overwriting it: to folder (default: its own) as
+    <stem>_<YYYYmmdd_HHMMSS of its last write>[_n]<suffix>. None when there is no file."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    folder = Path(folder) if folder is not None else path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d_%H%M%S")
+    target = folder / f"{path.stem}_{stamp}{path.suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}_{stamp}_{n}{path.suffix}"
+    shutil.move(str(path), str(target))
+    return target

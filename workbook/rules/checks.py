@@ -7,16 +7,15 @@ DepartmentReturn read from a returned file (collect) or from a master's departme
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 
-from workbook.sheets.department import plan_cells, row_specs
+from workbook.sheets.department import expected_plan_cells, plan_cells, row_specs
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
                      IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import clean_text, normalize_grade, parse_number
+from workbook.domain.normalize import clean_text, loose, normalize_grade, parse_number
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.domain.settings import Settings
@@ -47,10 +46,6 @@ def same_text(a: object, b: object) -> bool:
     return norm(a) == norm(b)
 
 
-def _loose(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 # --- identity --------------------------------------------------------------------------------
 IDENTITY_CELLS = {"municipality": "C2", "plan_name": "C3", "fiscal_year": "C4", "department": "C5",
                   "template_version": "C6"}   # where dept_file._write_identity puts each value
@@ -64,9 +59,9 @@ def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: 
     if identity.department not in known:
         out.append(where.problem("unknown-department", cell=IDENTITY_CELLS["department"],
                                  value=identity.department or "（空欄）"))
-    if _loose(identity.municipality) != _loose(settings.municipality) or \
-            _loose(identity.plan_name) != _loose(settings.plan_name):
-        cell = IDENTITY_CELLS["plan_name" if _loose(identity.municipality) == _loose(settings.municipality)
+    if loose(identity.municipality) != loose(settings.municipality) or \
+            loose(identity.plan_name) != loose(settings.plan_name):
+        cell = IDENTITY_CELLS["plan_name" if loose(identity.municipality) == loose(settings.municipality)
                               else "municipality"]
         out.append(where.problem("wrong-plan", cell=cell, value=f"{identity.municipality} {identity.plan_name}".strip(),
                                  expected=f"{settings.municipality} {settings.plan_name}"))
@@ -111,12 +106,6 @@ def ownership_problems(ret: DepartmentReturn, plan: Plan, file: str, foreign_row
 
 
 # --- layout ----------------------------------------------------------------------------------
-def expected_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
-    """Row key -> the plan column values dept_sheet.write_department_table writes for them."""
-    return {key: {k: (v or None) for k, v in plan_cells(plan, key, kind, indicator, fiscal_year).items()}
-            for key, kind, indicator in row_specs(plan, department)}
-
-
 def key_label(key: str) -> str:
     code, n = split_key(key)
     return code if n is None else f"{code}（指標{n}）"

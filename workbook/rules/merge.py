@@ -29,9 +29,8 @@ from workbook.domain.grades import GRADES
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, applies, split_key
 from workbook.domain.plan import Plan
 from workbook.domain.normalize import normalize_grade, parse_number
-from workbook.domain.returns import DepartmentReturn, Entry
+from workbook.domain.returns import CONTACT_FIELDS, DepartmentReturn, Entry, same_value
 
-CONTACT_FIELDS = ("回答者（担当者名）", "電話（内線）")
 
 
 @dataclass(frozen=True)
@@ -64,15 +63,6 @@ def newest(candidates: list[Candidate]) -> tuple[Candidate, list[Candidate]]:
     """The newer return (see the module doc) and the others, newest first."""
     ranked = sorted(candidates, key=Candidate.order, reverse=True)
     return ranked[0], ranked[1:]
-
-
-def same_value(a: object, b: object) -> bool:
-    if a in (None, "") and b in (None, ""):
-        return True
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
-            and not isinstance(b, bool):
-        return float(a) == float(b)
-    return type(a) is type(b) and a == b
 
 
 def storable(key: str, value: object) -> object:

@@ -7,13 +7,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
-from workbook.domain.era import fiscal_year_label
+from workbook.domain.era import find_fiscal_year, fiscal_year_label
 from workbook.domain.grades import GRADES
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
                      INDICATOR_ROW, MISSING_COUNT_CELL, applies, col_letter, col_number,
                      indicator_key, split_key, year_header)
 from workbook.domain.plan import Indicator, Plan
-from workbook.domain.normalize import clean_text
+from workbook.domain.normalize import clean_text, display_width
 from workbook.domain.returns import Entry
 
 HELPER_HEADER = "未入力数"
@@ -55,6 +55,12 @@ def plan_cells(plan: Plan, key: str, kind: str, indicator: Indicator | None, fis
         "target": action.target_for(fiscal_year) if kind == ACTION_ROW else "",
         "indicator": indicator_text(indicator, fiscal_year) if indicator else "",
     }
+
+
+def expected_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
+    """Row key -> the plan column values dept_sheet.write_department_table writes for them."""
+    return {key: {k: (v or None) for k, v in plan_cells(plan, key, kind, indicator, fiscal_year).items()}
+            for key, kind, indicator in row_specs(plan, department)}
 
 
 def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_year: int, *,
@@ -161,7 +167,7 @@ def _label(ws: Worksheet, ref: str, text: str) -> None:
 
 def _header_text(text: str, width: float) -> str:
     """Break a header that does not fit its column before "（" or at a space, not mid-word."""
-    if "\n" in text or st.display_width(text) <= width - 1:
+    if "\n" in text or display_width(text) <= width - 1:
         return text
     for sep, joined in (("（", "\n（"), (" ", "\n"), ("・", "・\n")):
         if sep in text[1:]:
@@ -246,11 +252,7 @@ def protect(ws: Worksheet) -> None:
 
 def table_fiscal_year(ws: Worksheet) -> int | None:
     """The fiscal year a department table was written for (from its 取組目標 header)."""
-    import re
-
-    text = clean_text(ws.cell(row=HEADER_ROW, column=col_number("target")).value)
-    match = re.search(r"令和\s*(\d+)\s*年度", text)
-    return int(match.group(1)) if match else None
+    return find_fiscal_year(ws.cell(row=HEADER_ROW, column=col_number("target")).value)
 
 
 def previous_entries(ws: Worksheet, department: str, fiscal_year: int) -> dict[str, Entry]:

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
 from workbook.sheets.department import protect
-from workbook.domain.era import fiscal_year_label, short_label
+from workbook.domain.era import find_fiscal_year, fiscal_year_label, short_label
 from workbook.domain.grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
 from workbook.domain.plan import Department, Direction, Plan
 from workbook.domain.progress import Summary
@@ -356,12 +356,9 @@ def read_evaluations(ws: Worksheet, fiscal_year: int | None = None) -> dict[str,
 
 def progress_year(header) -> int | None:
     """The fiscal year a 進捗一覧 was built for, from its 取組目標（令和N年度） header cell."""
-    import re
-
     i = PROGRESS_HEADERS.index("取組目標")
-    cell = header[i] if len(header) > i and header[i] is not None else ""
-    match = re.fullmatch(r"取組目標（令和\s*(\d+)\s*年度）", str(cell).strip())
-    return int(match.group(1)) if match else None
+    cell = str(header[i]).strip() if len(header) > i and header[i] is not None else ""
+    return find_fiscal_year(cell) if cell.startswith("取組目標") else None
 
 
 def progress_for_year(header, fiscal_year: int) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbook.domain.normalize import display_width
+
 FONT_NAME = "游ゴシック"  # Excel's Japanese default; LibreOffice substitutes a CJK font (Noto Sans CJK)
 
 BODY = Font(name=FONT_NAME, size=10)
@@ -82,16 +84,6 @@ def write_text(ws: Worksheet, row: int, col: int, value: object):
     return cell
 
 
-def display_width(text: str) -> float:
-    """Approximate width in column-width units: a full-width character counts 2."""
-    import unicodedata
-
-    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
-
-
-_display_width = display_width
-
-
 def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: float = 14.0,
                  min_lines: int = 1, max_lines: int = 30) -> None:
     """Set row heights from the wrapped text (neither openpyxl nor LibreOffice does it on load)."""
@@ -107,6 +99,6 @@ def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: floa
             if ws.column_dimensions[letter].hidden:
                 continue
             width = widths.setdefault(letter, max((ws.column_dimensions[letter].width or 8.43) - 1.0, 2.0))
-            needed = sum(max(1, math.ceil(_display_width(part) / width)) for part in cell.value.split("\n"))
+            needed = sum(max(1, math.ceil(display_width(part) / width)) for part in cell.value.split("\n"))
             lines = max(lines, needed)
         ws.row_dimensions[row].height = min(lines, max_lines) * line_height + 4

@@ -1,4 +1,5 @@
-"""Read a department table fast: values with python-calamine, formulas from the sheet XML.
+"""The one department-table parser: rows of values (as python-calamine or openpyxl read them) and the
+input cells' formulas (from the sheet XML) -> the table's keys, entries, plan cells and contact.
 
 Gives the same DepartmentReturn as dept_file.read_department_file (openpyxl), which stays the
 reference; tests compare the two on the same files. Also reads the master's department sheets
@@ -9,14 +10,10 @@ calamine's numbers come back as int when they are whole.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import posixpath
 import re
-import zipfile
 from xml.sax.saxutils import unescape
 from dataclasses import dataclass, field
 
-from lxml import etree
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
@@ -26,9 +23,6 @@ from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONT
 from workbook.domain.normalize import clean_text
 from workbook.domain.returns import DepartmentReturn, Entry, Identity
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 INPUT_COLUMNS = frozenset(col_number(c.key) for c in COLUMNS if c.editable)
 _LETTERS = {c.key: col_letter(c.key) for c in COLUMNS}
 _NUMBERS = {c.key: col_number(c.key) for c in COLUMNS}
@@ -182,28 +176,6 @@ def identity_from_rows(rows: list[list[object]]) -> Identity:
     )
 
 
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> part name, from the package's relationships."""
-    def rels(part: str) -> dict[str, str]:
-        folder, name = posixpath.split(part)
-        try:
-            root = etree.fromstring(zf.read(posixpath.join(folder, "_rels", f"{name}.rels")), _PARSER)
-        except KeyError:
-            return {}
-        out = {}
-        for rel in root:
-            target = rel.get("Target", "")
-            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            out[rel.get("Id")] = out[rel.get("Type")] = resolved
-        return out
-
-    workbook = rels("").get(f"{REL}/officeDocument", "xl/workbook.xml")
-    targets = rels(workbook)
-    root = etree.fromstring(zf.read(workbook), _PARSER)
-    return {s.get("name"): targets.get(s.get(f"{{{REL}}}id"), "")
-            for s in root.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")}
-
-
 _CELL_FORMULA = re.compile(
     rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b([^>]*?)(/?)>(?:([^<]*)</(?:\w+:)?f>)?')
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
@@ -226,23 +198,3 @@ def input_formulas(xml: bytes) -> dict[str, str]:
                                                        {"&quot;": '"', "&apos;": "'"})
             out[f"{ref.group(1).decode()}{r}"] = "=" + (text or "（共有数式）")
     return out
-
-
-def read_return(data: bytes, zf: zipfile.ZipFile) -> DepartmentReturn | None:
-    """The identity and entries of a returned file; None when it has no identity or data sheet."""
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    names = book.sheet_names
-    if IDENTITY_SHEET not in names or DATA_SHEET not in names:
-        return None
-    identity = identity_from_rows(normalize_rows(book.get_sheet_by_name(IDENTITY_SHEET).to_python(skip_empty_area=False)))
-    rows = normalize_rows(book.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False))
-    part = sheet_parts(zf).get(DATA_SHEET, "")
-    formulas = input_formulas(zf.read(part)) if part in zf.namelist() else {}
-    table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)
-    return DepartmentReturn(
-        identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
-        row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
-        formulas=table.formulas, extra_rows=table.extra_rows,
-    )

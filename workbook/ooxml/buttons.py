@@ -1,4 +1,4 @@
-"""Package: turns the .xlsx package openpyxl wrote into a macro-enabled .xlsm.
+"""Buttons and macros: turns the .xlsx package openpyxl wrote into a macro-enabled .xlsm.
 
 finish_xlsm adds the VBA project, the code names that tie sheets to the
 project's document modules, and Form Control buttons written as Excel 2010 and
@@ -9,12 +9,8 @@ Every part already in the package is kept; the file is replaced atomically.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
-import stat
-import tempfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +20,13 @@ from lxml import etree
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from workbook.errors import PackageError
+from workbook.ooxml.package import CT, MAIN, PARSER, PKG_REL, REL, REL_SHEET, Package
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 V, O, X = "urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office", "urn:schemas-microsoft-com:office:excel"
-REL_DOC = f"{REL}/officeDocument"
-REL_SHEET, REL_CHARTSHEET = f"{REL}/worksheet", f"{REL}/chartsheet"
+REL_CHARTSHEET = f"{REL}/chartsheet"
 REL_VML, REL_CTRL = f"{REL}/vmlDrawing", f"{REL}/ctrlProp"
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 CT_MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
@@ -42,8 +34,6 @@ CT_VBA = "application/vnd.ms-office.vbaProject"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_CTRL = "application/vnd.ms-excel.controlproperties+xml"
 BUTTON_FONT = "ＭＳ Ｐゴシック"
-_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _SHEET_ORDER = (
     "sheetPr dimension sheetViews sheetFormatPr cols sheetData sheetCalcPr sheetProtection "
     "protectedRanges scenarios autoFilter sortState dataConsolidate customSheetViews mergeCells "
@@ -68,42 +58,13 @@ class FormButton:
     bottom_right: str     # last cell covered, e.g. "H5"
 
 
-def part_names(path: Path) -> set[str]:
-    """Names of all parts in the package at ``path`` (zip member names)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            return {n for n in z.namelist() if not n.endswith("/")}
-    except (OSError, zipfile.BadZipFile) as e:
-        raise PackageError(f"「{Path(path).name}」を Excel ブックとして読めません: {e}") from e
-
-
-def check_parts_kept(before: set[str], after: set[str], path: Path) -> None:
-    """Raise PackageError naming the parts of ``before`` missing from ``after``."""
-    lost = sorted(before - after)
-    if lost:
-        listed = "、".join(f"{name}（{_describe(name)}）" if _describe(name) else name for name in lost)
-        raise PackageError(f"ブック「{Path(path).name}」の保存で、次の部分が失われました: {listed}")
-
-
-def _describe(name: str) -> str:
-    if name.endswith("vbaProject.bin"):
-        return "マクロ"
-    if name.endswith(".vml"):
-        return "ボタンなどの図形"
-    if "/ctrlProps/" in name:
-        return "フォーム コントロール"
-    if "/drawings/" in name:
-        return "図形"
-    return ""
-
-
 def document_modules(path: Path) -> list[str]:
     """Code names finish_xlsm gives the workbook and its sheets, workbook first.
 
     Pass them to build_vba_project(document_modules=...) so the project's
     document modules match the sheets.
     """
-    package = _Package(path)
+    package = Package(path)
     workbook_code, sheets = package.code_names()
     return [workbook_code, *(code for _, _, code in sheets)]
 
@@ -120,7 +81,7 @@ def finish_xlsm(path: Path, vba_project: bytes, buttons: Sequence[FormButton]) -
     <controls>) gives the same buttons and the same part names.
     """
     path = Path(path)
-    package = _Package(path)
+    package = Package(path)
     workbook_code, sheets = package.code_names()
     subs = _check_project(vba_project, workbook_code, [code for _, _, code in sheets])
     by_title = {title: part for title, part, _ in sheets}
@@ -194,14 +155,14 @@ def _cell(ref: str) -> tuple[int, int]:
     return column_index_from_string(letters) - 1, row - 1
 
 
-def _sheet_vml(package: _Package, sheet_part: str) -> tuple[str, etree._Element, int]:
+def _sheet_vml(package: Package, sheet_part: str) -> tuple[str, etree._Element, int]:
     """The sheet's VML drawing (made if missing): (part name, root, shape id block)."""
     sheet = package.xml(sheet_part)
     legacy = sheet.find(f"{{{MAIN}}}legacyDrawing")
     if legacy is not None:  # e.g. openpyxl's comment shapes, or buttons of an earlier finish
         vml_part = package.target(sheet_part, legacy.get(f"{{{REL}}}id"))
         try:
-            vml = etree.fromstring(package.parts[vml_part], _PARSER)
+            vml = etree.fromstring(package.parts[vml_part], PARSER)
         except (KeyError, etree.XMLSyntaxError) as e:
             raise PackageError(f"シートの図形（{vml_part}）を読めません: {e}") from e
         idmap = vml.find(f".//{{{O}}}idmap")
@@ -211,7 +172,7 @@ def _sheet_vml(package: _Package, sheet_part: str) -> tuple[str, etree._Element,
     vml_part = package.free_name("xl/drawings/vmlDrawing{}.vml")
     vml = etree.fromstring(
         f'<xml xmlns:v="{V}" xmlns:o="{O}" xmlns:x="{X}"><o:shapelayout v:ext="edit">'
-        f'<o:idmap v:ext="edit" data="{block}"/></o:shapelayout></xml>'.encode(), _PARSER)
+        f'<o:idmap v:ext="edit" data="{block}"/></o:shapelayout></xml>'.encode(), PARSER)
     legacy = etree.Element(f"{{{MAIN}}}legacyDrawing", nsmap={"r": REL})
     legacy.set(f"{{{REL}}}id", package.relate(sheet_part, REL_VML, vml_part))
     _insert(sheet, legacy, "legacyDrawing")
@@ -219,7 +180,7 @@ def _sheet_vml(package: _Package, sheet_part: str) -> tuple[str, etree._Element,
     return vml_part, vml, block
 
 
-def _remove_buttons(package: _Package, sheet_part: str, vml: etree._Element) -> None:
+def _remove_buttons(package: Package, sheet_part: str, vml: etree._Element) -> None:
     """Remove the sheet's Form Control buttons: VML shapes, their <control> and ctrlProp links.
 
     openpyxl keeps the VML part on save but drops <controls>, so without this each
@@ -242,13 +203,13 @@ def _remove_buttons(package: _Package, sheet_part: str, vml: etree._Element) -> 
             wrapper.getparent().remove(wrapper)
 
 
-def _add_buttons(package: _Package, sheet_part: str, buttons: Sequence[FormButton]) -> None:
+def _add_buttons(package: Package, sheet_part: str, buttons: Sequence[FormButton]) -> None:
     """Make ``buttons`` the Form Control buttons of the sheet."""
     vml_part, vml, block = _sheet_vml(package, sheet_part)
     _remove_buttons(package, sheet_part, vml)
     if vml.find(f"{{{V}}}shapetype[@id='_x0000_t201']") is None:
         layout = vml.find(f"{{{O}}}shapelayout")
-        vml.insert(0 if layout is None else vml.index(layout) + 1, etree.fromstring(_SHAPETYPE.encode(), _PARSER))
+        vml.insert(0 if layout is None else vml.index(layout) + 1, etree.fromstring(_SHAPETYPE.encode(), PARSER))
     ids = [int(m) for s in vml.iter(f"{{{V}}}shape") for m in re.findall(r"_x0000_s(\d+)", s.get("id", ""))]
     first = max([block * 1024, *ids]) + 1
 
@@ -355,7 +316,7 @@ def _insert(sheet: etree._Element, element: etree._Element, name: str) -> None:
     sheet.append(element)
 
 
-def _declare(package: _Package, part: str, prefixes: dict[str, str]) -> etree._Element:
+def _declare(package: Package, part: str, prefixes: dict[str, str]) -> etree._Element:
     """Declare namespace prefixes on the part's root (MCE's Requires="x14" names a prefix)."""
     root = package.xml(part)
     if all(root.nsmap.get(p) == uri for p, uri in prefixes.items()):
@@ -365,152 +326,3 @@ def _declare(package: _Package, part: str, prefixes: dict[str, str]) -> etree._E
     new.extend(list(root))
     package.trees[part] = new
     return new
-
-
-class _Package:
-    """The parts of a zip package in memory, with the XML ones parsed on demand."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        try:
-            with zipfile.ZipFile(self.path) as z:
-                self.infos = [i for i in z.infolist() if not i.filename.endswith("/")]
-                self.parts = {i.filename: z.read(i) for i in self.infos}
-        except (OSError, zipfile.BadZipFile) as e:
-            raise PackageError(f"「{self.path.name}」を Excel ブックとして読めません: {e}") from e
-        self.trees: dict[str, etree._Element] = {}
-        self.workbook_part = self.related("", REL_DOC)
-        if not self.workbook_part or self.workbook_part not in self.parts:
-            raise PackageError(f"「{self.path.name}」にブック本体の部分がありません。")
-
-    def xml(self, part: str) -> etree._Element:
-        if part not in self.trees:
-            try:
-                self.trees[part] = etree.fromstring(self.parts[part], _PARSER)
-            except (KeyError, etree.XMLSyntaxError) as e:
-                raise PackageError(f"「{self.path.name}」の部分 {part} を読めません: {e}") from e
-        return self.trees[part]
-
-    @staticmethod
-    def rels_name(part: str) -> str:
-        folder, name = posixpath.split(part)
-        return posixpath.join(folder, "_rels", f"{name}.rels")
-
-    def rels(self, part: str) -> etree._Element:
-        """The part's relationships (a new, unsaved element when it has none)."""
-        name = self.rels_name(part)
-        if name in self.parts or name in self.trees:
-            return self.xml(name)
-        return etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
-
-    def target(self, part: str, rid: str | None) -> str:
-        for rel in self.rels(part):
-            if rel.get("Id") == rid:
-                return self.resolve(part, rel.get("Target"))
-        raise PackageError(f"「{self.path.name}」の {part} に関係 {rid} がありません。")
-
-    @staticmethod
-    def resolve(part: str, target: str) -> str:
-        if target.startswith("/"):
-            return target.lstrip("/")
-        return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
-
-    def related(self, part: str, rel_type: str) -> str | None:
-        for rel in self.rels(part):
-            if rel.get("Type") == rel_type:
-                return self.resolve(part, rel.get("Target"))
-        return None
-
-    def relate(self, part: str, rel_type: str, target_part: str) -> str:
-        """Add a relationship from ``part`` to ``target_part``; return its id."""
-        rels = self.rels(part)
-        self.trees[self.rels_name(part)] = rels
-        used = {rel.get("Id") for rel in rels}
-        rid = next(f"rId{n}" for n in range(1, len(used) + 2) if f"rId{n}" not in used)
-        target = posixpath.relpath(target_part, posixpath.dirname(part) or ".")
-        etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Type=rel_type, Target=target)
-        return rid
-
-    def unrelate(self, part: str, rid: str | None) -> None:
-        rels = self.rels(part)
-        for rel in rels.findall(f"{{{PKG_REL}}}Relationship[@Id='{rid}']"):
-            rels.remove(rel)
-        self.trees[self.rels_name(part)] = rels
-
-    def unlinked(self, folder: str) -> list[str]:
-        """Parts under ``folder`` that no relationship points to, in numeric order."""
-        linked = set()
-        for name in {*self.parts, *self.trees}:
-            if name.endswith(".rels"):
-                source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
-                linked |= {self.resolve(source, r.get("Target", "")) for r in self.xml(name)
-                           if r.get("TargetMode") != "External"}
-        free = [p for p in self.parts if p.startswith(folder) and p not in linked]
-        return sorted(free, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p)])
-
-    def free_name(self, pattern: str) -> str:
-        taken = {p.lower() for p in (*self.parts, *self.trees)}
-        return next(pattern.format(n) for n in range(1, len(taken) + 2) if pattern.format(n).lower() not in taken)
-
-    def override(self, part: str, content_type: str) -> None:
-        types = self.xml("[Content_Types].xml")
-        name = "/" + part
-        for o in types.iterfind(f"{{{CT}}}Override"):
-            if o.get("PartName", "").lower() == name.lower():
-                o.set("ContentType", content_type)
-                return
-        etree.SubElement(types, f"{{{CT}}}Override", PartName=name, ContentType=content_type)
-
-    def default(self, extension: str, content_type: str) -> None:
-        types = self.xml("[Content_Types].xml")
-        if not any(d.get("Extension", "").lower() == extension for d in types.iterfind(f"{{{CT}}}Default")):
-            types.insert(0, etree.Element(f"{{{CT}}}Default", Extension=extension, ContentType=content_type))
-
-    def code_names(self) -> tuple[str, list[tuple[str, str, str]]]:
-        """The workbook's code name, and (title, part, code name) of each sheet in tab order."""
-        workbook = self.xml(self.workbook_part)
-        pr = workbook.find(f"{{{MAIN}}}workbookPr")
-        workbook_code = (pr.get("codeName") if pr is not None else None) or "ThisWorkbook"
-        found = []
-        for sheet in workbook.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet"):
-            rid = sheet.get(f"{{{REL}}}id")
-            rel = next((r for r in self.rels(self.workbook_part) if r.get("Id") == rid), None)
-            if rel is None or rel.get("Type") != REL_SHEET:
-                raise PackageError(f"シート「{sheet.get('name')}」はワークシートではないため扱えません。")
-            part = self.resolve(self.workbook_part, rel.get("Target"))
-            pr = self.xml(part).find(f"{{{MAIN}}}sheetPr")
-            found.append((sheet.get("name"), part, pr.get("codeName") if pr is not None else None))
-        used = {workbook_code.upper(), *(code.upper() for _, _, code in found if code)}
-        sheets = []
-        for position, (title, part, code) in enumerate(found, start=1):
-            if not code:
-                n = position
-                while f"SHEET{n}" in used:
-                    n += 1
-                code = f"Sheet{n}"
-                used.add(code.upper())
-            sheets.append((title, part, code))
-        return workbook_code, sheets
-
-    def save(self) -> None:
-        """Write every part to a temporary file beside the package, then replace it."""
-        for part, tree in self.trees.items():
-            text = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
-            self.parts[part] = text if part.endswith(".vml") else _DECLARATION + text  # VML: none, as Excel
-        known = {i.filename for i in self.infos}
-        stamp = self.infos[0].date_time if self.infos else (1980, 1, 1, 0, 0, 0)
-        infos = self.infos + [zipfile.ZipInfo(p, stamp) for p in self.parts if p not in known]
-        fd, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
-                    for info in infos:
-                        info.compress_type = zipfile.ZIP_DEFLATED
-                        z.writestr(info, self.parts[info.filename])
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(temp, stat.S_IMODE(self.path.stat().st_mode))  # mkstemp made it 0600
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
