@@ -33,6 +33,7 @@ from workbook.domain.normalize import loose
 from workbook.errors import MasterError
 from workbook.files.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
 from workbook.sheets import master_sheets as ms
+from workbook.sheets import names
 from workbook.sheets.layout import DATA_SHEET
 from workbook.files.master import sheet_title
 from workbook.files.master_update import MasterUpdate, Written, apply
@@ -356,7 +357,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
 def _check_rows(snap: MasterSnapshot) -> list[list[object]]:
     """The 検証結果 rows, laid out as REPORT_COLUMNS whatever order the sheet's header has (a column
     the sheet lacks, as in a master written before 取組番号/項目 were added, reads as '')."""
-    rows = snap.rows(ms.SHEET_CHECKS)
+    rows = snap.rows(names.SHEET_CHECKS)
     if not rows:
         return []
     where = {str(h): i for i, h in enumerate(rows[0]) if h not in (None, "")}

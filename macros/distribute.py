@@ -6,14 +6,10 @@ last written in its name, so a copy someone already mailed out can still be foun
 from __future__ import annotations
 
 import datetime as dt
-import re
-import shutil
 from pathlib import Path
 
 from workbook.files.department_file import file_name, read_department_file, write_department_file
-from workbook.sheets.department import previous_entries
 from workbook.domain.era import fiscal_year_label, parse_date, wareki_date, western_year
-from workbook.errors import MasterError
 from workbook.sheets.instructions import write_instructions
 from workbook.files.master import Master
 from workbook.domain.returns import Entry
@@ -92,11 +88,7 @@ def deadline_before_year_end(deadline: object, fiscal_year: int) -> dt.date | No
 
 def _previous(m: Master, department: str) -> dict[str, Entry]:
     """Last year's answers where the master holds them (see dept_sheet.previous_entries)."""
-    try:
-        ws = m.department_sheet(department)
-    except MasterError:
-        return {}
-    return previous_entries(ws, department, m.settings.fiscal_year)
+    return m.previous_entries(department)
 
 
 def _stale_files(folder: Path, settings, wanted: set[str]) -> list[Path]:

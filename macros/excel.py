@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 from workbook.errors import AddonError, MasterError
-from workbook.sheets.master_sheets import SHEET_HISTORY, SHEET_STATUS
+from workbook.sheets.names import SHEET_HISTORY, SHEET_STATUS
 from workbook.files.master_update import MasterUpdate, Written, apply
 from workbook.ooxml.save import backup_copy
 from workbook.files.sheet_book import (Block, FileBook, Formula, changed_blocks, changed_heights,

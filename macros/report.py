@@ -8,7 +8,6 @@ An existing report is never overwritten: it is renamed with its time stamp first
 """
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,7 +16,8 @@ from generators import committee_summary, progress_report
 from generators import pdf as pdf_files
 from workbook.errors import ReportError
 from workbook.files.master import Master
-from workbook.sheets.master_sheets import SHEET_PROGRESS, progress_differences
+from workbook.sheets.names import SHEET_PROGRESS
+from workbook.sheets.progress_sheet import progress_differences
 
 from workbook.ooxml.save import keep_aside
 
@@ -80,7 +80,8 @@ MAX_DIFFERENCES_SHOWN = 3
 
 def check_progress_sheet(m: Master, summary, master: Path) -> None:
     """Refuse to report when 進捗一覧 no longer shows what the department sheets give."""
-    differences = progress_differences(m.wb, summary)
+    differences = progress_differences(
+        m.snapshot.rows(SHEET_PROGRESS) if m.snapshot.has_sheet(SHEET_PROGRESS) else None, summary)
     if not differences:
         return
     shown = []

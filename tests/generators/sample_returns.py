@@ -9,7 +9,8 @@ import hashlib
 from pathlib import Path
 
 from workbook.files.master import Master, build_master
-from workbook.sheets.master_sheets import PROGRESS_EDITABLE, PROGRESS_HEADERS, SHEET_PROGRESS
+from workbook.sheets.names import SHEET_PROGRESS
+from workbook.sheets.progress_sheet import PROGRESS_EDITABLE, PROGRESS_HEADERS
 from workbook.domain.returns import Entry
 from workbook.files.sample import komae_plan, komae_settings
 

@@ -11,6 +11,8 @@ import pytest
 from macros.collect import ENTRY_CODES, run_collect, run_validate
 from tests.workbook.returns_kit import Text, make_return, set_saved_time, small_plan, small_settings
 from workbook.sheets import master_sheets as ms
+from workbook.sheets import names
+from workbook.sheets import progress_sheet
 from workbook.files import master_update
 from workbook.files.archive import INDEX_NAME
 from workbook.ooxml.vba.cfb import write_compound_file
@@ -51,13 +53,13 @@ class City:
     def checks(self) -> list[tuple[str, str, str]]:
         """(code, department, cell) of each 検証結果 row."""
         i = {h: REPORT_COLUMNS.index(h) for h in ("コード", "担当課", "セル")}
-        return [(r[i["コード"]], r[i["担当課"]] or "", r[i["セル"]] or "") for r in self.rows(ms.SHEET_CHECKS)]
+        return [(r[i["コード"]], r[i["担当課"]] or "", r[i["セル"]] or "") for r in self.rows(names.SHEET_CHECKS)]
 
     def status(self) -> dict[str, list[object]]:
-        return {r[0]: r for r in self.rows(ms.SHEET_STATUS)}
+        return {r[0]: r for r in self.rows(names.SHEET_STATUS)}
 
     def progress(self) -> dict[str, dict[str, object]]:
-        return {r[2]: dict(zip(ms.PROGRESS_HEADERS, r)) for r in self.rows(ms.SHEET_PROGRESS)}
+        return {r[2]: dict(zip(progress_sheet.PROGRESS_HEADERS, r)) for r in self.rows(names.SHEET_PROGRESS)}
 
 
 def every_cell(path: Path) -> dict[str, list[tuple]]:
@@ -134,7 +136,7 @@ def test_each_bad_file_is_reported_and_skipped(city, tmp_path):
     for code in ("file-not-workbook", "file-legacy-xls", "file-lock", "file-too-large", "file-truncated",
                  "file-encrypted"):
         assert code in found
-    rows = {r[REPORT_COLUMNS.index("コード")]: r[REPORT_COLUMNS.index("ファイル")] for r in city.rows(ms.SHEET_CHECKS)}
+    rows = {r[REPORT_COLUMNS.index("コード")]: r[REPORT_COLUMNS.index("ファイル")] for r in city.rows(names.SHEET_CHECKS)}
     assert rows["file-truncated"] == "cut.xlsx" and rows["file-encrypted"] == "locked.xlsx"
     assert city.status()[POLICY][2] == "受理"
     archived = [p.read_bytes() for p in (city.root / "受領控").iterdir() if p.name != INDEX_NAME]
@@ -158,7 +160,7 @@ def test_a_newer_return_replaces_the_first_and_history_keeps_the_old_values(city
     city.send(POLICY, {"1-1-1": {"result": "チラシ2,000部を配布"}}, name="second.xlsx", saved="2025-05-10T01:00:00Z")
     city.collect()
     assert city.book()[POLICY]["H7"].value == "チラシ2,000部を配布"
-    history = city.rows(ms.SHEET_HISTORY)
+    history = city.rows(names.SHEET_HISTORY)
     assert [(h[2], h[3], h[4], h[5], h[6], h[7]) for h in history] == [
         (POLICY, "1-1-1", "実績・成果", "1-1-1 実績 3回", "チラシ2,000部を配布", "second.xlsx")]
     assert ("older-return", POLICY, "") in city.checks()
@@ -167,8 +169,8 @@ def test_a_newer_return_replaces_the_first_and_history_keeps_the_old_values(city
     city.send(POLICY, {"1-1-1": {"result": "古い内容"}}, name="older.xlsx", saved="2025-04-01T01:00:00Z")
     city.collect()
     assert city.book()[POLICY]["H7"].value == "チラシ2,000部を配布"
-    assert len(city.rows(ms.SHEET_HISTORY)) == 1
-    older = [r for r in city.rows(ms.SHEET_CHECKS) if r[1] == "older-return"]
+    assert len(city.rows(names.SHEET_HISTORY)) == 1
+    older = [r for r in city.rows(names.SHEET_CHECKS) if r[1] == "older-return"]
     assert sorted(r[4] for r in older) == ["first.xlsx", "older.xlsx"]
 
 
@@ -210,7 +212,7 @@ def test_last_years_file_is_not_merged(city):
     last_year = small_settings(city.plan, fiscal_year=5)
     path = make_return(city.plan, last_year, city.inbox, POLICY)
     city.collect()
-    rows = [r for r in city.rows(ms.SHEET_CHECKS) if r[1] == "wrong-fiscal-year"]
+    rows = [r for r in city.rows(names.SHEET_CHECKS) if r[1] == "wrong-fiscal-year"]
     assert [(r[3], r[5], r[6], r[7]) for r in rows] == [(POLICY, "識別情報", "C4", "令和5年度")]
     # not merged, so not reported: 未提出, with the file that came named (C2)
     status = city.status()[POLICY]
@@ -278,7 +280,7 @@ def test_the_openpyxl_way_gives_the_same_cells(tmp_path, monkeypatch):
             monkeypatch.setattr(master_update, "_patchable", lambda snap, update: False)
         city.collect()
         cells = every_cell(city.master)
-        for sheet in (ms.SHEET_STATUS, ms.SHEET_HISTORY):
+        for sheet in (names.SHEET_STATUS, names.SHEET_HISTORY):
             cells[sheet] = [tuple((c, v, t) for c, v, t in row if not (isinstance(v, str) and "-" in v and ":" in v))
                             for row in cells[sheet]]
         results.append(cells)
@@ -294,7 +296,7 @@ def test_a_plan_changed_after_the_master_was_built_is_rewritten(tmp_path):
     plan = small_plan()
     plan.indicators.append(Indicator("1-1-2", "会議回数", "回", None, "", 4.0, "R8"))
     master = Master.open(city.master)
-    ws = master.wb[ms.SHEET_INDICATORS]
+    ws = master.wb[names.SHEET_INDICATORS]
     ms.reset(ws)
     ms.write_indicators(ws, plan)
     master.save(backup=False)
@@ -318,7 +320,7 @@ def test_next_year_last_years_answers_move_to_the_previous_year_columns(city):
         path.unlink()
     master = Master.open(city.master)              # the section moves 設定 on to 令和7年度
     city.settings = small_settings(city.plan, fiscal_year=7)
-    ws = master.wb[ms.SHEET_SETTINGS]
+    ws = master.wb[names.SHEET_SETTINGS]
     ms.reset(ws)
     ms.write_settings(ws, city.settings)
     master.save(backup=False)
@@ -329,7 +331,7 @@ def test_next_year_last_years_answers_move_to_the_previous_year_columns(city):
     ws = city.book()[POLICY]
     assert "令和7年度" in ws["D6"].value
     assert (ws["H7"].value, ws["N7"].value, ws["O7"].value) == ("R7の成果", "A", "R6の成果")
-    assert {r[1] for r in city.rows(ms.SHEET_HISTORY)} == {"年度繰越"}   # nothing of this year was replaced
+    assert {r[1] for r in city.rows(names.SHEET_HISTORY)} == {"年度繰越"}   # nothing of this year was replaced
     assert city.status()[POLICY][2] == "受理"
 
 
@@ -337,7 +339,7 @@ def _move_to_year(city: City, fiscal_year: int) -> None:
     """The section changes 設定's fiscal year (nothing else is written)."""
     master = Master.open(city.master)
     city.settings = small_settings(city.plan, fiscal_year=fiscal_year)
-    ws = master.wb[ms.SHEET_SETTINGS]
+    ws = master.wb[names.SHEET_SETTINGS]
     ms.reset(ws)
     ms.write_settings(ws, city.settings)
     master.save(backup=False)
@@ -353,7 +355,7 @@ def test_a_year_change_logs_every_answer_and_contact_it_drops(city):
         path.unlink()
     _move_to_year(city, 7)
     outcome = city.collect()                          # 福祉政策課 has not returned for 令和7年度
-    history = city.rows(ms.SHEET_HISTORY)
+    history = city.rows(names.SHEET_HISTORY)
     assert {(r[1], r[2]) for r in history} == {("年度繰越", POLICY)} and all(r[6] is None for r in history)
     values = [r[5] for r in history]
     assert sorted(map(str, values)) == sorted(map(str, [v for _, v in typed] + ["山田", "内線123"]))
@@ -372,8 +374,8 @@ def test_a_year_change_moves_last_years_evaluations_to_history(city):
     city.send(POLICY)
     city.collect()
     master = Master.open(city.master)
-    ws = master.wb[ms.SHEET_PROGRESS]
-    internal, committee = (ms.PROGRESS_HEADERS.index(n) + 1 for n in ms.PROGRESS_EDITABLE)
+    ws = master.wb[names.SHEET_PROGRESS]
+    internal, committee = (progress_sheet.PROGRESS_HEADERS.index(n) + 1 for n in progress_sheet.PROGRESS_EDITABLE)
     ws.cell(row=2, column=internal, value="R6の内部評価")
     ws.cell(row=3, column=committee, value="R6の委員会意見")
     master.save(backup=False)
@@ -383,7 +385,7 @@ def test_a_year_change_moves_last_years_evaluations_to_history(city):
     outcome = city.collect()
     progress = city.progress()
     assert all(p["内部評価"] is None and p["委員会意見"] is None for p in progress.values())
-    moved = {(r[3], r[4], r[5]) for r in city.rows(ms.SHEET_HISTORY) if r[2] is None}
+    moved = {(r[3], r[4], r[5]) for r in city.rows(names.SHEET_HISTORY) if r[2] is None}
     assert moved == {("1-1-1", "令和6年度 内部評価", "R6の内部評価"), ("1-1-2", "令和6年度 委員会意見", "R6の委員会意見")}
     assert any("内部評価・委員会意見 2 件" in line for line in outcome.lines)
     assert Master.open(city.master).summary().actions[0].internal_evaluation == ""
@@ -429,7 +431,7 @@ def test_an_invalid_grade_is_not_carried_into_the_previous_year_column(city):
     city.collect()
     ws = city.book()[POLICY]
     assert (ws["N7"].value, ws["O7"].value) == (None, "R6の成果")
-    assert ("1-1-1", "令和6年度 自己評価", "◎") in {(r[3], r[4], r[5]) for r in city.rows(ms.SHEET_HISTORY)}
+    assert ("1-1-1", "令和6年度 自己評価", "◎") in {(r[3], r[4], r[5]) for r in city.rows(names.SHEET_HISTORY)}
 
 
 def test_validate_checks_what_the_master_holds(city):
@@ -470,9 +472,9 @@ def test_validate_right_after_collect_leaves_the_correction_lists_as_they_were(c
     lists = {p.name: (every_cell(p), p.read_bytes()) for p in folder.iterdir()}
     assert len(lists) == 2
     code, cell, action, field = (REPORT_COLUMNS.index(h) for h in ("コード", "セル", "取組番号", "項目"))
-    edited = sorted((r[cell], r[action], r[field]) for r in city.rows(ms.SHEET_CHECKS) if r[code] == "plan-cell-edited")
+    edited = sorted((r[cell], r[action], r[field]) for r in city.rows(names.SHEET_CHECKS) if r[code] == "plan-cell-edited")
     assert edited == [("C7", "1-1-1", "重点取組"), ("C8", "1-1-2", "重点取組")]
-    carried = [r for r in city.rows(ms.SHEET_CHECKS) if r[code] not in ENTRY_CODES]
+    carried = [r for r in city.rows(names.SHEET_CHECKS) if r[code] not in ENTRY_CODES]
     assert sorted(r[code] for r in carried) == ["file-not-workbook", "plan-cell-edited", "plan-cell-edited"]
     policy = openpyxl.load_workbook(folder / "令和6年度_返却票_福祉政策課.xlsx").active
     assert [r[2:6] for r in policy.iter_rows(min_row=12, values_only=True)] == [
@@ -480,10 +482,10 @@ def test_validate_right_after_collect_leaves_the_correction_lists_as_they_were(c
         ("1-1-2", "重点取組", "進捗報告", "C8")]
     run_validate(city.master)
     assert {p.name: (every_cell(p), p.read_bytes()) for p in folder.iterdir()} == lists
-    assert [r for r in city.rows(ms.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
+    assert [r for r in city.rows(names.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
     run_validate(city.master)
     assert {p.name: (every_cell(p), p.read_bytes()) for p in folder.iterdir()} == lists
-    assert [r for r in city.rows(ms.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
+    assert [r for r in city.rows(names.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
 
 
 def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
@@ -495,11 +497,11 @@ def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
     wb.save(path)
     city.collect()
     master = Master.open(city.master)
-    ws = master.wb[ms.SHEET_CHECKS]
+    ws = master.wb[names.SHEET_CHECKS]
     ws.delete_cols(REPORT_COLUMNS.index("取組番号") + 1, 2)
     master.save(backup=False)
     run_validate(city.master)
-    header = [c.value for c in city.book()[ms.SHEET_CHECKS][1]]
+    header = [c.value for c in city.book()[names.SHEET_CHECKS][1]]
     assert header[:len(REPORT_COLUMNS)] == REPORT_COLUMNS
     assert ("plan-cell-edited", POLICY, "C7") in city.checks()
     assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
@@ -518,7 +520,7 @@ def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
     distribute_mod.fill_sample_returns(master)
     run_collect(master)
     book = openpyxl.load_workbook(master)
-    checks = [r for r in book[ms.SHEET_CHECKS].iter_rows(min_row=2, values_only=True) if any(r)]
+    checks = [r for r in book[names.SHEET_CHECKS].iter_rows(min_row=2, values_only=True) if any(r)]
     for action in plan.actions:
         for department in action.departments:
             ws = book[department]
@@ -527,7 +529,7 @@ def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
                 continue
             explained = [c for c in checks if c[3] == department and (not c[6] or c[6].endswith(str(row)))]
             assert explained, (action.code, department)
-    status = {r[0]: r[2] for r in book[ms.SHEET_STATUS].iter_rows(min_row=2, values_only=True) if r[0]}
+    status = {r[0]: r[2] for r in book[names.SHEET_STATUS].iter_rows(min_row=2, values_only=True) if r[0]}
     assert status["指導室"] == "未提出" and status["福祉政策課"] == "要修正" and status["福祉相談課"] == "受理"
     assert (tmp_path / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").exists()
     archived = [p.read_bytes() for p in (tmp_path / "受領控").iterdir()]
@@ -566,12 +568,12 @@ def change_master(city: City, plan=None, settings=None) -> None:
     """The section edits 計画/指標 or 設定 in the master after distribution."""
     master = Master.open(city.master)
     if plan is not None:
-        for title, write in ((ms.SHEET_PLAN, ms.write_plan), (ms.SHEET_INDICATORS, ms.write_indicators)):
+        for title, write in ((names.SHEET_PLAN, ms.write_plan), (names.SHEET_INDICATORS, ms.write_indicators)):
             ws = master.wb[title]
             ms.reset(ws)
             write(ws, plan)
     if settings is not None:
-        ws = master.wb[ms.SHEET_SETTINGS]
+        ws = master.wb[names.SHEET_SETTINGS]
         ms.reset(ws)
         ms.write_settings(ws, settings)
     master.save(backup=False)
@@ -685,7 +687,7 @@ def test_a_plan_changed_mid_year_keeps_every_answer(city):
     plan.indicators[:] = []
     change_master(city, plan=plan)
     outcome = city.collect()
-    history = [(h[1], h[2], h[3], h[4], h[5]) for h in city.rows(ms.SHEET_HISTORY)]
+    history = [(h[1], h[2], h[3], h[4], h[5]) for h in city.rows(names.SHEET_HISTORY)]
     assert ("計画から削除", CONSULT, "1-1-3", "取組内容", "1-1-3 の取組を実施した。") in history
     assert ("計画から削除", CONSULT, "1-1-3", "自己評価", "B") in history
     assert ("計画から削除", CONSULT, "1-1-3", "実績値（相談件数（件） 目標 100件以上）", 100) in history
@@ -701,7 +703,7 @@ def test_a_plan_changed_mid_year_keeps_every_answer(city):
     assert not [c for c in city.checks() if c[0] == "required-missing"]
     city.collect()
     run_validate(city.master)
-    assert len(city.rows(ms.SHEET_HISTORY)) == len(history)         # dropped once, recorded once
+    assert len(city.rows(names.SHEET_HISTORY)) == len(history)         # dropped once, recorded once
 
 
 def test_settings_renamed_after_distribution_is_said_once_without_correction_lists(city):
@@ -764,7 +766,7 @@ def test_an_action_given_to_another_department_after_acceptance_keeps_the_return
     city.collect()
     assert city.status()[POLICY][2] == "受理"
     assert ("row-not-in-plan", POLICY, "B7") in city.checks()
-    assert ("計画から削除", POLICY, "1-1-1") in [(h[1], h[2], h[3]) for h in city.rows(ms.SHEET_HISTORY)]
+    assert ("計画から削除", POLICY, "1-1-1") in [(h[1], h[2], h[3]) for h in city.rows(names.SHEET_HISTORY)]
     city.send(POLICY, {"1-1-2": {"result": "新しい実績"}}, name="again.xlsx", saved="2099-01-01T00:00:00Z")
     city.collect()
     assert ("rows-not-department", POLICY, "B7") in city.checks()

@@ -14,6 +14,7 @@ from workbook.sheets.layout import ACTION_ROW
 from macros.cli import main
 from macros.distribute import KEPT_FOLDER, fill_sample_returns, run_distribute
 from workbook.sheets import master_sheets as ms
+from workbook.sheets import names
 from workbook.files.department_file import file_name, read_department_file
 from workbook.sheets.department import row_specs
 from workbook.sheets.layout import COLUMNS, DATA_SHEET, FIRST_ROW, col_letter, col_number
@@ -90,7 +91,7 @@ def test_last_years_answers_come_from_a_master_moved_on_to_the_next_year(master)
     m = Master.open(master)
     entry = Entry("3-1-2", "福祉相談課", values={"content": "就労支援を行った", "result": "就職1件", "grade": "Ｂ"})
     m.write_department("福祉相談課", {"3-1-2": entry}, ("山田", "内線1"))
-    settings_ws = m.wb[ms.SHEET_SETTINGS]
+    settings_ws = m.wb[names.SHEET_SETTINGS]
     ms.reset(settings_ws)
     ms.write_settings(settings_ws, replace(m.settings, fiscal_year=7))   # the section moves to R7 in 設定
     m.save(backup=False)
@@ -109,7 +110,7 @@ def test_last_years_answers_come_from_a_master_moved_on_to_the_next_year(master)
 
 def _move_to_year(master: Path, fiscal_year: int, **settings) -> None:
     m = Master.open(master)
-    ws = m.wb[ms.SHEET_SETTINGS]
+    ws = m.wb[names.SHEET_SETTINGS]
     ms.reset(ws)
     ms.write_settings(ws, replace(m.settings, fiscal_year=fiscal_year, **settings))
     m.save(backup=False)

@@ -194,7 +194,7 @@ def test_settings_definitions_follow_a_changed_threshold_in_a_spreadsheet(master
 
 def test_lower_is_better_actual_shows_the_direction_in_the_progress_sheet():
     from tests.workbook.returns_kit import lower_plan, small_plan, small_settings
-    from workbook.sheets.master_sheets import PROGRESS_HEADERS, progress_rows
+    from workbook.sheets.progress_sheet import PROGRESS_HEADERS, progress_rows
     from workbook.domain.progress import summarize
 
     column = PROGRESS_HEADERS.index("指標の実績")

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from workbook.ooxml.package import Package
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
-from workbook.sheets.table import identity_from_rows, input_formulas, normalize_rows, parse_table
+from workbook.ooxml.values import SheetValues
+from workbook.sheets.table import identity_from_rows, input_formulas, parse_table
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn
 
@@ -216,14 +217,11 @@ def _reason(exc: BaseException) -> str:
 
 def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
     """The identity and entries of a returned file; None when it has no identity or data sheet."""
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    names = book.sheet_names
-    if IDENTITY_SHEET not in names or DATA_SHEET not in names:
+    book = SheetValues.open(data)
+    if IDENTITY_SHEET not in book.names or DATA_SHEET not in book.names:
         return None
-    identity = identity_from_rows(normalize_rows(book.get_sheet_by_name(IDENTITY_SHEET).to_python(skip_empty_area=False)))
-    rows = normalize_rows(book.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False))
+    identity = identity_from_rows(book.rows(IDENTITY_SHEET))
+    rows = book.rows(DATA_SHEET)
     xml = package.sheet_xml(DATA_SHEET)
     formulas = input_formulas(xml) if xml is not None else {}
     table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)

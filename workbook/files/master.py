@@ -9,16 +9,18 @@ from typing import Callable, Sequence
 import openpyxl
 from openpyxl.workbook import Workbook
 
-from workbook.sheets import master_sheets as ms
-from workbook.sheets.department import protect, read_department_table, write_department_table
-from workbook.errors import MasterError, PlanFileError
-from workbook.ooxml.save import backup_copy, replace_atomically
 from workbook.domain.plan import Plan
-from workbook.files.plan_import import import_plan
 from workbook.domain.problems import Report
 from workbook.domain.progress import Summary, summarize
 from workbook.domain.returns import Entry
-from workbook.domain.settings import Settings, check_year_in_plan, settings_from_values
+from workbook.domain.settings import Settings
+from workbook.errors import MasterError
+from workbook.files.snapshot import MasterSnapshot
+from workbook.ooxml.save import backup_copy, replace_atomically
+from workbook.sheets import master_sheets as ms
+from workbook.sheets import names, progress_sheet
+from workbook.sheets.department import protect, write_department_table
+from workbook.sheets.names import check_sheet_titles, sheet_title
 
 MASTER_SUFFIX = ".xlsm"
 VBA_PART = "xl/vbaProject.bin"
@@ -42,25 +44,6 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-def sheet_title(department: str) -> str:
-    """A department name as a legal sheet name (31 characters, no []:*?/\\)."""
-    title = "".join("＿" if ch in '[]:*?/\\' else ch for ch in department).strip("'")
-    return title[:31]
-
-
-def check_sheet_titles(departments: list[str]) -> None:
-    """Refuse department names that would share a sheet (with each other or a fixed sheet)."""
-    taken = {name.casefold(): f"シート「{name}」" for name in ms.FIXED_BEFORE + ms.FIXED_AFTER}
-    clashes = []
-    for name in departments:
-        key = sheet_title(name).casefold()
-        if key in taken:
-            clashes.append(f"担当課「{name}」のシート名「{sheet_title(name)}」が{taken[key]}と同じになります。")
-        taken.setdefault(key, f"担当課「{name}」")
-    if clashes:
-        raise MasterError("\n".join(clashes) + "\nシート名は31文字までなので、先頭31文字で区別できる担当課名にしてください。")
-
-
 @dataclass
 class VbaSpec:
     """Builds the master's VBA project (the macros layer supplies it from macros/*.bas).
@@ -80,40 +63,38 @@ def _buttons():
 
 
 class Master:
-    """An open master workbook. Sheets are read on open; changes are written by save()."""
+    """An open master workbook.
 
-    def __init__(self, path: Path, wb: Workbook, plan: Plan, settings: Settings):
-        self.path = path
-        self.wb = wb
-        self.plan = plan
-        self.settings = settings
+    Reading goes through the one master reader (MasterSnapshot: every sheet parsed once from the
+    bytes read). The openpyxl workbook is loaded only when something is written (wb); what this
+    object wrote is what it reads back until save() (department sheets, 提出状況, 履歴).
+    """
 
-    # --- opening ------------------------------------------------------------------
+    def __init__(self, snapshot: MasterSnapshot):
+        self.snapshot = snapshot
+        self.path = snapshot.path
+        self.plan = snapshot.plan
+        self.settings = snapshot.settings
+        self._wb: Workbook | None = None
+        self._departments: dict[str, tuple[dict[str, Entry], tuple[str, str]]] = {}
+        self._status: list[list[object]] | None = None
+        self._history: list[list[object]] | None = None
+
     @classmethod
     def open(cls, path: str | Path) -> "Master":
-        path = Path(path)
-        if not path.exists():
-            raise MasterError(f"マスター {path} が見つかりません。")
-        if not path.is_file():
-            raise MasterError(f"{path} はフォルダです。マスターのファイル（.xlsm）を指定してください。")
-        try:
-            wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == MASTER_SUFFIX)
-        except Exception as exc:
-            from workbook.files.intake import reason_text
+        return cls(MasterSnapshot.read(path))
 
-            raise MasterError(f"マスター {path.name} を開けません（{reason_text(exc)}）。") from exc
-        for name in (ms.SHEET_PLAN, ms.SHEET_SETTINGS, ms.SHEET_DEPARTMENTS):
-            if name not in wb.sheetnames:
-                raise MasterError(f"{path.name} にシート「{name}」がありません。このアドオンのマスターか確認してください。")
-        settings = settings_from_values(ms.read_settings_values(wb[ms.SHEET_SETTINGS]))
-        try:
-            plan = import_plan(path, settings.municipality, settings.plan_name)
-        except PlanFileError as exc:
-            raise MasterError(f"マスターのシート「計画」に問題があります。\n{exc}") from exc
-        check_year_in_plan(settings, plan.fiscal_years)
-        plan.departments[:] = ms.read_departments(wb[ms.SHEET_DEPARTMENTS]) + [
-            d for d in plan.departments if d.name not in {x.name for x in ms.read_departments(wb[ms.SHEET_DEPARTMENTS])}]
-        return cls(path, wb, plan, settings)
+    @property
+    def wb(self) -> Workbook:
+        """The workbook for writing (openpyxl, macros kept), loaded on first use."""
+        if self._wb is None:
+            try:
+                self._wb = openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == MASTER_SUFFIX)
+            except Exception as exc:
+                from workbook.files.intake import reason_text
+
+                raise MasterError(f"マスター {self.path.name} を開けません（{reason_text(exc)}）。") from exc
+        return self._wb
 
     def folder(self, name: str) -> Path:
         return self.path.parent / name
@@ -125,14 +106,24 @@ class Master:
             raise MasterError(f"マスターに担当課「{department}」のシートがありません。")
         return self.wb[title]
 
+    def _table(self, department: str):
+        if not self.snapshot.has_sheet(sheet_title(department)):
+            raise MasterError(f"マスターに担当課「{department}」のシートがありません。")
+        return self.snapshot.table(department)
+
     def entries_of(self, department: str) -> dict[str, Entry]:
-        return read_department_table(self.department_sheet(department), department).entries
+        if department in self._departments:
+            return self._departments[department][0]
+        return self._table(department).entries
 
     def contact_of(self, department: str) -> tuple[str, str]:
-        from workbook.sheets.layout import CONTACT_NAME_CELL, CONTACT_PHONE_CELL
+        if department in self._departments:
+            return self._departments[department][1]
+        return tuple("" if v is None else str(v) for v in self._table(department).contact)
 
-        ws = self.department_sheet(department)
-        return tuple("" if ws[c].value is None else str(ws[c].value) for c in (CONTACT_NAME_CELL, CONTACT_PHONE_CELL))
+    def previous_entries(self, department: str) -> dict[str, Entry]:
+        """Last year's answers, for a distributed file's 前年度 columns (MasterSnapshot.previous)."""
+        return self.snapshot.previous(department)
 
     def all_entries(self) -> dict[tuple[str, str], Entry]:
         out = {}
@@ -147,13 +138,14 @@ class Master:
         write_department_table(ws, self.plan, department, self.settings.fiscal_year, entries=entries,
                                contact=contact, title=f"{department}（取り込み済みの回答）")
         protect(ws)
+        self._departments[department] = (entries, tuple(contact))
 
     # --- summary sheets ---------------------------------------------------------------
     def status_rows(self) -> list[list[object]]:
-        return ms.read_rows(self.wb[ms.SHEET_STATUS])
+        return self._status if self._status is not None else self.snapshot.status_rows()
 
     def history_rows(self) -> list[list[object]]:
-        return ms.read_rows(self.wb[ms.SHEET_HISTORY])
+        return self._history if self._history is not None else self.snapshot.history_rows()
 
     def returned_departments(self) -> list[str]:
         """Departments whose return was merged: 受理 or 要修正 with the return's SHA-256 in 提出状況
@@ -164,22 +156,23 @@ class Master:
 
     def summary(self) -> Summary:
         return summarize(self.plan, self.all_entries(), self.settings, self.returned_departments(),
-                         ms.read_evaluations(self.wb[ms.SHEET_PROGRESS], self.settings.fiscal_year))
+                         self.snapshot.evaluations())
 
     def write_progress(self) -> Summary:
         summary = self.summary()
-        ws = self.wb[ms.SHEET_PROGRESS]
+        ws = self.wb[names.SHEET_PROGRESS]
         ms.reset(ws)
-        ms.write_progress(ws, summary, self.plan)
+        progress_sheet.write_progress(ws, summary, self.plan)
         return summary
 
     def write_status(self, rows: list[list[object]]) -> None:
-        ws = self.wb[ms.SHEET_STATUS]
+        ws = self.wb[names.SHEET_STATUS]
         ms.reset(ws)
         ms.write_status(ws, rows)
+        self._status = [list(r) for r in rows if any(v not in (None, "") for v in r)]
 
     def write_checks(self, report: Report) -> None:
-        ws = self.wb[ms.SHEET_CHECKS]
+        ws = self.wb[names.SHEET_CHECKS]
         ms.reset(ws)
         ms.write_checks(ws, report.to_frame())
 
@@ -187,13 +180,16 @@ class Master:
         if not rows:
             return
         existing = self.history_rows()
-        ws = self.wb[ms.SHEET_HISTORY]
+        ws = self.wb[names.SHEET_HISTORY]
         ms.reset(ws)
         ms.write_history(ws, existing + rows)
+        self._history = existing + [list(r) for r in rows]
 
     # --- saving -------------------------------------------------------------------------
     def save(self, backup: bool = True) -> Path | None:
         """Back up, write to a temporary file, check no package part was lost, then replace."""
+        if self._wb is None:
+            return None
         return save_workbook(self.wb, self.path, self.folder(self.settings.backup_folder) if backup else None)
 
 
@@ -231,25 +227,25 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)
-    ws = wb.create_sheet(ms.SHEET_OPERATIONS)
+    ws = wb.create_sheet(names.SHEET_OPERATIONS)
     ms.write_operations(ws, settings, [(s.number, s.label, s.description) for s in STEPS])
-    ms.write_plan(wb.create_sheet(ms.SHEET_PLAN), plan)
-    ms.write_indicators(wb.create_sheet(ms.SHEET_INDICATORS), plan)
-    ms.write_departments(wb.create_sheet(ms.SHEET_DEPARTMENTS), plan)
+    ms.write_plan(wb.create_sheet(names.SHEET_PLAN), plan)
+    ms.write_indicators(wb.create_sheet(names.SHEET_INDICATORS), plan)
+    ms.write_departments(wb.create_sheet(names.SHEET_DEPARTMENTS), plan)
     for department in plan.departments:
         ws = wb.create_sheet(sheet_title(department.name))
         write_department_table(ws, plan, department.name, settings.fiscal_year,
                                title=f"{department.name}（取り込み済みの回答）")
         protect(ws)
     empty_summary = summarize(plan, {}, settings, [])
-    ms.write_progress(wb.create_sheet(ms.SHEET_PROGRESS), empty_summary, plan)
-    ms.write_status(wb.create_sheet(ms.SHEET_STATUS),
+    progress_sheet.write_progress(wb.create_sheet(names.SHEET_PROGRESS), empty_summary, plan)
+    ms.write_status(wb.create_sheet(names.SHEET_STATUS),
                     [[d.name, len(plan.actions_of(d.name)), "未提出", "", "", "", "", "", "", ""]
                      for d in plan.departments])
-    ms.write_checks(wb.create_sheet(ms.SHEET_CHECKS), Report().to_frame())
-    ms.write_settings(wb.create_sheet(ms.SHEET_SETTINGS), settings)
-    ms.write_history(wb.create_sheet(ms.SHEET_HISTORY), [])
-    ms.write_xlwings_conf(wb.create_sheet(ms.SHEET_XLWINGS), xlwings_conf or [])
+    ms.write_checks(wb.create_sheet(names.SHEET_CHECKS), Report().to_frame())
+    ms.write_settings(wb.create_sheet(names.SHEET_SETTINGS), settings)
+    ms.write_history(wb.create_sheet(names.SHEET_HISTORY), [])
+    ms.write_xlwings_conf(wb.create_sheet(names.SHEET_XLWINGS), xlwings_conf or [])
     wb.active = 0
     for i, ws in enumerate(wb.worksheets, start=1):
         ws.sheet_properties.codeName = f"Sheet{i}"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.sheets import master_sheets as ms
+from workbook.sheets import names
+from workbook.sheets import progress_sheet
 from workbook.sheets.department import expected_plan_cells, row_specs
 from workbook.sheets.layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
 from workbook.files.master import sheet_title
@@ -47,12 +49,12 @@ def apply(snap: MasterSnapshot, update: MasterUpdate, backup: bool = True) -> Wr
         patch = PackagePatch(snap.path, snap.data)
         for department, (entries, contact) in update.departments.items():
             _patch_department(patch, snap, department, entries, contact)
-        _patch_table(patch, snap, ms.SHEET_PROGRESS, ms.progress_rows(update.summary))
-        _patch_table(patch, snap, ms.SHEET_STATUS, update.status,
+        _patch_table(patch, snap, names.SHEET_PROGRESS, progress_sheet.progress_rows(update.summary))
+        _patch_table(patch, snap, names.SHEET_STATUS, update.status,
                      unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1})  # 64 hex digits: no need for 4 lines
-        _patch_table(patch, snap, ms.SHEET_CHECKS, update.checks, replace=True)
+        _patch_table(patch, snap, names.SHEET_CHECKS, update.checks, replace=True)
         if update.history:
-            _patch_table(patch, snap, ms.SHEET_HISTORY, snap.history_rows() + update.history, replace=True)
+            _patch_table(patch, snap, names.SHEET_HISTORY, snap.history_rows() + update.history, replace=True)
         if not patch.changed:
             return Written(False)
         return Written(True, patch.save(backup_folder))
@@ -64,18 +66,18 @@ def _patchable(snap: MasterSnapshot, update: MasterUpdate) -> bool:
     for department in update.departments:
         if not snap.department(department).current:
             return False
-    progress = snap.rows(ms.SHEET_PROGRESS)
-    if _header(progress) != ms.progress_headers(snap.settings.fiscal_year):
+    progress = snap.rows(names.SHEET_PROGRESS)
+    if _header(progress) != progress_sheet.progress_headers(snap.settings.fiscal_year):
         return False
-    code_i = ms.PROGRESS_HEADERS.index("取組番号")
-    if [str(r[code_i]) if len(r) > code_i else "" for r in snap.body(ms.SHEET_PROGRESS)] != \
+    code_i = progress_sheet.PROGRESS_HEADERS.index("取組番号")
+    if [str(r[code_i]) if len(r) > code_i else "" for r in snap.body(names.SHEET_PROGRESS)] != \
             [a.code for a in snap.plan.actions]:
         return False
-    if _header(snap.rows(ms.SHEET_STATUS)) != ms.STATUS_HEADERS or \
+    if _header(snap.rows(names.SHEET_STATUS)) != ms.STATUS_HEADERS or \
             [r[0] for r in snap.status_rows()] != [r[0] for r in update.status]:
         return False
-    return _header(snap.rows(ms.SHEET_CHECKS)) == REPORT_COLUMNS and \
-        _header(snap.rows(ms.SHEET_HISTORY)) == ms.HISTORY_HEADERS
+    return _header(snap.rows(names.SHEET_CHECKS)) == REPORT_COLUMNS and \
+        _header(snap.rows(names.SHEET_HISTORY)) == ms.HISTORY_HEADERS
 
 
 def _header(rows: list[list[object]]) -> list[str]:
@@ -175,7 +177,7 @@ def _same_rows(a: list[list[object]], b: list[list[object]]) -> bool:
 
 def _body_style(patch: PackagePatch, sheet: SheetXml) -> str | None:
     """The style of a plain table cell: this sheet's own if it has a body row, else 提出状況's."""
-    return sheet.style(2, 1) or patch.sheet(ms.SHEET_STATUS).style(2, 1)
+    return sheet.style(2, 1) or patch.sheet(names.SHEET_STATUS).style(2, 1)
 
 
 def _letter(n: int) -> str:
@@ -198,11 +200,11 @@ def _rewrite(snap: MasterSnapshot, update: MasterUpdate, backup: bool) -> Path |
             departments[department] = (state.entries, state.contact)
     for department, (entries, contact) in departments.items():
         master.write_department(department, entries, contact)
-    ws = master.wb[ms.SHEET_PROGRESS]
+    ws = master.wb[names.SHEET_PROGRESS]
     ms.reset(ws)
-    ms.write_progress(ws, update.summary, master.plan)
+    progress_sheet.write_progress(ws, update.summary, master.plan)
     master.write_status(update.status)
-    ws = master.wb[ms.SHEET_CHECKS]
+    ws = master.wb[names.SHEET_CHECKS]
     ms.reset(ws)
     ms.write_checks(ws, pd.DataFrame(update.checks, columns=REPORT_COLUMNS))
     master.append_history(update.history)

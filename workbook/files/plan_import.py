@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -19,6 +20,8 @@ from workbook.domain.normalize import decode_japanese_text
 from workbook.domain.plan import Accumulation, Action, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
 from workbook.domain.normalize import clean_text, nfkc, parse_number, split_departments
 from workbook.domain.problems import Problem, problem
+from workbook.files.intake import reason_text
+from workbook.ooxml.values import SheetValues
 
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     # canonical name: accepted aliases (compared after NFKC and removing spaces)
@@ -129,22 +132,28 @@ def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]] 
         if text is None:
             raise PlanFileError(f"{path.name}: 文字コードを判別できません。UTF-8 か Shift_JIS で保存してください。")
         return path.name, [list(r) for r in csv.reader(text.splitlines(keepends=True))]
-    from python_calamine import CalamineWorkbook
-
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = SheetValues.open(path)
     except Exception as exc:  # calamine raises its own error types
-        raise PlanFileError(f"{path.name}: Excel ファイルとして開けません（{exc}）。") from exc
-    names = book.sheet_names
+        raise PlanFileError(f"{path.name}: Excel ファイルとして開けません（{reason_text(exc)}）。") from exc
     if sheet is None:
-        sheet = "計画" if "計画" in names else names[0]
-    if sheet not in names:
+        sheet = "計画" if "計画" in book.names else book.names[0]
+    if sheet not in book.names:
         return None
-    return sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return sheet, book.rows(sheet)
 
 
 def _non_empty(rows: list[list[object]]) -> list[tuple[int, list[object]]]:
     return [(n, r) for n, r in enumerate(rows, start=2) if any(clean_text(v) for v in r)]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One table to import: the file and sheet it came from ('' for a CSV) and its rows from row 1."""
+
+    file: str
+    sheet: str
+    rows: list[list[object]]
 
 
 def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
@@ -153,13 +162,19 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
     path = Path(path)
     if not path.exists():
         raise PlanFileError(f"計画ファイル {path} が見つかりません。")
-    read = _read_rows(path, None)
-    sheet, rows = read
+    sheet, rows = _read_rows(path, None)
+    plan_rows = Rows(path.name, "" if path.suffix.lower() == ".csv" else sheet, rows)
+    return plan_from_rows(plan_rows, _indicator_rows(path, indicators_path), municipality, plan_name or path.stem)
+
+
+def plan_from_rows(plan_rows: Rows, indicator_rows: Rows | None, municipality: str, plan_name: str) -> Plan:
+    """The plan in these tables (a plan file's, or a master's 計画 and 指標 sheets as already read)."""
+    rows = plan_rows.rows
     if len(rows) > MAX_PLAN_ROWS:
-        raise PlanFileError(f"{path.name}: 行数が多すぎます（{len(rows)} 行）。1行に1取組の様式か確認してください。")
-    table = _Table(sheet, rows, PLAN_COLUMNS)
+        raise PlanFileError(f"{plan_rows.file}: 行数が多すぎます（{len(rows)} 行）。1行に1取組の様式か確認してください。")
+    table = _Table(plan_rows.sheet, rows, PLAN_COLUMNS)
     problems: list[Problem] = []
-    where = {"file": path.name, "sheet": "" if path.suffix.lower() == ".csv" else sheet}
+    where = {"file": plan_rows.file, "sheet": plan_rows.sheet}
     for name in REQUIRED_PLAN:
         if name not in table.index:
             problems.append(problem("plan-missing-column", value=name, **where))
@@ -169,7 +184,7 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
     if not years:
         problems.append(problem("plan-no-years", **where))
     if problems:
-        raise _failure(path, problems)
+        raise _failure(plan_rows.file, problems)
 
     goals: dict[str, Goal] = {}
     measures: dict[str, Measure] = {}
@@ -221,17 +236,18 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
                                     value=action.relisted_from, **where))
     if not seen_codes:
         problems.append(problem("plan-no-actions", **where))
-    indicators, indicator_problems = _import_indicators(path, indicators_path, seen_codes)
+    indicators, indicator_problems = _import_indicators(indicator_rows, seen_codes)
     problems.extend(indicator_problems)
     if problems:
-        raise _failure(path, problems)
-    return Plan(municipality=municipality, name=plan_name or path.stem, fiscal_years=tuple(years),
+        raise _failure(plan_rows.file, problems)
+    return Plan(municipality=municipality, name=plan_name, fiscal_years=tuple(years),
                 goals=list(goals.values()), measures=list(measures.values()), actions=actions,
                 indicators=indicators)
 
 
-def _import_indicators(path: Path, indicators_path: str | Path | None,
-                       codes: set[str]) -> tuple[list[Indicator], list[Problem]]:
+def _indicator_rows(path: Path, indicators_path: str | Path | None) -> Rows | None:
+    """The indicator table of a plan file: the file given, <name>_指標.csv beside a CSV plan, or the
+    workbook's sheet 指標; None when there is none."""
     if indicators_path is None and path.suffix.lower() == ".csv":
         for candidate in (path.with_name(f"{path.stem}_指標.csv"),
                           path.with_name(path.stem.replace("_plan", "") + "_indicators.csv")):
@@ -245,12 +261,19 @@ def _import_indicators(path: Path, indicators_path: str | Path | None,
         source = path
         read = _read_rows(path, "指標")
     else:
-        return [], []
+        return None
     if read is None:
-        return [], []
+        return None
     sheet, rows = read
+    return Rows(source.name, "" if source.suffix.lower() == ".csv" else sheet, rows)
+
+
+def _import_indicators(source: Rows | None, codes: set[str]) -> tuple[list[Indicator], list[Problem]]:
+    if source is None:
+        return [], []
+    sheet, rows = source.sheet, source.rows
     table = _Table(sheet, rows, INDICATOR_COLUMNS)
-    where = {"file": source.name, "sheet": "" if source.suffix.lower() == ".csv" else sheet}
+    where = {"file": source.file, "sheet": sheet}
     problems = [problem("plan-missing-column", value=n, **where) for n in REQUIRED_INDICATOR if n not in table.index]
     if problems:
         return [], problems
@@ -292,9 +315,9 @@ def _import_indicators(path: Path, indicators_path: str | Path | None,
     return indicators, problems
 
 
-def _failure(path: Path, problems: list[Problem]) -> PlanFileError:
-    lines = [f"計画ファイル {path.name} を読み込めません（{len(problems)} 件）:"]
-    lines += [f"  - {p.file}: {p.message}" if p.file and p.file != path.name else f"  - {p.message}"
+def _failure(file: str, problems: list[Problem]) -> PlanFileError:
+    lines = [f"計画ファイル {file} を読み込めません（{len(problems)} 件）:"]
+    lines += [f"  - {p.file}: {p.message}" if p.file and p.file != file else f"  - {p.message}"
               for p in problems[:30]]
     if len(problems) > 30:
         lines.append(f"  ほか {len(problems) - 30} 件")

@@ -6,22 +6,24 @@ second. The snapshot keeps the file's bytes, so the patch that writes the change
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.sheets import master_sheets as ms
+from workbook.sheets import names
+from workbook.sheets import progress_sheet
 from workbook.sheets.department import row_specs
 from workbook.domain.era import find_fiscal_year, fiscal_year_label
 from workbook.errors import MasterError, PlanFileError
 from workbook.domain.grades import GRADES
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
-from workbook.files.master import sheet_title
+from workbook.sheets.names import sheet_title
 from workbook.domain.plan import Plan
 from workbook.domain.normalize import clean_text, normalize_grade
-from workbook.files.plan_import import import_plan
+from workbook.files.plan_import import Rows, plan_from_rows
 from workbook.ooxml.package import Package
-from workbook.sheets.table import Table, input_formulas, normalize_rows, parse_table
+from workbook.ooxml.values import SheetValues
+from workbook.sheets.table import Table, input_formulas, parse_table
 from workbook.domain.returns import CONTACT_FIELDS, Entry
 from workbook.domain.settings import Settings, check_year_in_plan, settings_from_values
 
@@ -44,14 +46,11 @@ class MasterSnapshot:
         self.plan = plan
         self.settings = settings
         self._book = book
-        self._rows: dict[str, list[list[object]]] = {}
         self._departments: dict[str, DepartmentState] = {}
         self._package: Package | None = None
 
     @classmethod
     def read(cls, path: str | Path) -> "MasterSnapshot":
-        from python_calamine import CalamineWorkbook
-
         from workbook.files.intake import reason_text
 
         path = Path(path)
@@ -65,41 +64,40 @@ class MasterSnapshot:
             raise MasterError(f"マスター {path.name} を読み取れません（{reason_text(exc)}）。"
                               "ほかのプログラムで開いていないか確認してください。") from exc
         try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            book = SheetValues.open(data)
         except Exception as exc:  # calamine raises its own error types
             raise MasterError(f"マスター {path.name} を開けません（{reason_text(exc)}）。"
                               "このアドオンのマスター（.xlsm）か確認してください。") from exc
-        for name in (ms.SHEET_PLAN, ms.SHEET_SETTINGS, ms.SHEET_DEPARTMENTS):
-            if name not in book.sheet_names:
+        for name in (names.SHEET_PLAN, names.SHEET_SETTINGS, names.SHEET_DEPARTMENTS):
+            if name not in book.names:
                 raise MasterError(f"{path.name} にシート「{name}」がありません。このアドオンのマスターか確認してください。")
         snap = cls(path, data, None, None, book)  # type: ignore[arg-type]
         try:
-            snap.settings = settings_from_values(ms.settings_values_from_rows(snap.rows(ms.SHEET_SETTINGS)[1:]))
+            snap.settings = settings_from_values(ms.settings_values_from_rows(snap.rows(names.SHEET_SETTINGS)[1:]))
         except ValueError as exc:
             raise MasterError(f"{path.name} のシート「設定」の「{exc}」の値が読めません。") from exc
         try:
-            snap.plan = import_plan(path, snap.settings.municipality, snap.settings.plan_name)
+            indicators = snap.rows(names.SHEET_INDICATORS) if snap.has_sheet(names.SHEET_INDICATORS) else None
+            snap.plan = plan_from_rows(Rows(path.name, names.SHEET_PLAN, snap.rows(names.SHEET_PLAN)),
+                                       None if indicators is None else Rows(path.name, names.SHEET_INDICATORS, indicators),
+                                       snap.settings.municipality, snap.settings.plan_name)
         except PlanFileError as exc:
             raise MasterError(f"マスターのシート「計画」に問題があります。\n{exc}") from exc
         check_year_in_plan(snap.settings, snap.plan.fiscal_years)
-        listed = ms.departments_from_rows(snap.rows(ms.SHEET_DEPARTMENTS)[1:])
-        names = {d.name for d in listed}
-        snap.plan.departments[:] = listed + [d for d in snap.plan.departments if d.name not in names]
+        listed = ms.departments_from_rows(snap.rows(names.SHEET_DEPARTMENTS)[1:])
+        listed_names = {d.name for d in listed}
+        snap.plan.departments[:] = listed + [d for d in snap.plan.departments if d.name not in listed_names]
         return snap
 
     def folder(self, name: str) -> Path:
         return self.path.parent / name
 
     def has_sheet(self, title: str) -> bool:
-        return title in self._book.sheet_names
+        return title in self._book.names
 
     def rows(self, title: str) -> list[list[object]]:
         """A sheet's values from A1 ('' as None, whole numbers as int); [] when there is no such sheet."""
-        if title not in self._rows:
-            if not self.has_sheet(title):
-                return []
-            self._rows[title] = normalize_rows(self._book.get_sheet_by_name(title).to_python(skip_empty_area=False))
-        return self._rows[title]
+        return self._book.rows(title)
 
     def body(self, title: str) -> list[list[object]]:
         """The rows under a table's header row, without empty rows."""
@@ -135,6 +133,31 @@ class MasterSnapshot:
         current = year == fiscal_year and table.keys == keys
         return DepartmentState(entries, table.contact if year == fiscal_year else ("", ""), table, current, year)
 
+    def table(self, department: str) -> Table:
+        """The department sheet's table as it stands, whatever year it was written for."""
+        state = self.department(department)
+        if state.table is not None:
+            return state.table
+        title = sheet_title(department)
+        return parse_table(self.rows(title), department, self.formulas(title))
+
+    def previous(self, department: str) -> dict[str, Entry]:
+        """Last year's answers for a distributed file's 前年度 columns: a sheet written for the year
+        before holds them in its input columns (設定 was moved on to the next year), a sheet of this
+        year in its 前年度 columns; any other year gives nothing."""
+        state = self.department(department)
+        if state.table is None:
+            return {}
+        if state.year == self.settings.fiscal_year - 1:
+            return state.entries
+        if state.year != self.settings.fiscal_year:
+            return {}
+        out = {}
+        for code, entry in state.table.entries.items():
+            if entry.prev_grade or entry.prev_result:
+                out[code] = Entry(code, department, prev_grade=entry.prev_grade, prev_result=entry.prev_result)
+        return out
+
     def dropped_answers(self, department: str) -> list[tuple[str, str, object]]:
         """(action code, field, value) of this year's answers in rows the plan no longer has for the
         department (an action or indicator deleted, or given to another department, after the sheet
@@ -161,31 +184,31 @@ class MasterSnapshot:
 
     # --- fixed sheets -----------------------------------------------------------------------
     def status_rows(self) -> list[list[object]]:
-        return self.body(ms.SHEET_STATUS)
+        return self.body(names.SHEET_STATUS)
 
     def history_rows(self) -> list[list[object]]:
-        return self.body(ms.SHEET_HISTORY)
+        return self.body(names.SHEET_HISTORY)
 
     def check_rows(self) -> list[list[object]]:
-        return self.body(ms.SHEET_CHECKS)
+        return self.body(names.SHEET_CHECKS)
 
     def evaluations(self) -> dict[str, tuple[str, str]]:
         """内部評価 and 委員会意見 typed for this fiscal year (none when 進捗一覧 was built for another)."""
-        rows = self.rows(ms.SHEET_PROGRESS)
-        if not rows or not ms.progress_for_year(rows[0], self.settings.fiscal_year):
+        rows = self.rows(names.SHEET_PROGRESS)
+        if not rows or not progress_sheet.progress_for_year(rows[0], self.settings.fiscal_year):
             return {}
-        return ms.evaluations_from_rows(rows[1:])
+        return progress_sheet.evaluations_from_rows(rows[1:])
 
     def rolled_evaluations(self) -> list[tuple[str, str, object]]:
         """(action code, field, value) of the 内部評価/委員会意見 typed in a 進捗一覧 built for another
         fiscal year: rebuilding it for this year leaves them out."""
-        rows = self.rows(ms.SHEET_PROGRESS)
-        if not rows or ms.progress_for_year(rows[0], self.settings.fiscal_year):
+        rows = self.rows(names.SHEET_PROGRESS)
+        if not rows or progress_sheet.progress_for_year(rows[0], self.settings.fiscal_year):
             return []
-        year = _year_label(ms.progress_year(rows[0]))
+        year = _year_label(progress_sheet.progress_year(rows[0]))
         return [(code, f"{year} {name}", value)
-                for code, values in ms.evaluations_from_rows(rows[1:]).items()
-                for name, value in zip(ms.PROGRESS_EDITABLE, values) if clean_text(value)]
+                for code, values in progress_sheet.evaluations_from_rows(rows[1:]).items()
+                for name, value in zip(progress_sheet.PROGRESS_EDITABLE, values) if clean_text(value)]
 
 
 def _answers(table: Table, keys) -> list[tuple[str, str, object]]:

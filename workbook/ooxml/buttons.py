@@ -9,7 +9,6 @@ Every part already in the package is kept; the file is replaced atomically.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from lxml import etree
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from workbook.errors import PackageError
-from workbook.ooxml.package import CT, MAIN, PARSER, PKG_REL, REL, REL_SHEET, Package
+from workbook.ooxml.package import MAIN, PARSER, REL, Package
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"

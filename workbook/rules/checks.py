@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from workbook.sheets.department import expected_plan_cells, plan_cells, row_specs
+from workbook.sheets.department import expected_plan_cells, row_specs
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,

@@ -7,13 +7,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
-from workbook.domain.era import find_fiscal_year, fiscal_year_label
+from workbook.domain.era import fiscal_year_label
 from workbook.domain.grades import GRADES
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
                      INDICATOR_ROW, MISSING_COUNT_CELL, applies, col_letter, col_number,
                      indicator_key, split_key, year_header)
 from workbook.domain.plan import Indicator, Plan
-from workbook.domain.normalize import clean_text, display_width
+from workbook.domain.normalize import display_width
 from workbook.domain.returns import Entry
 
 HELPER_HEADER = "未入力数"
@@ -250,43 +250,13 @@ def protect(ws: Worksheet) -> None:
     ws.protection.selectUnlockedCells = False
 
 
-def table_fiscal_year(ws: Worksheet) -> int | None:
-    """The fiscal year a department table was written for (from its 取組目標 header)."""
-    return find_fiscal_year(ws.cell(row=HEADER_ROW, column=col_number("target")).value)
-
-
-def previous_entries(ws: Worksheet, department: str, fiscal_year: int) -> dict[str, Entry]:
-    """Last year's answers for a distributed file: action code -> Entry (prev_grade, prev_result).
-
-    A table written for the year before holds last year's answers in its input columns (the master
-    was moved on to the next year in 設定); a table of this year holds them in its 前年度 columns
-    (as a roll-forward leaves them). Any other year gives nothing.
-    """
-    from workbook.domain.normalize import normalize_grade
-
-    year = table_fiscal_year(ws)
-    entries = read_department_table(ws, department).entries
-    out: dict[str, Entry] = {}
-    for code, entry in entries.items():
-        if year == fiscal_year - 1:
-            grade = normalize_grade(entry.grade)   # an invalid grade ('◎') is not carried forward
-            prev = Entry(code, department, prev_grade=grade if grade in GRADES else "",
-                         prev_result=entry.text("result"))
-        elif year == fiscal_year:
-            prev = Entry(code, department, prev_grade=entry.prev_grade, prev_result=entry.prev_result)
-        else:
-            continue
-        if prev.prev_grade or prev.prev_result:
-            out[code] = prev
-    return out
-
-
 def read_department_table(ws: Worksheet, department: str, known_keys: tuple[str, ...] = ()):
     """The department table of an openpyxl sheet, parsed by the same code as the fast reader.
 
     Returns a return_reader.Table (entries, keys, key_rows, plan_cells, formulas, extra_rows, contact).
     """
-    from workbook.sheets.table import CONTACT_CELLS, INPUT_COLUMNS, normalize_rows, parse_table
+    from workbook.ooxml.values import normalize_rows
+    from workbook.sheets.table import CONTACT_CELLS, INPUT_COLUMNS, parse_table
 
     rows = normalize_rows([list(r) for r in ws.iter_rows(values_only=True)])
     formulas = {cell.coordinate: str(cell.value)

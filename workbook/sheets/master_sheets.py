@@ -2,35 +2,18 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
-from workbook.sheets.department import protect
-from workbook.domain.era import find_fiscal_year, fiscal_year_label, short_label
+from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
-from workbook.domain.plan import Department, Direction, Plan
-from workbook.domain.progress import Summary
+from workbook.domain.plan import Department, Plan
 from workbook.domain.settings import Settings, settings_to_rows
-
-SHEET_OPERATIONS = "操作"
-SHEET_PLAN = "計画"
-SHEET_INDICATORS = "指標"
-SHEET_DEPARTMENTS = "担当課"
-SHEET_PROGRESS = "進捗一覧"
-SHEET_STATUS = "提出状況"
-SHEET_CHECKS = "検証結果"
-SHEET_SETTINGS = "設定"
-SHEET_HISTORY = "履歴"
-SHEET_XLWINGS = "xlwings.conf"
-FIXED_BEFORE = (SHEET_OPERATIONS, SHEET_PLAN, SHEET_INDICATORS, SHEET_DEPARTMENTS)
-FIXED_AFTER = (SHEET_PROGRESS, SHEET_STATUS, SHEET_CHECKS, SHEET_SETTINGS, SHEET_HISTORY, SHEET_XLWINGS)
 
 PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "事業概要", "担当課",
                 "取組", "評価区分", "再掲元"]
@@ -40,14 +23,6 @@ INDICATOR_HEADERS = ["取組番号", "指標名", "単位", "現状値", "現状
 DEPARTMENT_HEADERS = ["担当課", "担当者", "電話", "メール", "取組数"]
 STATUS_HEADERS = ["担当課", "取組数", "状態", "エラー", "警告", "ファイル", "受信日時", "回答者", "電話", "SHA-256"]
 HISTORY_HEADERS = ["日時", "操作", "担当課", "取組番号", "項目", "旧値", "新値", "ファイル"]
-PROGRESS_HEADERS = ["基本目標", "施策番号", "取組番号", "重点取組", "担当課", "評価区分", "再掲元", "取組目標",
-                    "各課の自己評価", "達成度（統合）", "推奨評価（指標）", "指標の実績", "取組内容", "実績・成果",
-                    "評価の理由", "課題", "今後の方向性・次年度の取組", "内部評価", "委員会意見"]
-PROGRESS_WIDTHS = [6, 7, 8, 20, 12, 7, 6, 16, 14, 8, 8, 16, 24, 24, 18, 18, 18, 18, 18]
-PROGRESS_EDITABLE = ("内部評価", "委員会意見")
-# Columns compared with a fresh aggregation before a report is made (report.py): what the counts rest on.
-PROGRESS_CHECKED = ("取組番号", "各課の自己評価", "達成度（統合）")
-
 STATUS_FILLS = {"受理": "E2EFDA", "要修正": "FCE4E4", "未提出": "FFF2CC"}
 
 
@@ -64,7 +39,7 @@ def reset(ws: Worksheet) -> None:
     ws.auto_filter.ref = None
 
 
-def _table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: list[float] | None = None,
+def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: list[float] | None = None,
            header_row: int = 1, wrap: bool = True) -> int:
     for i, header in enumerate(headers, start=1):
         ws.cell(row=header_row, column=i, value=header)
@@ -130,7 +105,7 @@ def write_plan(ws: Worksheet, plan: Plan) -> None:
         rows.append([a.goal_code, plan.goal(a.goal_code).name, a.measure_code, plan.measure(a.measure_code).name,
                      a.code, a.title, a.overview, "、".join(a.departments), a.activity, a.kind.value, a.relisted_from]
                     + [a.target_for(y) for y in years] + [a.budgets.get(y, "") for y in budget_years] + [a.note])
-    last = _table(ws, headers, rows, PLAN_WIDTHS + [16] * len(years) + [8] * len(budget_years) + [14])
+    last = table(ws, headers, rows, PLAN_WIDTHS + [16] * len(years) + [8] * len(budget_years) + [14])
     _choice(ws, f"J2:J{last + 200}", ("定量的", "定性的"), "評価区分",
             "定量的＝数値目標に対する実績で評価／定性的＝実施状況で評価")
     _choice(ws, f"H2:H{last + 200}", None, "担当課", "複数の課は「、」で区切ります（例：福祉政策課、学校教育課）")
@@ -145,7 +120,7 @@ def write_indicators(ws: Worksheet, plan: Plan) -> None:
     rows = [[i.action_code, i.name, i.unit, num(i.baseline), i.baseline_year, num(i.target), i.target_year,
              i.direction.value, i.accumulation.value, i.department]
             + [num(i.yearly_targets.get(y)) for y in years] + [i.note] for i in plan.indicators]
-    last = _table(ws, headers, rows, [9, 30, 6, 8, 9, 8, 9, 9, 8, 16] + [10] * len(years) + [24])
+    last = table(ws, headers, rows, [9, 30, 6, 8, 9, 8, 9, 9, 8, 16] + [10] * len(years) + [24])
     _choice(ws, f"H2:H{last + 100}", ("以上", "以下"), "目標の向き", "以上＝多いほど良い／以下＝少ないほど良い（再犯者率など）")
     _choice(ws, f"I2:I{last + 100}", ("単年度", "累計"), "集計", "単年度＝その年度の値／累計＝計画期間の累計")
 
@@ -164,7 +139,7 @@ def _choice(ws: Worksheet, ref: str, choices: tuple[str, ...] | None, title: str
 
 def write_departments(ws: Worksheet, plan: Plan) -> None:
     rows = [[d.name, d.contact, d.phone, d.email, len(plan.actions_of(d.name))] for d in plan.departments]
-    _table(ws, DEPARTMENT_HEADERS, rows, [18, 16, 18, 26, 8])
+    table(ws, DEPARTMENT_HEADERS, rows, [18, 16, 18, 26, 8])
 
 
 def read_departments(ws: Worksheet) -> list[Department]:
@@ -240,146 +215,8 @@ def settings_values_from_rows(rows) -> dict[str, object]:
     return values
 
 
-def progress_headers(fiscal_year: int) -> list[str]:
-    headers = list(PROGRESS_HEADERS)
-    headers[PROGRESS_HEADERS.index("取組目標")] = f"取組目標（{fiscal_year_label(fiscal_year)}）"
-    return headers
-
-
-def progress_rows(summary: Summary) -> list[list[object]]:
-    """The 進捗一覧 rows of a summary (also used by workbook.patch to update a saved master)."""
-    rows = []
-    for p in summary.actions:
-        a = p.action
-        dept_grades = "\n".join(f"{d}：{g or '未'}" for d, g in p.department_grades.items())
-        actuals = "\n".join(
-            f"{i.indicator.name}：{_fmt(i.actual)}{i.indicator.unit}（目標 {_fmt(i.target)}{i.indicator.unit}"
-            f"{_direction(i.indicator.direction)}）"
-            for i in p.indicators if i.actual is not None)
-        rows.append([a.goal_code, a.measure_code, a.code, a.title, "、".join(a.departments), a.kind.value,
-                     a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
-                     p.joined("content"), p.joined("result"), p.joined("reason"), p.joined("issues"),
-                     p.joined("next"), p.internal_evaluation, p.committee_opinion])
-    return rows
-
-
-def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
-    last = _table(ws, progress_headers(summary.fiscal_year), progress_rows(summary), PROGRESS_WIDTHS)
-    grade_col = get_column_letter(PROGRESS_HEADERS.index("達成度（統合）") + 1)
-    for row in ws.iter_rows(min_row=2, max_row=last):
-        for cell in row:
-            cell.fill = st.PLAN_FILL
-        for name in PROGRESS_EDITABLE:
-            cell = row[PROGRESS_HEADERS.index(name)]
-            cell.fill, cell.protection = st.INPUT_FILL, st.UNLOCKED
-        row[PROGRESS_HEADERS.index("達成度（統合）")].alignment = st.CENTER
-    for grade, color in (("A", "DDEBF7"), ("C", "FCE4E4"), ("－", "FFF2CC")):
-        ws.conditional_formatting.add(f"{grade_col}2:{grade_col}{last}", CellIsRule(
-            operator="equal", formula=[f'"{grade}"'], fill=PatternFill("solid", fgColor=color)))
-    # Only 内部評価 and 委員会意見 are typed here; everything else is rebuilt by ② 回収 / ③ 検証
-    # from the department sheets, so a value typed into it would be lost (no password, as 各課シート).
-    protect(ws)
-
-
-@dataclass(frozen=True)
-class ProgressDifference:
-    """A 進捗一覧 cell that does not show what the department sheets now give."""
-
-    code: str          # action code ('' for the header row or a missing/extra row)
-    column: str        # a PROGRESS_HEADERS name, or '見出し' / '取組の並び'
-    shown: str         # what 進捗一覧 holds
-    expected: str      # what the aggregation of the department sheets gives
-
-
-def progress_differences(wb: Workbook, summary: Summary) -> list[ProgressDifference]:
-    """Compare the saved 進捗一覧 with summary on PROGRESS_CHECKED (codes, self-grades, grades).
-
-    Empty when the sheet shows what the summary holds; 内部評価 and 委員会意見 are where the
-    summary comes from, and the text columns are not compared.
-    """
-    if SHEET_PROGRESS not in wb.sheetnames:
-        return [ProgressDifference("", "見出し", "（シートなし）", SHEET_PROGRESS)]
-    ws = wb[SHEET_PROGRESS]
-    header = [_shown(v) for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())]
-    while header and not header[-1]:
-        header.pop()
-    want_header = progress_headers(summary.fiscal_year)
-    if header != want_header:
-        have, want = next(((h, w) for h, w in zip(header + [""] * len(want_header), want_header) if h != w),
-                          ("、".join(header[len(want_header):]), ""))
-        return [ProgressDifference("", "見出し", have, want)]
-    code_i = PROGRESS_HEADERS.index("取組番号")
-    shown = [list(r) + [None] * (len(PROGRESS_HEADERS) - len(r))
-             for r in ws.iter_rows(min_row=2, values_only=True) if len(r) > code_i and _shown(r[code_i])]
-    expected = progress_rows(summary)
-    shown_codes = [_shown(r[code_i]) for r in shown]
-    expected_codes = [r[code_i] for r in expected]
-    if shown_codes != expected_codes:
-        extra = [c for c in shown_codes if c not in expected_codes]
-        missing = [c for c in expected_codes if c not in shown_codes]
-        return [ProgressDifference("", "取組の並び",
-                                   f"{len(shown_codes)} 件" + (f"（計画にない取組：{_few(extra)}）" if extra else ""),
-                                   f"{len(expected_codes)} 件" + (f"（進捗一覧にない取組：{_few(missing)}）"
-                                                                 if missing else ""))]
-    out = []
-    for have, want in zip(shown, expected):
-        for name in PROGRESS_CHECKED:
-            i = PROGRESS_HEADERS.index(name)
-            if _shown(have[i]) != _shown(want[i]):
-                out.append(ProgressDifference(want[code_i], name, _shown(have[i]), _shown(want[i])))
-    return out
-
-
-def _few(codes: list[str], limit: int = 5) -> str:
-    return "、".join(codes[:limit]) + (f" ほか {len(codes) - limit} 件" if len(codes) > limit else "")
-
-
-def _shown(value: object) -> str:
-    """A cell value as text for comparison (Excel may have turned a code like '1' into 1.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").strip()
-
-
-def read_evaluations(ws: Worksheet, fiscal_year: int | None = None) -> dict[str, tuple[str, str]]:
-    """Action code -> (内部評価, 委員会意見) typed by the section, kept across rebuilds.
-
-    fiscal_year: none are read from a 進捗一覧 built for another year (they belong to that year)."""
-    if fiscal_year is not None:
-        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        if not progress_for_year(header, fiscal_year):
-            return {}
-    return evaluations_from_rows(ws.iter_rows(min_row=2, values_only=True))
-
-
-def progress_year(header) -> int | None:
-    """The fiscal year a 進捗一覧 was built for, from its 取組目標（令和N年度） header cell."""
-    i = PROGRESS_HEADERS.index("取組目標")
-    cell = str(header[i]).strip() if len(header) > i and header[i] is not None else ""
-    return find_fiscal_year(cell) if cell.startswith("取組目標") else None
-
-
-def progress_for_year(header, fiscal_year: int) -> bool:
-    """Whether a 進捗一覧 header row is this fiscal year's (a header without a year counts as this year's)."""
-    year = progress_year(header)
-    return year is None or year == fiscal_year
-
-
-def evaluations_from_rows(rows) -> dict[str, tuple[str, str]]:
-    """read_evaluations on the 進捗一覧 rows below the header (values, any reader)."""
-    code_i = PROGRESS_HEADERS.index("取組番号")
-    internal_i, committee_i = (PROGRESS_HEADERS.index(n) for n in PROGRESS_EDITABLE)
-    out = {}
-    for row in rows:
-        if len(row) > committee_i and row[code_i]:
-            out[str(row[code_i])] = tuple("" if row[i] is None else str(row[i]) for i in (internal_i, committee_i))
-    return out
-
-
 def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
-    last = _table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 20, 22, 70])
+    last = table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 20, 22, 70])
     # the SHA-256 (64 hex digits) stays on one line; row heights are fitted to the other columns
     sha = get_column_letter(STATUS_HEADERS.index("SHA-256") + 1)
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=len(STATUS_HEADERS), max_col=len(STATUS_HEADERS)):
@@ -397,11 +234,11 @@ def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
 
 def write_checks(ws: Worksheet, frame) -> None:
     rows = frame.astype(object).where(frame.notna(), "").values.tolist()
-    _table(ws, list(frame.columns), rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16])
+    table(ws, list(frame.columns), rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16])
 
 
 def write_history(ws: Worksheet, rows: list[list[object]]) -> None:
-    _table(ws, HISTORY_HEADERS, rows, [18, 8, 16, 9, 16, 30, 30, 30])
+    table(ws, HISTORY_HEADERS, rows, [18, 8, 16, 9, 16, 30, 30, 30])
 
 
 def read_rows(ws: Worksheet, min_row: int = 2) -> list[list[object]]:
@@ -415,17 +252,6 @@ def write_xlwings_conf(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
         st.write_text(ws, r, 2, value).font = st.BODY
     st.set_widths(ws, {"A": 32, "B": 70})
     st.a4_landscape(ws)
-
-
-def _direction(direction: Direction) -> str:
-    """'以上' / '以下' after a target: which way the indicator improves (再犯者率 46％以下)."""
-    return Direction(direction).value
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "－"
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def grade_legend() -> list[str]:

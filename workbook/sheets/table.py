@@ -9,7 +9,6 @@ calamine's numbers come back as int when they are whole.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from xml.sax.saxutils import unescape
 from dataclasses import dataclass, field
@@ -18,10 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from workbook.domain.era import parse_fiscal_year
-from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW,
-                     HEADER_ROW, IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, col_number, split_key)
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW,
+                     HEADER_ROW, PLAN_KEYS, applies, col_letter, col_number, split_key)
 from workbook.domain.normalize import clean_text
-from workbook.domain.returns import DepartmentReturn, Entry, Identity
+from workbook.domain.returns import Entry, Identity
 
 INPUT_COLUMNS = frozenset(col_number(c.key) for c in COLUMNS if c.editable)
 _LETTERS = {c.key: col_letter(c.key) for c in COLUMNS}
@@ -34,23 +33,6 @@ def _cell_index(ref: str) -> tuple[int, int]:
 
 
 CONTACT_CELLS = (_cell_index(CONTACT_NAME_CELL), _cell_index(CONTACT_PHONE_CELL))
-
-
-def value(v: object) -> object:
-    """A calamine value as openpyxl gives it: '' -> None, 3.0 -> 3, dates as ISO text."""
-    if v == "" or v is None:
-        return None
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
-        return int(v)
-    if isinstance(v, (dt.datetime, dt.date, dt.time)):
-        return v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v.isoformat()
-    if isinstance(v, dt.timedelta):
-        return str(v)
-    return v
-
-
-def normalize_rows(rows: list[list[object]]) -> list[list[object]]:
-    return [[value(v) for v in row] for row in rows]
 
 
 def at(rows: list[list[object]], r: int, c: int) -> object:
