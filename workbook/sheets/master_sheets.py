@@ -165,7 +165,7 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
         ws.cell(row=r, column=2, value=label).font = st.BOLD
         value_cell = st.write_text(ws, r, 3, value)
         value_cell.font, value_cell.border, value_cell.protection = st.BODY, st.BORDER, st.UNLOCKED
-        ws.cell(row=r, column=4, value=note).font = st.NOTE
+        st.write_text(ws, r, 4, note).font = st.NOTE
         if key == "multi_department_rule":
             dv = DataValidation(type="list", formula1='"' + ",".join(r.value for r in MultiDepartmentRule) + '"',
                                 showErrorMessage=True, error="一覧から選んでください。")

@@ -76,9 +76,10 @@ def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
 
 
 def write_text(ws: Worksheet, row: int, col: int, value: object):
-    """Write a value; department text is always text (a leading '=' never becomes a formula)."""
+    """Write a value; department text is always text (a leading '=' never becomes a formula), and an
+    empty text is an empty cell (never an empty inline string)."""
     cell = ws.cell(row=row, column=col)
-    cell.value = value
+    cell.value = None if value == "" else value
     if isinstance(value, str) and value:
         cell.data_type = "s"
     return cell
