@@ -1,4 +1,4 @@
-"""回収 and 検証: take in every returned file, find every mistake, lose nothing.
+"""② 回収: take in every returned file, find every mistake, lose nothing.
 
 Collect, in order:
 1. every file directly in the inbox is copied byte for byte into the archive (受領控) with its
@@ -17,7 +17,7 @@ Collect, in order:
    saved once (workbook.master_update). Collecting the same inbox again writes nothing.
 A department counts as reported (受理/要修正) only when a return of its own was merged; one whose
 files were all rejected stays 未提出, with the last of those files named in 提出状況.
-Validate checks what the master's department sheets hold and refreshes the same sheets.
+Validate (macros/validate.py) checks what the master's department sheets hold with the same rules.
 """
 from __future__ import annotations
 
@@ -26,21 +26,21 @@ from pathlib import Path
 from typing import Callable
 
 from workbook.files.archive import Archive, ArchiveRecord
-from workbook.rules.checks import Where, entry_problems, identity_problems, key_label, ownership_problems, return_problems
+from workbook.rules.checks import Where, identity_problems, ownership_problems, return_problems
 from workbook.files.corrections import Item, item, write_corrections
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.normalize import loose
 from workbook.errors import MasterError
 from workbook.files.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
-from workbook.sheets import master_sheets as ms
 from workbook.sheets import names
 from workbook.sheets.layout import DATA_SHEET
-from workbook.files.master import sheet_title
+from workbook.sheets.names import sheet_title
 from workbook.files.master_update import MasterUpdate, Written, apply
 from workbook.rules.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
-from workbook.domain.problems import ERROR, REPORT_COLUMNS, SEVERITY_LABELS, Report, problem
+from workbook.rules.status import (ACCEPTED, NEEDS_FIX, NOT_RETURNED, CheckRow, StatusRow, Taken, accepted,
+                                   count_errors, status_rows)
+from workbook.domain.problems import Report, problem
 from workbook.domain.progress import summarize
-from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.files.snapshot import MasterSnapshot
 
 from .merged import PLAN_DROP, YEAR_ROLL, Merged, join as _join, now as _now, plan_drops as _plan_drops, year_drops as _year_drops
@@ -49,12 +49,6 @@ from .outcome import Outcome, Progress, quiet as _quiet
 # Writes the decided update into the master: apply() saves the file (command line); the Excel
 # buttons pass macros.excel.XlwingsBook.write_update, which puts the changes into the open book.
 Writer = Callable[[MasterSnapshot, MasterUpdate], Written]
-ACCEPTED, NEEDS_FIX, NOT_RETURNED = "受理", "要修正", "未提出"
-SHA_COLUMN = ms.STATUS_HEADERS.index("SHA-256")
-SECTION_ONLY = frozenset({"plan-name-changed"})   # the section's own change: not counted against a department
-ENTRY_CODES = frozenset({"required-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
-                         "grade-inconsistent", "formula-in-input", "text-too-long", "not-returned"})
-CHECK = {name: i for i, name in enumerate(REPORT_COLUMNS)}     # 検証結果 column -> index in its rows
 
 
 @dataclass
@@ -83,7 +77,12 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
     drops = _plan_drops(snap, outcome)
     _join(drops, _year_drops(snap, outcome))
     merged = _merge(snap, candidates, {r.record.sha256 for r in received if r.earlier}, report, outcome, drops)
-    status = _status_rows(snap, report, merged.chosen, rejected, merged.contacts, stale=stale)
+    taken = {name: Taken(c.file, c.record.received_at, c.record.sha256) for name, c in merged.chosen.items()}
+    last_rejected = {name: max(files, key=lambda x: (x.intake.saved_at or x.record.modified, x.record.received_at))
+                     for name, files in rejected.items()}
+    status = status_rows(snap.plan, _status(snap), report, taken,
+                         {name: Taken(r.file, r.record.received_at) for name, r in last_rejected.items()},
+                         merged.contacts, stale=stale)
     written = _finish(snap, report, status, merged.entries, merged.departments, merged.history, outcome, progress,
                       write=write)
     if written.changed:
@@ -187,7 +186,7 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
     accepted = set(accepted_by.values())
     previous: list[Received] = []
     # an old-year file this year's collect already held against its department stays so
-    flagged = {str(row[CHECK["ファイル"]]) for row in _check_rows(snap) if row[CHECK["コード"]] == "wrong-fiscal-year"}
+    flagged = {str(row.file) for row in _check_rows(snap) if row.code == "wrong-fiscal-year"}
     checked = [(r, _identity_check(r, snap, r.earlier or r.record.sha256 in accepted)) for r in received]
     renamed = _settings_renamed(checked)
     if renamed:
@@ -317,56 +316,12 @@ def _say_plan_changes(found: list, department: str, outcome: Outcome) -> None:
             outcome.say(f"{department}: 取組 {'、'.join(labels)} {text}")
 
 
-def run_validate(master: Path, progress: Progress = _quiet, write: Writer = apply) -> Outcome:
-    progress(f"マスター {master.name} を読み込んでいます…")
-    snap = MasterSnapshot.read(master)
-    plan, settings = snap.plan, snap.settings
-    outcome, report = Outcome(), Report()
-    # sheets written for another fiscal year (設定 changed since): their return was last year's
-    rolled = {d.name for d in plan.departments
-              if snap.department(d.name).table is not None and snap.department(d.name).year != settings.fiscal_year}
-    carried = [row for row in _check_rows(snap) if row[CHECK["コード"]] and row[CHECK["コード"]] not in ENTRY_CODES
-               and row[CHECK["担当課"]] not in rolled]
-    accepted = {name: sha for name, sha in _accepted(snap).items() if name not in rolled}
-    not_sent = {(str(r[CHECK["担当課"]]), str(r[CHECK["値"]])) for r in carried
-                if r[CHECK["コード"]] == "row-not-distributed"}
-    entries_all, contacts = {}, {}
-    for department in plan.departments:
-        name = department.name
-        state = snap.department(name)
-        contacts[name] = state.contact
-        entries_all.update({(name, code): e for code, e in state.entries.items()})
-        if name in accepted and state.table is not None:
-            t = state.table
-            ret = DepartmentReturn(Identity(settings.municipality, settings.plan_name, settings.fiscal_year, name, "", t.keys),
-                                   t.entries, t.contact[0], t.contact[1], t.keys, t.key_rows, t.plan_cells,
-                                   snap.formulas(sheet_title(name)), t.extra_rows)
-            found = entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name))
-            # rows added to the plan after distribution (collect said so): blank is not the department's error
-            rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
-            report.add([p for p in found if not (p.code == "required-missing" and _row_number(p.cell) in rows)])
-    drops = _plan_drops(snap, outcome)
-    _join(drops, _year_drops(snap, outcome))
-    status = _status_rows(snap, report, {}, {}, contacts, carried, validate=True, stale=rolled)
-    written = _finish(snap, report, status, entries_all, drops.departments, drops.history, outcome, progress, carried,
-                      write=write)
-    outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")
-    return outcome
+def _check_rows(snap: MasterSnapshot) -> list[CheckRow]:
+    return CheckRow.from_sheet(snap.rows(names.SHEET_CHECKS))
 
 
-def _check_rows(snap: MasterSnapshot) -> list[list[object]]:
-    """The 検証結果 rows, laid out as REPORT_COLUMNS whatever order the sheet's header has (a column
-    the sheet lacks, as in a master written before 取組番号/項目 were added, reads as '')."""
-    rows = snap.rows(names.SHEET_CHECKS)
-    if not rows:
-        return []
-    where = {str(h): i for i, h in enumerate(rows[0]) if h not in (None, "")}
-
-    def value(row: list[object], name: str) -> object:
-        i = where.get(name)
-        return "" if i is None or i >= len(row) or row[i] is None else row[i]
-
-    return [[value(row, name) for name in REPORT_COLUMNS] for row in snap.check_rows()]
+def _status(snap: MasterSnapshot) -> list[StatusRow]:
+    return [StatusRow.from_row(r) for r in snap.status_rows()]
 
 
 def _row_number(cell: str) -> int:
@@ -377,76 +332,20 @@ def _row_number(cell: str) -> int:
 # --- shared by collect and validate ------------------------------------------------------------
 def _accepted(snap: MasterSnapshot) -> dict[str, str]:
     """Department -> SHA-256 of the return accepted before (from 提出状況)."""
-    return {str(r[0]): _sha(r) for r in snap.status_rows() if _reported(r)}
+    return accepted(_status(snap))
 
 
-def _sha(row: list[object]) -> str:
-    return str(row[SHA_COLUMN] or "") if len(row) > SHA_COLUMN else ""
-
-
-def _reported(row: list[object]) -> bool:
-    """A 提出状況 row of a department whose return was merged (as Master.returned_departments)."""
-    return len(row) > 2 and row[2] in (ACCEPTED, NEEDS_FIX) and bool(_sha(row))
-
-
-def _count(rows: list[list[object]], severity: str) -> int:
-    return sum(1 for r in rows if r[CHECK["重要度"]] == SEVERITY_LABELS[severity])
-
-
-def _status_rows(snap: MasterSnapshot, report: Report, chosen_by: dict[str, Candidate],
-                 rejected: dict[str, list[Received]], contacts: dict[str, tuple[str, str]],
-                 carried: list[list[object]] = (), validate: bool = False,
-                 stale: set[str] = frozenset()) -> list[list[object]]:
-    """提出状況: one row per department; adds a not-returned problem for each department still 未提出.
-
-    受理/要修正 only for a department whose return was merged (its SHA-256 in the last column);
-    a department whose files were all rejected is 未提出 with the file named."""
-    before = {str(r[0]): r for r in snap.status_rows()}
-    rows = []
-    for department in snap.plan.departments:
-        name = department.name
-        actions = len(snap.plan.actions_of(name))
-        old = before.get(name)
-        contact = list(contacts.get(name, ("", "")))
-        merged = name in chosen_by or (old is not None and _reported(old) and name not in stale)
-        if not merged and actions:
-            report.add(problem("not-returned", department=name, value=actions))
-        problems = [p for p in report.for_department(name) if p.code not in SECTION_ONLY]
-        mine = [r for r in carried if r[CHECK["担当課"]] == name]
-        errors = sum(1 for p in problems if p.is_error) + _count(mine, ERROR)
-        warnings = len(problems) + len(mine) - errors
-        if name in chosen_by:
-            c = chosen_by[name]
-            row = [name, actions, NEEDS_FIX if errors else ACCEPTED, errors, warnings, c.file, c.record.received_at,
-                   *contact, c.record.sha256]
-        elif merged:
-            # validate: as collect left it, recounted; collect: accepted before, archived copy unreadable
-            row = (list(old) + [""] * SHA_COLUMN)[:SHA_COLUMN + 1]
-            if validate:
-                row[2:5] = [NEEDS_FIX if errors else ACCEPTED, errors, warnings]
-                row[7:9] = contact
-        else:
-            row = [name, actions, NOT_RETURNED, "", "", "", "", *contact, ""]
-            if name in rejected:     # files came and none could be taken in: named, not counted as reported
-                r = max(rejected[name], key=lambda x: (x.intake.saved_at or x.record.modified, x.record.received_at))
-                row[3:7] = [errors, warnings, r.file, r.record.received_at]
-            elif validate and old is not None and old[5] and name not in stale:     # as collect left it
-                row[3:7] = [errors, warnings, old[5], old[6] if len(old) > 6 else ""]
-        rows.append(row)
-    return rows
-
-
-def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], entries_all, departments,
-            history, outcome: Outcome, progress: Progress, carried: list[list[object]] = (),
+def _finish(snap: MasterSnapshot, report: Report, status: list[StatusRow], entries_all, departments,
+            history, outcome: Outcome, progress: Progress, carried: list[CheckRow] = (),
             write: Writer = apply) -> Written:
     """Rebuild 進捗一覧/提出状況/検証結果, write the correction lists, save the master once."""
     plan, settings = snap.plan, snap.settings
-    returned = [str(r[0]) for r in status if _reported(r)]
+    returned = [r.department for r in status if r.reported]
     summary = summarize(plan, entries_all, settings, returned, snap.evaluations())
     frame = report.to_frame()
     checks = frame.astype(object).where(frame.notna(), "").values.tolist()
     if carried:
-        checks = sorted(list(carried) + checks, key=_row_order)
+        checks = sorted([r.to_row() for r in carried] + checks, key=lambda row: CheckRow.from_row(row).order())
     progress("返却票を作成しています…")
     by_department: dict[str, list[Item]] = {}
     for p in report:
@@ -455,22 +354,22 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], en
                 p = replace(p, sheet=DATA_SHEET)
             by_department.setdefault(p.department, []).append(item(p))
     for r in carried:
-        if r[CHECK["担当課"]]:
-            by_department.setdefault(str(r[CHECK["担当課"]]), []).append(_carried_item(r))
-    sources = {str(r[0]): (str(r[5] or ""), str(r[6] or "")) for r in status}
+        if r.department:
+            by_department.setdefault(str(r.department), []).append(r.item())
+    sources = {r.department: (r.file, r.received_at) for r in status}
     folder = snap.folder(settings.correction_folder)
     lists, removed = write_corrections(folder, settings, {d: (sources.get(d, ("", "")), items)
                                                           for d, items in by_department.items()})
     outcome.files.extend(lists)
     progress("マスターを保存しています…")
-    written = write(snap, MasterUpdate(summary, status, checks, departments, history))
+    written = write(snap, MasterUpdate(summary, [r.to_row() for r in status], checks, departments, history))
     if written.changed:
         outcome.files.insert(0, snap.path)
-    counts = {s: sum(1 for r in status if r[2] == s) for s in (ACCEPTED, NEEDS_FIX, NOT_RETURNED)}
-    unusable = [str(r[0]) for r in status if r[2] == NOT_RETURNED and r[5]]
+    counts = {s: sum(1 for r in status if r.state == s) for s in (ACCEPTED, NEEDS_FIX, NOT_RETURNED)}
+    unusable = [r.department for r in status if r.state == NOT_RETURNED and r.file]
     outcome.say(f"提出状況: 受理 {counts[ACCEPTED]} 課、要修正 {counts[NEEDS_FIX]} 課、未提出 {counts[NOT_RETURNED]} 課"
                 + (f"（うち {'、'.join(unusable)} はファイルを受け取りましたが、取り込めませんでした）。" if unusable else "。"))
-    errors = len(report.errors) + _count(carried, ERROR)
+    errors = len(report.errors) + count_errors(carried)
     outcome.say(f"検証結果: エラー {errors} 件、警告 {len(report) + len(carried) - errors} 件（シート「検証結果」）。")
     if lists:
         outcome.say(f"返却票 {len(lists)} 件: {folder}")
@@ -480,19 +379,3 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[list[object]], en
     if overwritten:
         outcome.say(f"上書きされた値 {overwritten} 件をシート「履歴」に記録しました。")
     return written
-
-
-def _row_order(row: list[object]) -> tuple:
-    text = {name: str(row[i] or "") for name, i in CHECK.items()}
-    digits = "".join(ch for ch in text["セル"] if ch.isdigit())
-    return (text["重要度"] != SEVERITY_LABELS[ERROR], text["担当課"], text["ファイル"], text["シート"],
-            int(digits) if digits else 0, text["セル"])
-
-
-def _carried_item(row: list[object]) -> Item:
-    """A 検証結果 row collect wrote, as the correction list item it was made from (corrections.item)."""
-    text = {name: "" if row[i] is None else str(row[i]) for name, i in CHECK.items()}
-    severity = ERROR if text["重要度"] == SEVERITY_LABELS[ERROR] else "warning"
-    return Item(severity, text["コード"], text["シート"], text["セル"], text["取組番号"], text["項目"], text["値"],
-                text["対応"])
-

@@ -87,7 +87,7 @@ def collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet
 
 def validate(master: Path, progress: Progress = _quiet, write=None) -> Outcome:
     """検証: check what the master holds; refresh 検証結果 and the correction lists (write: as collect)."""
-    from .collect import run_validate
+    from .validate import run_validate
 
     if write is None:
         _refuse_if_open(master)

@@ -8,7 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from macros.collect import ENTRY_CODES, run_collect, run_validate
+from macros.collect import run_collect
+from macros.validate import run_validate
+from workbook.rules.status import ENTRY_CODES
 from tests.workbook.returns_kit import Text, make_return, set_saved_time, small_plan, small_settings
 from workbook.sheets import master_sheets as ms
 from workbook.sheets import names

@@ -1,0 +1,57 @@
+"""③ 検証: check what the master's department sheets hold and refresh the same sheets.
+
+The checks, the status rows and the write are collect's (macros/collect.py): validate differs
+only in where the returns come from (the master's own sheets) and in carrying over the problems
+collect found in files that validate cannot see again (workbook.rules.status).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbook.domain.problems import Report
+from workbook.domain.returns import DepartmentReturn, Identity
+from workbook.files.master_update import apply
+from workbook.files.snapshot import MasterSnapshot
+from workbook.rules.checks import Where, entry_problems, key_label
+from workbook.rules.status import ENTRY_CODES, status_rows
+from workbook.sheets.names import sheet_title
+
+from .collect import Writer, _accepted, _check_rows, _finish, _row_number, _status
+from .merged import join as _join, plan_drops as _plan_drops, year_drops as _year_drops
+from .outcome import Outcome, Progress, quiet as _quiet
+
+
+def run_validate(master: Path, progress: Progress = _quiet, write: Writer = apply) -> Outcome:
+    progress(f"マスター {master.name} を読み込んでいます…")
+    snap = MasterSnapshot.read(master)
+    plan, settings = snap.plan, snap.settings
+    outcome, report = Outcome(), Report()
+    # sheets written for another fiscal year (設定 changed since): their return was last year's
+    rolled = {d.name for d in plan.departments
+              if snap.department(d.name).table is not None and snap.department(d.name).year != settings.fiscal_year}
+    carried = [row for row in _check_rows(snap) if row.code and row.code not in ENTRY_CODES
+               and row.department not in rolled]
+    accepted = {name: sha for name, sha in _accepted(snap).items() if name not in rolled}
+    not_sent = {(str(r.department), str(r.value)) for r in carried if r.code == "row-not-distributed"}
+    entries_all, contacts = {}, {}
+    for department in plan.departments:
+        name = department.name
+        state = snap.department(name)
+        contacts[name] = state.contact
+        entries_all.update({(name, code): e for code, e in state.entries.items()})
+        if name in accepted and state.table is not None:
+            t = state.table
+            ret = DepartmentReturn(Identity(settings.municipality, settings.plan_name, settings.fiscal_year, name, "", t.keys),
+                                   t.entries, t.contact[0], t.contact[1], t.keys, t.key_rows, t.plan_cells,
+                                   snap.formulas(sheet_title(name)), t.extra_rows)
+            found = entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name))
+            # rows added to the plan after distribution (collect said so): blank is not the department's error
+            rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
+            report.add([p for p in found if not (p.code == "required-missing" and _row_number(p.cell) in rows)])
+    drops = _plan_drops(snap, outcome)
+    _join(drops, _year_drops(snap, outcome))
+    status = status_rows(plan, _status(snap), report, {}, {}, contacts, carried, validate=True, stale=rolled)
+    written = _finish(snap, report, status, entries_all, drops.departments, drops.history, outcome, progress, carried,
+                      write=write)
+    outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")
+    return outcome
