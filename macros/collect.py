@@ -342,8 +342,7 @@ def _finish(snap: MasterSnapshot, report: Report, status: list[StatusRow], entri
     plan, settings = snap.plan, snap.settings
     returned = [r.department for r in status if r.reported]
     summary = summarize(plan, entries_all, settings, returned, snap.evaluations())
-    frame = report.to_frame()
-    checks = frame.astype(object).where(frame.notna(), "").values.tolist()
+    checks = report.rows()
     if carried:
         checks = sorted([r.to_row() for r in carried] + checks, key=lambda row: CheckRow.from_row(row).order())
     progress("返却票を作成しています…")

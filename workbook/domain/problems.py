@@ -163,17 +163,13 @@ class Report:
     def for_department(self, department: str) -> list[Problem]:
         return [p for p in self.problems if p.department == department]
 
-    def rows(self) -> list[list[str]]:
+    def rows(self) -> list[list[object]]:
+        """The 検証結果 rows (REPORT_COLUMNS), errors first, then by department, file, sheet and cell."""
         return [
-            [SEVERITY_LABELS[p.severity], p.code, p.type.title, p.department, p.file,
-             p.sheet, p.cell, p.value, p.message, p.action_code, p.field]
+            ["" if v is None else v for v in (SEVERITY_LABELS[p.severity], p.code, p.type.title, p.department, p.file,
+                                             p.sheet, p.cell, p.value, p.message, p.action_code, p.field)]
             for p in sorted(self.problems, key=lambda p: (p.severity != ERROR, p.department, p.file, p.sheet, _cell_key(p.cell)))
         ]
-
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame(self.rows(), columns=REPORT_COLUMNS)
 
 
 def _cell_key(cell: str) -> tuple[int, str]:

@@ -174,7 +174,7 @@ class Master:
     def write_checks(self, report: Report) -> None:
         ws = self.wb[names.SHEET_CHECKS]
         ms.reset(ws)
-        ms.write_checks(ws, report.to_frame())
+        ms.write_checks(ws, report.rows())
 
     def append_history(self, rows: list[list[object]]) -> None:
         if not rows:
@@ -242,7 +242,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     ms.write_status(wb.create_sheet(names.SHEET_STATUS),
                     [[d.name, len(plan.actions_of(d.name)), "未提出", "", "", "", "", "", "", ""]
                      for d in plan.departments])
-    ms.write_checks(wb.create_sheet(names.SHEET_CHECKS), Report().to_frame())
+    ms.write_checks(wb.create_sheet(names.SHEET_CHECKS), [])
     ms.write_settings(wb.create_sheet(names.SHEET_SETTINGS), settings)
     ms.write_history(wb.create_sheet(names.SHEET_HISTORY), [])
     ms.write_xlwings_conf(wb.create_sheet(names.SHEET_XLWINGS), xlwings_conf or [])

@@ -188,8 +188,6 @@ def _letter(n: int) -> str:
 
 # --- the openpyxl way -----------------------------------------------------------------------
 def _rewrite(snap: MasterSnapshot, update: MasterUpdate, backup: bool) -> Path | None:
-    import pandas as pd
-
     from workbook.files.master import Master
 
     master = Master.open(snap.path)
@@ -206,6 +204,6 @@ def _rewrite(snap: MasterSnapshot, update: MasterUpdate, backup: bool) -> Path |
     master.write_status(update.status)
     ws = master.wb[names.SHEET_CHECKS]
     ms.reset(ws)
-    ms.write_checks(ws, pd.DataFrame(update.checks, columns=REPORT_COLUMNS))
+    ms.write_checks(ws, update.checks)
     master.append_history(update.history)
     return master.save(backup)

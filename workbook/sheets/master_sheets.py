@@ -13,6 +13,7 @@ from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
 from workbook.domain.plan import Department, Plan
+from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.settings import Settings, settings_to_rows
 
 PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "事業概要", "担当課",
@@ -232,9 +233,8 @@ def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
             operator="equal", formula=[f'"{status}"'], fill=PatternFill("solid", fgColor=color)))
 
 
-def write_checks(ws: Worksheet, frame) -> None:
-    rows = frame.astype(object).where(frame.notna(), "").values.tolist()
-    table(ws, list(frame.columns), rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16])
+def write_checks(ws: Worksheet, rows: list[list[object]]) -> None:
+    table(ws, REPORT_COLUMNS, rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16])
 
 
 def write_history(ws: Worksheet, rows: list[list[object]]) -> None:
