@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Callable
 
 from workbook.files.archive import Archive, ArchiveRecord
-from workbook.rules.checks import Where, identity_problems, ownership_problems, return_problems
+from workbook.rules.checks import Where, file_name_problems, identity_problems, ownership_problems, return_problems
+from workbook.rules.rows import blocked
 from workbook.files.corrections import Item, item, write_corrections
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.normalize import loose
@@ -248,6 +249,7 @@ def _identity_check(r: Received, snap: MasterSnapshot, accepted_before: bool) ->
         return []
     wrong = identity_problems(ret.identity, snap.plan, snap.settings, r.file)
     if not any(p.code == "unknown-department" for p in wrong):
+        wrong += file_name_problems(ret.identity, snap.plan, r.file)
         wrong += ownership_problems(ret, snap.plan, r.file, foreign_rows=not accepted_before)
     return wrong
 
@@ -293,8 +295,10 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
             report.add(found)
             _say_plan_changes(found, name, outcome)
             if chosen.record.sha256 != accepted.get(name):
-                entries, changes = merge_entries(entries, incoming_entries(chosen.ret, plan, name), plan, name)
-                contact, more = merge_contact(contact, (chosen.ret.contact_name, chosen.ret.contact_phone), name)
+                held = blocked(found, chosen.ret)      # what was reported as an error is never merged
+                entries, changes = merge_entries(entries, incoming_entries(chosen.ret, plan, name, held), plan, name)
+                contact, more = merge_contact(contact, (chosen.ret.contact_name, chosen.ret.contact_phone), name,
+                                              keep=held)
                 changes += more
                 out.history += [[now, "回収", c.department, c.action_code, c.field, c.old, c.new, chosen.file]
                                 for c in changes]

@@ -13,7 +13,9 @@ from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.files.master_update import apply
 from workbook.files.snapshot import MasterSnapshot
 from workbook.rules.checks import Where, entry_problems, key_label
-from workbook.rules.status import ENTRY_CODES, status_rows
+from workbook.rules.rows import ROW_CODES
+from workbook.rules.status import ENTRY_CODES, CheckRow, status_rows
+from workbook.sheets.layout import COLUMNS
 from workbook.sheets.names import sheet_title
 
 from .collect import Writer, _accepted, _check_rows, _finish, _row_number, _status
@@ -29,8 +31,12 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     # sheets written for another fiscal year (設定 changed since): their return was last year's
     rolled = {d.name for d in plan.departments
               if snap.department(d.name).table is not None and snap.department(d.name).year != settings.fiscal_year}
-    carried = [row for row in _check_rows(snap) if row.code and row.code not in ENTRY_CODES
-               and row.department not in rolled]
+    checks = _check_rows(snap)
+    carried = [row for row in checks if row.code and row.code not in ENTRY_CODES and row.department not in rolled]
+    # values collect held back (errors are never merged): the master's sheet does not show them, so
+    # their rows stay until a new return replaces them or the section types a good value by hand
+    held = [row for row in checks if row.code in ENTRY_CODES and row.is_error and row.file != master.name
+            and row.department not in rolled]
     accepted = {name: sha for name, sha in _accepted(snap).items() if name not in rolled}
     not_sent = {(str(r.department), str(r.value)) for r in carried if r.code == "row-not-distributed"}
     entries_all, contacts = {}, {}
@@ -47,7 +53,14 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             found = entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name))
             # rows added to the plan after distribution (collect said so): blank is not the department's error
             rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
-            report.add([p for p in found if not (p.code == "required-missing" and _row_number(p.cell) in rows)])
+            found = [p for p in found if not (p.code == "required-missing" and _row_number(p.cell) in rows)]
+            kept = _still_held([r for r in held if r.department == name], found, t.entries)
+            carried += kept
+            # what the department sent is reported (kept), not the blank it left in the master; a row
+            # held back as a whole (identity in doubt) is not asked for again either
+            doubtful = {r.action_code for r in carried if r.department == name and r.code in ROW_CODES}
+            covered = {(r.action_code, r.field) for r in kept}
+            report.add([p for p in found if p.action_code not in doubtful and (p.action_code, p.field) not in covered])
     drops = _plan_drops(snap, outcome)
     _join(drops, _year_drops(snap, outcome))
     status = status_rows(plan, _status(snap), report, {}, {}, contacts, carried, validate=True, stale=rolled)
@@ -55,3 +68,22 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
                       write=write)
     outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")
     return outcome
+
+
+def _still_held(held: list[CheckRow], found: list, entries: dict) -> list[CheckRow]:
+    """The held values not yet settled: a row is dropped once the master holds a value there that
+    validate finds nothing wrong with (the section typed the right value by hand)."""
+    flagged = {(p.action_code, p.field) for p in found}
+    by_header = {c.header: c.key for c in COLUMNS if c.editable}
+    out = []
+    for row in held:
+        key = by_header.get(row.field)
+        entry = entries.get(row.action_code)
+        if key is None or entry is None:
+            out.append(row)
+            continue
+        values = list(entry.actuals.values()) if key == "actual" else [entry.values.get(key)]
+        settled = values and all(v not in (None, "") for v in values) and (row.action_code, row.field) not in flagged
+        if not settled:
+            out.append(row)
+    return out

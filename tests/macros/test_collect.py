@@ -148,12 +148,32 @@ def test_each_bad_file_is_reported_and_skipped(city, tmp_path):
 
 
 def test_a_file_is_identified_by_its_identity_sheet_not_its_name(city):
-    city.send(CONSULT, name="令和6年度_進捗報告_福祉政策課.xlsx")
+    city.send(CONSULT, name="報告（相談担当の分）.xlsx")          # a name that names no department
     city.collect()
     status = city.status()
     assert status[CONSULT][2] == "受理" and status[POLICY][2] == "未提出"
     assert city.book()[CONSULT]["F7"].value == "1-1-2 の取組を実施した。"
     assert city.book()[POLICY]["F7"].value is None
+
+
+def test_a_file_named_for_another_department_is_held(city):
+    city.send(CONSULT, name="令和6年度_進捗報告_福祉政策課.xlsx")   # 相談課 filled in 政策課's copy
+    before = {name: every_cell(city.master)[name] for name in (CONSULT, POLICY)}
+    city.collect()
+    status = city.status()
+    assert status[CONSULT][2] == "未提出" and status[POLICY][2] == "未提出"
+    assert status[CONSULT][5] == "令和6年度_進捗報告_福祉政策課.xlsx"       # named, not counted as reported
+    assert ("file-name-mismatch", CONSULT, "C5") in city.checks()
+    assert {name: every_cell(city.master)[name] for name in (CONSULT, POLICY)} == before
+
+
+@pytest.mark.parametrize("name", ["令和6年度_進捗報告_福祉相談課（回答）.xlsx", "コピー ～令和6年度_進捗報告_福祉相談課.xlsx",
+                                  "令和6年度_進捗報告_福祉相談課(修正).xlsx", "福祉相談課 - コピー.xlsx"])
+def test_additions_to_the_distributed_name_are_not_another_department(city, name):
+    city.send(CONSULT, name=name)
+    city.collect()
+    assert city.status()[CONSULT][2] == "受理"
+    assert "file-name-mismatch" not in {c[0] for c in city.checks()}
 
 
 def test_a_newer_return_replaces_the_first_and_history_keeps_the_old_values(city):
@@ -190,7 +210,7 @@ def test_text_from_departments_never_becomes_a_formula(city):
     city.collect()
     ws = city.book()[POLICY]
     assert (ws["F7"].value, ws["F7"].data_type) == ('=HYPERLINK("http://example.com")', "s")
-    assert (ws["H7"].value, ws["H7"].data_type) == ("=1+1", "s")
+    assert ws["H7"].value is None           # a formula is reported, never merged: the master keeps what it had
     with zipfile.ZipFile(city.master) as z:
         names = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
         for name in names:
@@ -198,14 +218,28 @@ def test_text_from_departments_never_becomes_a_formula(city):
     assert ("formula-in-input", POLICY, "H7") in city.checks()
 
 
-def test_plan_cell_edits_are_reported_and_never_merged(city):
+def test_an_edited_title_holds_back_the_whole_row(city):
     path = city.send(POLICY)
     wb = openpyxl.load_workbook(path)
     wb["進捗報告"]["C7"] = "書き換えた題"
     wb.save(path)
     city.collect()
-    assert city.book()[POLICY]["C7"].value == "相談窓口の周知"
-    assert ("plan-cell-edited", POLICY, "C7") in city.checks()
+    ws = city.book()[POLICY]
+    assert ws["C7"].value == "相談窓口の周知"
+    assert [ws[f"{c}7"].value for c in "FHIJKLM"] == [None] * 7          # nothing of the doubtful row
+    assert ws["F8"].value == "1-1-2 の取組を実施した。"                    # the other rows are merged
+    assert ("row-identity-doubt", POLICY, "B7") in city.checks()
+    assert city.status()[POLICY][2] == "要修正"
+
+
+def test_plan_cell_edits_are_reported_and_never_merged(city):
+    path = city.send(POLICY)
+    wb = openpyxl.load_workbook(path)
+    wb["進捗報告"]["D7"] = "書き換えた目標"
+    wb.save(path)
+    city.collect()
+    assert city.book()[POLICY]["D7"].value == "チラシの作成"
+    assert ("plan-cell-edited", POLICY, "D7") in city.checks()
     assert city.status()[POLICY][2] == "要修正"
     assert (city.root / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").exists()
 
@@ -427,22 +461,27 @@ def test_last_years_file_first_received_now_is_still_the_departments_mistake(cit
 def test_an_invalid_grade_is_not_carried_into_the_previous_year_column(city):
     city.send(POLICY, {"1-1-1": {"grade": "◎", "result": "R6の成果"}})
     city.collect()
+    assert city.book()[POLICY]["I7"].value is None                 # reported as an error: never merged
     _move_to_year(city, 7)
     for path in city.inbox.iterdir():
         path.unlink()
     city.collect()
     ws = city.book()[POLICY]
     assert (ws["N7"].value, ws["O7"].value) == (None, "R6の成果")
-    assert ("1-1-1", "令和6年度 自己評価", "◎") in {(r[3], r[4], r[5]) for r in city.rows(names.SHEET_HISTORY)}
+    assert "◎" not in {r[5] for r in city.rows(names.SHEET_HISTORY)}
 
 
 def test_validate_checks_what_the_master_holds(city):
     path = city.send(POLICY, {"1-1-1": {"grade": "◎"}})
     wb = openpyxl.load_workbook(path)
-    wb["進捗報告"]["C8"] = "書き換えた題"
+    wb["進捗報告"]["D8"] = "書き換えた目標"
     wb.save(path)
     city.collect()
     assert {c[0] for c in city.checks()} >= {"grade-invalid", "plan-cell-edited"}
+    assert city.book()[POLICY]["I7"].value is None                 # the flagged grade was not merged
+    master = Master.open(city.master)
+    master.department_sheet(POLICY)["I7"] = "◎"     # the section types it into the master by hand
+    master.save(backup=False)
     run_validate(city.master)
     assert ("grade-invalid", POLICY, "I7") in city.checks()       # now found in the master's own sheet
     sheet = openpyxl.load_workbook(city.root / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").active
@@ -464,8 +503,8 @@ def test_validate_right_after_collect_leaves_the_correction_lists_as_they_were(c
     and 項目, so the correction list it writes is the one collect wrote."""
     path = city.send(POLICY, {"1-1-1": {"grade": "◎"}})
     wb = openpyxl.load_workbook(path)
-    wb["進捗報告"]["C8"] = "書き換えた題"
-    wb["進捗報告"]["C7"] = "これも書き換えた"
+    wb["進捗報告"]["D8"] = "書き換えた目標"
+    wb["進捗報告"]["D7"] = "これも書き換えた"
     wb.save(path)
     city.send(CONSULT, {"1-1-2": {"content": None}})
     (city.inbox / "memo.xlsx").write_text("not a workbook")
@@ -475,13 +514,13 @@ def test_validate_right_after_collect_leaves_the_correction_lists_as_they_were(c
     assert len(lists) == 2
     code, cell, action, field = (REPORT_COLUMNS.index(h) for h in ("コード", "セル", "取組番号", "項目"))
     edited = sorted((r[cell], r[action], r[field]) for r in city.rows(names.SHEET_CHECKS) if r[code] == "plan-cell-edited")
-    assert edited == [("C7", "1-1-1", "重点取組"), ("C8", "1-1-2", "重点取組")]
+    assert edited == [("D7", "1-1-1", "取組目標"), ("D8", "1-1-2", "取組目標")]
     carried = [r for r in city.rows(names.SHEET_CHECKS) if r[code] not in ENTRY_CODES]
     assert sorted(r[code] for r in carried) == ["file-not-workbook", "plan-cell-edited", "plan-cell-edited"]
     policy = openpyxl.load_workbook(folder / "令和6年度_返却票_福祉政策課.xlsx").active
     assert [r[2:6] for r in policy.iter_rows(min_row=12, values_only=True)] == [
-        ("1-1-1", "重点取組", "進捗報告", "C7"), ("1-1-1", "自己評価", "進捗報告", "I7"),
-        ("1-1-2", "重点取組", "進捗報告", "C8")]
+        ("1-1-1", "取組目標", "進捗報告", "D7"), ("1-1-1", "自己評価", "進捗報告", "I7"),
+        ("1-1-2", "取組目標", "進捗報告", "D8")]
     run_validate(city.master)
     assert {p.name: (every_cell(p), p.read_bytes()) for p in folder.iterdir()} == lists
     assert [r for r in city.rows(names.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
@@ -495,7 +534,7 @@ def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
     their headers, and the sheet gets the current columns."""
     path = city.send(POLICY)
     wb = openpyxl.load_workbook(path)
-    wb["進捗報告"]["C7"] = "書き換えた題"
+    wb["進捗報告"]["D7"] = "書き換えた目標"
     wb.save(path)
     city.collect()
     master = Master.open(city.master)
@@ -505,7 +544,7 @@ def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
     run_validate(city.master)
     header = [c.value for c in city.book()[names.SHEET_CHECKS][1]]
     assert header[:len(REPORT_COLUMNS)] == REPORT_COLUMNS
-    assert ("plan-cell-edited", POLICY, "C7") in city.checks()
+    assert ("plan-cell-edited", POLICY, "D7") in city.checks()
     assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
 
 

@@ -57,7 +57,7 @@ def test_demo_status_and_problems(demo):
     assert status == {"福祉政策課": "要修正", "福祉相談課": "受理", "学校教育課": "受理", "指導室": "未提出",
                       "まちづくり推進課": "受理"}
     codes = {r[1] for r in wb["検証結果"].iter_rows(min_row=2, values_only=True) if r[1]}
-    assert {"plan-cell-edited", "reason-missing", "grade-invalid"} <= codes
+    assert {"row-identity-doubt", "reason-missing", "grade-invalid"} <= codes
 
 
 def test_demo_archive_is_byte_for_byte(demo):

@@ -93,20 +93,20 @@ def test_row_added(tmp_path):
     assert [(p.code, p.cell, p.value) for p in found] == [("row-added", "B9", "追加した取組")]
 
 
-def test_row_copied_with_its_key_is_an_added_row(tmp_path):
+def test_row_copied_with_its_key_is_a_duplicate_key(tmp_path):
     def edit(wb):
         ws = wb[DATA_SHEET]
         for col in range(1, 16):
             ws.cell(row=9, column=col).value = ws.cell(row=8, column=col).value
     found = problems(tmp_path, edit=edit)
-    assert [(p.code, p.cell, p.value) for p in found] == [("row-added", "B9", "1-1-2")]
+    assert [(p.code, p.cell, p.value, p.expected) for p in found] == [("row-duplicate-key", "B9", "1-1-2", "B8")]
 
 
 def test_row_removed(tmp_path):
     def edit(wb):
         wb[DATA_SHEET].delete_rows(8)
     found = problems(tmp_path, edit=edit)
-    assert [(p.code, p.value, p.action_code) for p in found] == [("row-removed", "1-1-2", "1-1-2")]
+    assert [(p.code, p.cell, p.value, p.action_code) for p in found] == [("row-removed", "B8", "1-1-2", "1-1-2")]
 
 
 def test_indicator_row_removed(tmp_path):
@@ -127,12 +127,20 @@ def test_row_moved(tmp_path):
     assert found[0].cell in ("B7", "B8")
 
 
-def test_plan_cell_edited(tmp_path):
+def test_an_edited_title_puts_the_row_identity_in_doubt(tmp_path):
     def edit(wb):
         wb[DATA_SHEET]["C7"] = "周知の推進（修正）"
     found = problems(tmp_path, edit=edit)
     assert [(p.code, p.cell, p.value, p.expected) for p in found] == [
-        ("plan-cell-edited", "C7", "周知の推進（修正）", "相談窓口の周知")]
+        ("row-identity-doubt", "B7", "1-1-1 周知の推進（修正）", "1-1-1 相談窓口の周知")]
+
+
+def test_plan_cell_edited(tmp_path):
+    def edit(wb):
+        wb[DATA_SHEET]["D7"] = "チラシの作成（修正）"
+    found = problems(tmp_path, edit=edit)
+    assert [(p.code, p.cell, p.value, p.expected) for p in found] == [
+        ("plan-cell-edited", "D7", "チラシの作成（修正）", "チラシの作成")]
 
 
 def test_expected_plan_cells_are_what_the_distributed_file_holds(tmp_path):
@@ -320,4 +328,4 @@ def test_a_cleared_key_with_an_unknown_code_is_still_an_added_row(tmp_path):
         wb[DATA_SHEET]["A8"] = None
         wb[DATA_SHEET]["B8"] = "9-9-9"
     found = problems(tmp_path, "福祉相談課", edit=clear)
-    assert ("row-added", "B8") in pairs(found) and ("row-removed", "") in pairs(found)
+    assert ("row-added", "B8") in pairs(found) and ("row-removed", "B8") in pairs(found)

@@ -47,6 +47,9 @@ class Identity:
     template_version: str
     row_keys: tuple[str, ...]
     distributed_at: str = ""
+    # row key -> (取組番号, 重点取組, 指標) as the row showed them when the file was made: with the key,
+    # what identifies a row (files made before template 2026.2 carry none: the plan's are used)
+    row_labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +63,8 @@ class DepartmentReturn:
     plan_cells: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> plan column values
     formulas: dict[str, str] = field(default_factory=dict)  # cell address -> formula text (input cells)
     extra_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, first text) rows without a known key
+    duplicate_rows: dict[str, list[int]] = field(default_factory=dict)  # key -> later rows that carry it again
+    merged_ranges: tuple[str, ...] = ()       # merged cell ranges of the table sheet ('F7:G7')
 
 
 def same_value(a: object, b: object) -> bool:

@@ -12,7 +12,7 @@ from workbook.sheets import styles as st
 from workbook.sheets.department import protect, read_department_table, write_department_table
 from workbook.ooxml.save import replace_atomically
 from workbook.domain.era import fiscal_year_label
-from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
+from workbook.sheets.layout import DATA_SHEET, IDENTITY_COLUMNS, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
 from workbook.domain.plan import Plan
 from workbook.domain.returns import DepartmentReturn, Entry, Identity
 from workbook.domain.settings import Settings
@@ -39,7 +39,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
                           previous: dict[str, Entry] | None = None,
                           instructions=None) -> Identity:
     """Write the file a department fills in. previous: last year's entries shown read-only."""
-    from workbook.sheets.department import row_specs
+    from workbook.sheets.department import expected_plan_cells, row_specs
 
     wb = Workbook()
     info = wb.active
@@ -60,6 +60,8 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
         department=department, template_version=TEMPLATE_VERSION,
         row_keys=tuple(key for key, _, _ in row_specs(plan, department)),
         distributed_at=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+        row_labels={key: tuple(cells[k] or "" for k in IDENTITY_COLUMNS)
+                    for key, cells in expected_plan_cells(plan, department, settings.fiscal_year).items()},
     )
     _write_identity(wb.create_sheet(IDENTITY_SHEET), identity)
     # no sheet can be added, deleted, renamed or unhidden: the identity sheet stays with the file
@@ -95,6 +97,8 @@ def _write_identity(ws, identity: Identity) -> None:
     ws.cell(row=start, column=2, value=ROW_KEYS_LABEL)
     for i, key in enumerate(identity.row_keys):
         st.write_text(ws, start + i, 3, key)
+        for c, text in enumerate(identity.row_labels.get(key, ()), start=4):
+            st.write_text(ws, start + i, c, text)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
@@ -104,7 +108,7 @@ def read_identity(wb: Workbook) -> Identity | None:
         return None
     from workbook.sheets.table import identity_from_rows
 
-    return identity_from_rows([list(r) for r in wb[IDENTITY_SHEET].iter_rows(max_col=3, values_only=True)])
+    return identity_from_rows([list(r) for r in wb[IDENTITY_SHEET].iter_rows(max_col=6, values_only=True)])
 
 
 def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentReturn | None:
@@ -117,7 +121,8 @@ def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentRe
     return DepartmentReturn(
         identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
         row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
-        formulas=table.formulas, extra_rows=table.extra_rows,
+        formulas=table.formulas, extra_rows=table.extra_rows, duplicate_rows=table.duplicates,
+        merged_ranges=tuple(str(r) for r in wb[DATA_SHEET].merged_cells.ranges),
     )
 
 

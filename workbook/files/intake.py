@@ -215,6 +215,9 @@ def _reason(exc: BaseException) -> str:
     return reason_text(exc)
 
 
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
 def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
     """The identity and entries of a returned file; None when it has no identity or data sheet."""
     book = SheetValues.open(data)
@@ -224,9 +227,11 @@ def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
     rows = book.rows(DATA_SHEET)
     xml = package.sheet_xml(DATA_SHEET)
     formulas = input_formulas(xml) if xml is not None else {}
+    merged = tuple(m.decode() for m in _MERGE_CELL.findall(xml)) if xml is not None else ()
     table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)
     return DepartmentReturn(
         identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
         row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
-        formulas=table.formulas, extra_rows=table.extra_rows,
+        formulas=table.formulas, extra_rows=table.extra_rows, duplicate_rows=table.duplicates,
+        merged_ranges=merged,
     )

@@ -13,9 +13,10 @@ from workbook.sheets.department import expected_plan_cells, row_specs
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
-                     IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
+                     IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
+from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import clean_text, loose, normalize_grade, parse_number
+from workbook.domain.normalize import clean_text, loose, nfkc, normalize_grade, parse_number
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.domain.settings import Settings
@@ -75,6 +76,36 @@ def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: 
     return out
 
 
+_NAME_DELIMITERS = frozenset("_ 　()（）[]［］「」『』【】〔〕{}<>＜＞~～〜-－‐・,，、。.+＋#＃0123456789")
+
+
+def named_departments(file_name: str, departments: list[str]) -> list[str]:
+    """The departments a file name names whole, between the delimiters of the distributed names
+    (令和6年度_進捗報告_福祉課.xlsx): 福祉課 is not named by …_高齢福祉課.xlsx, and additions such as
+    （回答）, コピー ～ or (修正) change nothing."""
+    stem = nfkc(file_name.rsplit(".", 1)[0])
+    found = []
+    for name in departments:
+        target = nfkc(name)
+        start = stem.find(target)
+        while start >= 0:
+            end = start + len(target)
+            if (start == 0 or stem[start - 1] in _NAME_DELIMITERS) and (end == len(stem) or stem[end] in _NAME_DELIMITERS):
+                found.append(name)
+                break
+            start = stem.find(target, start + 1)
+    return found
+
+
+def file_name_problems(identity: Identity, plan: Plan, file: str) -> list[Problem]:
+    """file-name-mismatch when the file name names another department than the identity sheet."""
+    named = named_departments(file, [d.name for d in plan.departments])
+    if not named or identity.department in named:
+        return []
+    return [problem("file-name-mismatch", file=file, sheet=IDENTITY_SHEET, cell=IDENTITY_CELLS["department"],
+                    department=identity.department, value=identity.department, expected="・".join(named))]
+
+
 def ownership_problems(ret: DepartmentReturn, plan: Plan, file: str, foreign_rows: bool = True) -> list[Problem]:
     """Whether the table belongs to the department the identity names: an error here means the file
     is not merged (another department's file, or an identity edited by hand).
@@ -106,11 +137,6 @@ def ownership_problems(ret: DepartmentReturn, plan: Plan, file: str, foreign_row
 
 
 # --- layout ----------------------------------------------------------------------------------
-def key_label(key: str) -> str:
-    code, n = split_key(key)
-    return code if n is None else f"{code}（指標{n}）"
-
-
 def layout_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:
     """Rows added, removed or moved, and plan cells edited (those edits are never merged).
 
@@ -125,12 +151,14 @@ def layout_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where
     rows = ret.key_rows
     cell = col_letter(ROW_CELL_COLUMN)
     not_distributed: set[str] = set()
+    distributed_rows = {key: FIRST_ROW + i for i, key in enumerate(ret.identity.row_keys)}
     for key in expected:
         if key in rows:
             continue
         code = split_key(key)[0]
-        if key in distributed:
-            out.append(where.problem("row-removed", value=key_label(key), action_code=code))
+        if key in distributed:     # named with the row it had in the file as distributed
+            at = f"{cell}{distributed_rows[key]}" if key in distributed_rows else ""
+            out.append(where.problem("row-removed", cell=at, value=key_label(key), action_code=code))
         elif code not in not_distributed:    # added to the plan after the file was made
             not_distributed.add(code)
             out.append(where.problem("row-not-distributed", value=key_label(key), action_code=code))
@@ -150,11 +178,14 @@ def layout_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where
         if key in position and key not in in_order:
             out.append(where.problem("row-moved", cell=f"{cell}{rows[key]}", value=key_label(key),
                                      action_code=split_key(key)[0]))
+    out += identity_doubts(ret, expected_cells, where) + duplicate_keys(ret, where) + merged_inputs(ret, where)
     for key in found:
         if key not in expected_cells:
             continue
         cells = ret.plan_cells.get(key, {})
         for col_key in PLAN_KEYS:
+            if col_key in IDENTITY_COLUMNS:     # what identifies the row: identity_doubts above
+                continue
             want, got = expected_cells[key].get(col_key), cells.get(col_key)
             if not same_text(want, got):
                 out.append(where.problem(

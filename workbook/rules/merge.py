@@ -26,7 +26,8 @@ from workbook.files.archive import ArchiveRecord
 from workbook.rules.checks import TEXT_LIMIT
 from workbook.sheets.department import row_specs
 from workbook.domain.grades import GRADES
-from workbook.sheets.layout import ACTION_ROW, COLUMNS, applies, split_key
+from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, applies, col_letter, split_key
+from workbook.rules.rows import Blocked
 from workbook.domain.plan import Plan
 from workbook.domain.normalize import normalize_grade, parse_number
 from workbook.domain.returns import CONTACT_FIELDS, DepartmentReturn, Entry, same_value
@@ -87,8 +88,13 @@ def storable(key: str, value: object) -> object:
     return value
 
 
-def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str) -> dict[str, Entry]:
-    """The return's values for the department's planned rows, as the master would store them."""
+def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
+                     held: Blocked | None = None) -> dict[str, Entry]:
+    """The return's values for the department's planned rows, as the master would store them.
+
+    held: the rows and cells reported as errors (rules.rows.blocked); they are left out, so the
+    master keeps what it had there."""
+    held = held or Blocked()
     out: dict[str, Entry] = {}
     for key, kind, _ in row_specs(plan, department):
         if key not in ret.key_rows:
@@ -97,11 +103,12 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str) -> dict
         source = ret.entries.get(code)
         if source is None:
             continue
+        row = ret.key_rows[key]
         entry = out.setdefault(code, Entry(code, department))
         if kind == ACTION_ROW:
             entry.values = {c.key: storable(c.key, source.values.get(c.key)) for c in COLUMNS
-                            if c.editable and applies(c, ACTION_ROW)}
-        else:
+                            if c.editable and applies(c, ACTION_ROW) and f"{col_letter(c.key)}{row}" not in held}
+        elif f"{col_letter('actual')}{row}" not in held:
             entry.actuals[n] = storable("actual", source.actuals.get(n))
     return out
 
@@ -137,8 +144,12 @@ def merge_entries(current: dict[str, Entry], incoming: dict[str, Entry], plan: P
     return merged, changes
 
 
-def merge_contact(current: tuple[str, str], incoming: tuple[str, str],
-                  department: str) -> tuple[tuple[str, str], list[Change]]:
+def merge_contact(current: tuple[str, str], incoming: tuple[str, str], department: str,
+                  keep: Blocked | None = None) -> tuple[tuple[str, str], list[Change]]:
+    """The contact cells of a return over the master's; a cell in keep stays as the master had it."""
+    keep = keep or Blocked()
+    incoming = tuple(old if cell in keep else new
+                     for cell, old, new in zip((CONTACT_NAME_CELL, CONTACT_PHONE_CELL), current, incoming))
     changes = [Change(department, "", label, old, new)
                for label, old, new in zip(CONTACT_FIELDS, current, incoming) if old and old != new]
     return (incoming[0], incoming[1]), changes

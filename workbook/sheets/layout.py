@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATE_VERSION = "2026.1"
-ACCEPTED_TEMPLATE_VERSIONS = (TEMPLATE_VERSION,)
+TEMPLATE_VERSION = "2026.2"           # 2026.2: the identity sheet records each row's labels as distributed
+ACCEPTED_TEMPLATE_VERSIONS = ("2026.1", TEMPLATE_VERSION)
 
 DATA_SHEET = "進捗報告"        # the sheet of a distributed file that departments fill
 INFO_SHEET = "記入方法"        # instructions sheet of a distributed file
@@ -69,6 +69,7 @@ COLUMNS: tuple[Column, ...] = (
 INPUT_KEYS = tuple(c.key for c in COLUMNS if c.editable)
 TEXT_INPUT_KEYS = tuple(c.key for c in COLUMNS if c.editable and not c.numeric)
 PLAN_KEYS = ("code", "title", "target", "indicator")
+IDENTITY_COLUMNS = ("code", "title", "indicator")   # with the hidden key, what tells which row is which
 _INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 

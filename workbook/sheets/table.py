@@ -57,6 +57,7 @@ class Table:
     contact: tuple[str, str]
     target_header: str = ""
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> column key -> value
+    duplicates: dict[str, list[int]] = field(default_factory=dict)  # key -> later rows that carry it again
 
 
 def parse_table(rows: list[list[object]], department: str, formulas: dict[str, str] | None = None,
@@ -74,6 +75,7 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
     found: dict[str, str] = {}
     extra: list[tuple[int, str]] = []
     table_values: dict[str, dict[str, object]] = {}
+    duplicates: dict[str, list[int]] = {}
     for r in range(FIRST_ROW, len(rows) + 1):
         row = rows[r - 1]
         values = {col.key: (row[_NUMBERS[col.key] - 1] if _NUMBERS[col.key] <= len(row) else None) for col in COLUMNS}
@@ -85,8 +87,11 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
         key = clean_text(values["key"])
         if not key and known_keys:
             key = _key_from_code(clean_text(values["code"]), known_keys, key_rows)
-        if not key or key in key_rows:
-            text = key or next((clean_text(v) for v in values.values() if clean_text(v)), "")
+        if key in key_rows:            # a copied row: which of the two is the action's cannot be told
+            duplicates.setdefault(key, []).append(r)
+            continue
+        if not key:
+            text = next((clean_text(v) for v in values.values() if clean_text(v)), "")
             if text:
                 extra.append((r, text[:40]))
             continue
@@ -114,7 +119,7 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
             found[address] = formulas[address]
     return Table(entries, tuple(keys), key_rows, plan_cells, found, extra,
                  (clean_text(contact[0]), clean_text(contact[1])),
-                 clean_text(at(rows, HEADER_ROW, col_number("target"))), table_values)
+                 clean_text(at(rows, HEADER_ROW, col_number("target"))), table_values, duplicates)
 
 
 def _key_from_code(code: str, known_keys: tuple[str, ...], taken: dict[str, int]) -> str:
@@ -137,6 +142,7 @@ def identity_from_rows(rows: list[list[object]]) -> Identity:
     """dept_file.read_identity on the identity sheet's values."""
     values: dict[str, str] = {}
     keys: list[str] = []
+    labels: dict[str, tuple[str, str, str]] = {}
     in_keys = False
     for row in rows[1:]:
         key, cell = clean_text(at([row], 1, 1)), at([row], 1, 3)
@@ -147,6 +153,9 @@ def identity_from_rows(rows: list[list[object]]) -> Identity:
         if in_keys:
             if clean_text(cell):
                 keys.append(clean_text(cell))
+                shown = tuple("" if at([row], 1, c) is None else str(at([row], 1, c)) for c in (4, 5, 6))
+                if any(shown):
+                    labels[keys[-1]] = shown
         elif key:
             values[key] = clean_text(cell)
     year = parse_fiscal_year(values.get("fiscal_year"))
@@ -154,7 +163,7 @@ def identity_from_rows(rows: list[list[object]]) -> Identity:
         municipality=values.get("municipality", ""), plan_name=values.get("plan_name", ""),
         fiscal_year=year if year is not None else -1, department=values.get("department", ""),
         template_version=values.get("template_version", ""), row_keys=tuple(keys),
-        distributed_at=values.get("distributed_at", ""),
+        distributed_at=values.get("distributed_at", ""), row_labels=labels,
     )
 
 

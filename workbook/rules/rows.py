@@ -1,0 +1,119 @@
+"""Which rows and cells of a return can be trusted: a row is merged only when its identity is certain,
+and a cell only when nothing about its value was reported as an error.
+
+A row's identity is its hidden key (column A) together with what the row shows: 取組番号, 重点取組
+and, on an indicator row, the indicator. They must agree with each other and with the plan as the
+file was distributed (the identity sheet records each row's labels; for older files the plan's are
+used), after width and white-space folding. A later revision of the master's plan is accepted too,
+so an honest return never fails because the section edited a title after distribution.
+
+blocked() turns the problems found in a return into what must not be merged: whole rows (identity
+in doubt, a copied key) and single cells (every error that names an input cell). A grade and its
+reason travel together: when either is blocked, neither is merged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+from workbook.domain.normalize import clean_text, loose
+from workbook.domain.problems import Problem
+from workbook.domain.returns import DepartmentReturn
+from workbook.sheets.layout import (COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, IDENTITY_COLUMNS,
+                                    col_letter, col_number, split_key)
+
+ROW_CODES = frozenset({"row-identity-doubt", "row-duplicate-key"})   # errors that block a whole row
+INPUT_COLUMNS = frozenset(col_number(c.key) for c in COLUMNS if c.editable)
+CONTACT_CELLS = frozenset({CONTACT_NAME_CELL, CONTACT_PHONE_CELL})
+# merged on purpose in every distributed file: the phone cell spans two columns
+_PHONE_ROW = coordinate_from_string(CONTACT_PHONE_CELL)[1]
+_PHONE_COL = column_index_from_string(coordinate_from_string(CONTACT_PHONE_CELL)[0])
+MERGED_BY_DESIGN = frozenset({f"{CONTACT_PHONE_CELL}:{get_column_letter(_PHONE_COL + 1)}{_PHONE_ROW}"})
+
+
+def key_label(key: str) -> str:
+    code, n = split_key(key)
+    return code if n is None else f"{code}（指標{n}）"
+
+
+def _shown(cells: dict[str, object]) -> str:
+    return " ".join(clean_text(cells.get(k)).replace("\n", " ") for k in ("code", "title") if clean_text(cells.get(k)))
+
+
+def identity_doubts(ret: DepartmentReturn, expected: dict[str, dict[str, object]], where) -> list[Problem]:
+    """row-identity-doubt for every row whose key and shown labels disagree; expected: the plan's
+    cells for the department's rows now (sheets.department.expected_plan_cells)."""
+    out = []
+    for key in ret.row_keys_found:
+        shown = ret.plan_cells.get(key, {})
+        allowed = [labels for labels in (dict(zip(IDENTITY_COLUMNS, ret.identity.row_labels[key]))
+                                         if key in ret.identity.row_labels else None, expected.get(key)) if labels]
+        if not allowed:
+            continue      # a row the file was not distributed with and the plan lacks: row-added says so
+        if any(all(loose(shown.get(k)) == loose(labels.get(k)) for k in IDENTITY_COLUMNS) for labels in allowed):
+            continue
+        want = allowed[0]
+        out.append(where.problem(
+            "row-identity-doubt", cell=f"{col_letter('code')}{ret.key_rows[key]}", value=_shown(shown) or "（空欄）",
+            expected=f"{key_label(key)} {clean_text(want.get('title')).splitlines()[0] if clean_text(want.get('title')) else ''}".strip(),
+            action_code=split_key(key)[0]))
+    return out
+
+
+def duplicate_keys(ret: DepartmentReturn, where) -> list[Problem]:
+    """row-duplicate-key for each later row that carries a key already found (a copied row)."""
+    cell = col_letter("code")
+    return [where.problem("row-duplicate-key", cell=f"{cell}{row}", value=key_label(key),
+                          expected=f"{cell}{ret.key_rows[key]}", action_code=split_key(key)[0])
+            for key, rows in ret.duplicate_rows.items() for row in rows]
+
+
+def _cells(ref: str) -> list[str]:
+    first, _, last = ref.partition(":")
+    (c1, r1), (c2, r2) = coordinate_from_string(first), coordinate_from_string(last or first)
+    return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1)
+            for c in range(column_index_from_string(c1), column_index_from_string(c2) + 1)]
+
+
+def _is_input(cell: str) -> bool:
+    letters, row = coordinate_from_string(cell)
+    return cell in CONTACT_CELLS or (row >= FIRST_ROW and column_index_from_string(letters) in INPUT_COLUMNS)
+
+
+def merged_inputs(ret: DepartmentReturn, where) -> list[Problem]:
+    """input-cells-merged for every merged range that covers an input cell (beyond the designed ones)."""
+    return [where.problem("input-cells-merged", cell=ref)
+            for ref in ret.merged_ranges if ref not in MERGED_BY_DESIGN and any(_is_input(c) for c in _cells(ref))]
+
+
+@dataclass
+class Blocked:
+    """What of a return is not merged: rows by sheet row number, cells by address."""
+
+    rows: set[int] = field(default_factory=set)
+    cells: set[str] = field(default_factory=set)
+
+    def __contains__(self, cell: str) -> bool:
+        return cell in self.cells or coordinate_from_string(cell)[1] in self.rows
+
+
+def blocked(problems: list[Problem], ret: DepartmentReturn) -> Blocked:
+    """Every error that names a cell blocks it (a merged range: each cell it covers); the row-level
+    codes block their rows, and a copied key blocks every row that carries it."""
+    out = Blocked()
+    for p in problems:
+        if not p.is_error or not p.cell:
+            continue
+        if p.code in ROW_CODES:
+            out.rows.add(coordinate_from_string(p.cell)[1])
+            if p.code == "row-duplicate-key" and p.expected:
+                out.rows.add(coordinate_from_string(p.expected)[1])
+        else:
+            out.cells.update(_cells(p.cell))
+    grade, reason = col_letter("grade"), col_letter("reason")
+    for cell in list(out.cells):
+        letters, row = coordinate_from_string(cell)
+        if letters in (grade, reason):      # a grade and its reason travel together
+            out.cells.update({f"{grade}{row}", f"{reason}{row}"})
+    return out
