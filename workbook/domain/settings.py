@@ -23,6 +23,7 @@ class Settings:
     archive_folder: str = "受領控"
     backup_folder: str = "バックアップ"
     correction_folder: str = "返却票"
+    protection_password: str = ""  # optional guard on the distributed sheets; never changes what collect accepts
 
 
 # (key, Japanese label, note) for the 設定 sheet; the label is what a person reads and edits beside.
@@ -41,6 +42,9 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
     ("archive_folder", "受領控フォルダ", "受け取ったファイルをそのまま保管"),
     ("backup_folder", "バックアップフォルダ", "マスターを書き換える前の控え"),
     ("correction_folder", "返却票フォルダ", "担当課への修正依頼"),
+    ("protection_password", "配布ファイルのシート保護パスワード（任意）",
+     "空欄ならパスワードなし。誤って計画欄を書き換えないための鍵で、このシートに平文で保存されます。"
+     "パスワードの有無で回収が受け付ける内容は変わりません（書き換えや並べ替えは、パスワードがなくても回収で検出されます）。"),
 ]
 
 
@@ -106,6 +110,7 @@ def settings_from_values(values: dict[str, object]) -> Settings:
         multi_department_rule=rule,
         deadline=text("deadline"),
         contact=text("contact"),
+        protection_password="" if values.get("protection_password") is None else str(values["protection_password"]),
         **{k: text(k, getattr(defaults, k)) for k in (
             "distribution_folder", "inbox_folder", "report_folder",
             "archive_folder", "backup_folder", "correction_folder")},

@@ -54,7 +54,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
         subtitle=f"{settings.municipality}　提出期限：{settings.deadline or '（設定なし）'}　問い合わせ：{settings.contact}")
     _fit_for_return(data, last, department, settings, has_previous=any(
         e.prev_grade or e.prev_result for e in entries.values()))
-    protect(data)
+    protect(data, settings.protection_password)
     identity = Identity(
         municipality=settings.municipality, plan_name=settings.plan_name, fiscal_year=settings.fiscal_year,
         department=department, template_version=TEMPLATE_VERSION,

@@ -239,9 +239,12 @@ def _add_conditional_formats(ws: Worksheet, last: int) -> None:
         formula=[f'AND(OR({g}="C",{g}="－"),{k}="")'], fill=st.MISSING_FILL))
 
 
-def protect(ws: Worksheet) -> None:
-    """Lock plan cells; a person may still resize rows/columns and use filters (no password)."""
+def protect(ws: Worksheet, password: str = "") -> None:
+    """Lock plan cells; a person may still resize rows/columns and use filters. A password (設定,
+    optional) only guards against accidental edits: collect checks every return whatever it is."""
     ws.protection.sheet = True
+    if password:
+        ws.protection.password = password
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False

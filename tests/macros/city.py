@@ -1,0 +1,59 @@
+"""A small city per test: a master of the small plan, an inbox, and readers of what collect wrote."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from macros.collect import run_collect
+from tests.workbook.returns_kit import make_return, set_saved_time, small_plan, small_settings
+from workbook.domain.problems import REPORT_COLUMNS
+from workbook.files.master import build_master
+from workbook.sheets import names, progress_sheet
+
+POLICY, CONSULT = "福祉政策課", "福祉相談課"
+
+
+class City:
+    def __init__(self, root: Path, vba: bool = False):
+        self.plan = small_plan()
+        self.settings = small_settings(self.plan)
+        self.root = root
+        if vba:
+            from macros.operations import new_master
+
+            self.master = new_master(self.plan, self.settings, root, name="master.xlsm")
+        else:
+            self.master = build_master(self.plan, self.settings, root / "master.xlsm")
+        self.inbox = root / "回収"
+        self.inbox.mkdir()
+
+    def send(self, department: str, changes=None, name: str | None = None, saved: str | None = None, **kw) -> Path:
+        path = make_return(self.plan, self.settings, self.inbox, department, changes, name=name, **kw)
+        return set_saved_time(path, saved) if saved else path
+
+    def collect(self):
+        return run_collect(self.master, None)
+
+    def book(self):
+        return openpyxl.load_workbook(self.master)
+
+    def rows(self, sheet: str) -> list[list[object]]:
+        return [list(r) for r in self.book()[sheet].iter_rows(min_row=2, values_only=True) if any(r)]
+
+    def checks(self) -> list[tuple[str, str, str]]:
+        """(code, department, cell) of each 検証結果 row."""
+        i = {h: REPORT_COLUMNS.index(h) for h in ("コード", "担当課", "セル")}
+        return [(r[i["コード"]], r[i["担当課"]] or "", r[i["セル"]] or "") for r in self.rows(names.SHEET_CHECKS)]
+
+    def status(self) -> dict[str, list[object]]:
+        return {r[0]: r for r in self.rows(names.SHEET_STATUS)}
+
+    def progress(self) -> dict[str, dict[str, object]]:
+        return {r[2]: dict(zip(progress_sheet.PROGRESS_HEADERS, r)) for r in self.rows(names.SHEET_PROGRESS)}
+
+
+def every_cell(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [tuple((c.coordinate, c.value, c.data_type) for c in row) for row in ws.iter_rows()]
+            for ws in wb.worksheets}
