@@ -135,13 +135,13 @@ def test_a_save_that_would_lose_a_part_fails_and_leaves_the_file(tmp_path, monke
     original = path.read_bytes()
     patch = PackagePatch(path)
     patch.sheet("表").set(2, 2, "新")
-    real = zipfile.ZipFile.writestr
+    from workbook.ooxml import patch as patch_module
 
-    def lose_styles(self, info, data, *args, **kwargs):
-        name = info.filename if isinstance(info, zipfile.ZipInfo) else info
-        if name != "xl/styles.xml":
-            real(self, info, data, *args, **kwargs)
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", lose_styles)
+    real = patch_module.write_package
+
+    def lose_styles(target, source, infos, new_parts):
+        real(target, source, [i for i in infos if i.filename != "xl/styles.xml"], new_parts)
+    monkeypatch.setattr(patch_module, "write_package", lose_styles)
     with pytest.raises(PackageError):
         patch.save(None)
     assert path.read_bytes() == original

@@ -8,6 +8,10 @@ matches the plan. When it does not (the plan or the fiscal year changed after th
 written) the sheets are rewritten through Master (openpyxl) and Master.save. Both ways back up
 the master, write a temporary file, check that no package part was lost and replace the file.
 Nothing is written, and no backup made, when nothing differs.
+
+The update is one object for both writers: patch_for() computes the patch in memory, apply()
+saves it (the command line), and changes() describes it per sheet (workbook.ooxml.changes:
+a rectangle of values and the row heights) for the Excel writer, which puts it into the open book.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from workbook.sheets.department import row_specs
 from workbook.sheets.layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
 from workbook.files.master import sheet_title
 from workbook.rules.merge import same_value
+from workbook.ooxml.changes import SheetChange
 from workbook.ooxml.patch import PackagePatch, SheetXml, row_height, split_ref
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.progress import Summary
@@ -45,20 +50,36 @@ class Written:
 
 def apply(snap: MasterSnapshot, update: MasterUpdate, backup: bool = True) -> Written:
     backup_folder = snap.folder(snap.settings.backup_folder) if backup else None
-    if _patchable(snap, update):
-        patch = PackagePatch(snap.path, snap.data)
-        for department, (entries, contact) in update.departments.items():
-            _patch_department(patch, snap, department, entries, contact)
-        _patch_table(patch, snap, ms.SHEET_PROGRESS, ms.progress_rows(update.summary))
-        _patch_table(patch, snap, ms.SHEET_STATUS, update.status,
-                     unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1})  # 64 hex digits: no need for 4 lines
-        _patch_table(patch, snap, ms.SHEET_CHECKS, update.checks, replace=True)
-        if update.history:
-            _patch_table(patch, snap, ms.SHEET_HISTORY, snap.history_rows() + update.history, replace=True)
+    patch = patch_for(snap, update)
+    if patch is not None:
         if not patch.changed:
             return Written(False)
         return Written(True, patch.save(backup_folder))
     return Written(True, _rewrite(snap, update, backup), rewritten=True)
+
+
+def patch_for(snap: MasterSnapshot, update: MasterUpdate) -> PackagePatch | None:
+    """The update as a patch of the package snap read, in memory (nothing is saved); None when the
+    sheets no longer match the plan or the fiscal year (only the openpyxl rewrite can apply it)."""
+    if not _patchable(snap, update):
+        return None
+    patch = PackagePatch(snap.path, snap.data)
+    for department, (entries, contact) in update.departments.items():
+        _patch_department(patch, snap, department, entries, contact)
+    _patch_table(patch, snap, ms.SHEET_PROGRESS, ms.progress_rows(update.summary))
+    _patch_table(patch, snap, ms.SHEET_STATUS, update.status,
+                 unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1})  # 64 hex digits: no need for 4 lines
+    _patch_table(patch, snap, ms.SHEET_CHECKS, update.checks, replace=True)
+    if update.history:
+        _patch_table(patch, snap, ms.SHEET_HISTORY, snap.history_rows() + update.history, replace=True)
+    return patch
+
+
+def changes(snap: MasterSnapshot, update: MasterUpdate) -> list[SheetChange] | None:
+    """What the update changes, per sheet in workbook order ([] when nothing); None when it cannot
+    be patched (see patch_for)."""
+    patch = patch_for(snap, update)
+    return None if patch is None else patch.changes()
 
 
 # --- can the saved sheets be patched in place? ----------------------------------------------

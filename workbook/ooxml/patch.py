@@ -4,19 +4,23 @@ openpyxl loads and rewrites every part of a workbook (slow for a master with man
 drops parts it does not understand). A patch parses only the sheets it changes, edits their
 <sheetData>, and copies every other part of the package byte for byte, so the VBA project,
 buttons and drawings cannot be lost. Saving keeps the master's guarantees: a dated backup, a
-temporary file, a comparison of the package's part list, then os.replace.
+temporary file, a comparison of the package's part list, then one atomic replace
+(workbook.ooxml.save.replace_atomically). Parts the patch does not change are neither inflated
+nor compressed again: their compressed bytes are copied as they are (workbook.ooxml.zipcopy).
+
+What the patch changed is described per sheet by changes() (workbook.ooxml.changes): the Excel
+writer applies that description to the open book instead of saving the package.
 
 Values are written as inline strings, numbers or booleans; a string starting with "=" stays
 text (never a <f> formula). A cell keeps its style (s=); a new cell takes the style it is given.
+An empty value removes the cell's value (never an empty inline string); the style stays.
 """
 from __future__ import annotations
 
 import io
 import math
-import os
 import posixpath
 import re
-import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -26,7 +30,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
 from workbook.errors import MasterError
-from workbook.ooxml.save import backup_copy, keep_mode
+from workbook.ooxml.changes import CellReader, SheetChange, describe
+from workbook.ooxml.save import backup_copy, replace_atomically
+from workbook.ooxml.zipcopy import write_package
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -45,6 +51,8 @@ def _q(tag: str) -> str:
 
 _C = _q("c")
 _F = _q("f")
+_IS = _q("is")
+_T = _q("t")
 _VALUE_TAGS = frozenset({_q("v"), _q("f"), _q("is")})
 _COLUMNS: dict[str, int] = {}
 
@@ -77,6 +85,9 @@ class SheetXml:
         self.sheet_data = self.root.find(_q("sheetData"))
         self.changed = False
         self.removed_formulas: set[str] = set()   # cells whose formula a value replaced (for calcChain)
+        self.touched: set[tuple[int, int]] = set()  # cells set (for changes())
+        self.height_rows: set[int] = set()          # rows given a height
+        self.deleted_from: int | None = None        # rows from here on were deleted
         self._widths: dict[int, tuple[float, bool]] | None = None
         self._rows: dict[int, etree._Element] = {}
         self._cells: dict[int, dict[int, etree._Element]] = {}
@@ -134,10 +145,39 @@ class SheetXml:
         return cell
 
     def style(self, r: int, c: int) -> str | None:
+        cell = self.cell_at(r, c)
+        return None if cell is None else cell.get("s")
+
+    # --- reading (for changes()) ---------------------------------------------------------------
+    def cell_at(self, r: int, c: int) -> etree._Element | None:
+        """The <c> at (r, c), or None; never makes a row or a cell."""
         if r not in self._rows:
             return None
-        cell = self._row_cells(r).get(c)
-        return None if cell is None else cell.get("s")
+        return self._row_cells(r).get(c)
+
+    def row_numbers(self) -> list[int]:
+        return sorted(self._rows)
+
+    def columns_of(self, r: int) -> list[int]:
+        return sorted(self._row_cells(r)) if r in self._rows else []
+
+    def height(self, r: int) -> float | None:
+        row = self._rows.get(r)
+        ht = None if row is None else row.get("ht")
+        return float(ht) if ht else None
+
+    def default_height(self) -> float:
+        fmt = self.root.find(_q("sheetFormatPr"))
+        ht = None if fmt is None else fmt.get("defaultRowHeight")
+        return float(ht) if ht else 15.0
+
+    def shared_formulas(self) -> dict[str, tuple[str, str]]:
+        """si -> (the anchor cell, its formula) of the sheet's shared formulas (Excel writes them)."""
+        out = {}
+        for f in self.sheet_data.iter(_F):
+            if f.get("t") == "shared" and f.text and f.get("si") is not None:
+                out[f.get("si")] = (f.getparent().get("r"), f.text)
+        return out
 
     # --- editing -----------------------------------------------------------------------------
     def set(self, r: int, c: int, value: object, style: str | None = None) -> None:
@@ -149,6 +189,7 @@ class SheetXml:
                 cell.remove(child)
         cell.attrib.pop("t", None)
         self.changed = True
+        self.touched.add((r, c))
         if value is None or value == "":
             return
         if isinstance(value, bool):
@@ -157,14 +198,18 @@ class SheetXml:
         elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
             etree.SubElement(cell, _q("v")).text = str(value) if isinstance(value, int) else repr(value)
         else:
+            content = xml_text(str(value))
+            if not content:
+                return            # an empty inline string (<c t="inlineStr"/>) is never written
             cell.set("t", "inlineStr")
-            text = etree.SubElement(etree.SubElement(cell, _q("is")), _q("t"))
-            text.text = xml_text(str(value))
-            if text.text != text.text.strip() or "\n" in text.text:
+            text = etree.SubElement(etree.SubElement(cell, _IS), _T)
+            text.text = content
+            if content != content.strip() or "\n" in content:
                 text.set(XML_SPACE, "preserve")
 
     def set_height(self, r: int, height: float) -> None:
         row = self._row(r)
+        self.height_rows.add(r)
         text = str(int(height)) if float(height).is_integer() else f"{height:g}"
         if row.get("ht") != text or row.get("customHeight") != "1":
             row.set("ht", text)
@@ -172,6 +217,7 @@ class SheetXml:
             self.changed = True
 
     def delete_rows_from(self, r: int) -> None:
+        self.deleted_from = r if self.deleted_from is None else min(self.deleted_from, r)
         for number in [n for n in self._rows if n >= r]:
             self.sheet_data.remove(self._rows.pop(number))
             self._cells.pop(number, None)
@@ -241,10 +287,10 @@ class PackagePatch:
         self.path = Path(path)
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
-        data = self.path.read_bytes() if data is None else data
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            self.infos = [i for i in z.infolist() if not i.filename.endswith("/")]
-            self.parts = {i.filename: z.read(i) for i in self.infos}
+        self.data = self.path.read_bytes() if data is None else data
+        self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+        self.infos = [i for i in self._zip.infolist() if not i.filename.endswith("/")]
+        self.parts = _Parts(self._zip, self.infos)      # inflated when first read
         self.sheets: dict[str, SheetXml] = {}
         self._workbook: etree._Element | None = None
         self._workbook_changed = False
@@ -326,6 +372,28 @@ class PackagePatch:
     def changed(self) -> bool:
         return any(s.changed for s in self.sheets.values())
 
+    def changes(self) -> list[SheetChange]:
+        """What the edits change, per sheet in workbook order (before save(): the package as read
+        is the base). A sheet whose values and row heights end as they were is left out."""
+        reader = self._reader()
+        out = []
+        for title in self.sheet_order:
+            sheet = self.sheets.get(title)
+            if sheet is None or not sheet.changed:
+                continue
+            change = describe(title, SheetXml(self.parts[self.sheet_parts[title]]), sheet, reader)
+            if change is not None:
+                out.append(change)
+        return out
+
+    def _reader(self) -> CellReader:
+        rels = self._rels(self.workbook_part)
+        strings = rels.get(f"{REL}/sharedStrings")
+        styles = rels.get(f"{REL}/styles")
+        pr = self.workbook.find(_q("workbookPr"))
+        return CellReader(self.parts.get(strings) if strings else None, self.parts.get(styles) if styles else None,
+                          date1904=pr is not None and pr.get("date1904") in ("1", "true"))
+
     def save(self, backup_folder: Path | None) -> Path | None:
         """Backup, write a temporary package, check no part was lost, replace the master."""
         from workbook.ooxml.xlsm import check_parts_kept, part_names
@@ -349,26 +417,24 @@ class PackagePatch:
         backup = None
         if backup_folder is not None:
             backup = backup_copy(self.path, backup_folder)
-        fd, tmp_name = tempfile.mkstemp(prefix=".~tmp_", suffix=self.path.suffix, dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            with zipfile.ZipFile(tmp, "w") as out:
-                for info in self.infos:
-                    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                    zi.compress_type = info.compress_type
-                    zi.external_attr = info.external_attr
-                    out.writestr(zi, new_parts.get(info.filename, self.parts[info.filename]))
+
+        def write(tmp: Path) -> None:
+            write_package(tmp, self.data, self.infos, new_parts)
             check_parts_kept({i.filename for i in self.infos}, part_names(tmp), self.path)
-            keep_mode(tmp, self.path)
-            try:
-                os.replace(tmp, self.path)
-            except PermissionError as exc:
-                raise MasterError(f"{self.path.name} を書き換えられません。Excel で開いている場合は閉じてから、"
-                                  "もう一度実行してください。") from exc
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+
+        try:
+            replace_atomically(self.path, write)
+        except PermissionError as exc:
+            raise MasterError(f"{self.path.name} を書き換えられません。Excel で開いている場合は閉じてから、"
+                              "もう一度実行してください。") from exc
+        self.data = self.path.read_bytes()
+        self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+        self.infos = [i for i in self._zip.infolist() if not i.filename.endswith("/")]
+        self.parts = _Parts(self._zip, self.infos, new_parts)
+        for title, sheet in self.sheets.items():
+            sheet.touched.clear()
+            sheet.height_rows.clear()
+            sheet.deleted_from = None
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
         for s in self.sheets.values():
@@ -376,3 +442,26 @@ class PackagePatch:
             s.removed_formulas.clear()
         self._workbook_changed = False
         return backup
+
+
+class _Parts:
+    """The package's parts by name, each inflated when first read."""
+
+    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None = None):
+        self._zip = z
+        self._names = {i.filename for i in infos}
+        self._data: dict[str, bytes] = dict(known or {})
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self._data.get(name)
+        if data is None:
+            if name not in self._names:
+                raise KeyError(name)
+            data = self._data[name] = self._zip.read(name)
+        return data
+
+    def get(self, name: str, default: bytes | None = None) -> bytes | None:
+        return self[name] if name in self._names else default
