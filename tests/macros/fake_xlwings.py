@@ -21,11 +21,16 @@ It follows xlwings 0.37.8 (the installed source) where the add-on depends on it:
   Range.copy(destination) copies values, formulas and formats, tiling a larger destination
   (Range.Copy Destination:=, xlwings _xlwindows.Range.copy); Range.row_height sets RowHeight
   (0-409.5, main.py Range.row_height). used_range covers cells with a value, formula or format.
+* Range.rows.autofit() (main.py RangeRows.autofit -> _xlwindows Range.autofit(axis="r") ->
+  Rows.AutoFit()): Excel measures each row's wrapped text with its font. The fake cannot
+  measure, so it estimates as the add-on does (workbook.ooxml.patch.row_height: lines of the
+  text of the row's wrap-text cells over the column widths the file gives).
 * Sheet protection: writing to a locked cell of a protected sheet raises, as Excel does.
   sheet.api offers ProtectContents, Protection.Allow*, Protect(**options) and Unprotect().
 * Book.save() is "Excel saves": the fake's values, formats and row heights go into the file at
   fullname (the file's other parts, VBA and buttons are kept). FakeBook.open(path) loads a file as Excel would show it.
-Every write is logged in app.calls with the app's screen_updating and calculation at that moment.
+Every write is logged in app.calls with the app's screen_updating and calculation at that moment;
+app.range_writes() counts them (each is a COM round trip in real Excel).
 """
 from __future__ import annotations
 
@@ -50,6 +55,7 @@ class Cell:
     formula: str | None = None
     locked: bool = True           # Excel's default cell protection
     style: object = None          # the cell's format (the file's style, kept opaque)
+    wrap: bool = False            # the format's Wrap Text (read from the style when the file is opened)
 
     @property
     def filled(self) -> bool:
@@ -138,6 +144,13 @@ class App:
     def log(self, kind: str, sheet: "Sheet", address: str) -> None:
         self.calls.append((kind, sheet.name, address, self.screen_updating, self.calculation))
 
+    def range_writes(self, sheet: str | None = None) -> int:
+        """The range writes logged (value, copy, clear_contents, row_height, autofit), on one sheet or all."""
+        return sum(1 for c in self.calls if c[0] in WRITES and (sheet is None or c[1] == sheet))
+
+
+WRITES = ("value", "copy", "clear_contents", "row_height", "autofit")
+
 
 # --- Book -------------------------------------------------------------------------------------
 class Sheets:
@@ -189,16 +202,21 @@ class Book:
         for ws, sheet in zip(wb.worksheets, book.sheets):
             sheet.api.ProtectContents = bool(ws.protection.sheet)
             sheet.heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
+            for dim in ws.column_dimensions.values():
+                if dim.min is not None and dim.max is not None:
+                    for n in range(dim.min, dim.max + 1):
+                        sheet.widths[n] = (dim.width or 8.43, bool(dim.hidden))
             for row in ws.iter_rows():
                 for c in row:
                     if c.value is None and not c.has_style:
                         continue
                     locked = c.protection.locked is not False
                     style = copy.copy(c._style) if c.has_style else None
+                    wrap = bool(c.has_style and c.alignment.wrap_text)
                     if c.data_type == "f":
-                        cell = Cell(None, str(getattr(c.value, "text", c.value)), locked, style)
+                        cell = Cell(None, str(getattr(c.value, "text", c.value)), locked, style, wrap)
                     else:
-                        cell = Cell(_excel_number(c.value), None, locked, style)
+                        cell = Cell(_excel_number(c.value), None, locked, style, wrap)
                     sheet.cells[(c.row, c.column)] = cell
         return book
 
@@ -268,6 +286,7 @@ class Sheet:
         self.name = name
         self.cells: dict[tuple[int, int], Cell] = {}
         self.heights: dict[int, float] = {}
+        self.widths: dict[int, tuple[float, bool]] = {}     # column -> (width, hidden), from the file
         self.api = SheetApi()
 
     def range(self, cell1, cell2=None) -> "Range":
@@ -297,16 +316,16 @@ class Sheet:
     def _set(self, r: int, c: int, value: object) -> None:
         self._check_writable(r, c)
         old = self.cells.get((r, c))
-        locked, style = (old.locked, old.style) if old else (True, None)
+        locked, style, wrap = (old.locked, old.style, old.wrap) if old else (True, None, False)
         if isinstance(value, str):
             constant, formula = excel_parse(value)
         else:
             constant, formula = _excel_number(value), None
         if constant is None and formula is None:
             if old is not None:
-                self.cells[(r, c)] = Cell(None, None, locked, style)
+                self.cells[(r, c)] = Cell(None, None, locked, style, wrap)
             return
-        self.cells[(r, c)] = Cell(constant, formula, locked, style)
+        self.cells[(r, c)] = Cell(constant, formula, locked, style, wrap)
 
 
 def _parse(ref) -> tuple[int, int, int, int]:
@@ -441,7 +460,7 @@ class Range:
                 cell = self.sheet.cells.get((r, c))
                 if cell is not None and cell.filled:
                     self.sheet._check_writable(r, c)
-                    self.sheet.cells[(r, c)] = Cell(None, None, cell.locked, cell.style)
+                    self.sheet.cells[(r, c)] = Cell(None, None, cell.locked, cell.style, cell.wrap)
 
     def copy(self, destination: "Range | None" = None) -> None:
         """Range.Copy(Destination): values, formulas and formats, tiled over a larger destination."""
@@ -459,6 +478,10 @@ class Range:
                 destination.sheet.cells[(r, c)] = copy.copy(source)
 
     @property
+    def rows(self) -> "RangeRows":
+        return RangeRows(self)
+
+    @property
     def row_height(self):
         heights = {self.sheet.heights.get(r) for r in range(self.row, self._r2 + 1)}
         return heights.pop() if len(heights) == 1 else None
@@ -470,3 +493,26 @@ class Range:
         self.sheet.book.app.log("row_height", self.sheet, self.address)
         for r in range(self.row, self._r2 + 1):
             self.sheet.heights[r] = value
+
+
+class RangeRows:
+    """main.py RangeRows: the rows of a range; autofit() is Rows.AutoFit() (see the module notes)."""
+
+    def __init__(self, rng: Range):
+        self.rng = rng
+
+    def __len__(self) -> int:
+        return self.rng.shape[0]
+
+    def autofit(self) -> None:
+        from workbook.ooxml.patch import row_height
+
+        sheet = self.rng.sheet
+        sheet.book.app.log("autofit", sheet, self.rng.address)
+        first, last = self.rng.row, self.rng.last_cell.row
+        wrapped: dict[int, dict[int, object]] = {r: {} for r in range(first, last + 1)}
+        for (r, c), cell in sheet.cells.items():
+            if first <= r <= last and cell.wrap and isinstance(cell.value, str):
+                wrapped[r][c] = cell.value
+        for r, values in wrapped.items():
+            sheet.heights[r] = row_height(values, sheet.widths)
