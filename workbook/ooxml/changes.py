@@ -167,21 +167,33 @@ def same(a: object, b: object) -> bool:
 def describe(title: str, original, final, reader: CellReader) -> SheetChange | None:
     """The change from original to final (two SheetXml of one sheet); None when nothing differs.
 
-    Candidates are the cells final was given (touched) and every cell of the rows it deleted;
-    of these, the cells whose value differs bound the rectangle.
+    Candidates are the cells final was given (final.touched, which holds the values given) and
+    every cell of the rows it deleted; of these, the cells whose value differs bound the
+    rectangle. A cell neither given nor deleted holds what it held: its value is read once, from
+    original.
     """
-    candidates = set(final.touched)
-    if final.deleted_from is not None:
+    touched, deleted_from = final.touched, final.deleted_from
+    candidates = set(touched)
+    if deleted_from is not None:
         for r in original.row_numbers():
-            if r >= final.deleted_from:
+            if r >= deleted_from:
                 candidates.update((r, c) for c in original.columns_of(r))
-    old_shared, new_shared = original.shared_formulas(), final.shared_formulas()
+    shared = original.shared_formulas()
+    olds: dict[tuple[int, int], object] = {}
 
     def old(r: int, c: int) -> object:
-        return reader.value(original.cell_at(r, c), old_shared)
+        key = (r, c)
+        if key not in olds:
+            olds[key] = reader.value(original.cell_at(r, c), shared)
+        return olds[key]
 
     def new(r: int, c: int) -> object:
-        return reader.value(final.cell_at(r, c), new_shared)
+        key = (r, c)
+        if key in touched:
+            return touched[key]
+        if deleted_from is not None and r >= deleted_from:
+            return None
+        return old(r, c)
 
     differ = [(r, c) for r, c in candidates if not same(old(r, c), new(r, c))]
     default = original.default_height()

@@ -23,6 +23,8 @@ import posixpath
 import re
 import unicodedata
 import zipfile
+from functools import reduce
+from operator import add
 from pathlib import Path
 
 from lxml import etree
@@ -50,9 +52,12 @@ def _q(tag: str) -> str:
 
 
 _C = _q("c")
+_ROW = _q("row")
 _F = _q("f")
 _IS = _q("is")
 _T = _q("t")
+_V = _q("v")
+_sub = etree.SubElement
 _VALUE_TAGS = frozenset({_q("v"), _q("f"), _q("is")})
 _COLUMNS: dict[str, int] = {}
 
@@ -85,17 +90,22 @@ class SheetXml:
         self.sheet_data = self.root.find(_q("sheetData"))
         self.changed = False
         self.removed_formulas: set[str] = set()   # cells whose formula a value replaced (for calcChain)
-        self.touched: set[tuple[int, int]] = set()  # cells set (for changes())
+        self.touched: dict[tuple[int, int], object] = {}  # cells set -> the value they hold (for changes())
         self.height_rows: set[int] = set()          # rows given a height
         self.deleted_from: int | None = None        # rows from here on were deleted
         self._widths: dict[int, tuple[float, bool]] | None = None
         self._rows: dict[int, etree._Element] = {}
         self._cells: dict[int, dict[int, etree._Element]] = {}
         previous = 0
-        for row in self.sheet_data.iterfind(_q("row")):
-            number = int(row.get("r") or previous + 1)
-            row.set("r", str(number))
-            self._rows[number] = row
+        rows = self._rows
+        for row in self.sheet_data.iterfind(_ROW):
+            ref = row.get("r")
+            if ref:
+                number = int(ref)
+            else:
+                number = previous + 1
+                row.set("r", str(number))
+            rows[number] = row
             previous = number
 
     # --- finding and making rows and cells -------------------------------------------------
@@ -116,10 +126,13 @@ class SheetXml:
         if cells is None:
             cells = {}
             previous = 0
+            digits = len(str(r))
+            columns = _COLUMNS
             for cell in self._row(r).iterfind(_C):
                 ref = cell.get("r")
                 if ref:
-                    col = _column(ref.rstrip("0123456789"))
+                    letters = ref[:-digits]
+                    col = columns.get(letters) or _column(letters)
                 else:
                     col = previous + 1
                     cell.set("r", f"{get_column_letter(col)}{r}")
@@ -181,28 +194,41 @@ class SheetXml:
 
     # --- editing -----------------------------------------------------------------------------
     def set(self, r: int, c: int, value: object, style: str | None = None) -> None:
-        cell = self._cell(r, c, style)
-        for child in list(cell):
-            if child.tag in _VALUE_TAGS:
-                if child.tag == _F:
-                    self.removed_formulas.add(cell.get("r"))
-                cell.remove(child)
-        cell.attrib.pop("t", None)
+        cells = self._cells.get(r) or self._row_cells(r)
+        cell = cells.get(c)
+        if cell is None:
+            cell = self._cell(r, c, style)
+        elif len(cell):
+            for child in list(cell):
+                if child.tag in _VALUE_TAGS:
+                    if child.tag == _F:
+                        self.removed_formulas.add(cell.get("r"))
+                    cell.remove(child)
+        attrib = cell.attrib
+        if "t" in attrib:
+            del attrib["t"]
         self.changed = True
-        self.touched.add((r, c))
+        touched = self.touched
+        touched[(r, c)] = None
         if value is None or value == "":
             return
-        if isinstance(value, bool):
-            cell.set("t", "b")
-            etree.SubElement(cell, _q("v")).text = "1" if value else "0"
-        elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
-            etree.SubElement(cell, _q("v")).text = str(value) if isinstance(value, int) else repr(value)
+        kind = type(value)
+        if kind is bool:
+            attrib["t"] = "b"
+            _sub(cell, _V).text = "1" if value else "0"
+            touched[(r, c)] = value
+        elif kind is not str and isinstance(value, (int, float)) and \
+                not (isinstance(value, float) and not math.isfinite(value)):
+            _sub(cell, _V).text = str(value) if isinstance(value, int) else repr(value)
+            touched[(r, c)] = value
         else:
-            content = xml_text(str(value))
+            text_value = str(value)
+            content = xml_text(text_value)
             if not content:
                 return            # an empty inline string (<c t="inlineStr"/>) is never written
-            cell.set("t", "inlineStr")
-            text = etree.SubElement(etree.SubElement(cell, _IS), _T)
+            touched[(r, c)] = text_value
+            attrib["t"] = "inlineStr"
+            text = _sub(_sub(cell, _IS), _T)
             text.text = content
             if content != content.strip() or "\n" in content:
                 text.set(XML_SPACE, "preserve")
@@ -221,6 +247,8 @@ class SheetXml:
         for number in [n for n in self._rows if n >= r]:
             self.sheet_data.remove(self._rows.pop(number))
             self._cells.pop(number, None)
+        for key in [k for k in self.touched if k[0] >= r]:
+            del self.touched[key]
         self.changed = True
 
     def set_ref(self, tag: str, ref: str) -> None:
@@ -247,20 +275,33 @@ class SheetXml:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-_WIDTHS: dict[str, float] = {}
+class _Widths(dict):
+    """Character -> display width (2.0 for East Asian wide and full-width, else 1.1), filled on demand."""
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1
+        return width
+
+
+_WIDTHS = _Widths()
+_NO_WIDTH = (8.43, False)
 
 
 def display_width(text: str) -> float:
-    """styles.display_width, memoised per character (row heights of a large master in milliseconds)."""
+    """styles.display_width, memoised per character (row heights of a large master in milliseconds).
+
+    The widths are added one by one from 0.0, left to right, as styles.display_width adds them
+    (reduce, not sum: sum may compensate rounding), so both give the same float."""
     if text.isascii():
         return len(text) * 1.1
-    total = 0.0
-    for ch in text:
-        width = _WIDTHS.get(ch)
-        if width is None:
-            width = _WIDTHS[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1
-        total += width
-    return total
+    return reduce(add, map(_WIDTHS.__getitem__, text), 0.0)
+
+
+def text_lines(value: str, width: float) -> int:
+    """The lines a wrapped text takes in a column of this width (already less its padding)."""
+    if "\n" not in value:
+        return max(1, math.ceil(display_width(value) / width))
+    return sum(max(1, math.ceil(display_width(part) / width)) for part in value.split("\n"))
 
 
 def row_height(values: dict[int, object], widths: dict[int, tuple[float, bool]], line_height: float = 14.0,
@@ -268,13 +309,13 @@ def row_height(values: dict[int, object], widths: dict[int, tuple[float, bool]],
     """The height styles.autofit_rows gives a row with these values (column number -> value)."""
     lines = min_lines
     for col, value in values.items():
-        if not isinstance(value, str) or not value or value.startswith("="):
+        if type(value) is not str and not isinstance(value, str) or not value or value[0] == "=":
             continue
-        width, hidden = widths.get(col, (8.43, False))
+        width, hidden = widths.get(col, _NO_WIDTH)
         if hidden:
             continue
-        width = max(width - 1.0, 2.0)
-        lines = max(lines, sum(max(1, math.ceil(display_width(part) / width)) for part in value.split("\n")))
+        width = width - 1.0 if width > 3.0 else 2.0
+        lines = max(lines, text_lines(value, width))
         if lines >= max_lines:
             break
     return min(lines, max_lines) * line_height + 4
