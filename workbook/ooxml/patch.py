@@ -53,6 +53,8 @@ def _q(tag: str) -> str:
 
 _C = _q("c")
 _ROW = _q("row")
+_EXT = _q("extLst")
+_CELL_REFS = etree.XPath("m:c/@r", namespaces={"m": MAIN}, smart_strings=False)
 _F = _q("f")
 _IS = _q("is")
 _T = _q("t")
@@ -124,11 +126,20 @@ class SheetXml:
     def _row_cells(self, r: int) -> dict[int, etree._Element]:
         cells = self._cells.get(r)
         if cells is None:
+            row = self._row(r)
+            found = row.findall(_C)
+            refs = _CELL_REFS(row)
+            if len(refs) == len(found):             # every cell has its r= (Excel and openpyxl write it)
+                digits = len(str(r))
+                columns = _COLUMNS
+                cells = {columns.get(ref[:-digits]) or _column(ref[:-digits]): cell for ref, cell in zip(refs, found)}
+                self._cells[r] = cells
+                return cells
             cells = {}
             previous = 0
             digits = len(str(r))
             columns = _COLUMNS
-            for cell in self._row(r).iterfind(_C):
+            for cell in found:
                 ref = cell.get("r")
                 if ref:
                     letters = ref[:-digits]
@@ -199,11 +210,14 @@ class SheetXml:
         if cell is None:
             cell = self._cell(r, c, style)
         elif len(cell):
-            for child in list(cell):
-                if child.tag in _VALUE_TAGS:
-                    if child.tag == _F:
-                        self.removed_formulas.add(cell.get("r"))
-                    cell.remove(child)
+            if cell.find(_F) is not None:
+                self.removed_formulas.add(cell.get("r"))
+            if cell.find(_EXT) is None:
+                del cell[:]                          # <f>, <v>, <is>: a cell has no other children
+            else:
+                for child in list(cell):
+                    if child.tag in _VALUE_TAGS:
+                        cell.remove(child)
         attrib = cell.attrib
         if "t" in attrib:
             del attrib["t"]
@@ -305,8 +319,10 @@ def text_lines(value: str, width: float) -> int:
 
 
 def row_height(values: dict[int, object], widths: dict[int, tuple[float, bool]], line_height: float = 14.0,
-               min_lines: int = 1, max_lines: int = 30) -> float:
-    """The height styles.autofit_rows gives a row with these values (column number -> value)."""
+               min_lines: int = 1, max_lines: int = 30, memo: dict[tuple[str, float], int] | None = None) -> float:
+    """The height styles.autofit_rows gives a row with these values (column number -> value).
+
+    memo: (text, width) -> lines, kept by the caller for one patch (the same texts recur)."""
     lines = min_lines
     for col, value in values.items():
         if type(value) is not str and not isinstance(value, str) or not value or value[0] == "=":
@@ -315,7 +331,13 @@ def row_height(values: dict[int, object], widths: dict[int, tuple[float, bool]],
         if hidden:
             continue
         width = width - 1.0 if width > 3.0 else 2.0
-        lines = max(lines, text_lines(value, width))
+        if memo is None:
+            lines = max(lines, text_lines(value, width))
+        else:
+            n = memo.get((value, width))
+            if n is None:
+                n = memo[(value, width)] = text_lines(value, width)
+            lines = max(lines, n)
         if lines >= max_lines:
             break
     return min(lines, max_lines) * line_height + 4
