@@ -41,7 +41,7 @@ from workbook.ooxml.changes import SheetChange
 from workbook.ooxml.save import backup_copy
 from workbook.sheets.master_sheets import SHEET_HISTORY, SHEET_STATUS
 
-from .excel_blocks import excel_rows, read_range, restore_change, similar, to_excel, write_change
+from .excel_blocks import excel_rows, read_range, restore_change, similar, to_excel, write_change  # noqa: F401
 from .marker import UNFINISHED, marker_path, marker_sheets, remove_marker, write_marker
 from .runner import HALF_WRITTEN, Book, alert_text, log_path, run, show, write_log  # noqa: F401 (the buttons' API)
 

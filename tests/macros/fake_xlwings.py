@@ -35,14 +35,12 @@ app.range_writes() counts them (each is a COM round trip in real Excel).
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import re
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from tests.macros.fake_excel import (Protection, RangeRows, SheetApi, _address, _excel_number,  # noqa: F401
+                                     _parse, excel_parse)
 
 
 class FakeComError(Exception):
@@ -60,47 +58,6 @@ class Cell:
     @property
     def filled(self) -> bool:
         return self.value is not None or self.formula is not None
-
-
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?%?$")
-_DATE = re.compile(r"^(\d{1,4})[-/](\d{1,2})(?:[-/](\d{1,4}))?$")
-
-
-def excel_parse(text: str) -> tuple[object, str | None]:
-    """What Excel stores when a string is assigned to Range.Value: (value, formula)."""
-    if text == "":
-        return None, None
-    if text.startswith("'"):
-        return text[1:], None
-    if text.startswith("="):
-        return None, text
-    norm = unicodedata.normalize("NFKC", text).strip()   # Japanese Excel takes full-width digits
-    if _NUMBER.match(norm):
-        number = float(norm.rstrip("%").replace(",", ""))
-        return (number / 100 if norm.endswith("%") else number), None
-    date = _DATE.match(norm)
-    if date:
-        a, b, c = (int(x) if x else None for x in date.groups())
-        try:
-            if c is None:                       # "1-1" -> 1 January of this year
-                return dt.datetime(dt.date.today().year, a, b), None
-            year = a if a > 31 else (2000 + a if a < 30 else 1900 + a)   # "1-1-1" -> 2001-01-01
-            return dt.datetime(year, b, c), None
-        except ValueError:
-            pass
-    if norm.upper() in ("TRUE", "FALSE"):
-        return norm.upper() == "TRUE", None
-    return text, None
-
-
-def _excel_number(value: object) -> object:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
 
 
 # --- App ----------------------------------------------------------------------------------
@@ -249,37 +206,6 @@ class Book:
         self.saves += 1
 
 
-class Protection:
-    """The Allow* settings Excel keeps for a protected sheet (defaults as after Protect())."""
-
-    def __init__(self):
-        self.AllowFormattingCells = self.AllowFormattingColumns = self.AllowFormattingRows = False
-        self.AllowInsertingColumns = self.AllowInsertingRows = self.AllowInsertingHyperlinks = False
-        self.AllowDeletingColumns = self.AllowDeletingRows = self.AllowSorting = False
-        self.AllowFiltering = self.AllowUsingPivotTables = False
-
-
-class SheetApi:
-    def __init__(self):
-        self.ProtectContents = False
-        self.ProtectDrawingObjects = False
-        self.ProtectScenarios = False
-        self.Protection = Protection()
-        self.protect_calls: list[dict] = []
-
-    def Protect(self, **options):
-        self.protect_calls.append(options)
-        self.ProtectContents = options.get("Contents", True)
-        self.ProtectDrawingObjects = options.get("DrawingObjects", True)
-        self.ProtectScenarios = options.get("Scenarios", True)
-        for key, value in options.items():
-            if key.startswith("Allow"):
-                setattr(self.Protection, key, value)
-
-    def Unprotect(self, password=None):
-        self.ProtectContents = False
-
-
 class Sheet:
     def __init__(self, book: Book, name: str):
         self.book = book
@@ -326,27 +252,6 @@ class Sheet:
                 self.cells[(r, c)] = Cell(None, None, locked, style, wrap)
             return
         self.cells[(r, c)] = Cell(constant, formula, locked, style, wrap)
-
-
-def _parse(ref) -> tuple[int, int, int, int]:
-    if isinstance(ref, Range):
-        return ref.row, ref.column, ref.last_cell.row, ref.last_cell.column
-    if isinstance(ref, tuple):
-        return ref[0], ref[1], ref[0], ref[1]
-    parts = str(ref).replace("$", "").upper().split(":")
-    coords = []
-    for part in parts:
-        m = re.fullmatch(r"([A-Z]+)(\d+)", part)
-        if not m:
-            raise ValueError(ref)
-        coords.append((int(m.group(2)), column_index_from_string(m.group(1))))
-    (r1, c1), (r2, c2) = coords[0], coords[-1]
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-def _address(r1, c1, r2, c2) -> str:
-    first = f"${get_column_letter(c1)}${r1}"
-    return first if (r1, c1) == (r2, c2) else f"{first}:${get_column_letter(c2)}${r2}"
 
 
 class Range:
@@ -493,26 +398,3 @@ class Range:
         self.sheet.book.app.log("row_height", self.sheet, self.address)
         for r in range(self.row, self._r2 + 1):
             self.sheet.heights[r] = value
-
-
-class RangeRows:
-    """main.py RangeRows: the rows of a range; autofit() is Rows.AutoFit() (see the module notes)."""
-
-    def __init__(self, rng: Range):
-        self.rng = rng
-
-    def __len__(self) -> int:
-        return self.rng.shape[0]
-
-    def autofit(self) -> None:
-        from workbook.ooxml.patch import row_height
-
-        sheet = self.rng.sheet
-        sheet.book.app.log("autofit", sheet, self.rng.address)
-        first, last = self.rng.row, self.rng.last_cell.row
-        wrapped: dict[int, dict[int, object]] = {r: {} for r in range(first, last + 1)}
-        for (r, c), cell in sheet.cells.items():
-            if first <= r <= last and cell.wrap and isinstance(cell.value, str):
-                wrapped[r][c] = cell.value
-        for r, values in wrapped.items():
-            sheet.heights[r] = row_height(values, sheet.widths)
