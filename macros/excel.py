@@ -2,95 +2,47 @@
 
 One small protocol, two implementations:
 
-* FileBook     - the command line path, in workbook/sheet_book.py (raw openpyxl stays in
-                 workbook/). collect/validate write through workbook.master_update.apply (a patch of the saved package, or Master.save),
-                 with the backup and the VBA and buttons kept.
+* FileBook     - the command line path, in workbook/files/sheet_book.py (raw openpyxl stays in
+                 workbook/). collect/validate write through workbook.files.master_update.apply
+                 (a patch of the saved package, or Master.save), with the backup and the VBA and
+                 buttons kept.
 * XlwingsBook  - a button in Excel (xlwings). Excel holds the file open, so the file is never
                  saved by Python: Excel saves first (so the operation reads the latest manual
-                 edits from disk), the operation's update is applied to a copy of the file, and
-                 the sheets whose values changed go back into the open book as whole blocks with
-                 screen updating and calculation off; then Excel saves.
+                 edits from disk), the operation's update is computed as a patch of that file in
+                 memory, which describes what it changes per sheet (workbook.ooxml.changes), and
+                 each changed sheet gets its change in at most two range writes (one rectangle of
+                 values, one call for row heights; macros.excel_blocks) with screen updating and
+                 calculation off; then Excel saves.
 
 Cells in a block are Python values; a formula is a Formula (a str subclass); any other str is
 text and stays text in both implementations (a department typing "=1+1" or "1-1" gets text
 back, not a formula or a date).
+
+Running an operation and its messages are in macros/runner.py, the marker file in macros/marker.py
+(both re-exported here for the buttons, macros/xl.py).
 """
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import math
 import shutil
 import tempfile
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator
 
-from workbook.errors import AddonError, MasterError
-from workbook.sheets.names import SHEET_HISTORY, SHEET_STATUS
-from workbook.files.master_update import MasterUpdate, Written, apply
-from workbook.ooxml.save import backup_copy
-from workbook.files.sheet_book import (Block, FileBook, Formula, changed_blocks, changed_heights,
-                                 height_runs, kinds, trim)
+from workbook.errors import MasterError
+from workbook.files.master_update import MasterUpdate, Written, apply, changes as update_changes
+from workbook.files.sheet_book import (Block, FileBook, changed_blocks, changed_heights, height_runs,
+                                       kinds, trim)
 from workbook.files.snapshot import MasterSnapshot
+from workbook.ooxml.changes import SheetChange
+from workbook.ooxml.save import backup_copy
+from workbook.sheets.names import SHEET_HISTORY, SHEET_STATUS
 
-from .outcome import Outcome
-
-MAX_ALERT_LINES = 25
-
-
-class Book(Protocol):
-    path: Path
-
-    def sheet_names(self) -> list[str]: ...
-
-    def read(self, sheet: str) -> Block: ...
-
-    def write(self, sheet: str, rows: Block, row: int = 1, column: int = 1) -> None: ...
-
-    def replace(self, blocks: dict[str, Block], heights: dict[str, dict[int, float]] | None = None) -> None: ...
-
-    def save(self) -> None: ...
-
-    def write_update(self, snap: MasterSnapshot, update: MasterUpdate) -> Written: ...
-
-    def progress(self, text: str) -> None: ...
-
-    def alert(self, text: str, title: str, critical: bool = False) -> None: ...
-
-    def done(self) -> None: ...
-
-    def unfinished(self) -> str | None: ...
-
-    def may_be_half_written(self) -> bool: ...
-
-
-# --- the Excel path ----------------------------------------------------------------------------
-def to_excel(value: object) -> object:
-    """A block value as written through Range.value.
-
-    Excel parses a string assigned to Range.Value as if typed: '=...' becomes a formula and
-    '01', '1-1', '1,000' become numbers or dates (xlwings issues #36, #436, #1635). A leading
-    apostrophe keeps any text as text and is not part of the cell's value, so every non-empty
-    str that is not a Formula is written with one.
-    """
-    if isinstance(value, Formula):
-        return str(value)
-    if isinstance(value, str):
-        return "'" + value if value else None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _rows_2d(value: object) -> Block:
-    if isinstance(value, (list, tuple)):
-        if value and isinstance(value[0], (list, tuple)):
-            return [list(r) for r in value]
-        return [list(value)]
-    return [[value]]
+from .excel_blocks import excel_rows, read_range, restore_change, similar, write_change
+from .marker import UNFINISHED, marker_path, marker_sheets, remove_marker, write_marker
 
 
 class XlwingsBook:
@@ -109,14 +61,7 @@ class XlwingsBook:
     def read(self, sheet: str) -> Block:
         ws = self.book.sheets[sheet]
         last = ws.used_range.last_cell
-        rng = ws.range((1, 1), (last.row, last.column))
-        values = _rows_2d(rng.options(ndim=2).value)
-        formulas = _rows_2d(rng.formula)
-        rows = []
-        for value_row, formula_row in zip(values, formulas):
-            rows.append([Formula(f) if isinstance(f, str) and f.startswith("=") and f != v else v
-                         for v, f in zip(value_row, formula_row)])
-        return trim(rows)
+        return trim(read_range(ws.range((1, 1), (last.row, last.column))))
 
     @contextmanager
     def _quietly(self) -> Iterator[None]:
@@ -153,7 +98,7 @@ class XlwingsBook:
         ws = self.book.sheets[sheet]
         with self._quietly(), self._unprotected(ws):
             if rows:
-                ws.range((row, column)).value = [[to_excel(v) for v in r] for r in rows]
+                ws.range((row, column)).value = excel_rows(rows)
 
     def replace(self, blocks: dict[str, Block], heights: dict[str, dict[int, float]] | None = None) -> None:
         """Whole sheets, one block each, 履歴 first and 提出状況 last (its file hashes mark returns as
@@ -197,7 +142,7 @@ class XlwingsBook:
         height, width = max(len(rows), len(old)), max(_width(rows), _width(old))
         if height and width:
             padded = [list(r) + [None] * (width - len(r)) for r in rows] + [[None] * width] * (height - len(rows))
-            ws.range((1, 1)).value = [[to_excel(v) for v in r] for r in padded]
+            ws.range((1, 1)).value = excel_rows(padded)
 
     @staticmethod
     def _row_heights(ws, heights: dict[int, float]) -> dict[int, float | None]:
@@ -209,10 +154,37 @@ class XlwingsBook:
                 before[row] = same if same is not None or first == last else ws.range((row, 1)).row_height
         return before
 
+    def write_changes(self, changes: list[SheetChange]) -> None:
+        """What an update changes (workbook.ooxml.changes), 履歴 first and 提出状況 last (its file
+        hashes mark returns as taken in): per sheet at most two range writes (excel_blocks).
+
+        If anything fails, the sheets already touched are put back (their old values and row
+        heights, from the change) and the error is raised again; if putting back fails too,
+        half_written becomes True (the book must be closed without saving).
+        """
+        by_name = {c.sheet: c for c in changes}
+        self._touched = []
+        try:
+            with self._quietly():
+                for name in write_order(by_name):
+                    change = by_name[name]
+                    ws = self.book.sheets[name]
+                    touched = Touched(name, change=change)
+                    self._touched.append(touched)
+                    flag = [False]
+                    try:
+                        with self._unprotected(ws):
+                            write_change(ws, change, flag)
+                    finally:
+                        touched.heights_set = flag[0]
+        except Exception as exc:
+            self._undo(exc)
+            raise
+
     def _undo(self, error: BaseException) -> None:
-        """Put the sheets touched by the last replace() back, last touched first, each with as few
-        writes as possible (rows and columns added are only cleared; values are rewritten only
-        where they still differ). Any failure leaves half_written True."""
+        """Put the sheets touched by the last replace() or write_changes() back, last touched first,
+        each with as few writes as possible (rows and columns added are only cleared; values are
+        rewritten only where they still differ). Any failure leaves half_written True."""
         with self._quietly():
             for touched in reversed(self._touched):
                 try:
@@ -225,6 +197,10 @@ class XlwingsBook:
 
     def _restore(self, touched: "Touched") -> None:
         ws = self.book.sheets[touched.name]
+        if touched.change is not None:
+            with self._unprotected(ws):
+                restore_change(ws, touched.change, touched.heights_set)
+            return
         old = touched.block
         with self._unprotected(ws):
             now = self.read(touched.name)
@@ -253,13 +229,27 @@ class XlwingsBook:
     def write_update(self, snap: MasterSnapshot, update: MasterUpdate) -> Written:
         """The writer for collect/validate when the master is open in Excel.
 
-        The update is applied exactly as on the command line, but to a copy of the saved file;
-        the sheets whose values differ from the saved file then go into the open book, after
-        a backup of the file, and Excel saves. Nothing is written when nothing differs.
-        A marker file beside the master lives from before the first write until Excel has saved:
-        if this run fails and the open book cannot be put back, it stays, and the next run
-        refuses to save a book that may be half-written (unfinished()).
+        The update is computed as a patch of the saved file in memory, exactly as the command line
+        saves it (workbook.files.master_update.changes); the sheets it changes get their changes
+        (write_changes) after a backup of the file, and Excel saves. Nothing is written when
+        nothing differs. A marker file beside the master lives from before the first write until
+        Excel has saved: if this run fails and the open book cannot be put back, it stays, and the
+        next run refuses to save a book that may be half-written (unfinished()).
+
+        Fallback: an update that cannot be patched (the plan or the fiscal year changed after the
+        sheets were written: master_update rewrites them through openpyxl) is applied to a copy of
+        the file, and the sheets whose values differ from the saved file go into the open book as
+        whole blocks (replace(); two full openpyxl loads: slow, but rare).
         """
+        changes = update_changes(snap, update)
+        if changes is None:
+            return self._write_by_comparison(snap, update)
+        if not changes:
+            return Written(False)
+        by_name = {c.sheet: c for c in changes}
+        return self._commit(snap, write_order(by_name), lambda: self.write_changes(changes))
+
+    def _write_by_comparison(self, snap: MasterSnapshot, update: MasterUpdate) -> Written:
         with tempfile.TemporaryDirectory(prefix="saihan_") as folder:
             copy_path = Path(folder) / self.path.name
             shutil.copy2(self.path, copy_path)
@@ -272,10 +262,14 @@ class XlwingsBook:
             heights = {name: changed_heights(before.heights(name), after.heights(name)) for name in blocks}
         if not blocks:
             return Written(False)
+        return self._commit(snap, write_order(blocks), lambda: self.replace(blocks, heights))
+
+    def _commit(self, snap: MasterSnapshot, names: list[str], write: Callable[[], None]) -> Written:
+        """Backup of the file, the marker, the writes, Excel saves (the writes undone if it cannot)."""
         backup = backup_copy(self.path, snap.folder(snap.settings.backup_folder))
-        write_marker(self.marker, write_order(blocks))
+        write_marker(self.marker, names)
         try:
-            self.replace(blocks, heights)
+            write()
             try:
                 self.save()
             except Exception as exc:
@@ -297,7 +291,7 @@ class XlwingsBook:
         saved = FileBook(self.path)
         saved_names = saved.sheet_names()
         listed = [n for n in marker_sheets(self.marker) if n in names] or names
-        differ = [n for n in listed if n not in saved_names or not _similar(self.read(n), saved.read(n))]
+        differ = [n for n in listed if n not in saved_names or not similar(self.read(n), saved.read(n))]
         if differ:
             return UNFINISHED.format(sheets="・".join(f"「{n}」" for n in differ), marker=self.marker.name)
         remove_marker(self.marker)
@@ -321,15 +315,17 @@ class XlwingsBook:
 
 @dataclass
 class Touched:
-    """A sheet as it was before replace() wrote it: its block and the heights of the rows it changes."""
+    """A sheet as it was before replace() wrote it (its block and the heights of the rows it
+    changes), or the change write_changes() made to it (which holds the old values and heights)."""
 
     name: str
-    block: Block
+    block: Block = field(default_factory=list)
     heights: dict[int, float | None] = field(default_factory=dict)
     heights_set: bool = False
+    change: SheetChange | None = None
 
 
-def write_order(blocks: dict[str, Block]) -> list[str]:
+def write_order(blocks: dict[str, object]) -> list[str]:
     """履歴 first, 提出状況 last, the others in workbook order."""
     first = [n for n in blocks if n == SHEET_HISTORY]
     last = [n for n in blocks if n == SHEET_STATUS]
@@ -344,26 +340,6 @@ def _same(a: Block, b: Block) -> bool:
     return a == b and kinds(a) == kinds(b)
 
 
-def _similar(open_block: Block, saved_block: Block) -> bool:
-    """The open book's sheet against the file's (Excel's numbers are doubles; formulas are compared
-    as being formulas, since Excel may spell them differently)."""
-    if len(open_block) != len(saved_block):
-        return False
-    for a_row, b_row in zip(open_block, saved_block):
-        if len(a_row) != len(b_row):
-            return False
-        for a, b in zip(a_row, b_row):
-            if isinstance(a, Formula) or isinstance(b, Formula):
-                if not (isinstance(a, Formula) and isinstance(b, Formula)):
-                    return False
-            elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-                if not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12):
-                    return False
-            elif a != b:
-                return False
-    return True
-
-
 def _read_only(book) -> bool:
     try:
         return book.api.ReadOnly is True        # Workbook.ReadOnly (COM); the fake has no api
@@ -376,118 +352,3 @@ READ_ONLY = ("マスターが読み取り専用で開かれているため、保
 CANNOT_SAVE = ("Excel がマスターを保存できませんでした（{error}）。\n"
                "読み取り専用で開いている、保存先のフォルダに書き込めない、などが考えられます。"
                "マスターを閉じ、書き込みできる状態で開き直してから、もう一度ボタンを押してください。")
-HALF_WRITTEN = ("開いているマスターは書きかけの可能性があります。マスターを保存せずに閉じてください。"
-                "保存されているファイルはボタンを押す前のままです。開き直してから、もう一度ボタンを押してください。")
-UNFINISHED = ("前回のボタンの処理がマスターを書き換える途中で止まったため、開いているマスターの次のシートが、"
-              "保存されているファイルと違います：{sheets}\n"
-              "書きかけの可能性があるため、保存しませんでした。マスターを保存せずに閉じてから開き直し、"
-              "もう一度ボタンを押してください（開き直した後に入力した内容があるときは、控えてから閉じてください）。\n"
-              "（目印のファイル：マスターと同じフォルダの {marker}）")
-MARKER_NOTE = ("# 再犯防止推進計画アドオンが、Excel で開いているマスターを書き換えている途中です（終われば消えます）。\n"
-               "# 残っているときは、次にボタンを押したときに、下のシートが保存されているファイルと同じかを確かめます。\n")
-
-
-def marker_path(master: Path) -> Path:
-    return master.with_name(f".~saihan_writing_{master.name}.txt")
-
-
-def write_marker(path: Path, sheets: list[str]) -> None:
-    path.write_text(MARKER_NOTE + "".join(f"{name}\n" for name in sheets), encoding="utf-8")
-
-
-def marker_sheets(path: Path) -> list[str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def remove_marker(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass            # a marker left behind is checked against the file next time
-
-
-# --- running an operation --------------------------------------------------------------------------
-Operation = Callable[[Book], Outcome]
-
-
-def run(book: Book, title: str, operation: Operation) -> Outcome | None:
-    """Run an operation against a book; every result and every error ends as a message to the person.
-
-    A book an earlier run may have left half-written is neither saved nor used (unfinished()).
-    The book saves first (in Excel: the latest manual edits reach the file the operation reads).
-    AddonError messages are shown as they are; anything else as a short Japanese message that
-    names the log file (beside the master) holding the traceback. When the open book may be
-    half-written, both say to close it without saving. No exception leaves run().
-    """
-    try:
-        unfinished = book.unfinished()
-        if unfinished is not None:
-            show(book, unfinished, f"{title}：中止しました", critical=True)
-            return None
-        book.save()
-        outcome = operation(book)
-    except AddonError as exc:
-        show(book, "\n".join([str(exc)] + _close_note(book)), f"{title}：中止しました", critical=True)
-        return None
-    except Exception:
-        log = write_log(book.path, title)
-        where = (f"詳しい内容を次のログに記録しました。このメッセージとログをシステムの担当者に伝えてください。\n{log}"
-                 if log else "ログを書き込めませんでした。このメッセージをシステムの担当者に伝えてください。")
-        show(book, "\n".join([f"{title}の途中で予期しないエラーが起きたため、中止しました。"] + _close_note(book) + [where]),
-             f"{title}：エラー", critical=True)
-        return None
-    finally:
-        try:
-            book.done()
-        except Exception:
-            pass                            # only the status bar; the message says what happened
-    show(book, alert_text(outcome), f"{title}：完了")
-    return outcome
-
-
-def _close_note(book: Book) -> list[str]:
-    try:
-        return [HALF_WRITTEN] if book.may_be_half_written() else []
-    except Exception:
-        return [HALF_WRITTEN]
-
-
-def show(book: Book, text: str, title: str, critical: bool = False) -> None:
-    """book.alert, and when even the message box fails, the message goes to the log."""
-    try:
-        book.alert(text, title, critical=critical)
-    except Exception:
-        write_log(book.path, title, f"メッセージを表示できませんでした:\n{text}\n")
-
-
-def alert_text(outcome: Outcome) -> str:
-    lines = [line for line in outcome.lines if line.strip()] or ["完了しました。"]
-    if len(lines) > MAX_ALERT_LINES:
-        lines = lines[:MAX_ALERT_LINES] + [f"…ほか {len(lines) - MAX_ALERT_LINES} 行"]
-    return "\n".join(lines)
-
-
-def log_path(master: Path) -> Path:
-    return master.with_name(f"{master.stem}_エラーログ.txt")
-
-
-def write_log(master: Path, title: str, note: str = "") -> Path | None:
-    """Append the current exception's traceback to the log beside the master (or the temp folder);
-    None when neither can be written. Never raises."""
-    try:
-        text = f"==== {dt.datetime.now():%Y-%m-%d %H:%M:%S} {title} {master}\n{note}{traceback.format_exc()}\n"
-        name = log_path(master).name
-    except Exception:
-        return None
-    for path in (log_path(master), Path(tempfile.gettempdir()) / name):
-        try:
-            with path.open("a", encoding="utf-8") as f:
-                f.write(text)
-            return path
-        except OSError:
-            continue
-    return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 import xlwings as xw
 
 from . import operations as ops
-from .excel import XlwingsBook, run
+from .excel import XlwingsBook
+from .runner import run
 from .outcome import Outcome
 
 

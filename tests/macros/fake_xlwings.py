@@ -21,23 +21,26 @@ It follows xlwings 0.37.8 (the installed source) where the add-on depends on it:
   Range.copy(destination) copies values, formulas and formats, tiling a larger destination
   (Range.Copy Destination:=, xlwings _xlwindows.Range.copy); Range.row_height sets RowHeight
   (0-409.5, main.py Range.row_height). used_range covers cells with a value, formula or format.
+* Range.rows.autofit() (main.py RangeRows.autofit -> _xlwindows Range.autofit(axis="r") ->
+  Rows.AutoFit()): Excel measures each row's wrapped text with its font. The fake cannot
+  measure, so it estimates as the add-on does (workbook.sheets.row_heights.row_height: lines of the
+  text of the row's wrap-text cells over the column widths the file gives).
 * Sheet protection: writing to a locked cell of a protected sheet raises, as Excel does.
   sheet.api offers ProtectContents, Protection.Allow*, Protect(**options) and Unprotect().
 * Book.save() is "Excel saves": the fake's values, formats and row heights go into the file at
   fullname (the file's other parts, VBA and buttons are kept). FakeBook.open(path) loads a file as Excel would show it.
-Every write is logged in app.calls with the app's screen_updating and calculation at that moment.
+Every write is logged in app.calls with the app's screen_updating and calculation at that moment;
+app.range_writes() counts them (each is a COM round trip in real Excel).
 """
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import re
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from tests.macros.fake_excel import (Protection, RangeRows, SheetApi, _address, _excel_number,  # noqa: F401
+                                     _parse, excel_parse)
 
 
 class FakeComError(Exception):
@@ -50,51 +53,11 @@ class Cell:
     formula: str | None = None
     locked: bool = True           # Excel's default cell protection
     style: object = None          # the cell's format (the file's style, kept opaque)
+    wrap: bool = False            # the format's Wrap Text (read from the style when the file is opened)
 
     @property
     def filled(self) -> bool:
         return self.value is not None or self.formula is not None
-
-
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?%?$")
-_DATE = re.compile(r"^(\d{1,4})[-/](\d{1,2})(?:[-/](\d{1,4}))?$")
-
-
-def excel_parse(text: str) -> tuple[object, str | None]:
-    """What Excel stores when a string is assigned to Range.Value: (value, formula)."""
-    if text == "":
-        return None, None
-    if text.startswith("'"):
-        return text[1:], None
-    if text.startswith("="):
-        return None, text
-    norm = unicodedata.normalize("NFKC", text).strip()   # Japanese Excel takes full-width digits
-    if _NUMBER.match(norm):
-        number = float(norm.rstrip("%").replace(",", ""))
-        return (number / 100 if norm.endswith("%") else number), None
-    date = _DATE.match(norm)
-    if date:
-        a, b, c = (int(x) if x else None for x in date.groups())
-        try:
-            if c is None:                       # "1-1" -> 1 January of this year
-                return dt.datetime(dt.date.today().year, a, b), None
-            year = a if a > 31 else (2000 + a if a < 30 else 1900 + a)   # "1-1-1" -> 2001-01-01
-            return dt.datetime(year, b, c), None
-        except ValueError:
-            pass
-    if norm.upper() in ("TRUE", "FALSE"):
-        return norm.upper() == "TRUE", None
-    return text, None
-
-
-def _excel_number(value: object) -> object:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
 
 
 # --- App ----------------------------------------------------------------------------------
@@ -137,6 +100,13 @@ class App:
 
     def log(self, kind: str, sheet: "Sheet", address: str) -> None:
         self.calls.append((kind, sheet.name, address, self.screen_updating, self.calculation))
+
+    def range_writes(self, sheet: str | None = None) -> int:
+        """The range writes logged (value, copy, clear_contents, row_height, autofit), on one sheet or all."""
+        return sum(1 for c in self.calls if c[0] in WRITES and (sheet is None or c[1] == sheet))
+
+
+WRITES = ("value", "copy", "clear_contents", "row_height", "autofit")
 
 
 # --- Book -------------------------------------------------------------------------------------
@@ -189,16 +159,21 @@ class Book:
         for ws, sheet in zip(wb.worksheets, book.sheets):
             sheet.api.ProtectContents = bool(ws.protection.sheet)
             sheet.heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
+            for dim in ws.column_dimensions.values():
+                if dim.min is not None and dim.max is not None:
+                    for n in range(dim.min, dim.max + 1):
+                        sheet.widths[n] = (dim.width or 8.43, bool(dim.hidden))
             for row in ws.iter_rows():
                 for c in row:
                     if c.value is None and not c.has_style:
                         continue
                     locked = c.protection.locked is not False
                     style = copy.copy(c._style) if c.has_style else None
+                    wrap = bool(c.has_style and c.alignment.wrap_text)
                     if c.data_type == "f":
-                        cell = Cell(None, str(getattr(c.value, "text", c.value)), locked, style)
+                        cell = Cell(None, str(getattr(c.value, "text", c.value)), locked, style, wrap)
                     else:
-                        cell = Cell(_excel_number(c.value), None, locked, style)
+                        cell = Cell(_excel_number(c.value), None, locked, style, wrap)
                     sheet.cells[(c.row, c.column)] = cell
         return book
 
@@ -231,43 +206,13 @@ class Book:
         self.saves += 1
 
 
-class Protection:
-    """The Allow* settings Excel keeps for a protected sheet (defaults as after Protect())."""
-
-    def __init__(self):
-        self.AllowFormattingCells = self.AllowFormattingColumns = self.AllowFormattingRows = False
-        self.AllowInsertingColumns = self.AllowInsertingRows = self.AllowInsertingHyperlinks = False
-        self.AllowDeletingColumns = self.AllowDeletingRows = self.AllowSorting = False
-        self.AllowFiltering = self.AllowUsingPivotTables = False
-
-
-class SheetApi:
-    def __init__(self):
-        self.ProtectContents = False
-        self.ProtectDrawingObjects = False
-        self.ProtectScenarios = False
-        self.Protection = Protection()
-        self.protect_calls: list[dict] = []
-
-    def Protect(self, **options):
-        self.protect_calls.append(options)
-        self.ProtectContents = options.get("Contents", True)
-        self.ProtectDrawingObjects = options.get("DrawingObjects", True)
-        self.ProtectScenarios = options.get("Scenarios", True)
-        for key, value in options.items():
-            if key.startswith("Allow"):
-                setattr(self.Protection, key, value)
-
-    def Unprotect(self, password=None):
-        self.ProtectContents = False
-
-
 class Sheet:
     def __init__(self, book: Book, name: str):
         self.book = book
         self.name = name
         self.cells: dict[tuple[int, int], Cell] = {}
         self.heights: dict[int, float] = {}
+        self.widths: dict[int, tuple[float, bool]] = {}     # column -> (width, hidden), from the file
         self.api = SheetApi()
 
     def range(self, cell1, cell2=None) -> "Range":
@@ -297,37 +242,16 @@ class Sheet:
     def _set(self, r: int, c: int, value: object) -> None:
         self._check_writable(r, c)
         old = self.cells.get((r, c))
-        locked, style = (old.locked, old.style) if old else (True, None)
+        locked, style, wrap = (old.locked, old.style, old.wrap) if old else (True, None, False)
         if isinstance(value, str):
             constant, formula = excel_parse(value)
         else:
             constant, formula = _excel_number(value), None
         if constant is None and formula is None:
             if old is not None:
-                self.cells[(r, c)] = Cell(None, None, locked, style)
+                self.cells[(r, c)] = Cell(None, None, locked, style, wrap)
             return
-        self.cells[(r, c)] = Cell(constant, formula, locked, style)
-
-
-def _parse(ref) -> tuple[int, int, int, int]:
-    if isinstance(ref, Range):
-        return ref.row, ref.column, ref.last_cell.row, ref.last_cell.column
-    if isinstance(ref, tuple):
-        return ref[0], ref[1], ref[0], ref[1]
-    parts = str(ref).replace("$", "").upper().split(":")
-    coords = []
-    for part in parts:
-        m = re.fullmatch(r"([A-Z]+)(\d+)", part)
-        if not m:
-            raise ValueError(ref)
-        coords.append((int(m.group(2)), column_index_from_string(m.group(1))))
-    (r1, c1), (r2, c2) = coords[0], coords[-1]
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-def _address(r1, c1, r2, c2) -> str:
-    first = f"${get_column_letter(c1)}${r1}"
-    return first if (r1, c1) == (r2, c2) else f"{first}:${get_column_letter(c2)}${r2}"
+        self.cells[(r, c)] = Cell(constant, formula, locked, style, wrap)
 
 
 class Range:
@@ -441,7 +365,7 @@ class Range:
                 cell = self.sheet.cells.get((r, c))
                 if cell is not None and cell.filled:
                     self.sheet._check_writable(r, c)
-                    self.sheet.cells[(r, c)] = Cell(None, None, cell.locked, cell.style)
+                    self.sheet.cells[(r, c)] = Cell(None, None, cell.locked, cell.style, cell.wrap)
 
     def copy(self, destination: "Range | None" = None) -> None:
         """Range.Copy(Destination): values, formulas and formats, tiled over a larger destination."""
@@ -457,6 +381,10 @@ class Range:
                 r, c = destination.row + i, destination.column + j
                 destination.sheet._check_writable(r, c)
                 destination.sheet.cells[(r, c)] = copy.copy(source)
+
+    @property
+    def rows(self) -> "RangeRows":
+        return RangeRows(self)
 
     @property
     def row_height(self):

@@ -8,7 +8,9 @@ import zipfile
 
 import pytest
 
-from macros.excel import XlwingsBook, log_path, run, to_excel
+from macros.excel import XlwingsBook
+from macros.excel_blocks import to_excel
+from macros.runner import log_path, run
 from workbook.files.sheet_book import FileBook, Formula, trim
 from macros.operations import Outcome, new_master
 from tests.macros import fake_xlwings as fx
@@ -261,11 +263,43 @@ def test_excel_saves_before_and_after_and_writes_whole_blocks_quietly(master_pat
     assert sorted(written) == sorted(set(written))            # one block per sheet, never cell by cell
     assert set(written) == {DEPT, "進捗一覧", "提出状況", "検証結果", "履歴"}     # only the sheets that changed
     assert all(not screen and calc == "manual" for _, _, _, screen, calc in app.calls)
-    heights = [c for c in app.calls if c[0] == "row_height"]
-    assert heights and len(heights) < 20                      # runs of equal heights, not row by row
+    heights = [c for c in app.calls if c[0] in ("row_height", "autofit")]
+    assert heights and len(heights) <= len(set(written))      # one call per sheet, not row by row
     assert app.screen_updating is True and app.calculation == "automatic"
     assert app.status_bar is False
     assert [a["mode"] for a in app.alerts] == ["info"]
+
+
+def test_each_changed_sheet_takes_at_most_two_range_writes_and_keeps_its_formulas_and_text(master_path):
+    fake = fx.Book.open(master_path)
+    run(XlwingsBook(fake), "検証", sample_operation)
+    app = fake.app
+    changed = {c[1] for c in app.calls if c[0] in fx.WRITES}
+    assert changed == {DEPT, "進捗一覧", "提出状況", "検証結果", "履歴"}
+    for name in changed:
+        grown = sum(1 for c in app.calls if c[0] == "copy" and c[1] == name)   # formats for rows below the table
+        assert app.range_writes(name) - grown <= 2, [c for c in app.calls if c[1] == name]
+    value = next(c for c in app.calls if c[0] == "value" and c[1] == DEPT)
+    assert value[2].startswith("$D$3:")          # the contact (row 3) to the last answer: D4 (a formula) inside
+    ws = fake.sheets[DEPT]
+    assert ws.range("D4").formula.startswith("=SUM(") and ws.range("C3").value == "回答者（担当者名）"
+    block = on_disk(master_path, DEPT)
+    assert isinstance(block[3][3], Formula) and block[5][3].startswith("取組目標")
+
+
+def test_an_update_that_cannot_be_patched_goes_in_as_whole_sheets(master_path, tmp_path, monkeypatch, master_template):
+    from workbook.files import master_update
+
+    monkeypatch.setattr(master_update, "_patchable", lambda snap, update: False)
+    fake = fx.Book.open(master_path)
+    assert run(XlwingsBook(fake), "検証", sample_operation) is not None
+    assert all(c[2].startswith("$A$1:") for c in fake.app.calls if c[0] == "value")   # whole blocks from A1
+    cli = tmp_path / "cli" / "master.xlsm"
+    cli.parent.mkdir()
+    shutil.copy2(master_template, cli)
+    run(FileBook(cli), "検証", sample_operation)
+    for name in FileBook(cli).sheet_names():
+        assert on_disk(cli, name) == on_disk(master_path, name), name
 
 
 def test_protection_is_put_back_with_the_same_options(master_path):
@@ -567,7 +601,7 @@ def test_when_the_book_cannot_be_put_back_it_is_not_saved_now_or_on_the_next_pre
 
 
 def test_a_leftover_marker_blocks_saving_a_book_that_differs_from_the_file(master_path):
-    from macros.excel import write_marker
+    from macros.marker import write_marker
 
     fake = fx.Book.open(master_path)
     book = XlwingsBook(fake)
@@ -582,7 +616,7 @@ def test_a_leftover_marker_blocks_saving_a_book_that_differs_from_the_file(maste
 
 
 def test_a_leftover_marker_is_removed_once_the_book_matches_the_file(master_path):
-    from macros.excel import write_marker
+    from macros.marker import write_marker
 
     book = XlwingsBook(fx.Book.open(master_path))
     write_marker(book.marker, ["検証結果"])
@@ -636,7 +670,7 @@ def test_a_refused_save_is_a_message_not_a_traceback(master_path, monkeypatch):
 
 
 def test_failing_message_boxes_and_status_bar_do_not_raise(master_path, monkeypatch, tmp_path):
-    from macros import excel
+    from macros import runner as excel
 
     fake = fx.Book.open(master_path)
     book = XlwingsBook(fake)

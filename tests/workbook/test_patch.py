@@ -7,7 +7,9 @@ import openpyxl
 import pytest
 
 from workbook.errors import MasterError
-from workbook.ooxml.patch import PackagePatch, SheetXml, row_height
+from workbook.ooxml.patch import PackagePatch
+from workbook.ooxml.sheet_xml import SheetXml
+from workbook.sheets.row_heights import row_height
 from workbook.sheets.styles import autofit_rows
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -135,14 +137,85 @@ def test_a_save_that_would_lose_a_part_fails_and_leaves_the_file(tmp_path, monke
     original = path.read_bytes()
     patch = PackagePatch(path)
     patch.sheet("表").set(2, 2, "新")
-    real = zipfile.ZipFile.writestr
+    from workbook.ooxml import patch as patch_module
 
-    def lose_styles(self, info, data, *args, **kwargs):
-        name = info.filename if isinstance(info, zipfile.ZipInfo) else info
-        if name != "xl/styles.xml":
-            real(self, info, data, *args, **kwargs)
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", lose_styles)
+    real = patch_module.write_package
+
+    def lose_styles(target, source, infos, new_parts):
+        real(target, source, [i for i in infos if i.filename != "xl/styles.xml"], new_parts)
+    monkeypatch.setattr(patch_module, "write_package", lose_styles)
     with pytest.raises(PackageError):
         patch.save(None)
     assert path.read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == ["b.xlsx"]     # no temporary file left behind
+
+
+def test_changes_describe_the_smallest_rectangle_with_the_cells_it_keeps(tmp_path):
+    import datetime as dt
+
+    from workbook.ooxml.changes import Formula
+
+    path = tmp_path / "c.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"], ws["B2"], ws["C2"], ws["B3"] = "見出し", "1-1", "=SUM(A1:A2)", dt.datetime(2025, 4, 1)
+    ws["C3"], ws["D3"] = 5, 1.5
+    ws.row_dimensions[3].height = 30
+    wb.save(path)
+    patch = PackagePatch(path)
+    sheet = patch.sheet("表")
+    sheet.set(2, 4, "新しい")
+    sheet.set(3, 2, dt.datetime(2025, 4, 1).isoformat())   # text now, where a date was
+    sheet.set(3, 3, 5)                                      # the same value: not a change
+    sheet.set_height(2, 32)
+    sheet.set_height(3, 30)
+    [change] = patch.changes()
+    assert (change.sheet, change.row, change.column) == ("表", 2, 2)
+    assert change.values == [["1-1", Formula("=SUM(A1:A2)"), "新しい"], ["2025-04-01T00:00:00", 5, 1.5]]
+    assert change.before == [["1-1", "=SUM(A1:A2)", None], [dt.datetime(2025, 4, 1), 5, 1.5]]
+    assert isinstance(change.values[0][1], Formula) and not isinstance(change.values[0][0], Formula)
+    assert change.heights == {2: 32.0} and change.changed_heights == {2: 32.0}
+    assert change.old_heights == {2: 15.0}
+    assert (change.used_rows, change.used_columns) == (3, 4)
+
+
+def test_changes_leave_out_sheets_that_end_as_they_were_and_cover_deleted_rows(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    patch = PackagePatch(path)
+    patch.sheet("表").set(2, 2, "古い値")          # written, but the same
+    patch.sheet("別").delete_rows_from(1)
+    [change] = patch.changes()
+    assert change.sheet == "別" and change.values == [[None]] and change.before == [["そのまま"]]
+
+
+def test_no_empty_inline_string_is_written(tmp_path):
+    path = book(tmp_path / "b.xlsx")
+    patch = PackagePatch(path)
+    sheet = patch.sheet("表")
+    sheet.set(2, 2, "")
+    sheet.set(2, 3, None)
+    sheet.set(3, 1, "新")
+    sheet.set(3, 1, "")
+    patch.save(None)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "inlineStr\"/>" not in xml and "<is/>" not in xml and "<t/>" not in xml
+    assert '<c r="B2" s="1"/>' in xml and '<c r="A3"/>' in xml      # the emptied cell keeps its style
+
+
+def test_unchanged_parts_are_copied_compressed_as_they_were(tmp_path):
+    from workbook.ooxml.zipcopy import raw_member
+
+    path = book(tmp_path / "b.xlsx")
+    before = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        raw = {i.filename: raw_member(before, i) for i in z.infolist()}
+    patch = PackagePatch(path)
+    patch.sheet("表").set(2, 2, "新")
+    patch.save(None)
+    after = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        kept = {i.filename for i in z.infolist() if raw_member(after, i) == raw[i.filename]}
+    assert set(raw) - kept == {"xl/worksheets/sheet1.xml", "xl/workbook.xml"}

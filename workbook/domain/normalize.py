@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import reduce
+from operator import add
 from dataclasses import dataclass
 
 # Every character staff use for "－ 評価不能" (full-width minus, bars, hyphens, long vowel mark, ...).
@@ -22,19 +24,24 @@ def loose(text: object) -> str:
     return "".join(nfkc("" if text is None else str(text)).split())
 
 
-_WIDTHS: dict[str, float] = {}
+class _Widths(dict):
+    """Character -> display width (2.0 for East Asian wide and full-width, else 1.1), filled on demand."""
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1
+        return width
+
+
+_WIDTHS = _Widths()
 
 
 def display_width(text: str) -> float:
     """Approximate width in Excel character units: full-width characters count 2, others 1.1
-    (memoised per character: the row heights of a large master take milliseconds)."""
-    total = 0.0
-    for ch in text:
-        width = _WIDTHS.get(ch)
-        if width is None:
-            width = _WIDTHS[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1
-        total += width
-    return total
+    (memoised per character: the row heights of a large master take milliseconds). The widths are
+    added one by one, left to right (reduce, not sum), so every caller gets the same float."""
+    if text.isascii():
+        return len(text) * 1.1
+    return reduce(add, map(_WIDTHS.__getitem__, text), 0.0)
 
 
 def decode_japanese_text(raw: bytes) -> str | None:

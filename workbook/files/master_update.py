@@ -8,6 +8,10 @@ matches the plan. When it does not (the plan or the fiscal year changed after th
 written) the sheets are rewritten through Master (openpyxl) and Master.save. Both ways back up
 the master, write a temporary file, check that no package part was lost and replace the file.
 Nothing is written, and no backup made, when nothing differs.
+
+The update is one object for both writers: patch_for() computes the patch in memory, apply()
+saves it (the command line), and changes() describes it per sheet (workbook.ooxml.changes:
+a rectangle of values and the row heights) for the Excel writer, which puts it into the open book.
 """
 from __future__ import annotations
 
@@ -18,9 +22,12 @@ from workbook.sheets import master_sheets as ms
 from workbook.sheets import names
 from workbook.sheets import progress_sheet
 from workbook.sheets.department import expected_plan_cells, row_specs
-from workbook.sheets.layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
-from workbook.files.master import sheet_title
-from workbook.ooxml.patch import PackagePatch, SheetXml, row_height, split_ref
+from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, INDICATOR_ROW, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
+from workbook.sheets.names import sheet_title
+from workbook.ooxml.changes import SheetChange
+from workbook.ooxml.patch import PackagePatch
+from workbook.ooxml.sheet_xml import SheetXml, split_ref
+from workbook.sheets.row_heights import row_height
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.progress import Summary
 from workbook.domain.returns import Entry, same_value
@@ -45,20 +52,37 @@ class Written:
 
 def apply(snap: MasterSnapshot, update: MasterUpdate, backup: bool = True) -> Written:
     backup_folder = snap.folder(snap.settings.backup_folder) if backup else None
-    if _patchable(snap, update):
-        patch = PackagePatch(snap.path, snap.data)
-        for department, (entries, contact) in update.departments.items():
-            _patch_department(patch, snap, department, entries, contact)
-        _patch_table(patch, snap, names.SHEET_PROGRESS, progress_sheet.progress_rows(update.summary))
-        _patch_table(patch, snap, names.SHEET_STATUS, update.status,
-                     unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1})  # 64 hex digits: no need for 4 lines
-        _patch_table(patch, snap, names.SHEET_CHECKS, update.checks, replace=True)
-        if update.history:
-            _patch_table(patch, snap, names.SHEET_HISTORY, snap.history_rows() + update.history, replace=True)
+    patch = patch_for(snap, update)
+    if patch is not None:
         if not patch.changed:
             return Written(False)
         return Written(True, patch.save(backup_folder))
     return Written(True, _rewrite(snap, update, backup), rewritten=True)
+
+
+def patch_for(snap: MasterSnapshot, update: MasterUpdate) -> PackagePatch | None:
+    """The update as a patch of the package snap read, in memory (nothing is saved); None when the
+    sheets no longer match the plan or the fiscal year (only the openpyxl rewrite can apply it)."""
+    if not _patchable(snap, update):
+        return None
+    patch = PackagePatch(snap.path, snap.data)
+    lines: dict[tuple[str, float], int] = {}          # row heights: lines of each text in a column width
+    for department, (entries, contact) in update.departments.items():
+        _patch_department(patch, snap, department, entries, contact, lines)
+    _patch_table(patch, snap, names.SHEET_PROGRESS, progress_sheet.progress_rows(update.summary), lines=lines)
+    _patch_table(patch, snap, names.SHEET_STATUS, update.status, lines=lines,
+                 unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1})  # 64 hex digits: no need for 4 lines
+    _patch_table(patch, snap, names.SHEET_CHECKS, update.checks, replace=True, lines=lines)
+    if update.history:
+        _patch_table(patch, snap, names.SHEET_HISTORY, snap.history_rows() + update.history, replace=True, lines=lines)
+    return patch
+
+
+def changes(snap: MasterSnapshot, update: MasterUpdate) -> list[SheetChange] | None:
+    """What the update changes, per sheet in workbook order ([] when nothing); None when it cannot
+    be patched (see patch_for)."""
+    patch = patch_for(snap, update)
+    return None if patch is None else patch.changes()
 
 
 # --- can the saved sheets be patched in place? ----------------------------------------------
@@ -90,8 +114,13 @@ def _header(rows: list[list[object]]) -> list[str]:
 
 
 # --- the patch way ------------------------------------------------------------------------
+_NUMBERS = {c.key: col_number(c.key) for c in COLUMNS}
+_WRITTEN = {kind: [(c.key, _NUMBERS[c.key], c.key in PLAN_KEYS) for c in COLUMNS
+                   if c.key in PLAN_KEYS or (c.editable and applies(c, kind))] for kind in (ACTION_ROW, INDICATOR_ROW)}
+
+
 def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str, entries: dict[str, Entry],
-                      contact: tuple[str, str]) -> None:
+                      contact: tuple[str, str], lines: dict[tuple[str, float], int] | None = None) -> None:
     state = snap.department(department)
     table = state.table
     sheet = patch.sheet(sheet_title(department))
@@ -102,20 +131,19 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
         entry = entries.get(code)
         row = table.key_rows[key]
         current = dict(table.values.get(key, {}))
+        planned = plan_cells[key]
         changed = False
-        for col in COLUMNS:
-            if col.key in PLAN_KEYS:
-                want = plan_cells[key][col.key]
-            elif col.editable and applies(col, kind):
-                want = None if entry is None else (entry.actuals.get(n) if col.key == "actual" else entry.values.get(col.key))
+        for name, number, plan in _WRITTEN[kind]:
+            if plan:
+                want = planned[name]
             else:
-                continue
-            if not same_value(current.get(col.key), want):
-                sheet.set(row, col_number(col.key), want)
-                current[col.key] = want
+                want = None if entry is None else (entry.actuals.get(n) if name == "actual" else entry.values.get(name))
+            if not same_value(current.get(name), want):
+                sheet.set(row, number, want)
+                current[name] = want
                 changed = True
         if changed:
-            sheet.set_height(row, row_height({col_number(k): v for k, v in current.items()}, widths))
+            sheet.set_height(row, row_height({_NUMBERS[k]: v for k, v in current.items()}, widths, memo=lines))
     for ref, want in ((CONTACT_NAME_CELL, contact[0]), (CONTACT_PHONE_CELL, contact[1])):
         r, c = split_ref(ref)
         have = table.contact[0] if ref == CONTACT_NAME_CELL else table.contact[1]
@@ -124,13 +152,14 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
 
 
 def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: list[list[object]],
-                 replace: bool = False, unwrapped: set[int] = frozenset()) -> None:
+                 replace: bool = False, unwrapped: set[int] = frozenset(),
+                 lines: dict[tuple[str, float], int] | None = None) -> None:
     """Rows under the header of a fixed sheet; replace: the number of rows may change.
 
     unwrapped: columns left out of the row height (their text may be cut off on screen).
     """
     def height(row: list[object], widths) -> float:
-        return row_height({c: v for c, v in enumerate(row, start=1) if c not in unwrapped}, widths)
+        return row_height({c: v for c, v in enumerate(row, start=1) if c not in unwrapped}, widths, memo=lines)
 
     current = snap.body(title)
     values = [[None if v == "" else v for v in row] for row in rows]

@@ -14,13 +14,11 @@ from workbook.errors import MasterError
 from workbook.files.master import Master
 from workbook.files.master_update import MasterUpdate, Written, apply
 from workbook.files.snapshot import MasterSnapshot
+from workbook.ooxml.changes import Formula
 from workbook.sheets.styles import write_text
 
 Block = list[list[object]]
-
-
-class Formula(str):
-    """A cell formula ('=SUM(A1:A3)'), as opposed to text that happens to start with '='."""
+__all__ = ["Block", "FileBook", "Formula", "changed_blocks", "changed_heights", "height_runs", "kinds", "trim"]
 
 
 # --- blocks -----------------------------------------------------------------------------

@@ -4,234 +4,42 @@ openpyxl loads and rewrites every part of a workbook (slow for a master with man
 drops parts it does not understand). A patch parses only the sheets it changes, edits their
 <sheetData>, and copies every other part of the package byte for byte, so the VBA project,
 buttons and drawings cannot be lost. Saving keeps the master's guarantees: a dated backup, a
-temporary file, a comparison of the package's part list, then os.replace.
+temporary file, a comparison of the package's part list, then one atomic replace
+(workbook.ooxml.save.replace_atomically). Parts the patch does not change are neither inflated
+nor compressed again: their compressed bytes are copied as they are (workbook.ooxml.zipcopy).
+
+What the patch changed is described per sheet by changes() (workbook.ooxml.changes): the Excel
+writer applies that description to the open book instead of saving the package.
 
 Values are written as inline strings, numbers or booleans; a string starting with "=" stays
 text (never a <f> formula). A cell keeps its style (s=); a new cell takes the style it is given.
+An empty value removes the cell's value (never an empty inline string); the style stays.
 """
 from __future__ import annotations
 
 import io
-import math
-import os
 import posixpath
 import re
-import tempfile
-import unicodedata
 import zipfile
 from pathlib import Path
 
 from lxml import etree
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string
 
 from workbook.errors import MasterError
-from workbook.ooxml.save import backup_copy, keep_mode
+from workbook.ooxml.changes import CellReader, SheetChange, describe
+from workbook.ooxml.save import backup_copy, replace_atomically
+from workbook.ooxml.sheet_xml import MAIN, SheetXml
+from workbook.ooxml.zipcopy import write_package
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_DOC = f"{REL}/officeDocument"
 CALC_CHAIN = "xl/calcChain.xml"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
 def _q(tag: str) -> str:
     return f"{{{MAIN}}}{tag}"
-
-
-_C = _q("c")
-_F = _q("f")
-_VALUE_TAGS = frozenset({_q("v"), _q("f"), _q("is")})
-_COLUMNS: dict[str, int] = {}
-
-
-def _column(letters: str) -> int:
-    col = _COLUMNS.get(letters)
-    if col is None:
-        col = _COLUMNS[letters] = column_index_from_string(letters)
-    return col
-
-
-def xml_text(text: str) -> str:
-    """Characters XML cannot hold become the OOXML escape _xHHHH_ (Excel and calamine decode it)."""
-    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """'F12' -> (12, 6)."""
-    match = _REF.match(ref)
-    if not match:
-        raise ValueError(ref)
-    return int(match.group(2)), column_index_from_string(match.group(1))
-
-
-class SheetXml:
-    """One worksheet part, parsed, with its rows and cells indexed for editing."""
-
-    def __init__(self, data: bytes):
-        self.root = etree.fromstring(data, _PARSER)
-        self.sheet_data = self.root.find(_q("sheetData"))
-        self.changed = False
-        self.removed_formulas: set[str] = set()   # cells whose formula a value replaced (for calcChain)
-        self._widths: dict[int, tuple[float, bool]] | None = None
-        self._rows: dict[int, etree._Element] = {}
-        self._cells: dict[int, dict[int, etree._Element]] = {}
-        previous = 0
-        for row in self.sheet_data.iterfind(_q("row")):
-            number = int(row.get("r") or previous + 1)
-            row.set("r", str(number))
-            self._rows[number] = row
-            previous = number
-
-    # --- finding and making rows and cells -------------------------------------------------
-    def _row(self, r: int) -> etree._Element:
-        row = self._rows.get(r)
-        if row is None:
-            row = etree.Element(_q("row"), r=str(r))
-            later = [n for n in self._rows if n > r]
-            if later:
-                self._rows[min(later)].addprevious(row)
-            else:
-                self.sheet_data.append(row)
-            self._rows[r] = row
-        return row
-
-    def _row_cells(self, r: int) -> dict[int, etree._Element]:
-        cells = self._cells.get(r)
-        if cells is None:
-            cells = {}
-            previous = 0
-            for cell in self._row(r).iterfind(_C):
-                ref = cell.get("r")
-                if ref:
-                    col = _column(ref.rstrip("0123456789"))
-                else:
-                    col = previous + 1
-                    cell.set("r", f"{get_column_letter(col)}{r}")
-                cells[col] = cell
-                previous = col
-            self._cells[r] = cells
-        return cells
-
-    def _cell(self, r: int, c: int, style: str | None = None) -> etree._Element:
-        cells = self._row_cells(r)
-        cell = cells.get(c)
-        if cell is None:
-            self._row(r).attrib.pop("spans", None)   # a hint Excel writes; stale once cells are added
-            cell = etree.Element(_q("c"), r=f"{get_column_letter(c)}{r}")
-            if style is not None:
-                cell.set("s", style)
-            later = [n for n in cells if n > c]
-            if later:
-                cells[min(later)].addprevious(cell)
-            else:
-                self._row(r).append(cell)
-            cells[c] = cell
-        return cell
-
-    def style(self, r: int, c: int) -> str | None:
-        if r not in self._rows:
-            return None
-        cell = self._row_cells(r).get(c)
-        return None if cell is None else cell.get("s")
-
-    # --- editing -----------------------------------------------------------------------------
-    def set(self, r: int, c: int, value: object, style: str | None = None) -> None:
-        cell = self._cell(r, c, style)
-        for child in list(cell):
-            if child.tag in _VALUE_TAGS:
-                if child.tag == _F:
-                    self.removed_formulas.add(cell.get("r"))
-                cell.remove(child)
-        cell.attrib.pop("t", None)
-        self.changed = True
-        if value is None or value == "":
-            return
-        if isinstance(value, bool):
-            cell.set("t", "b")
-            etree.SubElement(cell, _q("v")).text = "1" if value else "0"
-        elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
-            etree.SubElement(cell, _q("v")).text = str(value) if isinstance(value, int) else repr(value)
-        else:
-            cell.set("t", "inlineStr")
-            text = etree.SubElement(etree.SubElement(cell, _q("is")), _q("t"))
-            text.text = xml_text(str(value))
-            if text.text != text.text.strip() or "\n" in text.text:
-                text.set(XML_SPACE, "preserve")
-
-    def set_height(self, r: int, height: float) -> None:
-        row = self._row(r)
-        text = str(int(height)) if float(height).is_integer() else f"{height:g}"
-        if row.get("ht") != text or row.get("customHeight") != "1":
-            row.set("ht", text)
-            row.set("customHeight", "1")
-            self.changed = True
-
-    def delete_rows_from(self, r: int) -> None:
-        for number in [n for n in self._rows if n >= r]:
-            self.sheet_data.remove(self._rows.pop(number))
-            self._cells.pop(number, None)
-        self.changed = True
-
-    def set_ref(self, tag: str, ref: str) -> None:
-        """The ref of <dimension> or <autoFilter> (left alone when the sheet has none)."""
-        element = self.root.find(_q(tag))
-        if element is not None and element.get("ref") != ref:
-            element.set("ref", ref)
-            self.changed = True
-
-    def widths(self) -> dict[int, tuple[float, bool]]:
-        """Column number -> (width, hidden) from <cols>."""
-        if self._widths is not None:
-            return self._widths
-        out: dict[int, tuple[float, bool]] = {}
-        self._widths = out
-        for col in self.root.iterfind(f"{_q('cols')}/{_q('col')}"):
-            width = float(col.get("width") or 8.43)
-            hidden = col.get("hidden") in ("1", "true")
-            for n in range(int(col.get("min")), int(col.get("max")) + 1):
-                out[n] = (width, hidden)
-        return out
-
-    def tobytes(self) -> bytes:
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-_WIDTHS: dict[str, float] = {}
-
-
-def display_width(text: str) -> float:
-    """styles.display_width, memoised per character (row heights of a large master in milliseconds)."""
-    if text.isascii():
-        return len(text) * 1.1
-    total = 0.0
-    for ch in text:
-        width = _WIDTHS.get(ch)
-        if width is None:
-            width = _WIDTHS[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1
-        total += width
-    return total
-
-
-def row_height(values: dict[int, object], widths: dict[int, tuple[float, bool]], line_height: float = 14.0,
-               min_lines: int = 1, max_lines: int = 30) -> float:
-    """The height styles.autofit_rows gives a row with these values (column number -> value)."""
-    lines = min_lines
-    for col, value in values.items():
-        if not isinstance(value, str) or not value or value.startswith("="):
-            continue
-        width, hidden = widths.get(col, (8.43, False))
-        if hidden:
-            continue
-        width = max(width - 1.0, 2.0)
-        lines = max(lines, sum(max(1, math.ceil(display_width(part) / width)) for part in value.split("\n")))
-        if lines >= max_lines:
-            break
-    return min(lines, max_lines) * line_height + 4
 
 
 class PackagePatch:
@@ -241,10 +49,10 @@ class PackagePatch:
         self.path = Path(path)
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
-        data = self.path.read_bytes() if data is None else data
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            self.infos = [i for i in z.infolist() if not i.filename.endswith("/")]
-            self.parts = {i.filename: z.read(i) for i in self.infos}
+        self.data = self.path.read_bytes() if data is None else data
+        self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+        self.infos = [i for i in self._zip.infolist() if not i.filename.endswith("/")]
+        self.parts = _Parts(self._zip, self.infos)      # inflated when first read
         self.sheets: dict[str, SheetXml] = {}
         self._workbook: etree._Element | None = None
         self._workbook_changed = False
@@ -326,6 +134,28 @@ class PackagePatch:
     def changed(self) -> bool:
         return any(s.changed for s in self.sheets.values())
 
+    def changes(self) -> list[SheetChange]:
+        """What the edits change, per sheet in workbook order (before save(): the package as read
+        is the base). A sheet whose values and row heights end as they were is left out."""
+        reader = self._reader()
+        out = []
+        for title in self.sheet_order:
+            sheet = self.sheets.get(title)
+            if sheet is None or not sheet.changed:
+                continue
+            change = describe(title, SheetXml(self.parts[self.sheet_parts[title]]), sheet, reader)
+            if change is not None:
+                out.append(change)
+        return out
+
+    def _reader(self) -> CellReader:
+        rels = self._rels(self.workbook_part)
+        strings = rels.get(f"{REL}/sharedStrings")
+        styles = rels.get(f"{REL}/styles")
+        pr = self.workbook.find(_q("workbookPr"))
+        return CellReader(self.parts.get(strings) if strings else None, self.parts.get(styles) if styles else None,
+                          date1904=pr is not None and pr.get("date1904") in ("1", "true"))
+
     def save(self, backup_folder: Path | None) -> Path | None:
         """Backup, write a temporary package, check no part was lost, replace the master."""
         from workbook.ooxml.package import check_parts_kept, part_names
@@ -349,26 +179,24 @@ class PackagePatch:
         backup = None
         if backup_folder is not None:
             backup = backup_copy(self.path, backup_folder)
-        fd, tmp_name = tempfile.mkstemp(prefix=".~tmp_", suffix=self.path.suffix, dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            with zipfile.ZipFile(tmp, "w") as out:
-                for info in self.infos:
-                    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                    zi.compress_type = info.compress_type
-                    zi.external_attr = info.external_attr
-                    out.writestr(zi, new_parts.get(info.filename, self.parts[info.filename]))
+
+        def write(tmp: Path) -> None:
+            write_package(tmp, self.data, self.infos, new_parts)
             check_parts_kept({i.filename for i in self.infos}, part_names(tmp), self.path)
-            keep_mode(tmp, self.path)
-            try:
-                os.replace(tmp, self.path)
-            except PermissionError as exc:
-                raise MasterError(f"{self.path.name} を書き換えられません。Excel で開いている場合は閉じてから、"
-                                  "もう一度実行してください。") from exc
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+
+        try:
+            replace_atomically(self.path, write)
+        except PermissionError as exc:
+            raise MasterError(f"{self.path.name} を書き換えられません。Excel で開いている場合は閉じてから、"
+                              "もう一度実行してください。") from exc
+        self.data = self.path.read_bytes()
+        self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+        self.infos = [i for i in self._zip.infolist() if not i.filename.endswith("/")]
+        self.parts = _Parts(self._zip, self.infos, new_parts)
+        for title, sheet in self.sheets.items():
+            sheet.touched.clear()
+            sheet.height_rows.clear()
+            sheet.deleted_from = None
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
         for s in self.sheets.values():
@@ -376,3 +204,26 @@ class PackagePatch:
             s.removed_formulas.clear()
         self._workbook_changed = False
         return backup
+
+
+class _Parts:
+    """The package's parts by name, each inflated when first read."""
+
+    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None = None):
+        self._zip = z
+        self._names = {i.filename for i in infos}
+        self._data: dict[str, bytes] = dict(known or {})
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self._data.get(name)
+        if data is None:
+            if name not in self._names:
+                raise KeyError(name)
+            data = self._data[name] = self._zip.read(name)
+        return data
+
+    def get(self, name: str, default: bytes | None = None) -> bytes | None:
+        return self[name] if name in self._names else default

@@ -4,7 +4,6 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook.domain.normalize import display_width
 
 FONT_NAME = "游ゴシック"  # Excel's Japanese default; LibreOffice substitutes a CJK font (Noto Sans CJK)
 
@@ -88,7 +87,7 @@ def write_text(ws: Worksheet, row: int, col: int, value: object):
 def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: float = 14.0,
                  min_lines: int = 1, max_lines: int = 30) -> None:
     """Set row heights from the wrapped text (neither openpyxl nor LibreOffice does it on load)."""
-    import math
+    from workbook.sheets.row_heights import text_lines
 
     widths = {}
     for row in range(first_row, last_row + 1):
@@ -100,6 +99,5 @@ def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: floa
             if ws.column_dimensions[letter].hidden:
                 continue
             width = widths.setdefault(letter, max((ws.column_dimensions[letter].width or 8.43) - 1.0, 2.0))
-            needed = sum(max(1, math.ceil(display_width(part) / width)) for part in cell.value.split("\n"))
-            lines = max(lines, needed)
+            lines = max(lines, text_lines(cell.value, width))
         ws.row_dimensions[row].height = min(lines, max_lines) * line_height + 4
