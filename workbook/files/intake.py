@@ -119,8 +119,7 @@ def inspect(data: bytes | None, name: str, size: int) -> Intake:
                 return fail("file-unreadable", _reason(exc))
         out.saved_at = _saved_at(zf)
         try:
-            out.ret = read_return(data, Package.from_parts(Path(name), [i for i in infos if not i.filename.endswith("/")],
-                                                            parts))
+            out.ret = read_return(data, Package.from_parts(Path(name), data, parts))
         except Exception as exc:  # calamine and lxml raise their own types on damaged content
             return fail("file-unreadable", _reason(exc))
     if out.ret is None:

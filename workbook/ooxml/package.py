@@ -60,24 +60,23 @@ def _describe(name: str) -> str:
 class Package:
     """The parts of a zip package in memory, with the XML ones parsed on demand."""
 
-    def __init__(self, path: Path, data: bytes | None = None):
-        """The package at path, or in data (the bytes already read from path)."""
+    def __init__(self, path: Path, data: bytes | None = None, known: dict[str, bytes] | None = None):
+        """The package at path, or in data (the bytes already read from path); a part is inflated
+        when first read. known: parts already inflated (by name)."""
         self.path = Path(path)
         try:
-            with zipfile.ZipFile(io.BytesIO(data) if data is not None else self.path) as z:
-                self.infos = [i for i in z.infolist() if not i.filename.endswith("/")]
-                self.parts = {i.filename: z.read(i) for i in self.infos}
+            self.data = self.path.read_bytes() if data is None else data
+            self.zip = zipfile.ZipFile(io.BytesIO(self.data))
         except (OSError, zipfile.BadZipFile) as e:
             raise PackageError(f"「{self.path.name}」を Excel ブックとして読めません: {e}") from e
+        self.infos = [i for i in self.zip.infolist() if not i.filename.endswith("/")]
+        self.parts = Parts(self.zip, self.infos, known)
         self._start()
 
     @classmethod
-    def from_parts(cls, path: Path, infos: list[zipfile.ZipInfo], parts: dict[str, bytes]) -> "Package":
+    def from_parts(cls, path: Path, data: bytes, parts: dict[str, bytes]) -> "Package":
         """A package whose members were already read (intake inflates each one to check it)."""
-        package = cls.__new__(cls)
-        package.path, package.infos, package.parts = Path(path), list(infos), dict(parts)
-        package._start()
-        return package
+        return cls(path, data, parts)
 
     def _start(self) -> None:
         self.trees: dict[str, etree._Element] = {}
@@ -169,7 +168,7 @@ class Package:
             types.insert(0, etree.Element(f"{{{CT}}}Default", Extension=extension, ContentType=content_type))
 
     def sheet_parts(self) -> dict[str, str]:
-        """Sheet title -> part name, in tab order (worksheets and chartsheets alike)."""
+        """Sheet title -> part name ('' when its relationship is missing), in tab order."""
         workbook = self.xml(self.workbook_part)
         targets = {rel.get("Id"): self.resolve(self.workbook_part, rel.get("Target", ""))
                    for rel in self.rels(self.workbook_part)}
@@ -225,3 +224,43 @@ class Package:
         """Write every part to a temporary file beside the package, then replace it."""
         data = self.to_bytes()
         replace_atomically(self.path, lambda tmp: tmp.write_bytes(data))
+
+
+class Parts:
+    """The parts of a package by name: each inflated from the zip when first read; parts set here
+    (new or changed) are kept as given. Iterates over the names in package order, new ones last."""
+
+    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None = None):
+        self._zip = z
+        self._names = [i.filename for i in infos]
+        self._known = set(self._names)
+        self._data: dict[str, bytes] = dict(known or {})
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def __iter__(self):
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self._data.get(name)
+        if data is None:
+            if name not in self._known:
+                raise KeyError(name)
+            data = self._data[name] = self._zip.read(name)
+        return data
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        if name not in self._known:
+            self._known.add(name)
+            self._names.append(name)
+        self._data[name] = data
+
+    def get(self, name: str, default: bytes | None = None) -> bytes | None:
+        return self[name] if name in self._known else default
+
+    def items(self):
+        return [(name, self[name]) for name in self]

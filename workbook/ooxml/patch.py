@@ -17,23 +17,18 @@ An empty value removes the cell's value (never an empty inline string); the styl
 """
 from __future__ import annotations
 
-import io
-import posixpath
 import re
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
 from workbook.errors import MasterError
 from workbook.ooxml.changes import CellReader, SheetChange, describe
+from workbook.ooxml.package import MAIN, REL, Package, check_parts_kept, part_names
 from workbook.ooxml.save import backup_copy, replace_atomically
-from workbook.ooxml.sheet_xml import MAIN, SheetXml
+from workbook.ooxml.sheet_xml import SheetXml
 from workbook.ooxml.zipcopy import write_package
 
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-REL_DOC = f"{REL}/officeDocument"
 CALC_CHAIN = "xl/calcChain.xml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 
@@ -49,47 +44,19 @@ class PackagePatch:
         self.path = Path(path)
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
-        self.data = self.path.read_bytes() if data is None else data
-        self._zip = zipfile.ZipFile(io.BytesIO(self.data))
-        self.infos = [i for i in self._zip.infolist() if not i.filename.endswith("/")]
-        self.parts = _Parts(self._zip, self.infos)      # inflated when first read
+        self._open(Package(self.path, data))
         self.sheets: dict[str, SheetXml] = {}
-        self._workbook: etree._Element | None = None
         self._workbook_changed = False
-        self.workbook_part = self._target("", REL_DOC)
-        self.sheet_parts: dict[str, str] = {}
-        self.sheet_order: list[str] = []
-        rels = self._rels(self.workbook_part)
-        for sheet in self.workbook.iterfind(f"{_q('sheets')}/{_q('sheet')}"):
-            target = rels.get(sheet.get(f"{{{REL}}}id"))
-            if target:
-                self.sheet_parts[sheet.get("name")] = target
-            self.sheet_order.append(sheet.get("name"))
 
-    def _rels(self, part: str) -> dict[str, str]:
-        folder, name = posixpath.split(part)
-        data = self.parts.get(posixpath.join(folder, "_rels", f"{name}.rels"))
-        if data is None:
-            return {}
-        out = {}
-        for rel in etree.fromstring(data, _PARSER):
-            target = rel.get("Target", "")
-            out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join(folder, target))
-            out[rel.get("Type")] = out[rel.get("Id")]
-        return out
-
-    def _target(self, part: str, rel_type: str) -> str:
-        target = self._rels(part).get(rel_type)
-        if not target or target not in self.parts:
-            raise MasterError(f"{self.path.name} にブック本体がありません。Excel ブックか確認してください。")
-        return target
-
-    @property
-    def workbook(self) -> etree._Element:
-        if self._workbook is None:
-            self._workbook = etree.fromstring(self.parts[self.workbook_part], _PARSER)
-        return self._workbook
+    def _open(self, package: Package) -> None:
+        """The package model (workbook.ooxml.package) gives the parts and the sheets' part names."""
+        self.package = package
+        self.data, self.infos, self.parts = package.data, package.infos, package.parts
+        self.workbook_part = package.workbook_part
+        self.workbook = package.xml(self.workbook_part)
+        order = package.sheet_parts()
+        self.sheet_order = list(order)
+        self.sheet_parts = {title: part for title, part in order.items() if part}
 
     def sheet(self, title: str) -> SheetXml:
         if title not in self.sheets:
@@ -149,17 +116,14 @@ class PackagePatch:
         return out
 
     def _reader(self) -> CellReader:
-        rels = self._rels(self.workbook_part)
-        strings = rels.get(f"{REL}/sharedStrings")
-        styles = rels.get(f"{REL}/styles")
+        strings = self.package.related(self.workbook_part, f"{REL}/sharedStrings")
+        styles = self.package.related(self.workbook_part, f"{REL}/styles")
         pr = self.workbook.find(_q("workbookPr"))
         return CellReader(self.parts.get(strings) if strings else None, self.parts.get(styles) if styles else None,
                           date1904=pr is not None and pr.get("date1904") in ("1", "true"))
 
     def save(self, backup_folder: Path | None) -> Path | None:
         """Backup, write a temporary package, check no part was lost, replace the master."""
-        from workbook.ooxml.package import check_parts_kept, part_names
-
         stat = self.path.stat()
         if (stat.st_mtime_ns, stat.st_size) != self._stamp:
             raise MasterError(f"{self.path.name} は読み込んだ後に変更されました（Excel で保存された可能性があります）。"
@@ -189,10 +153,7 @@ class PackagePatch:
         except PermissionError as exc:
             raise MasterError(f"{self.path.name} を書き換えられません。Excel で開いている場合は閉じてから、"
                               "もう一度実行してください。") from exc
-        self.data = self.path.read_bytes()
-        self._zip = zipfile.ZipFile(io.BytesIO(self.data))
-        self.infos = [i for i in self._zip.infolist() if not i.filename.endswith("/")]
-        self.parts = _Parts(self._zip, self.infos, new_parts)
+        self._open(Package(self.path, None, new_parts))
         for title, sheet in self.sheets.items():
             sheet.touched.clear()
             sheet.height_rows.clear()
@@ -204,26 +165,3 @@ class PackagePatch:
             s.removed_formulas.clear()
         self._workbook_changed = False
         return backup
-
-
-class _Parts:
-    """The package's parts by name, each inflated when first read."""
-
-    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None = None):
-        self._zip = z
-        self._names = {i.filename for i in infos}
-        self._data: dict[str, bytes] = dict(known or {})
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._names
-
-    def __getitem__(self, name: str) -> bytes:
-        data = self._data.get(name)
-        if data is None:
-            if name not in self._names:
-                raise KeyError(name)
-            data = self._data[name] = self._zip.read(name)
-        return data
-
-    def get(self, name: str, default: bytes | None = None) -> bytes | None:
-        return self[name] if name in self._names else default
