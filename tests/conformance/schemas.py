@@ -1,0 +1,274 @@
+"""The ECMA-376 transitional XSDs used by the conformance suite, and their compilation.
+
+Provenance. The schemas come only from Ecma International's own downloads, supplied by the user
+(this repository neither ships nor downloads them):
+
+* ECMA-376 Part 4, 5th edition (December 2016), ``ECMA-376-4_5th_edition_december_2016.zip``,
+  inner ``OfficeOpenXML-XMLSchema-Transitional.zip`` (SpreadsheetML, DrawingML, shared types);
+* ECMA-376 4th edition (December 2012), ``ECMA-376_4th_edition_december_2012.zip``, inner
+  ``OpenPackagingConventions-XMLSchema.zip`` (Part 2: content types, relationships, core properties).
+
+``python -m tests.conformance.schemas --ecma-part4 PART4.zip --ecma-part2 PART2.zip`` checks the
+outer and the inner archives against the SHA-256 digests below and extracts the ``.xsd`` files into
+``.cache/ooxml-xsd/{transitional,opc}/`` (git-ignored). ``CONFORMANCE_XSD_DIR`` points the tests at
+another folder instead (searched recursively for ``sml.xsd`` and ``opc-contentTypes.xsd``; each
+set's files must sit together, as they do in Ecma's archives). Without schemas the XSD tests skip.
+
+Two imports have no file in Ecma's sets and are served locally by :class:`_Resolver`:
+
+* ``xml.xsd`` (W3C, namespace ``http://www.w3.org/XML/1998/namespace``): :data:`XML_XSD`, a minimal
+  stand-in written for this suite that declares ``xml:lang`` and ``xml:space`` as the W3C schema
+  does (``xml:lang``: a language tag or empty; ``xml:space``: ``default`` | ``preserve``);
+* Dublin Core (imported by ``opc-coreProperties.xsd`` from dublincore.org): minimal stubs written
+  for this suite with DC's ``SimpleLiteral`` content model and ``dcterms:W3CDTF``.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import os
+import posixpath
+import shutil
+import sys
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[2]
+PART4 = "ECMA-376-4_5th_edition_december_2016.zip"
+PART2 = "ECMA-376_4th_edition_december_2012.zip"
+ECMA_URL = "https://ecma-international.org/wp-content/uploads/"
+# set name -> (outer archive, its SHA-256, inner archive, its SHA-256)
+ARCHIVES = {
+    "transitional": (PART4, "bd25da1109f73762356596918bf5ff8b74a1331642dba5f1c1d1dfc6bed34ecd",
+                     "OfficeOpenXML-XMLSchema-Transitional.zip",
+                     "d34187520749998af306faf1b730e568b0ca6d88ad24638a407c0a9bb4ca04fc"),
+    "opc": (PART2, "cc7e6cead58205025a0e05e6d339137b99f3add55c435bf98c88987ae85c7f4f",
+            "OpenPackagingConventions-XMLSchema.zip",
+            "e5a0a7c1f43ac8b8f66d850f48545c2ead09f6d632bb8539fab79962c7fd55df"),
+}
+# The files the suite compiles (the root schemas below and what they import), per set.
+REQUIRED = {
+    "transitional": ("sml.xsd shared-relationshipReference.xsd shared-commonSimpleTypes.xsd "
+                     "dml-spreadsheetDrawing.xsd dml-main.xsd dml-diagram.xsd dml-chart.xsd "
+                     "dml-chartDrawing.xsd dml-picture.xsd dml-lockedCanvas.xsd "
+                     "shared-documentPropertiesExtended.xsd "
+                     "shared-documentPropertiesVariantTypes.xsd").split(),
+    "opc": ["opc-contentTypes.xsd", "opc-relationships.xsd", "opc-coreProperties.xsd"],
+}
+
+# Namespace of a part's root element -> (set, schema file that declares it).
+SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+ROOT_SCHEMAS = {
+    SML: ("transitional", "sml.xsd"),
+    "http://schemas.openxmlformats.org/drawingml/2006/main": ("transitional", "dml-main.xsd"),
+    "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties":
+        ("transitional", "shared-documentPropertiesExtended.xsd"),
+    "http://schemas.openxmlformats.org/package/2006/content-types": ("opc", "opc-contentTypes.xsd"),
+    "http://schemas.openxmlformats.org/package/2006/relationships": ("opc", "opc-relationships.xsd"),
+    "http://schemas.openxmlformats.org/package/2006/metadata/core-properties":
+        ("opc", "opc-coreProperties.xsd"),
+}
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_XSD_URL = "http://www.w3.org/2001/xml.xsd"
+XML_XSD = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  targetNamespace="http://www.w3.org/XML/1998/namespace" xml:lang="en">
+ <xs:attribute name="lang"><xs:simpleType><xs:union memberTypes="xs:language">
+  <xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value=""/></xs:restriction>
+  </xs:simpleType></xs:union></xs:simpleType></xs:attribute>
+ <xs:attribute name="space"><xs:simpleType><xs:restriction base="xs:NCName">
+  <xs:enumeration value="default"/><xs:enumeration value="preserve"/></xs:restriction>
+ </xs:simpleType></xs:attribute>
+</xs:schema>"""
+DC_URL = "http://dublincore.org/schemas/xmls/qdc/2003/04/02/dc.xsd"
+DCTERMS_URL = "http://dublincore.org/schemas/xmls/qdc/2003/04/02/dcterms.xsd"
+DC_ELEMENTS = ("title creator subject description publisher contributor date type format "
+               "identifier source language relation coverage rights").split()
+DC_STUB = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns="http://purl.org/dc/elements/1.1/" targetNamespace="http://purl.org/dc/elements/1.1/"
+  elementFormDefault="qualified">
+ <xs:import namespace="http://www.w3.org/XML/1998/namespace" schemaLocation="{xml}"/>
+ <xs:complexType name="SimpleLiteral" mixed="true"><xs:complexContent>
+  <xs:restriction base="xs:anyType"><xs:sequence>
+   <xs:any processContents="lax" minOccurs="0" maxOccurs="0"/></xs:sequence>
+   <xs:attribute ref="xml:lang" use="optional"/></xs:restriction></xs:complexContent></xs:complexType>
+ <xs:element name="any" type="SimpleLiteral" abstract="true"/>
+ {elements}
+</xs:schema>"""
+DCTERMS_STUB = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" targetNamespace="http://purl.org/dc/terms/"
+  elementFormDefault="qualified">
+ <xs:import namespace="http://purl.org/dc/elements/1.1/" schemaLocation="{dc}"/>
+ <xs:element name="created" substitutionGroup="dc:date"/>
+ <xs:element name="modified" substitutionGroup="dc:date"/>
+ <xs:complexType name="W3CDTF"><xs:simpleContent><xs:restriction base="dc:SimpleLiteral">
+  <xs:simpleType><xs:union memberTypes="xs:gYear xs:gYearMonth xs:date xs:dateTime"/></xs:simpleType>
+ </xs:restriction></xs:simpleContent></xs:complexType>
+</xs:schema>"""
+
+
+class SchemasUnavailable(RuntimeError):
+    """No complete schema folder was found."""
+
+
+class SchemasMisconfigured(RuntimeError):
+    """CONFORMANCE_XSD_DIR is set but unusable, or an archive is not the pinned Ecma download."""
+
+
+def default_dir() -> Path:
+    return ROOT / ".cache" / "ooxml-xsd"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def locate(directory: Path) -> dict[str, Path]:
+    """Set name -> folder holding all of that set's required files, searched below `directory`.
+
+    Raises SchemasUnavailable naming the incomplete sets (REQUIRED lists their files)."""
+    found, missing = {}, []
+    for name, files in REQUIRED.items():
+        for anchor in sorted(directory.rglob(files[0])) if directory.is_dir() else []:
+            if all((anchor.parent / f).is_file() for f in files):
+                found[name] = anchor.parent
+                break
+        else:
+            missing.append(name)
+    if missing:
+        raise SchemasUnavailable(f"no complete {' and '.join(missing)} schema set below {directory}")
+    return found
+
+
+def schema_dirs() -> dict[str, Path]:
+    """The schema folders: CONFORMANCE_XSD_DIR if set (an error when unusable), else the cache."""
+    configured = os.environ.get("CONFORMANCE_XSD_DIR")
+    if not configured:
+        return locate(default_dir())
+    try:
+        return locate(Path(configured))
+    except SchemasUnavailable as exc:
+        raise SchemasMisconfigured(f"CONFORMANCE_XSD_DIR={configured}: {exc}") from None
+
+
+def _find_member(data: bytes, name: str, depth: int = 2) -> bytes | None:
+    """The bytes of the member called `name` in zip `data`, also inside nested zips."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = [i for i in zf.infolist() if not i.is_dir()]
+        for info in members:
+            if posixpath.basename(info.filename) == name:
+                return zf.read(info)
+        for info in members if depth else []:
+            if info.filename.lower().endswith(".zip"):
+                inner = _find_member(zf.read(info), name, depth - 1)
+                if inner is not None:
+                    return inner
+    return None
+
+
+def extract(set_name: str, outer: Path, dest: Path, archives=ARCHIVES) -> list[str]:
+    """Verify `outer` and its inner schema archive, extract the .xsd files into dest/set_name."""
+    outer_name, outer_sha, inner_name, inner_sha = archives[set_name]
+    data = outer.read_bytes()
+    if _sha256(data) != outer_sha:
+        raise SchemasMisconfigured(f"{outer}: SHA-256 {_sha256(data)} is not that of Ecma's "
+                                   f"{outer_name} ({outer_sha})")
+    inner = _find_member(data, inner_name)
+    if inner is None:
+        raise SchemasMisconfigured(f"{outer}: no {inner_name} inside")
+    if _sha256(inner) != inner_sha:
+        raise SchemasMisconfigured(f"{outer}: {inner_name} has SHA-256 {_sha256(inner)}, "
+                                   f"expected {inner_sha}")
+    target = dest / set_name
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    written = []
+    with zipfile.ZipFile(io.BytesIO(inner)) as zf:
+        for info in zf.infolist():
+            base = posixpath.basename(info.filename)
+            if base.lower().endswith(".xsd"):
+                (target / base).write_bytes(zf.read(info))
+                written.append(base)
+    missing = [f for f in REQUIRED[set_name] if f not in written]
+    if missing:
+        raise SchemasMisconfigured(f"{inner_name} lacks {', '.join(missing)}")
+    return sorted(written)
+
+
+class _Resolver(etree.Resolver):
+    """Serves the xml.xsd stand-in and the Dublin Core stubs; refuses any other network import."""
+
+    def __init__(self):
+        super().__init__()
+        elements = "".join(f'<xs:element name="{n}" substitutionGroup="any"/>' for n in DC_ELEMENTS)
+        self.stubs = {
+            DC_URL: DC_STUB.format(xml=XML_XSD_URL, elements=elements),
+            DCTERMS_URL: DCTERMS_STUB.format(dc=DC_URL),
+        }
+
+    def resolve(self, url, pubid, context):
+        if url == XML_XSD_URL or posixpath.basename(url) == "xml.xsd":
+            return self.resolve_string(XML_XSD, context)
+        if url in self.stubs:
+            return self.resolve_string(self.stubs[url], context)
+        if url.startswith(("http:", "https:")):
+            raise SchemasMisconfigured(f"schema import of {url} has no local copy")
+        return None
+
+
+@lru_cache(maxsize=None)
+def compiled(transitional: str, opc: str) -> etree.XMLSchema:
+    """One schema covering every root namespace of ROOT_SCHEMAS; compiled once per process."""
+    dirs = {"transitional": Path(transitional), "opc": Path(opc)}
+    imports = [(XML_NS, XML_XSD_URL)] + [(ns, (dirs[s] / f).as_uri())
+                                         for ns, (s, f) in sorted(ROOT_SCHEMAS.items())]
+    driver = "".join(f'<xs:import namespace="{ns}" schemaLocation="{loc}"/>' for ns, loc in imports)
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_Resolver())
+    doc = etree.fromstring(
+        f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{driver}</xs:schema>'.encode(),
+        parser, base_url=(dirs["transitional"] / "driver.xsd").as_uri())
+    return etree.XMLSchema(doc)
+
+
+def load() -> etree.XMLSchema:
+    """The compiled schema set (SchemasUnavailable when there is none)."""
+    dirs = schema_dirs()
+    return compiled(str(dirs["transitional"]), str(dirs["opc"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.conformance.schemas",
+        description="Extract the ECMA-376 schemas from Ecma's official downloads "
+                    f"({ECMA_URL}{PART4}, {ECMA_URL}{PART2}) after checking their SHA-256.")
+    parser.add_argument("--ecma-part4", type=Path, metavar=PART4)
+    parser.add_argument("--ecma-part2", type=Path, metavar=PART2)
+    parser.add_argument("--dest", type=Path, default=default_dir(), help="default: %(default)s")
+    args = parser.parse_args(argv)
+    if not (args.ecma_part4 and args.ecma_part2):
+        parser.print_usage()
+        try:
+            print(f"schemas in use: {schema_dirs()}")
+        except (SchemasUnavailable, SchemasMisconfigured) as exc:
+            print(f"no schemas in use ({exc}); the XSD tests skip")
+        return 2
+    try:
+        for set_name, outer in (("transitional", args.ecma_part4), ("opc", args.ecma_part2)):
+            files = extract(set_name, outer, args.dest)
+            print(f"{set_name}: {len(files)} schema files in {args.dest / set_name}")
+        dirs = locate(args.dest)
+        compiled(str(dirs["transitional"]), str(dirs["opc"]))
+    except (OSError, zipfile.BadZipFile, SchemasUnavailable, SchemasMisconfigured,
+            etree.XMLSchemaParseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("schemas compiled; the XSD tests will run")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
