@@ -51,7 +51,7 @@ from workbook.files.department_file import file_name, write_department_file  # n
 from workbook.sheets.department import row_specs  # noqa: E402
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, DATA_SHEET, FIRST_ROW, IDENTITY_SHEET,  # noqa: E402
                              col_number)
-from workbook.files.master import sheet_title  # noqa: E402
+from workbook.sheets.names import sheet_title  # noqa: E402
 from workbook.domain.plan import (Action, Department, EvaluationKind, Goal, Indicator, Measure,  # noqa: E402
                             Plan)
 from workbook.domain.settings import Settings  # noqa: E402

@@ -96,9 +96,35 @@ class Department:
     email: str = ""
 
 
+class _Tracked(list):
+    """A list that counts its changes, so that the plan's lookups know when to rebuild their index."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+
+def _tracking(name: str):
+    def method(self, *args, **kwargs):
+        result = getattr(list, name)(self, *args, **kwargs)
+        self._changed()
+        return result
+    method.__name__ = name
+    return method
+
+
+for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append", "extend", "insert", "pop", "remove",
+              "clear", "sort", "reverse"):
+    setattr(_Tracked, _name, _tracking(_name))
+
+
 @dataclass
 class Plan:
-    """The whole plan: goals, measures, actions in plan order, and indicators."""
+    """The whole plan: goals, measures, actions in plan order, and indicators.
+
+    Lookups by code and department use an index built on first use and rebuilt whenever the action
+    or indicator lists change (a 1,000-action plan is asked thousands of times per collect)."""
 
     municipality: str
     name: str
@@ -110,6 +136,8 @@ class Plan:
     departments: list[Department] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._index: tuple | None = None
+        self._derived: dict[tuple, object] = {}
         known = {d.name for d in self.departments}
         for name in self.department_names_in_actions():
             if name not in known:
@@ -123,14 +151,42 @@ class Plan:
                 seen.setdefault(name, None)
         return list(seen)
 
+    def _lookup(self) -> tuple[dict, dict, dict]:
+        """(code -> action, department -> actions, action code -> indicators), current."""
+        for name in ("actions", "indicators"):
+            if not isinstance(getattr(self, name), _Tracked):
+                object.__setattr__(self, name, _Tracked(getattr(self, name)))
+        key = (id(self.actions), self.actions.version, id(self.indicators), self.indicators.version)
+        if self._index is None or self._index[0] != key:
+            by_code: dict[str, Action] = {}
+            by_department: dict[str, list[Action]] = {}
+            for action in self.actions:
+                by_code.setdefault(action.code, action)
+                for name in action.departments:
+                    by_department.setdefault(name, []).append(action)
+            indicators: dict[str, list[Indicator]] = {}
+            for indicator in self.indicators:
+                indicators.setdefault(indicator.action_code, []).append(indicator)
+            self._index = (key, (by_code, by_department, indicators))
+            self._derived = {}
+        return self._index[1]
+
+    def derived(self, key: tuple, compute):
+        """A value derived from the plan (e.g. a department's table rows), computed once for each
+        state of its action and indicator lists."""
+        self._lookup()
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
+
     def action(self, code: str) -> Action:
-        for action in self.actions:
-            if action.code == code:
-                return action
-        raise KeyError(code)
+        try:
+            return self._lookup()[0][code]
+        except KeyError:
+            raise KeyError(code) from None
 
     def actions_of(self, department: str) -> list[Action]:
-        return [a for a in self.actions if department in a.departments]
+        return list(self._lookup()[1].get(department, ()))
 
     def actions_in_goal(self, goal_code: str) -> list[Action]:
         return [a for a in self.actions if a.goal_code == goal_code]
@@ -139,11 +195,8 @@ class Plan:
         return [a for a in self.actions if a.measure_code == measure_code]
 
     def indicators_of(self, action_code: str, department: str | None = None) -> list[Indicator]:
-        return [
-            i for i in self.indicators
-            if i.action_code == action_code
-            and (department is None or not i.department or i.department == department)
-        ]
+        return [i for i in self._lookup()[2].get(action_code, ())
+                if department is None or not i.department or i.department == department]
 
     def goal(self, code: str) -> Goal:
         return next(g for g in self.goals if g.code == code)

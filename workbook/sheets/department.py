@@ -21,6 +21,10 @@ HELPER_HEADER = "未入力数"
 
 def row_specs(plan: Plan, department: str) -> list[tuple[str, str, Indicator | None]]:
     """(key, row kind, indicator) for each table row of a department, in plan order."""
+    return list(plan.derived(("row_specs", department), lambda: _row_specs(plan, department)))
+
+
+def _row_specs(plan: Plan, department: str) -> list[tuple[str, str, Indicator | None]]:
     specs = []
     for action in plan.actions_of(department):
         specs.append((action.code, ACTION_ROW, None))
@@ -59,8 +63,10 @@ def plan_cells(plan: Plan, key: str, kind: str, indicator: Indicator | None, fis
 
 def expected_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
     """Row key -> the plan column values dept_sheet.write_department_table writes for them."""
-    return {key: {k: (v or None) for k, v in plan_cells(plan, key, kind, indicator, fiscal_year).items()}
-            for key, kind, indicator in row_specs(plan, department)}
+    cells = plan.derived(("plan_cells", department, fiscal_year), lambda: {
+        key: {k: (v or None) for k, v in plan_cells(plan, key, kind, indicator, fiscal_year).items()}
+        for key, kind, indicator in row_specs(plan, department)})
+    return {key: dict(values) for key, values in cells.items()}
 
 
 def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_year: int, *,
