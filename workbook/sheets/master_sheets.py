@@ -157,16 +157,22 @@ def departments_from_rows(rows) -> list[Department]:
     return out
 
 
+TOP = Alignment(vertical="top")
+
+
 def write_settings(ws: Worksheet, settings: Settings) -> None:
     rows = settings_to_rows(settings)
     ws["A1"], ws["B1"], ws["C1"], ws["D1"] = "キー", "項目", "値", "説明"
     st.style_header_row(ws, 1, 1, 4)
     for r, (key, label, value, note) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=key).font = st.NOTE
-        ws.cell(row=r, column=2, value=label).font = st.BOLD
+        label_cell = ws.cell(row=r, column=2, value=label)
+        label_cell.font, label_cell.alignment = st.BOLD, TOP
         value_cell = st.write_text(ws, r, 3, value)
         value_cell.font, value_cell.border, value_cell.protection = st.BODY, st.BORDER, st.UNLOCKED
-        st.write_text(ws, r, 4, note).font = st.NOTE
+        value_cell.alignment = TOP
+        note_cell = st.write_text(ws, r, 4, note)
+        note_cell.font, note_cell.alignment = st.NOTE, st.WRAP_TOP
         if key == "multi_department_rule":
             dv = DataValidation(type="list", formula1='"' + ",".join(r.value for r in MultiDepartmentRule) + '"',
                                 showErrorMessage=True, error="一覧から選んでください。")
@@ -180,6 +186,7 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
         ws.cell(row=grade_row + i, column=3, value=definition_formula(grade, value_cells)).font = st.BODY
     st.set_widths(ws, {"A": 20, "B": 30, "C": 34, "D": 60})
     ws.column_dimensions["A"].hidden = True
+    st.autofit_rows(ws, 2, len(rows) + 1)       # a long note wraps within 説明
     ws.freeze_panes = "B2"
     st.a4_landscape(ws)
 
