@@ -27,7 +27,7 @@ from typing import Callable
 
 from workbook.files.archive import Archive, ArchiveRecord
 from workbook.rules.checks import Where, file_name_problems, identity_problems, ownership_problems, return_problems
-from workbook.rules.rows import blocked
+from workbook.rules.rows import blocked, with_kept_values
 from workbook.files.corrections import Item, item, write_corrections
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.normalize import loose
@@ -220,8 +220,9 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
             if only_renamed:       # the section's own change: 提出状況 stays as it was, no correction list
                 outcome.say(f"{r.file}: 取り込みません（設定の計画名／自治体名が配布時と違うため）。")
                 continue
-            if ret.identity.department in known:
-                rejected.setdefault(ret.identity.department, []).append(r)
+            owner = next((p.department for p in wrong if p.code == "file-name-mismatch"), ret.identity.department)
+            if owner in known:
+                rejected.setdefault(owner, []).append(r)
             outcome.say(f"{r.file}: 取り込みません（{'、'.join(dict.fromkeys(p.type.title for p in wrong))}）。")
             continue
         candidates.setdefault(ret.identity.department, []).append(
@@ -292,6 +293,7 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
                     report.add(problem("older-return", file=other.file, department=name, expected=chosen.file))
                     outcome.say(f"{other.file}: {name} のより新しいファイル {chosen.file} があるため取り込みません。")
             found = return_problems(chosen.ret, plan, settings, Where(chosen.file, DATA_SHEET, name))
+            found = with_kept_values(found, chosen.ret, state.table.values if state.table else {}, state.contact)
             report.add(found)
             _say_plan_changes(found, name, outcome)
             if chosen.record.sha256 != accepted.get(name):

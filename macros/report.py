@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generators import committee_summary, progress_report
 from generators import pdf as pdf_files
+from workbook.files.intake import reason_text
 from workbook.errors import ReportError
 from workbook.files.master import Master
 from workbook.sheets.names import SHEET_PROGRESS
@@ -29,7 +30,7 @@ def keep_existing(path: Path) -> Path | None:
     try:
         return keep_aside(path)
     except OSError as exc:
-        raise ReportError(f"{path.name} を別名で残せません（{exc}）。Word などで開いていれば閉じてから"
+        raise ReportError(f"{path.name} を別名で残せません（{reason_text(exc)}）。Word などで開いていれば閉じてから"
                           "もう一度実行してください。") from exc
 
 
@@ -108,7 +109,7 @@ def _convert(made, outdir: Path, wanted: bool, progress: Progress, outcome: Outc
     try:
         return pdf_files.convert([path for _, path in made], outdir)
     except (RuntimeError, OSError) as exc:
-        outcome.say(f"PDF を作成できませんでした（{exc}）。Word の報告書はできています。")
+        outcome.say(f"PDF を作成できませんでした（{reason_text(exc)}）。Word の報告書はできています。")
         return {}
 
 

@@ -71,19 +71,22 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
 
 
 def _still_held(held: list[CheckRow], found: list, entries: dict) -> list[CheckRow]:
-    """The held values not yet settled: a row is dropped once the master holds a value there that
-    validate finds nothing wrong with (the section typed the right value by hand)."""
+    """The held values not yet settled. A row is settled only when the section has typed a value by
+    hand since (the master's value differs from the one it held when collect left the department's
+    value out: 保留時のマスターの値) and validate finds nothing wrong with it; until then, and until a
+    newer return is merged, the department's rejected value stays reported."""
     flagged = {(p.action_code, p.field) for p in found}
     by_header = {c.header: c.key for c in COLUMNS if c.editable}
     out = []
     for row in held:
         key = by_header.get(row.field)
         entry = entries.get(row.action_code)
-        if key is None or entry is None:
+        if key is None or entry is None or key == "actual":
             out.append(row)
             continue
-        values = list(entry.actuals.values()) if key == "actual" else [entry.values.get(key)]
-        settled = values and all(v not in (None, "") for v in values) and (row.action_code, row.field) not in flagged
+        now = entry.values.get(key)
+        now = "" if now is None else str(now)
+        settled = now != str(row.kept) and now != "" and (row.action_code, row.field) not in flagged
         if not settled:
             out.append(row)
     return out

@@ -112,14 +112,30 @@ def test_a_file_is_identified_by_its_identity_sheet_not_its_name(city):
 
 
 def test_a_file_named_for_another_department_is_held(city):
-    city.send(CONSULT, name="令和6年度_進捗報告_福祉政策課.xlsx")   # 相談課 filled in 政策課's copy
+    city.send(CONSULT, name="令和6年度_進捗報告_福祉政策課.xlsx")   # 政策課 filled in 相談課's copy
     before = {name: every_cell(city.master)[name] for name in (CONSULT, POLICY)}
     city.collect()
     status = city.status()
     assert status[CONSULT][2] == "未提出" and status[POLICY][2] == "未提出"
-    assert status[CONSULT][5] == "令和6年度_進捗報告_福祉政策課.xlsx"       # named, not counted as reported
-    assert ("file-name-mismatch", CONSULT, "C5") in city.checks()
+    assert status[POLICY][5] == "令和6年度_進捗報告_福祉政策課.xlsx"       # named, not counted as reported
+    assert status[CONSULT][5] in (None, "")                              # the copy's owner is not charged
+    assert ("file-name-mismatch", POLICY, "C5") in city.checks()
     assert {name: every_cell(city.master)[name] for name in (CONSULT, POLICY)} == before
+
+
+def test_a_misnamed_file_never_changes_the_status_of_the_department_whose_copy_it_was(city):
+    city.send(POLICY, name="policy.xlsx", saved="2025-05-01T01:00:00Z")
+    city.collect()
+    assert city.status()[POLICY][2] == "受理"
+    city.send(POLICY, {"1-1-1": {"result": "別の課が書いた成果"}}, name="令和6年度_進捗報告_福祉相談課.xlsx",
+              saved="2025-05-10T01:00:00Z")
+    before = every_cell(city.master)[POLICY]
+    city.collect()
+    status = city.status()
+    assert status[POLICY][2:6] == ["受理", 0, 0, "policy.xlsx"]
+    assert status[CONSULT][2] == "未提出" and status[CONSULT][5] == "令和6年度_進捗報告_福祉相談課.xlsx"
+    assert every_cell(city.master)[POLICY] == before
+    assert not (city.root / "返却票" / "令和6年度_返却票_福祉政策課.xlsx").exists()
 
 
 @pytest.mark.parametrize("name", ["令和6年度_進捗報告_福祉相談課（回答）.xlsx", "コピー ～令和6年度_進捗報告_福祉相談課.xlsx",

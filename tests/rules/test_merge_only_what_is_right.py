@@ -201,3 +201,85 @@ def test_the_protection_password_is_optional_and_changes_nothing_collect_accepts
 def test_text_typed_as_text_is_merged_as_text(city):
     good_then(city, POLICY, None, {"1-1-1": {"result": Text("=は記号")}})
     assert cells(city, POLICY, "H7")["H7"] == "=は記号"
+
+
+def _without_labels(path):
+    """The file as template 2026.1 made it: no row labels in the identity sheet."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["識別情報"]
+    for row in ws.iter_rows(min_row=1, min_col=4, max_col=6):
+        for cell in row:
+            cell.value = None
+    for row in ws.iter_rows(min_col=1, max_col=3):
+        if row[0].value == "template_version":
+            row[2].value = "2026.1"
+    wb.save(path)
+    return path
+
+
+def test_a_2026_1_file_after_a_plan_revision_is_still_merged(city):
+    path = _without_labels(city.send(POLICY, name="old.xlsx"))
+    master = Master.open(city.master)
+    master.wb[names.SHEET_PLAN]["F2"] = "相談窓口の周知（改訂）"
+    master.save(backup=False)
+    city.collect()
+    assert "row-identity-doubt" not in {c[0] for c in city.checks()}
+    assert cells(city, POLICY, "F7")["F7"] == "1-1-1 の取組を実施した。"
+    assert path.exists()
+
+
+def test_a_2026_1_file_with_visible_columns_sorted_is_held(city):
+    path = city.send(POLICY, name="old.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    for col in range(2, 16):
+        a, b = ws.cell(row=7, column=col), ws.cell(row=8, column=col)
+        a.value, b.value = b.value, a.value
+    wb.save(path)
+    _without_labels(path)
+    city.collect()
+    assert {("row-identity-doubt", POLICY, "B7"), ("row-identity-doubt", POLICY, "B8")} <= set(city.checks())
+    assert cells(city, POLICY, "F7 F8") == {"F7": None, "F8": None}
+
+
+def test_validate_keeps_a_held_value_reported_until_the_section_types_one(city):
+    from macros.validate import run_validate
+
+    good_then(city, POLICY, None, {"1-1-1": {"result": "=1+1"}})
+    lists = city.root / "返却票" / "令和6年度_返却票_福祉政策課.xlsx"
+    assert ("formula-in-input", POLICY, "H7") in city.checks() and lists.exists()
+    listed = lists.read_bytes()
+    run_validate(city.master)
+    assert ("formula-in-input", POLICY, "H7") in city.checks()       # the master still shows the old value
+    assert city.status()[POLICY][2] == "要修正" and lists.read_bytes() == listed
+    master = Master.open(city.master)
+    master.department_sheet(POLICY)["H7"] = "電話で確認した成果"        # the section types the value by hand
+    master.save(backup=False)
+    run_validate(city.master)
+    assert "formula-in-input" not in {c[0] for c in city.checks()}
+    assert city.status()[POLICY][2] == "受理"
+
+
+def test_an_error_value_pasted_into_an_input_cell_is_not_a_clear(city):
+    city.send(POLICY, name="good.xlsx", saved=FIRST)
+    city.collect()
+    path = city.send(POLICY, name="second.xlsx")
+    patch = PackagePatch(path)          # a value pasted from a broken formula: <c t="e"><v>#N/A</v></c>
+    sheet = patch.sheet(DATA_SHEET)
+    sheet.set(7, 11, None)
+    patch.save(None)
+    import re
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    part = next(n for n in parts if n.startswith("xl/worksheets/sheet2"))
+    parts[part] = re.sub(rb'<c r="K7"([^>]*?)(/>|>.*?</c>)', rb'<c r="K7"\1 t="e"><v>#N/A</v></c>', parts[part], count=1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    from tests.workbook.returns_kit import set_saved_time
+    set_saved_time(path, SECOND)
+    city.collect()
+    assert ("error-value-in-input", POLICY, "K7") in city.checks()
+    assert cells(city, POLICY, "K7")["K7"] == "特になし"
+    assert "特になし" not in {r[5] for r in city.rows(names.SHEET_HISTORY)}

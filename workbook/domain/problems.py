@@ -51,7 +51,7 @@ _t("file-truncated", ERROR, "ファイルが壊れている", "ファイルが�
 _t("file-ods", ERROR, "OpenDocument 形式（.ods）", "LibreOffice などの OpenDocument 形式（.ods）で保存されています。LibreOffice で開き、「名前を付けて保存」でファイルの種類「Excel 2007-365 (.xlsx)」を選んで保存し直したファイルを依頼してください。")
 _t("file-not-return", ERROR, "配布ファイルでない", "このアドオンが配布したファイルの識別情報（シート「{value}」）がありません。配布したファイルに入力して送り返すよう依頼してください。")
 _t("unknown-department", ERROR, "担当課が不明", "識別情報の担当課「{value}」はマスターの担当課一覧にありません。")
-_t("file-name-mismatch", ERROR, "ファイル名と担当課が違う", "ファイル名は「{expected}」の報告ですが、ファイルの識別情報の担当課は「{department}」です。ほかの課のファイルをコピーして入力した可能性があるため、取り込みを保留しました。{expected}の報告は、{expected}に配布したファイルに入力して再送してください。")
+_t("file-name-mismatch", ERROR, "ファイル名と担当課が違う", "ファイル名は「{expected}」の報告ですが、ファイルの中身は「{value}」に配布したファイルです。ほかの課のファイルをコピーして入力した可能性があるため、取り込みを保留しました。{expected}の報告は、{expected}に配布したファイルに入力して再送してください。")
 _t("wrong-plan", ERROR, "別の計画のファイル", "識別情報の計画「{value}」がマスターの計画と違います。")
 _t("wrong-fiscal-year", ERROR, "年度が違う", "{value} のファイルです。今年度（{expected}）に配布したファイルで報告するよう依頼してください。")
 _t("unknown-template-version", ERROR, "様式の版が不明", "様式の版「{value}」はこのアドオンでは読めません。今年度配布したファイルで報告するよう依頼してください。")
@@ -78,6 +78,7 @@ _t("reason-missing", ERROR, "C・－ の理由が未入力", "{cell} 達成度�
 _t("number-invalid", ERROR, "数値として読めない", "{cell}「{field}」の「{value}」を数値として読めません。数字（単位は不要）で入力してください。")
 _t("grade-inconsistent", WARNING, "達成度と実績値が合わない", "{cell} 自己評価 {value} ですが、実績値から計算した達成率 {ratio} では {expected} になります。評価か実績値を確認してください。")
 _t("formula-in-input", ERROR, "入力欄に数式", "{cell} に数式（{value}）が入っています。数式は使わず、値を入力してください。")
+_t("error-value-in-input", ERROR, "入力欄にエラー値", "{cell}「{field}」にエラー値（{value}）が入っています。値を入力し直して再送してください。この欄は取り込みませんでした（マスターの値はそのままです）。")
 _t("text-too-long", ERROR, "文字数が多すぎる", "{cell}「{field}」は {value} 文字で、Excel のセルに入る 32,767 文字を超えています。要約してください。")
 
 
@@ -94,6 +95,7 @@ class Problem:
     expected: str = ""
     ratio: str = ""
     choices: str = ""
+    kept: str = ""     # a value held back: what the master held there when collect did not take it
 
     @property
     def type(self) -> ProblemType:
@@ -132,7 +134,8 @@ def problem(code: str, **kwargs: object) -> Problem:
 
 # 取組番号/項目 last: validate carries the file-level rows collect wrote (plan-cell-edited, row-added, ...)
 # into the correction lists, and needs them whole (macros.collect reads the columns by these names)
-REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応", "取組番号", "項目"]
+REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応", "取組番号", "項目",
+                  "保留時のマスターの値"]
 
 
 class Report:
@@ -171,7 +174,7 @@ class Report:
         """The 検証結果 rows (REPORT_COLUMNS), errors first, then by department, file, sheet and cell."""
         return [
             ["" if v is None else v for v in (SEVERITY_LABELS[p.severity], p.code, p.type.title, p.department, p.file,
-                                             p.sheet, p.cell, p.value, p.message, p.action_code, p.field)]
+                                             p.sheet, p.cell, p.value, p.message, p.action_code, p.field, p.kept)]
             for p in sorted(self.problems, key=lambda p: (p.severity != ERROR, p.department, p.file, p.sheet, _cell_key(p.cell)))
         ]
 

@@ -65,6 +65,7 @@ class DepartmentReturn:
     extra_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, first text) rows without a known key
     duplicate_rows: dict[str, list[int]] = field(default_factory=dict)  # key -> later rows that carry it again
     merged_ranges: tuple[str, ...] = ()       # merged cell ranges of the table sheet ('F7:G7')
+    error_cells: dict[str, str] = field(default_factory=dict)   # input cell -> error value ('#N/A') typed or pasted
 
 
 def same_value(a: object, b: object) -> bool:

@@ -113,6 +113,9 @@ def read_identity(wb: Workbook) -> Identity | None:
 
 def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentReturn | None:
     """The identity and entries of a returned file; None when it carries no identity sheet."""
+    from workbook.sheets.layout import FIRST_ROW
+    from workbook.sheets.table import CONTACT_CELLS, INPUT_COLUMNS
+
     wb = wb or openpyxl.load_workbook(path)
     identity = read_identity(wb)
     if identity is None or DATA_SHEET not in wb.sheetnames:
@@ -123,6 +126,9 @@ def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentRe
         row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
         formulas=table.formulas, extra_rows=table.extra_rows, duplicate_rows=table.duplicates,
         merged_ranges=tuple(str(r) for r in wb[DATA_SHEET].merged_cells.ranges),
+        error_cells={c.coordinate: str(c.value) for row in wb[DATA_SHEET].iter_rows() for c in row
+                     if c.data_type == "e" and c.coordinate not in table.formulas
+                     and ((c.row >= FIRST_ROW and c.column in INPUT_COLUMNS) or (c.row, c.column) in CONTACT_CELLS)},
     )
 
 

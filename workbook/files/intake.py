@@ -28,7 +28,7 @@ from pathlib import Path
 from workbook.ooxml.package import Package
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
 from workbook.ooxml.values import SheetValues
-from workbook.sheets.table import identity_from_rows, input_formulas, parse_table
+from workbook.sheets.table import identity_from_rows, input_errors, input_formulas, parse_table
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn
 
@@ -227,10 +227,11 @@ def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
     xml = package.sheet_xml(DATA_SHEET)
     formulas = input_formulas(xml) if xml is not None else {}
     merged = tuple(m.decode() for m in _MERGE_CELL.findall(xml)) if xml is not None else ()
+    errors = input_errors(xml) if xml is not None else {}
     table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)
     return DepartmentReturn(
         identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
         row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
         formulas=table.formulas, extra_rows=table.extra_rows, duplicate_rows=table.duplicates,
-        merged_ranges=merged,
+        merged_ranges=merged, error_cells=errors,
     )

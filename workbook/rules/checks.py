@@ -102,8 +102,11 @@ def file_name_problems(identity: Identity, plan: Plan, file: str) -> list[Proble
     named = named_departments(file, [d.name for d in plan.departments])
     if not named or identity.department in named:
         return []
+    # charged to the department the name names (typically it filled in a copy of another's file),
+    # never to the department whose copy it was: that department's status does not change
+    owner = named[0] if len(named) == 1 else ""
     return [problem("file-name-mismatch", file=file, sheet=IDENTITY_SHEET, cell=IDENTITY_CELLS["department"],
-                    department=identity.department, value=identity.department, expected="・".join(named))]
+                    department=owner, value=identity.department, expected="・".join(named))]
 
 
 def ownership_problems(ret: DepartmentReturn, plan: Plan, file: str, foreign_rows: bool = True) -> list[Problem]:
@@ -247,6 +250,9 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
             if cell in ret.formulas:
                 out.append(where.problem("formula-in-input", value=ret.formulas[cell], **at))
                 continue
+            if cell in ret.error_cells:
+                out.append(where.problem("error-value-in-input", value=ret.error_cells[cell], **at))
+                continue
             if isinstance(value, str) and len(value) > TEXT_LIMIT:
                 out.append(where.problem("text-too-long", value=f"{len(value):,}", **at))
             if col.required and blank(value):
@@ -259,7 +265,11 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
         if int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) < FIRST_ROW:   # the contact cells above the table
             label = CONTACT_LABEL if cell == CONTACT_NAME_CELL else PHONE_LABEL
             out.append(where.problem("formula-in-input", cell=cell, value=formula, field=label))
-    if blank(ret.contact_name) and CONTACT_NAME_CELL not in ret.formulas:
+    for cell, text in ret.error_cells.items():
+        if int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) < FIRST_ROW:
+            label = CONTACT_LABEL if cell == CONTACT_NAME_CELL else PHONE_LABEL
+            out.append(where.problem("error-value-in-input", cell=cell, value=text, field=label))
+    if blank(ret.contact_name) and CONTACT_NAME_CELL not in ret.formulas and CONTACT_NAME_CELL not in ret.error_cells:
         out.append(where.problem("contact-missing", cell=CONTACT_NAME_CELL, field=CONTACT_LABEL))
     return out
 

@@ -13,7 +13,7 @@ reason travel together: when either is blocked, neither is merged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
@@ -45,13 +45,17 @@ def identity_doubts(ret: DepartmentReturn, expected: dict[str, dict[str, object]
     """row-identity-doubt for every row whose key and shown labels disagree; expected: the plan's
     cells for the department's rows now (sheets.department.expected_plan_cells)."""
     out = []
+    recorded = bool(ret.identity.row_labels)
+    # a file made before the labels were recorded (template 2026.1): the key and the shown 取組番号
+    # must agree; titles and indicators may have been revised in the plan since, honestly
+    columns = IDENTITY_COLUMNS if recorded else ("code",)
     for key in ret.row_keys_found:
         shown = ret.plan_cells.get(key, {})
         allowed = [labels for labels in (dict(zip(IDENTITY_COLUMNS, ret.identity.row_labels[key]))
                                          if key in ret.identity.row_labels else None, expected.get(key)) if labels]
         if not allowed:
             continue      # a row the file was not distributed with and the plan lacks: row-added says so
-        if any(all(loose(shown.get(k)) == loose(labels.get(k)) for k in IDENTITY_COLUMNS) for labels in allowed):
+        if any(all(loose(shown.get(k)) == loose(labels.get(k)) for k in columns) for labels in allowed):
             continue
         want = allowed[0]
         out.append(where.problem(
@@ -85,6 +89,29 @@ def merged_inputs(ret: DepartmentReturn, where) -> list[Problem]:
     """input-cells-merged for every merged range that covers an input cell (beyond the designed ones)."""
     return [where.problem("input-cells-merged", cell=ref)
             for ref in ret.merged_ranges if ref not in MERGED_BY_DESIGN and any(_is_input(c) for c in _cells(ref))]
+
+
+def with_kept_values(problems: list[Problem], ret: DepartmentReturn, values: dict[str, dict[str, object]],
+                     contact: tuple[str, str]) -> list[Problem]:
+    """The problems, each error about one input cell carrying what the master holds there now
+    (values: the master's department table, row key -> column key -> value). Validate compares it
+    with the master later: a value the section typed by hand settles the error; the old one does not."""
+    key_at = {row: key for key, row in ret.key_rows.items()}
+    column_at = {col_letter(c.key): c.key for c in COLUMNS if c.editable}
+    out = []
+    for p in problems:
+        if p.is_error and p.cell and ":" not in p.cell and p.code not in ROW_CODES:
+            letters, row = coordinate_from_string(p.cell)
+            if p.cell in CONTACT_CELLS:
+                have = contact[0] if p.cell == CONTACT_NAME_CELL else contact[1]
+            elif row in key_at and letters in column_at:
+                have = values.get(key_at[row], {}).get(column_at[letters])
+            else:
+                out.append(p)
+                continue
+            p = replace(p, kept="" if have is None else str(have))
+        out.append(p)
+    return out
 
 
 @dataclass

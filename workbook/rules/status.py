@@ -17,7 +17,8 @@ from workbook.files.corrections import Item
 ACCEPTED, NEEDS_FIX, NOT_RETURNED = "受理", "要修正", "未提出"
 SECTION_ONLY = frozenset({"plan-name-changed"})   # the section's own change: not counted against a department
 ENTRY_CODES = frozenset({"required-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
-                         "grade-inconsistent", "formula-in-input", "text-too-long", "not-returned"})
+                         "grade-inconsistent", "formula-in-input", "error-value-in-input", "text-too-long",
+                         "not-returned"})
 
 
 def _text(value: object) -> str:
@@ -69,6 +70,7 @@ class CheckRow:
     action: str
     action_code: str
     field: str
+    kept: object = ""  # held values: the master's value when collect did not take the department's
 
     @classmethod
     def from_row(cls, row: list[object]) -> "CheckRow":

@@ -38,7 +38,9 @@ class Column:
 
 
 def year_header(fiscal_year: int) -> str:
-    return f"取組目標（令和{fiscal_year}年度）"
+    from workbook.domain.era import fiscal_year_label
+
+    return f"取組目標（{fiscal_year_label(fiscal_year)}）"
 
 
 COLUMNS: tuple[Column, ...] = (

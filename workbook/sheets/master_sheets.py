@@ -241,7 +241,10 @@ def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
 
 
 def write_checks(ws: Worksheet, rows: list[list[object]]) -> None:
-    table(ws, REPORT_COLUMNS, rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16])
+    table(ws, REPORT_COLUMNS, rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16, 16])
+    # what the master held where collect did not take a department's value: validate compares it with
+    # the master now, to see whether the section has since typed a value by hand
+    ws.column_dimensions[get_column_letter(len(REPORT_COLUMNS))].hidden = True
 
 
 def write_history(ws: Worksheet, rows: list[list[object]]) -> None:

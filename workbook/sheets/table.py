@@ -172,6 +172,25 @@ _CELL_FORMULA = re.compile(
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_VALUE = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+
+
+def input_errors(xml: bytes) -> dict[str, str]:
+    """Address -> '#N/A' of every input cell holding an error value without a formula (pasted as a
+    value): calamine reads it as an empty cell, which must not pass for a deliberate clear."""
+    out: dict[str, str] = {}
+    for match in _ERROR_CELL.finditer(xml):
+        ref = _REF_ATTR.search(match.group(1))
+        if ref is None or b"<f" in match.group(2):
+            continue
+        r, c = int(ref.group(2)), column_index_from_string(ref.group(1).decode())
+        if (r >= FIRST_ROW and c in INPUT_COLUMNS) or (r, c) in CONTACT_CELLS:
+            value = _VALUE.search(match.group(2))
+            out[f"{ref.group(1).decode()}{r}"] = value.group(1).decode("utf-8") if value else "#VALUE!"
+    return out
+
+
 def input_formulas(xml: bytes) -> dict[str, str]:
     """Address -> '=formula' of every formula in an input cell (table input columns, contact cells).
 
