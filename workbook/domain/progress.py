@@ -47,7 +47,8 @@ class ActionProgress:
 
     def joined(self, key: str) -> str:
         """A text field over departments: the text alone for one department, labelled for several."""
-        parts = [(d, self.entries[d].text(key)) for d in self.reported_departments if self.entries[d].text(key)]
+        texts = [(d, self.entries[d].text(key)) for d in self.reported_departments]
+        parts = [(d, t) for d, t in texts if t]
         if len(self.action.departments) == 1:
             return parts[0][1] if parts else ""
         return "\n".join(f"【{d}】{t}" for d, t in parts)

@@ -21,7 +21,7 @@ from pathlib import Path
 from workbook.sheets import master_sheets as ms
 from workbook.sheets import names
 from workbook.sheets import progress_sheet
-from workbook.sheets.department import expected_plan_cells, row_specs
+from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, INDICATOR_ROW, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
 from workbook.sheets.names import sheet_title
 from workbook.ooxml.changes import SheetChange
@@ -125,7 +125,7 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
     table = state.table
     sheet = patch.sheet(sheet_title(department))
     widths = sheet.widths()
-    plan_cells = expected_plan_cells(snap.plan, department, snap.settings.fiscal_year)
+    plan_cells = shared_plan_cells(snap.plan, department, snap.settings.fiscal_year)
     for key, kind, _ in row_specs(snap.plan, department):
         code, n = split_key(key)
         entry = entries.get(code)

@@ -29,7 +29,6 @@ def _q(tag: str) -> str:
 _C = _q("c")
 _ROW = _q("row")
 _EXT = _q("extLst")
-_CELL_REFS = etree.XPath("m:c/@r", namespaces={"m": MAIN}, smart_strings=False)
 _F = _q("f")
 _IS = _q("is")
 _T = _q("t")
@@ -46,9 +45,13 @@ def _column(letters: str) -> int:
     return col
 
 
+def _escape(m: re.Match) -> str:
+    return f"_x{ord(m.group()):04X}_"
+
+
 def xml_text(text: str) -> str:
     """Characters XML cannot hold become the OOXML escape _xHHHH_ (Excel and calamine decode it)."""
-    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return _ILLEGAL.sub(_escape, text)
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -84,17 +87,19 @@ class SheetXml:
                 row.set("r", str(number))
             rows[number] = row
             previous = number
+        self._last = max(rows, default=0)          # the last row number (new rows after it are appended)
 
     # --- finding and making rows and cells -------------------------------------------------
     def _row(self, r: int) -> etree._Element:
         row = self._rows.get(r)
         if row is None:
-            row = etree.Element(_q("row"), r=str(r))
-            later = [n for n in self._rows if n > r]
+            row = etree.Element(_ROW, r=str(r))
+            later = [n for n in self._rows if n > r] if r < self._last else None
             if later:
                 self._rows[min(later)].addprevious(row)
             else:
                 self.sheet_data.append(row)
+                self._last = r
             self._rows[r] = row
         return row
 
@@ -102,14 +107,14 @@ class SheetXml:
         cells = self._cells.get(r)
         if cells is None:
             row = self._row(r)
-            found = row.findall(_C)
-            refs = _CELL_REFS(row)
-            if len(refs) == len(found):             # every cell has its r= (Excel and openpyxl write it)
+            found = [(cell.get("r"), cell) for cell in row.iterchildren(_C)]
+            if all(ref for ref, _ in found):        # every cell has its r= (Excel and openpyxl write it)
                 digits = len(str(r))
                 columns = _COLUMNS
-                cells = {columns.get(ref[:-digits]) or _column(ref[:-digits]): cell for ref, cell in zip(refs, found)}
+                cells = {columns.get(ref[:-digits]) or _column(ref[:-digits]): cell for ref, cell in found}
                 self._cells[r] = cells
                 return cells
+            found = [cell for _, cell in found]
             cells = {}
             previous = 0
             digits = len(str(r))
@@ -194,24 +199,37 @@ class SheetXml:
                     if child.tag in _VALUE_TAGS:
                         cell.remove(child)
         attrib = cell.attrib
-        if "t" in attrib:
-            del attrib["t"]
         self.changed = True
+        kind = value.__class__
+        if kind is str:                              # most values: text
+            content = _ILLEGAL.sub(_escape, value) if _ILLEGAL.search(value) else value
+            if not content:                          # an empty inline string is never written
+                attrib.pop("t", None)
+                self.touched[(r, c)] = None
+                return
+            self.touched[(r, c)] = value
+            attrib["t"] = "inlineStr"
+            text = _sub(_sub(cell, _IS), _T)
+            text.text = content
+            if "\n" in content or content[0].isspace() or content[-1].isspace():
+                text.set(XML_SPACE, "preserve")
+            return
+        attrib.pop("t", None)
         touched = self.touched
         touched[(r, c)] = None
-        if value is None or value == "":
+        if value is None:
             return
-        kind = type(value)
         if kind is bool:
             attrib["t"] = "b"
             _sub(cell, _V).text = "1" if value else "0"
             touched[(r, c)] = value
-        elif kind is not str and isinstance(value, (int, float)) and \
-                not (isinstance(value, float) and not math.isfinite(value)):
+        elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
             _sub(cell, _V).text = str(value) if isinstance(value, int) else repr(value)
             touched[(r, c)] = value
         else:
             text_value = str(value)
+            if text_value == "" and value == "":
+                return
             content = xml_text(text_value)
             if not content:
                 return            # an empty inline string (<c t="inlineStr"/>) is never written
@@ -236,6 +254,7 @@ class SheetXml:
         for number in [n for n in self._rows if n >= r]:
             self.sheet_data.remove(self._rows.pop(number))
             self._cells.pop(number, None)
+        self._last = max(self._rows, default=0)
         for key in [k for k in self.touched if k[0] >= r]:
             del self.touched[key]
         self.changed = True

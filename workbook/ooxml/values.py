@@ -26,7 +26,14 @@ def value(v: object) -> object:
 
 
 def normalize_rows(rows: list[list[object]]) -> list[list[object]]:
-    return [[value(v) for v in row] for row in rows]
+    """value() on every cell; text (most cells) and None pass through without a call."""
+    out = []
+    for row in rows:
+        if all(v.__class__ is str for v in row):
+            out.append([None if v == "" else v for v in row])
+        else:
+            out.append([(None if v == "" else v) if v.__class__ is str else value(v) for v in row])
+    return out
 
 
 class SheetValues:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from workbook.sheets.department import expected_plan_cells, row_specs
+from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
-from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
+from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, INDICATOR_ROW, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
                      IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.domain.plan import Plan
@@ -147,7 +147,7 @@ def layout_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where
     with (its identity sheet) tell a row the department removed or added (errors) from one the plan
     gained or lost after distribution (warnings: row-not-distributed, row-not-in-plan)."""
     out: list[Problem] = []
-    expected_cells = expected_plan_cells(plan, where.department, settings.fiscal_year)
+    expected_cells = shared_plan_cells(plan, where.department, settings.fiscal_year)
     expected = list(expected_cells)                      # the plan's rows for the department, in order
     distributed = set(ret.identity.row_keys) or set(expected)
     found = list(ret.row_keys_found)
@@ -242,10 +242,8 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
         row = ret.key_rows[key]
         kind = planned[key]
         values = entry.values if kind == ACTION_ROW else {"actual": entry.actuals.get(n)}
-        for col in COLUMNS:
-            if not (col.editable and applies(col, kind)):
-                continue
-            cell, value = f"{col_letter(col.key)}{row}", values.get(col.key)
+        for col, letter in _INPUTS[kind]:
+            cell, value = f"{letter}{row}", values.get(col.key)
             at = dict(cell=cell, field=col.header, action_code=code)
             if cell in ret.formulas:
                 out.append(where.problem("formula-in-input", value=ret.formulas[cell], **at))
@@ -272,6 +270,10 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
     if blank(ret.contact_name) and CONTACT_NAME_CELL not in ret.formulas and CONTACT_NAME_CELL not in ret.error_cells:
         out.append(where.problem("contact-missing", cell=CONTACT_NAME_CELL, field=CONTACT_LABEL))
     return out
+
+
+_INPUTS = {kind: [(c, col_letter(c.key)) for c in COLUMNS if c.editable and applies(c, kind)]
+           for kind in (ACTION_ROW, INDICATOR_ROW)}
 
 
 def _grade_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where, code: str,

@@ -26,7 +26,7 @@ from workbook.files.archive import ArchiveRecord
 from workbook.rules.checks import TEXT_LIMIT
 from workbook.sheets.department import row_specs
 from workbook.domain.grades import GRADES
-from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, applies, col_letter, split_key
+from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, applies, col_letter, column, split_key
 from workbook.rules.rows import Blocked
 from workbook.domain.plan import Plan
 from workbook.domain.normalize import normalize_grade, parse_number
@@ -74,7 +74,7 @@ def storable(key: str, value: object) -> object:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         if value.startswith("="):
             return value[:TEXT_LIMIT]
-    col = next(c for c in COLUMNS if c.key == key)
+    col = column(key)
     if key == "grade":
         grade = normalize_grade(value)
         return grade if grade in GRADES else value
@@ -96,6 +96,8 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
     master keeps what it had there."""
     held = held or Blocked()
     out: dict[str, Entry] = {}
+    inputs = [(c.key, col_letter(c.key)) for c in COLUMNS if c.editable and applies(c, ACTION_ROW)]
+    actual = col_letter("actual")
     for key, kind, _ in row_specs(plan, department):
         if key not in ret.key_rows:
             continue
@@ -106,9 +108,9 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
         row = ret.key_rows[key]
         entry = out.setdefault(code, Entry(code, department))
         if kind == ACTION_ROW:
-            entry.values = {c.key: storable(c.key, source.values.get(c.key)) for c in COLUMNS
-                            if c.editable and applies(c, ACTION_ROW) and f"{col_letter(c.key)}{row}" not in held}
-        elif f"{col_letter('actual')}{row}" not in held:
+            values = source.values
+            entry.values = {k: storable(k, values.get(k)) for k, letter in inputs if f"{letter}{row}" not in held}
+        elif f"{actual}{row}" not in held:
             entry.actuals[n] = storable("actual", source.actuals.get(n))
     return out
 

@@ -122,7 +122,7 @@ class Blocked:
     cells: set[str] = field(default_factory=set)
 
     def __contains__(self, cell: str) -> bool:
-        return cell in self.cells or coordinate_from_string(cell)[1] in self.rows
+        return cell in self.cells or (bool(self.rows) and coordinate_from_string(cell)[1] in self.rows)
 
 
 def blocked(problems: list[Problem], ret: DepartmentReturn) -> Blocked:

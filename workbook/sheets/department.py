@@ -63,10 +63,14 @@ def plan_cells(plan: Plan, key: str, kind: str, indicator: Indicator | None, fis
 
 def expected_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
     """Row key -> the plan column values dept_sheet.write_department_table writes for them."""
-    cells = plan.derived(("plan_cells", department, fiscal_year), lambda: {
+    return {key: dict(values) for key, values in shared_plan_cells(plan, department, fiscal_year).items()}
+
+
+def shared_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
+    """expected_plan_cells as derived once per plan state: shared, so read it, never change it."""
+    return plan.derived(("plan_cells", department, fiscal_year), lambda: {
         key: {k: (v or None) for k, v in plan_cells(plan, key, kind, indicator, fiscal_year).items()}
         for key, kind, indicator in row_specs(plan, department)})
-    return {key: dict(values) for key, values in cells.items()}
 
 
 def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_year: int, *,

@@ -85,9 +85,15 @@ def col_number(key: str) -> int:
 
 
 def col_letter(key: str) -> str:
-    from openpyxl.utils import get_column_letter
+    letter = _LETTERS.get(key)
+    if letter is None:
+        from openpyxl.utils import get_column_letter
 
-    return get_column_letter(col_number(key))
+        letter = _LETTERS[key] = get_column_letter(col_number(key))
+    return letter
+
+
+_LETTERS: dict[str, str] = {}   # key -> column letter, filled on first use
 
 
 def applies(col: Column, row_kind: str) -> bool:
