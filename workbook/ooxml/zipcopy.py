@@ -16,7 +16,7 @@ from pathlib import Path
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")     # the local file header (APPNOTE 4.3.7), 30 bytes
 _DATA_DESCRIPTOR = 0x08
-COMPRESS_LEVEL = 1                         # deflate level of the changed members
+COMPRESS_LEVEL = 6                         # deflate level of the changed members (zlib default: no larger masters)
 
 
 def raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
