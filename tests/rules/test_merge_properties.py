@@ -3,7 +3,8 @@
 - the master never takes a value that collect reported as an error (every cell an error names,
   and every input cell of a row an error holds back, is as it was before that collect);
 - no department's rows change because of another department's file;
-- collecting the same inbox again changes nothing.
+- collecting the same inbox again changes nothing;
+- validate, run between collects, changes no input cell and keeps every error collect held back.
 
 The sequences are generated with hypothesis, derandomized so that CI runs the same 200.
 """
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl.utils.cell import coordinate_from_string
 
 from macros.collect import run_collect
+from macros.validate import run_validate
 from tests.workbook.returns_kit import distribute, fill, good_values, set_saved_time, small_plan, small_settings
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.files.master import build_master
@@ -58,6 +60,7 @@ DAMAGES = {
     "title edited": lambda ws: ws.__setitem__(f"C{FIRST_ROW}", "書き換えた題"),
     "actual not a number": lambda ws: ws.__setitem__(f"G{FIRST_ROW + 2}", "たくさん"),
     "contact formula": lambda ws: ws.__setitem__(CONTACT_NAME_CELL, "=A1"),
+    "error value": lambda ws: ws.__setitem__(f"K{FIRST_ROW}", "#N/A"),     # openpyxl writes t="e"
     "named for the other": "rename",
 }
 
@@ -71,7 +74,7 @@ class World:
 
 
 @given(steps=st.lists(st.tuples(st.sampled_from([POLICY, CONSULT]), st.sampled_from(sorted(DAMAGES)),
-                                st.integers(0, 3)), min_size=1, max_size=3))
+                                st.integers(0, 3), st.booleans()), min_size=1, max_size=3))
 @settings(max_examples=200, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def test_collect_never_merges_what_it_flags(world, tmp_path_factory, steps):
@@ -80,7 +83,7 @@ def test_collect_never_merges_what_it_flags(world, tmp_path_factory, steps):
     shutil.copy(world.master, master)
     inbox = root / "回収"
     inbox.mkdir()
-    for n, (department, damage, variant) in enumerate(steps):
+    for n, (department, damage, variant, validate) in enumerate(steps):
         other = CONSULT if department == POLICY else POLICY
         path = _send(world, inbox, department, other, damage, variant, n)
         before = _sheets(master)
@@ -93,6 +96,11 @@ def test_collect_never_merges_what_it_flags(world, tmp_path_factory, steps):
         data = master.read_bytes()
         run_collect(master, None)
         assert master.read_bytes() == data, "collecting the same inbox again changed the master"
+        if validate:
+            held = _held(master)
+            run_validate(master)
+            assert _sheets(master) == after, "validate changed an input cell"
+            assert _held(master) == held, "validate dropped an error collect held back"
 
 
 def _send(world: World, inbox: Path, department: str, other: str, damage: str, variant: int, n: int) -> Path:
@@ -152,6 +160,13 @@ def _flagged(master: Path, path: Path, department: str) -> list[tuple[str, str]]
             letters = INPUT_LETTERS if row[CODE] in ROW_CODES else [letter]
             out += [(str(key), x) for x in letters if x in INPUT_LETTERS]
     return out
+
+
+def _held(master: Path) -> set[tuple]:
+    """(code, department, file, cell) of every error 検証結果 holds about a returned file's value."""
+    rows = MasterSnapshot.read(master).rows(names.SHEET_CHECKS)[1:]
+    return {(r[CODE], r[DEPARTMENT], r[FILE], r[CELL]) for r in rows
+            if r and r[SEVERITY] == "エラー" and r[FILE] and not str(r[FILE]).endswith(".xlsm")}
 
 
 def _range(ref: str) -> list[str]:
