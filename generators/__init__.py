@@ -1,5 +1,5 @@
 """Documents generated from the master: the Word progress report and the committee summary.
 
-context.py turns a workbook.progress.Summary into template values, charts.py draws the chart,
+context.py turns a workbook.domain.progress.Summary into template values, charts.py draws the chart,
 template.py renders the docxtpl templates in templates/, pdf.py converts with LibreOffice.
 """

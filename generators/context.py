@@ -1,6 +1,6 @@
 """The template context: a Summary, the Plan and the Settings turned into plain text for docxtpl.
 
-Every number comes from workbook.progress.Summary (the aggregation that also fills 進捗一覧);
+Every number comes from workbook.domain.progress.Summary (the aggregation that also fills 進捗一覧);
 this module only picks and formats. Values are strings, lists and dicts so that a person editing
 a template sees names like {{ k.actions }} or {{ a.result }} and nothing else.
 """

@@ -4,17 +4,17 @@ Collect, in order:
 1. every file directly in the inbox is copied byte for byte into the archive (受領控) with its
    SHA-256 and the time received, before anything reads it (Excel's ~$ lock files are listed
    and skipped; files in subfolders are named, not read). An inbox given explicitly must exist;
-2. each archived copy is opened safely (workbook.intake) and identified by the identity sheet
+2. each archived copy is opened safely (workbook.files.intake) and identified by the identity sheet
    inside it, never by its name, and by its rows: a table that is not the named department's is
    rejected. When every file names the same other plan, the cause is 設定 changed after
    distribution: that is said once, and no correction list is written for it;
 3. each department's return is chosen among its files and the return accepted before (read back
-   from the archive): the newer one, as workbook.merge defines it;
-4. the chosen return is checked (workbook.checks); when it is not the return accepted before,
+   from the archive): the newer one, as workbook.rules.merge defines it;
+4. the chosen return is checked (workbook.rules.checks and rules.rows: what is flagged is never merged); when it is not the return accepted before,
    it is merged into the department's sheet (values it replaces go to 履歴). Answers in the
    master for rows the plan no longer has go to 履歴 (「計画から削除」) when the sheet is rewritten;
 5. 進捗一覧, 提出状況 and 検証結果 are rebuilt, correction lists (返却票) written, and the master
-   saved once (workbook.master_update). Collecting the same inbox again writes nothing.
+   saved once (workbook.files.master_update). Collecting the same inbox again writes nothing.
 A department counts as reported (受理/要修正) only when a return of its own was merged; one whose
 files were all rejected stays 未提出, with the last of those files named in 提出状況.
 Validate (macros/validate.py) checks what the master's department sheets hold with the same rules.

@@ -87,7 +87,7 @@ def deadline_before_year_end(deadline: object, fiscal_year: int) -> dt.date | No
 
 
 def _previous(m: Master, department: str) -> dict[str, Entry]:
-    """Last year's answers where the master holds them (see dept_sheet.previous_entries)."""
+    """Last year's answers where the master holds them (MasterSnapshot.previous)."""
     return m.previous_entries(department)
 
 

@@ -19,7 +19,7 @@ text and stays text in both implementations (a department typing "=1+1" or "1-1"
 back, not a formula or a date).
 
 Running an operation and its messages are in macros/runner.py, the marker file in macros/marker.py
-(both re-exported here for the buttons, macros/xl.py).
+(macros/runner.py and macros/marker.py).
 """
 from __future__ import annotations
 

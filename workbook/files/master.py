@@ -1,7 +1,6 @@
 """The master workbook (.xlsm): build it, open it, change it, and save it without losing anything."""
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -16,6 +15,7 @@ from workbook.domain.returns import Entry
 from workbook.domain.settings import Settings
 from workbook.errors import MasterError
 from workbook.files.snapshot import MasterSnapshot
+from workbook.ooxml.package import Package
 from workbook.ooxml.save import backup_copy, replace_atomically
 from workbook.sheets import master_sheets as ms
 from workbook.sheets import names, progress_sheet
@@ -202,8 +202,7 @@ def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path 
     vba = None
     if path.exists():
         before = part_names(path)
-        with zipfile.ZipFile(path) as zf:
-            vba = zf.read(VBA_PART) if VBA_PART in zf.namelist() else None
+        vba = Package(path).parts.get(VBA_PART)
         if backup_folder is not None:
             backup_path = backup_copy(path, backup_folder)
 

@@ -3,7 +3,7 @@
 A MasterUpdate holds the new contents: the department sheets that change (entries and contact),
 the 進捗一覧 summary, the 提出状況 and 検証結果 rows, and the 履歴 rows to add. apply() compares
 them with what the master holds and writes only the differences, by patching the saved package
-(workbook.patch: copies every other part byte for byte) as long as each sheet's layout still
+(workbook.ooxml.patch: copies every other part byte for byte) as long as each sheet's layout still
 matches the plan. When it does not (the plan or the fiscal year changed after the sheets were
 written) the sheets are rewritten through Master (openpyxl) and Master.save. Both ways back up
 the master, write a temporary file, check that no package part was lost and replace the file.

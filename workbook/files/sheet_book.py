@@ -161,7 +161,7 @@ class FileBook:
         self._dirty = False
 
     def write_update(self, snap: MasterSnapshot, update: MasterUpdate) -> Written:
-        """The command line's writer: patch the saved package (workbook.master_update.apply)."""
+        """The command line's writer: patch the saved package (workbook.files.master_update.apply)."""
         self._master, self._dirty = None, False
         return apply(snap, update)
 

@@ -2,7 +2,7 @@
 
 Reading a large city's master with calamine takes milliseconds where openpyxl takes most of a
 second. The snapshot keeps the file's bytes, so the patch that writes the changes back
-(workbook.patch) starts from exactly what was read. Errors are the ones Master.open gives.
+(workbook.ooxml.patch) starts from exactly what was read. Errors are the ones Master.open gives.
 """
 from __future__ import annotations
 
@@ -230,7 +230,7 @@ def _year_label(year: int | None) -> str:
 
 
 def _carried_forward(entries: dict[str, Entry], department: str) -> dict[str, Entry]:
-    """Last year's answers become this year's 前年度 columns (as dept_sheet.previous_entries)."""
+    """Last year's answers become this year's 前年度 columns (as MasterSnapshot.previous gives them)."""
     out = {}
     for code, entry in entries.items():
         grade = normalize_grade(entry.grade)

@@ -49,7 +49,7 @@ def same_text(a: object, b: object) -> bool:
 
 # --- identity --------------------------------------------------------------------------------
 IDENTITY_CELLS = {"municipality": "C2", "plan_name": "C3", "fiscal_year": "C4", "department": "C5",
-                  "template_version": "C6"}   # where dept_file._write_identity puts each value
+                  "template_version": "C6"}   # where files.department_file._write_identity puts each value
 
 
 def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: str) -> list[Problem]:

@@ -62,7 +62,7 @@ def plan_cells(plan: Plan, key: str, kind: str, indicator: Indicator | None, fis
 
 
 def expected_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str, dict[str, object]]:
-    """Row key -> the plan column values dept_sheet.write_department_table writes for them."""
+    """Row key -> the plan column values write_department_table writes for them."""
     return {key: dict(values) for key, values in shared_plan_cells(plan, department, fiscal_year).items()}
 
 
@@ -108,7 +108,7 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     note.font = st.NOTE
 
     for col in COLUMNS:
-        # the year header is read back as written (return_reader); others may break for the eye
+        # the year header is read back as written (sheets.table); others may break for the eye
         header = year_header(fiscal_year) if col.key == "target" else _header_text(col.header, col.width)
         ws.cell(row=HEADER_ROW, column=col_number(col.key), value=header)
         ws.column_dimensions[col_letter(col.key)].width = col.width
@@ -266,7 +266,7 @@ def protect(ws: Worksheet, password: str = "") -> None:
 def read_department_table(ws: Worksheet, department: str, known_keys: tuple[str, ...] = ()):
     """The department table of an openpyxl sheet, parsed by the same code as the fast reader.
 
-    Returns a return_reader.Table (entries, keys, key_rows, plan_cells, formulas, extra_rows, contact).
+    Returns a sheets.table.Table (entries, keys, key_rows, plan_cells, formulas, extra_rows, contact).
     """
     from workbook.ooxml.values import normalize_rows
     from workbook.sheets.table import CONTACT_CELLS, INPUT_COLUMNS, parse_table

@@ -1,7 +1,7 @@
 """The 記入方法 sheet of a distributed file: what to fill, by when, whom to ask, how grades are given.
 
 A busy person reads this once, on screen or printed on one A4 page (portrait), before filling
-the 進捗報告 sheet. Pass write_instructions as `instructions=` to dept_file.write_department_file.
+the 進捗報告 sheet. Pass write_instructions as `instructions=` to files.department_file.write_department_file.
 """
 from __future__ import annotations
 

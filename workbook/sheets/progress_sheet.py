@@ -33,7 +33,7 @@ def progress_headers(fiscal_year: int) -> list[str]:
 
 
 def progress_rows(summary: Summary) -> list[list[object]]:
-    """The 進捗一覧 rows of a summary (also used by workbook.patch to update a saved master)."""
+    """The 進捗一覧 rows of a summary (also used by files.master_update to patch a saved master)."""
     rows = []
     for p in summary.actions:
         a = p.action

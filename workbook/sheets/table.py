@@ -1,7 +1,7 @@
 """The one department-table parser: rows of values (as python-calamine or openpyxl read them) and the
 input cells' formulas (from the sheet XML) -> the table's keys, entries, plan cells and contact.
 
-Gives the same DepartmentReturn as dept_file.read_department_file (openpyxl), which stays the
+Gives the same DepartmentReturn as files.department_file.read_department_file (openpyxl), which stays the
 reference; tests compare the two on the same files. Also reads the master's department sheets
 (the same layout) for collect and validate. Differences from the openpyxl reader, on purpose:
 a row key found twice keeps its first row (the copy is reported as an added row), and
@@ -139,7 +139,7 @@ def _key_from_code(code: str, known_keys: tuple[str, ...], taken: dict[str, int]
 
 
 def identity_from_rows(rows: list[list[object]]) -> Identity:
-    """dept_file.read_identity on the identity sheet's values."""
+    """files.department_file.read_identity on the identity sheet's values."""
     values: dict[str, str] = {}
     keys: list[str] = []
     labels: dict[str, tuple[str, str, str]] = {}
