@@ -3,7 +3,8 @@ rem Install the add-on on the section's Windows PC (run from the installation fo
 rem   install.bat MASTER.xlsm                 venv + requirements from PyPI, then setup-excel
 rem   install.bat MASTER.xlsm C:\wheelhouse   offline: only the wheels in that folder (no network)
 rem Prepare the wheelhouse on any PC with registry access (see docs\excel_setup.md):
-rem   pip download --platform win_amd64 --only-binary=:all: --python-version 3.11 -r requirements.txt -d wheelhouse
+rem   pip download --platform win_amd64 --only-binary=:all: --python-version 3.11 -r requirements-windows.txt -d wheelhouse
+rem   pip wheel --no-deps -w wheelhouse win-unicode-console==0.5
 setlocal
 chcp 65001 >nul
 cd /d "%~dp0"
