@@ -143,8 +143,12 @@ class Book:
 
     @property
     def api(self):
-        """Workbook (COM): FullName is the URL for a OneDrive/SharePoint file."""
-        return _WorkbookApi(self.url or self._fullname)
+        """Workbook (COM): FullName is the URL for a OneDrive/SharePoint file (a test may set its own)."""
+        return self.__dict__.get("_api") or _WorkbookApi(self.url or self._fullname)
+
+    @api.setter
+    def api(self, value) -> None:
+        self._api = value
 
     @property
     def fullname(self) -> str:
