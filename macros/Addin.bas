@@ -5,6 +5,10 @@ Attribute VB_Name = "Addin"
 ' Keep this file ASCII: the VBA editor imports .bas files in the system code page.
 Option Explicit
 
+Sub SelfCheck()
+    RunPython "import macros.xl as m; m.self_check()"
+End Sub
+
 Sub Distribute()
     RunPython "import macros.xl as m; m.distribute()"
 End Sub

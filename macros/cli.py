@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="④ 報告書作成：進捗状況報告書と委員会用概要（Word）を作る")
     report.add_argument("master", type=Path, help="マスター（.xlsm）")
     report.add_argument("--no-pdf", action="store_true", help="PDF を作らない")
+    setup = sub.add_parser("setup-excel", help="この PC のアドオンをマスターのボタンが使うように設定する（PC ごとに1回）")
+    setup.add_argument("master", type=Path, help="マスター（.xlsm）")
+    setup.add_argument("--interpreter", default=None, help="ボタンが起動する pythonw.exe（既定：この Python の隣）")
+    setup.add_argument("--onedrive", default=None, help="OneDrive の同期フォルダ（マスターが OneDrive にあるとき）")
+    setup.add_argument("--sharepoint", default=None, help="SharePoint の同期フォルダ（マスターが SharePoint にあるとき）")
     return parser
 
 
@@ -91,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
             outcome = ops.distribute(args.master, progress=_say)
         elif args.command == "collect":
             outcome = ops.collect(args.master, args.inbox, progress=_say)
+        elif args.command == "setup-excel":
+            from .setup_excel import setup_excel
+
+            outcome = setup_excel(args.master, args.interpreter, args.onedrive, args.sharepoint)
         elif args.command == "validate":
             outcome = ops.validate(args.master, progress=_say)
         else:

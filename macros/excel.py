@@ -50,7 +50,7 @@ class XlwingsBook:
 
     def __init__(self, book):
         self.book = book
-        self.path = Path(book.fullname)
+        self.path = book_path(book)
         self.marker = marker_path(self.path)
         self.half_written = False       # the open book may differ from both the file and the update
         self._touched: list[Touched] = []
@@ -338,6 +338,24 @@ def _width(block: Block) -> int:
 
 def _same(a: Block, b: Block) -> bool:
     return a == b and kinds(a) == kinds(b)
+
+
+def book_path(book) -> Path:
+    """The master's local path. For a OneDrive/SharePoint file Excel reports a URL, which xlwings maps
+    to the synced folder (Book.fullname: xlwings.utils.fullname_url_to_local_path, with the
+    ONEDRIVE_*_WIN / SHAREPOINT_WIN keys of xlwings.conf); when it cannot, a Japanese message."""
+    from .paths import classify
+
+    try:
+        return Path(book.fullname)
+    except Exception as exc:
+        try:
+            url = str(book.api.FullName)
+        except Exception:
+            url = str(exc)
+        found = classify(url, "マスターの場所") if "://" in url else []
+        lines = [line for f in found for line in f.lines()] or [f"マスターの場所がわかりません（{url}）。"]
+        raise MasterError("\n".join(lines + ["（xlwings はこの URL に当たる同期フォルダのファイルを見つけられませんでした）"])) from exc
 
 
 def _read_only(book) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from generators import committee_summary, progress_report
 from generators import pdf as pdf_files
@@ -22,6 +23,7 @@ from workbook.sheets.progress_sheet import progress_differences
 
 from workbook.ooxml.save import keep_aside
 
+from . import windows
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
@@ -99,15 +101,45 @@ def check_progress_sheet(m: Master, summary, master: Path) -> None:
         f"（コマンドの場合：python -m macros validate \"{master}\"）")
 
 
+def pdf_converter() -> tuple[str, Callable[[list[Path], Path], dict[Path, Path]]] | None:
+    """LibreOffice when it is installed; otherwise Word on Windows (through pywin32); otherwise None."""
+    if pdf_files.soffice() is not None:
+        return "LibreOffice", pdf_files.convert
+    if windows.word_available():
+        return "Word", word_convert
+    return None
+
+
+def word_convert(documents: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Each .docx to PDF through Word (macros.windows.word_export); raises RuntimeError when none was made."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    converted, errors = {}, []
+    for document in documents:
+        target = outdir / f"{document.stem}.pdf"
+        try:
+            windows.word_export(document, target)
+        except Exception as exc:  # COM errors (pywintypes.com_error) carry Word's own text
+            errors.append(f"{document.name}: {exc}")
+            continue
+        if target.exists() and target.stat().st_size > 0:
+            converted[document] = target
+    if not converted:
+        raise RuntimeError("Word で変換できませんでした" + (f"（{errors[0]}）" if errors else ""))
+    return converted
+
+
 def _convert(made, outdir: Path, wanted: bool, progress: Progress, outcome: Outcome) -> dict[Path, Path]:
     if not wanted:
         return {}
-    if pdf_files.soffice() is None:
-        outcome.say("LibreOffice が見つからないため PDF は作成していません（Word で開いて PDF に保存できます）。")
+    converter = pdf_converter()
+    if converter is None:
+        outcome.say("PDF を作る LibreOffice も Word も見つからないため PDF は作成していません"
+                    "（Word の報告書はできています。Word で開いて PDF に保存できます）。")
         return {}
-    progress("PDF に変換しています（LibreOffice）…")
+    name, convert = converter
+    progress(f"PDF に変換しています（{name}）…")
     try:
-        return pdf_files.convert([path for _, path in made], outdir)
+        return convert([path for _, path in made], outdir)
     except (RuntimeError, OSError) as exc:
         outcome.say(f"PDF を作成できませんでした（{reason_text(exc)}）。Word の報告書はできています。")
         return {}

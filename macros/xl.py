@@ -9,36 +9,65 @@ from __future__ import annotations
 
 import xlwings as xw
 
+from workbook.errors import AddonError
+
 from . import operations as ops
 from .excel import XlwingsBook
-from .runner import run
+from .runner import Operation, run
 from .outcome import Outcome
 
 
-def _book() -> XlwingsBook:
-    return XlwingsBook(xw.Book.caller())
+def _run(title: str, operation: Operation) -> Outcome | None:
+    """run() against the calling book; a book whose place cannot be used (a OneDrive URL without a
+    synced file) gets a Japanese message box instead of xlwings' English error."""
+    caller = xw.Book.caller()
+    try:
+        book = XlwingsBook(caller)
+    except AddonError as exc:
+        caller.app.alert(str(exc), title=f"{title}：中止しました", buttons="ok", mode="critical")
+        return None
+    return run(book, title, operation)
+
+
+def self_check() -> str | None:
+    """⓪ 動作確認 (nothing is written; one message box says what works and what to do)."""
+    from .selfcheck import self_check as check
+
+    caller = xw.Book.caller()
+    try:
+        path = XlwingsBook(caller).path
+    except AddonError as exc:
+        caller.app.alert(str(exc), title="動作確認", buttons="ok", mode="critical")
+        return None
+    try:
+        excel_folder = caller.app.path
+    except Exception:
+        excel_folder = None
+    text, blocking = check(path, excel_folder)
+    caller.app.alert(text, title="動作確認", buttons="ok", mode="critical" if blocking else "info")
+    return text
 
 
 def distribute() -> Outcome | None:
     """① 配布 (reads the master, writes one file per department; the master itself is not changed)."""
-    return run(_book(), "配布", lambda book: ops.distribute(book.path, progress=book.progress))
+    return _run("配布", lambda book: ops.distribute(book.path, progress=book.progress))
 
 
 def collect() -> Outcome | None:
     """② 回収 (the returned files go into the department sheets, 進捗一覧, 提出状況, 検証結果, 履歴)."""
-    return run(_book(), "回収", lambda book: ops.collect(book.path, progress=book.progress,
+    return _run("回収", lambda book: ops.collect(book.path, progress=book.progress,
                                                            write=book.write_update))
 
 
 def validate() -> Outcome | None:
     """③ 検証 (refreshes 検証結果 and the correction lists)."""
-    return run(_book(), "検証", lambda book: ops.validate(book.path, progress=book.progress,
+    return _run("検証", lambda book: ops.validate(book.path, progress=book.progress,
                                                            write=book.write_update))
 
 
 def report() -> Outcome | None:
     """④ 報告書作成 (Word report and committee summary; the master is only read)."""
-    return run(_book(), "報告書作成", lambda book: ops.report(book.path, progress=book.progress))
+    return _run("報告書作成", lambda book: ops.report(book.path, progress=book.progress))
 
 
-ENTRY_POINTS = {"distribute": distribute, "collect": collect, "validate": validate, "report": report}
+ENTRY_POINTS = {"self_check": self_check, "distribute": distribute, "collect": collect, "validate": validate, "report": report}

@@ -64,6 +64,7 @@ class Cell:
 class App:
     def __init__(self):
         self.screen_updating = True
+        self.path = r"C:\Program Files\Microsoft Office\root\Office16"   # App.path (Application.Path)
         self.calculation = "automatic"
         self.display_alerts = True
         self.enable_events = True
@@ -134,10 +135,37 @@ class Book:
 
     def __init__(self, fullname: str | Path, sheet_names: list[str], app: App | None = None):
         self.app = app or App()
-        self.fullname = str(fullname)
+        self.url: str | None = None      # what Workbook.FullName gives for a OneDrive/SharePoint file
+        self._fullname = str(fullname)
         self.name = Path(fullname).name
         self.sheets = Sheets([Sheet(self, n) for n in sheet_names])
         self.saves = 0
+
+    @property
+    def api(self):
+        """Workbook (COM): FullName is the URL for a OneDrive/SharePoint file (a test may set its own)."""
+        return self.__dict__.get("_api") or _WorkbookApi(self.url or self._fullname)
+
+    @api.setter
+    def api(self, value) -> None:
+        self._api = value
+
+    @property
+    def fullname(self) -> str:
+        """As _xlwindows.Book.fullname: a URL goes through xlwings.utils.fullname_url_to_local_path
+        with the ONEDRIVE_*_WIN / SHAREPOINT_WIN values of the xlwings.conf sheet."""
+        if self.url is None:
+            return self._fullname
+        from xlwings.utils import fullname_url_to_local_path
+
+        config = {}
+        if "xlwings.conf" in [s.name for s in self.sheets]:
+            rows = self.sheets["xlwings.conf"].range("A1:B1").options(ndim=2).expand("down").value
+            config = {str(k).upper(): v for k, v in rows if k}
+        return fullname_url_to_local_path(url=self.url,
+                                          sheet_onedrive_consumer_config=config.get("ONEDRIVE_CONSUMER_WIN"),
+                                          sheet_onedrive_commercial_config=config.get("ONEDRIVE_COMMERCIAL_WIN"),
+                                          sheet_sharepoint_config=config.get("SHAREPOINT_WIN"))
 
     @classmethod
     def caller(cls) -> "Book":
@@ -204,6 +232,12 @@ class Book:
             ws.protection.sheet = sheet.api.ProtectContents
         save_workbook(wb, target, None)
         self.saves += 1
+
+
+@dataclass
+class _WorkbookApi:
+    FullName: str
+    ReadOnly: bool = False
 
 
 class Sheet:

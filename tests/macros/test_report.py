@@ -220,3 +220,47 @@ def test_a_progress_sheet_for_another_year_is_stale(master):
     with pytest.raises(ReportError) as caught:
         run_report(master, pdf=False)
     assert "取組目標（令和7年度）" in str(caught.value)
+
+
+def test_without_libreoffice_word_makes_the_pdfs(master, monkeypatch):
+    """Windows with Word: macros.windows.word_export (replaced here) is called once per document."""
+    from macros import report as report_module, windows
+
+    exported = []
+
+    def export(docx, pdf):
+        exported.append(docx.suffix)
+        pdf.write_bytes(b"%PDF-1.7 word")
+
+    monkeypatch.setattr(pdf_files, "soffice", lambda: None)
+    monkeypatch.setattr(windows, "word_available", lambda: True)
+    monkeypatch.setattr(windows, "word_export", export)
+    assert report_module.pdf_converter()[0] == "Word"
+    outcome = run_report(master, pdf=True)
+    assert exported == [".docx", ".docx"]
+    assert sorted(p.suffix for p in outcome.files) == [".docx", ".docx", ".pdf", ".pdf"]
+
+
+def test_libreoffice_first_and_none_without_either(monkeypatch):
+    from macros import report as report_module, windows
+
+    monkeypatch.setattr(windows, "word_available", lambda: True)
+    monkeypatch.setattr(pdf_files, "soffice", lambda: "/usr/bin/soffice")
+    assert report_module.pdf_converter()[0] == "LibreOffice"
+    monkeypatch.setattr(pdf_files, "soffice", lambda: None)
+    monkeypatch.setattr(windows, "word_available", lambda: False)
+    assert report_module.pdf_converter() is None
+
+
+def test_a_word_failure_is_one_note_and_the_docx_stay(master, monkeypatch):
+    from macros import windows
+
+    def export(docx, pdf):
+        raise OSError("Word is busy")
+
+    monkeypatch.setattr(pdf_files, "soffice", lambda: None)
+    monkeypatch.setattr(windows, "word_available", lambda: True)
+    monkeypatch.setattr(windows, "word_export", export)
+    outcome = run_report(master, pdf=True)
+    assert [p.suffix for p in outcome.files] == [".docx", ".docx"]
+    assert sum("PDF" in line for line in outcome.lines) == 1

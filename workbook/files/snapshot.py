@@ -103,11 +103,16 @@ class MasterSnapshot:
         """The rows under a table's header row, without empty rows."""
         return [r for r in self.rows(title)[1:] if any(v not in (None, "") for v in r)]
 
-    def formulas(self, title: str) -> dict[str, str]:
-        """Formulas in the input cells of a department sheet."""
+    @property
+    def package(self) -> Package:
+        """The package model of the bytes read (parts inflated on demand)."""
         if self._package is None:
             self._package = Package(self.path, self.data)
-        xml = self._package.sheet_xml(title)
+        return self._package
+
+    def formulas(self, title: str) -> dict[str, str]:
+        """Formulas in the input cells of a department sheet."""
+        xml = self.package.sheet_xml(title)
         return input_formulas(xml) if xml is not None else {}
 
     # --- department sheets --------------------------------------------------------------------
