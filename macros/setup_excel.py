@@ -29,7 +29,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 def owner_files(master: Path) -> list[Path]:
     """Excel's owner file beside an open workbook: ~$<name> (Office shortens long names by two characters)."""
-    names = {f"~$" + master.name, "~$" + master.name[2:]}
+    names = {"~$" + master.name, "~$" + master.name[2:]}
     return [master.with_name(n) for n in sorted(names) if master.with_name(n).exists()]
 
 
