@@ -58,8 +58,10 @@ def _ki(doc) -> None:
     p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(8), Pt(4)
 
 
-def _ijo(doc) -> None:
-    para(doc, "以上", align=RIGHT).paragraph_format.space_before = Pt(10)
+def _contact_and_ijo(doc) -> None:
+    """The last item and 「以上」 stay on one page (以上 alone on a page looks like a lost page)."""
+    para(doc, "{{ contact }}").paragraph_format.keep_with_next = True
+    para(doc, "以上", align=RIGHT).paragraph_format.space_before = Pt(6)
 
 
 def build_request_memo(path: Path) -> Path:
@@ -86,7 +88,7 @@ def build_request_memo(path: Path) -> Path:
 
     para(doc, "2　記入のしかた", "Heading 2")
     tag(doc, "{%p for s in fill_steps %}")
-    para(doc, "{{ s }}", BULLET)
+    para(doc, "・{{ s }}", BULLET)
     tag(doc, "{%p endfor %}")
     para(doc, "表2　記入する欄", CAPTION)
     table(doc, [52, 118], ["欄", "記入する内容"],
@@ -106,12 +108,11 @@ def build_request_memo(path: Path) -> Path:
 
     para(doc, "5　提出方法", "Heading 2")
     tag(doc, "{%p for s in return_steps %}")
-    para(doc, "{{ s }}", BULLET)
+    para(doc, "・{{ s }}", BULLET)
     tag(doc, "{%p endfor %}")
 
     para(doc, "6　問い合わせ先", "Heading 2")
-    para(doc, "{{ contact }}")
-    _ijo(doc)
+    _contact_and_ijo(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
@@ -151,8 +152,8 @@ def build_reminder(path: Path) -> Path:
               "「要修正」は直していただくまで取り込めない項目、「要確認」は内容のご確認をお願いする項目です。")
     tag(doc, "{%p for d in needs_fix %}")
     para(doc, "{{ d.name }}（{{ d.counts }}。提出ファイル：{{ d.file }}）", CAPTION)
-    table(doc, [9, 14, 16, 12, 35, 84], ["No.", "区分", "取組番号", "セル", "内容", "修正のお願い"],
-          ["{%tr for i in d.items %}",
+    table(doc, [11, 14, 16, 12, 35, 82], ["No.", "区分", "取組番号", "セル", "内容", "修正のお願い"],
+          ["{%tr for i in d.rows %}",
            ["{{ i.n }}", "{{ i.severity }}", "{{ i.action_code }}", "{{ i.cell }}", "{{ i.problem }}",
             "{{ i.request }}"],
            "{%tr endfor %}"],
@@ -167,8 +168,7 @@ def build_reminder(path: Path) -> Path:
               "指定の共有フォルダに保存してください。")
 
     para(doc, "5　問い合わせ先", "Heading 2")
-    para(doc, "{{ contact }}")
-    _ijo(doc)
+    _contact_and_ijo(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
