@@ -49,7 +49,7 @@ def _year(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m macros", description="再犯防止推進計画 進捗管理アドオン（コマンドライン）",
-        epilog="1年の流れ：new（最初の1回）→ distribute → 担当課が記入して返送 → collect → validate → report。"
+        epilog="1年の流れ：new（最初の1回）→ distribute → 担当課が記入して返送 → collect → validate →（遅れている課に remind）→ report。"
                "マスターの「操作」シートのボタンも同じ処理を実行します。")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="狛江市の計画で1年分の流れを実行するデモ")
@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="④ 報告書作成：進捗状況報告書と委員会用概要（Word）を作る")
     report.add_argument("master", type=Path, help="マスター（.xlsm）")
     report.add_argument("--no-pdf", action="store_true", help="PDF を作らない")
+    remind = sub.add_parser("remind", help="⑤ 再依頼：未提出・要修正の課への再依頼の文書とメールの下書き（.eml）を作る")
+    remind.add_argument("master", type=Path, help="マスター（.xlsm）")
     return parser
 
 
@@ -93,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             outcome = ops.collect(args.master, args.inbox, progress=_say)
         elif args.command == "validate":
             outcome = ops.validate(args.master, progress=_say)
+        elif args.command == "remind":
+            outcome = ops.remind(args.master, progress=_say)
         else:
             outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say)
     except AddonError as exc:

@@ -41,4 +41,10 @@ def report() -> Outcome | None:
     return run(_book(), "報告書作成", lambda book: ops.report(book.path, progress=book.progress))
 
 
-ENTRY_POINTS = {"distribute": distribute, "collect": collect, "validate": validate, "report": report}
+def remind() -> Outcome | None:
+    """⑤ 再依頼 (memo and mail drafts to the late departments; the master is only read)."""
+    return run(_book(), "再依頼", lambda book: ops.remind(book.path, progress=book.progress))
+
+
+ENTRY_POINTS = {"distribute": distribute, "collect": collect, "validate": validate, "report": report,
+                "remind": remind}
