@@ -38,8 +38,8 @@ def run_remind(master: Path, progress: Progress = _quiet, today: dt.date | None 
     folder = snap.folder(settings.reminder_folder)
     folder.mkdir(parents=True, exist_ok=True)
     _keep_earlier(folder, settings, outcome)
-    if not status:
-        outcome.say(f"まだ回収していないため（シート「{names.SHEET_STATUS}」が空です）、"
+    if not any(r.file or r.reported for r in status):
+        outcome.say(f"まだ回収していないため（シート「{names.SHEET_STATUS}」に受け取ったファイルがありません）、"
                     f"担当するすべての課（{len(late)} 課）に提出を依頼します。")
     if not settings.deadline.strip():
         outcome.say(f"警告: 提出期限が空欄です（{setting_cell('deadline')}）。文書とメールには「未定」と書きました。"
