@@ -80,7 +80,7 @@ def build_request_memo(path: Path) -> Path:
 
     para(doc, "1　記入していただくファイル", "Heading 2")
     para(doc, "担当課ごとに、その課が担当する重点取組だけを載せた Excel ファイル（{{ file_form }}）を"
-              "お送りします。ファイルはこの文書と一緒にメールで送るか、{{ file_place }}に置いています。")
+              "用意しました。ファイルはこの文書に添付するか、{{ file_place }}に置いています。")
     para(doc, "表1　担当課と記入するファイル", CAPTION)
     table(doc, [40, 18, 112], ["担当課", "取組数", "ファイル名"],
           ["{%tr for d in departments %}", ["{{ d.name }}", "{{ d.actions }}", "{{ d.file }}"], "{%tr endfor %}"],
