@@ -24,3 +24,7 @@ End Sub
 Sub MakeReports()
     RunPython "import macros.xl as m; m.report()"
 End Sub
+
+Sub Remind()
+    RunPython "import macros.xl as m; m.remind()"
+End Sub

@@ -49,7 +49,7 @@ def _year(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m macros", description="再犯防止推進計画 進捗管理アドオン（コマンドライン）",
-        epilog="1年の流れ：new（最初の1回）→ distribute → 担当課が記入して返送 → collect → validate → report。"
+        epilog="1年の流れ：new（最初の1回）→ distribute → 担当課が記入して返送 → collect → validate →（遅れている課に remind）→ report。"
                "マスターの「操作」シートのボタンも同じ処理を実行します。")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="狛江市の計画で1年分の流れを実行するデモ")
@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--interpreter", default=None, help="ボタンが起動する pythonw.exe（既定：この Python の隣）")
     setup.add_argument("--onedrive", default=None, help="OneDrive の同期フォルダ（マスターが OneDrive にあるとき）")
     setup.add_argument("--sharepoint", default=None, help="SharePoint の同期フォルダ（マスターが SharePoint にあるとき）")
+    remind = sub.add_parser("remind", help="⑤ 再依頼：未提出・要修正の課への再依頼の文書とメールの下書き（.eml）を作る")
+    remind.add_argument("master", type=Path, help="マスター（.xlsm）")
     return parser
 
 
@@ -102,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             outcome = setup_excel(args.master, args.interpreter, args.onedrive, args.sharepoint)
         elif args.command == "validate":
             outcome = ops.validate(args.master, progress=_say)
+        elif args.command == "remind":
+            outcome = ops.remind(args.master, progress=_say)
         else:
             outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say)
     except AddonError as exc:

@@ -16,6 +16,8 @@ from workbook.domain.returns import Entry
 from macros.sample_answers import NOT_RETURNED, fill_return, return_name
 
 from workbook.ooxml.save import keep_aside
+from workbook.domain.settings import setting_cell
+from generators.letters import request_memo_name, write_request_memo
 
 from .outcome import Outcome, Progress, quiet as _quiet
 
@@ -63,6 +65,7 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
         outcome.say(f"前回配布したファイル {kept_count} 件は上書きせず {settings.distribution_folder}/{KEPT_FOLDER}/ に"
                     "日時付きの名前で残しました。")
     outcome.lines.insert(0, f"配布用ファイルを {len(outcome.files)} 課分作成しました（配布フォルダ: {folder}）。")
+    _request_memo(m, folder, outcome)
     outcome.say(f"各課にメール等で送付してください。提出期限: {settings.deadline or '（設定 シートで未設定）'}")
     early = deadline_before_year_end(settings.deadline, settings.fiscal_year)
     if early:
@@ -70,6 +73,23 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
                     f"終わる {wareki_date(early)} より前です（前の年度の期限のままではありませんか）。"
                     "配布したファイルにもこの期限が書かれています。設定シートの提出期限を直してから配布し直してください。")
     return outcome
+
+
+def _request_memo(m: Master, folder: Path, outcome: Outcome) -> None:
+    """The 照会文 (Word) that goes with the files; the one from an earlier run is kept in 以前の配布/."""
+    settings = m.settings
+    memo = folder / request_memo_name(settings)
+    try:
+        keep_aside(memo, folder / KEPT_FOLDER)
+    except PermissionError:
+        outcome.say(f"照会文 {memo.name} が開かれているため作成できませんでした。閉じてからもう一度配布してください。")
+        return
+    outcome.files.append(write_request_memo(m.plan, settings, m.path.parent, memo))
+    outcome.say(f"照会文（Word）を作成しました: {memo.name}　文書番号・日付・文面を確かめてから、ファイルと一緒に送ってください。")
+    for key, what in (("deadline", "提出期限"), ("sender", "発信者")):
+        if not getattr(settings, key).strip():
+            outcome.say(f"警告: {what}が空欄です（{setting_cell(key)}）。照会文の{what}の欄が空になっています。"
+                        "入力してからもう一度配布してください。")
 
 
 def parse_deadline(text: object) -> dt.date | None:

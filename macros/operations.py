@@ -101,6 +101,13 @@ def report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outco
     return run_report(Path(master), pdf, progress)
 
 
+def remind(master: Path, progress: Progress = _quiet) -> Outcome:
+    """再依頼: the follow-up memo and a mail draft (.eml) per late department (the master is only read)."""
+    from .remind import run_remind
+
+    return run_remind(Path(master), progress)
+
+
 DEMO_MASTER_NAME = "狛江市_再犯防止推進計画_進捗管理.xlsm"
 
 

@@ -70,4 +70,10 @@ def report() -> Outcome | None:
     return _run("報告書作成", lambda book: ops.report(book.path, progress=book.progress))
 
 
-ENTRY_POINTS = {"self_check": self_check, "distribute": distribute, "collect": collect, "validate": validate, "report": report}
+def remind() -> Outcome | None:
+    """⑤ 再依頼 (memo and mail drafts to the late departments; the master is only read)."""
+    return _run("再依頼", lambda book: ops.remind(book.path, progress=book.progress))
+
+
+ENTRY_POINTS = {"self_check": self_check, "distribute": distribute, "collect": collect, "validate": validate,
+                "report": report, "remind": remind}

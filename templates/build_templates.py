@@ -1,4 +1,4 @@
-"""(Re)create the two Word templates from code, so they can be rebuilt the same way.
+"""(Re)create the Word templates from code, so they can be rebuilt the same way.
 
     python templates/build_templates.py            # writes templates/*.docx
     python templates/build_templates.py OUT_DIR    # writes them elsewhere
@@ -544,7 +544,13 @@ def build_committee_summary(path: Path) -> Path:
 
 
 def build_all(folder: Path = HERE) -> list[Path]:
-    return [build_progress_report(folder / PROGRESS_REPORT), build_committee_summary(folder / COMMITTEE_SUMMARY)]
+    """The two reports, then the two letters (built in build_letters.py with the helpers above)."""
+    sys.path.insert(0, str(HERE))
+    import build_letters
+
+    return [build_progress_report(folder / PROGRESS_REPORT), build_committee_summary(folder / COMMITTEE_SUMMARY),
+            build_letters.build_request_memo(folder / build_letters.REQUEST_MEMO),
+            build_letters.build_reminder(folder / build_letters.REMINDER)]
 
 
 if __name__ == "__main__":

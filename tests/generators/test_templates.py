@@ -7,6 +7,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from generators.letters import REMINDER_TEMPLATE, REQUEST_MEMO_TEMPLATE
 from generators.template import COMMITTEE_SUMMARY_TEMPLATE, PROGRESS_REPORT_TEMPLATE, TEMPLATES
 
 from .docx_read import east_asia_font
@@ -19,14 +20,16 @@ def _builder():
     return module
 
 
-def test_build_script_writes_both_templates(tmp_path):
+def test_build_script_writes_every_template(tmp_path):
     written = _builder().build_all(tmp_path)
-    assert [p.name for p in written] == [PROGRESS_REPORT_TEMPLATE.name, COMMITTEE_SUMMARY_TEMPLATE.name]
+    assert [p.name for p in written] == [PROGRESS_REPORT_TEMPLATE.name, COMMITTEE_SUMMARY_TEMPLATE.name,
+                                         REQUEST_MEMO_TEMPLATE.name, REMINDER_TEMPLATE.name]
     for path in written:
         assert Document(str(path)).paragraphs
 
 
-@pytest.mark.parametrize("template", [PROGRESS_REPORT_TEMPLATE, COMMITTEE_SUMMARY_TEMPLATE])
+@pytest.mark.parametrize("template", [PROGRESS_REPORT_TEMPLATE, COMMITTEE_SUMMARY_TEMPLATE,
+                                      REQUEST_MEMO_TEMPLATE, REMINDER_TEMPLATE])
 def test_committed_template_is_a4_japanese_with_page_numbers(template):
     doc = Document(str(template))
     for section in doc.sections:

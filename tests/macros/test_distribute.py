@@ -40,8 +40,8 @@ def test_one_file_per_department_with_exactly_its_actions(master):
     plan, settings = komae_plan(), komae_settings()
     folder = master.parent / "配布"
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(
-        file_name(settings, d) for d in DEPARTMENTS)
-    assert len(outcome.files) == 5
+        [file_name(settings, d) for d in DEPARTMENTS] + ["令和6年度_進捗状況調査_照会.docx"])   # and the 照会文
+    assert len(outcome.files) == 6
     for department in DEPARTMENTS:
         path = folder / file_name(settings, department)
         returned = read_department_file(path)
@@ -68,7 +68,7 @@ def test_a_file_already_there_is_kept_under_a_dated_name(master):
     outcome = run_distribute(master)
     kept = list((folder / KEPT_FOLDER).glob("令和6年度_進捗報告_指導室_*.xlsx"))
     assert len(kept) == 1 and digest(kept[0]) == old
-    assert first.exists() and len(list((folder / KEPT_FOLDER).iterdir())) == 5
+    assert first.exists() and len(list((folder / KEPT_FOLDER).iterdir())) == 6   # 5 files and the 照会文
     assert any(KEPT_FOLDER in line for line in outcome.lines)
     run_distribute(master)  # a third time: two kept copies, none lost
     assert len(list((folder / KEPT_FOLDER).glob("令和6年度_進捗報告_指導室_*.xlsx"))) == 2

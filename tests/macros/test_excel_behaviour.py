@@ -419,6 +419,17 @@ def test_report_button_runs_the_report_operation_on_the_saved_master(caller, mas
     assert seen == [master_path] and caller.saves == 1
 
 
+def test_remind_button_writes_the_letters_from_the_saved_master_and_leaves_it_alone(caller, master_path):
+    from macros import xl
+
+    outcome = xl.remind()
+    assert outcome is not None and outcome.files       # nothing collected yet: every department is asked
+    assert all(p.exists() and p.parent == master_path.parent / "再依頼" for p in outcome.files)
+    assert {p.suffix for p in outcome.files} == {".docx", ".eml"}
+    assert caller.saves == 1 and not [c for c in caller.app.calls if c[0] == "value"]
+    assert "再依頼" in caller.app.alerts[0]["title"]
+
+
 def test_a_button_outside_excel_fails_loudly(monkeypatch):
     from macros import xl
 

@@ -26,7 +26,7 @@ def set_setting(path, key, value):
 
 @pytest.mark.parametrize("key,value", [
     ("fiscal_year", "令和六年度"), ("fiscal_year", 0), ("threshold_a", "百十"), ("threshold_a", 50),
-    ("threshold_b", -5), ("multi_department_rule", "平均"),
+    ("threshold_b", -5), ("multi_department_rule", "平均"), ("mail_attachment", "送らない"),
 ])
 def test_bad_settings_name_the_cell_and_value(master_path, key, value):
     set_setting(master_path, key, value)
@@ -67,3 +67,26 @@ def test_a_master_that_is_not_a_workbook_is_told_in_japanese(tmp_path):
     with pytest.raises(MasterError) as info:
         Master.open(fake)
     assert "File is not a zip file" not in str(info.value)
+
+
+def test_letter_settings_are_appended_so_earlier_cells_stay():
+    keys = [k for k, _, _ in SETTING_ROWS]
+    assert keys.index("protection_password") == 14 and cell_of("deadline") == "C8"
+    assert keys[15:] == ["sender", "sender_name", "document_number", "resubmission_deadline", "reminder_folder",
+                         "mail_attachment", "shared_folder"]
+
+
+def test_letter_settings_read_back(master_path):
+    for key, value in (("sender", "福祉保健部福祉政策課長"), ("document_number", "狛福政発第12号"),
+                       ("resubmission_deadline", "令和7年6月13日（金）"), ("reminder_folder", "督促"),
+                       ("mail_attachment", "添付せず本文にパスを書く"), ("shared_folder", r"\\fs\share")):
+        set_setting(master_path, key, value)
+    settings = Master.open(master_path).settings
+    assert (settings.sender, settings.document_number, settings.resubmission_deadline, settings.reminder_folder) == (
+        "福祉保健部福祉政策課長", "狛福政発第12号", "令和7年6月13日（金）", "督促")
+    assert not settings.attach_files and settings.shared_folder == r"\\fs\share"
+
+
+def test_a_master_without_the_letter_rows_reads_with_defaults():
+    settings = settings_from_values({"fiscal_year": 6})
+    assert settings.reminder_folder == "再依頼" and settings.attach_files and settings.document_number == ""

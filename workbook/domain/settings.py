@@ -8,6 +8,11 @@ from workbook.domain.grades import MultiDepartmentRule, Thresholds
 from workbook.domain.normalize import nfkc
 
 
+ATTACH = "添付する"
+PATH_IN_BODY = "添付せず本文にパスを書く"
+MAIL_ATTACHMENT_CHOICES = (ATTACH, PATH_IN_BODY)
+
+
 @dataclass
 class Settings:
     municipality: str
@@ -24,6 +29,18 @@ class Settings:
     backup_folder: str = "バックアップ"
     correction_folder: str = "返却票"
     protection_password: str = ""  # optional guard on the distributed sheets; never changes what collect accepts
+    # the letters (照会文, 再依頼, mail drafts)
+    sender: str = ""                  # 発信者: section and title, e.g. 福祉保健部福祉政策課長
+    sender_name: str = ""             # 発信者の氏名
+    document_number: str = ""         # 文書番号 printed on the 照会文 (empty: left blank)
+    resubmission_deadline: str = ""   # 再提出期限 in the 再依頼 memo and mails
+    reminder_folder: str = "再依頼"
+    mail_attachment: str = ATTACH     # ATTACH or PATH_IN_BODY
+    shared_folder: str = ""           # the master's folder as departments reach it (paths written in mails)
+
+    @property
+    def attach_files(self) -> bool:
+        return self.mail_attachment != PATH_IN_BODY
 
 
 # (key, Japanese label, note) for the 設定 sheet; the label is what a person reads and edits beside.
@@ -45,6 +62,16 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
     ("protection_password", "配布ファイルのシート保護パスワード（任意）",
      "空欄ならパスワードなし。誤って計画欄を書き換えないための鍵で、このシートに平文で保存されます。"
      "パスワードの有無で回収が受け付ける内容は変わりません（書き換えや並べ替えは回収で検出します）。"),
+    # appended (never inserted above): the rows before keep their cells
+    ("sender", "発信者（所属・職名）", "照会文・再依頼の発信者。例：福祉保健部福祉政策課長"),
+    ("sender_name", "発信者（氏名）", "空欄なら氏名を書きません"),
+    ("document_number", "文書番号（任意）", "照会文の右上に表示。例：狛福政発第123号。空欄なら表示しません"),
+    ("resubmission_deadline", "再提出期限（任意）", "再依頼の文書とメールに表示。例：令和7年6月13日（金）"),
+    ("reminder_folder", "再依頼フォルダ", "⑤ 再依頼で作る文書とメールの下書き（.eml）の保存先"),
+    ("mail_attachment", "メールの下書きへのファイルの添付", " / ".join(MAIL_ATTACHMENT_CHOICES)
+     + "。添付を受け付けないメールシステムでは、本文にファイルの場所を書きます"),
+    ("shared_folder", "共有フォルダ（担当課から見たマスターのフォルダ）",
+     "本文にファイルの場所を書くときの基点。例：\\\\fileserver\\福祉政策課\\再犯防止。空欄ならマスターのあるフォルダ"),
 ]
 
 
@@ -54,6 +81,11 @@ def settings_to_rows(settings: Settings) -> list[tuple[str, str, object, str]]:
     values["threshold_b"] = settings.thresholds.b
     values["multi_department_rule"] = settings.multi_department_rule.value
     return [(key, label, values[key], note) for key, label, note in SETTING_ROWS]
+
+
+def setting_cell(key: str) -> str:
+    """'シート「設定」セル C9「提出期限」': where a person finds and changes a setting."""
+    return f"シート「設定」セル {_cell(key)}「{_label(key)}」"
 
 
 def _cell(key: str) -> str:
@@ -101,6 +133,10 @@ def settings_from_values(values: dict[str, object]) -> Settings:
     if not 0 < b < a:
         raise setting_error("threshold_b" if b <= 0 else "threshold_a", b if b <= 0 else a,
                             f"A の基準（{a:g}）は B の基準（{b:g}）より大きく、B の基準は 0 より大きくしてください。")
+    attachment = text("mail_attachment", ATTACH)
+    if attachment not in MAIL_ATTACHMENT_CHOICES:
+        raise setting_error("mail_attachment", values.get("mail_attachment"),
+                            "一覧（" + "／".join(MAIL_ATTACHMENT_CHOICES) + "）から選んでください。")
     defaults = Settings("", "", 0)
     return Settings(
         municipality=text("municipality"),
@@ -111,9 +147,11 @@ def settings_from_values(values: dict[str, object]) -> Settings:
         deadline=text("deadline"),
         contact=text("contact"),
         protection_password="" if values.get("protection_password") is None else str(values["protection_password"]),
+        mail_attachment=attachment,
         **{k: text(k, getattr(defaults, k)) for k in (
             "distribution_folder", "inbox_folder", "report_folder",
-            "archive_folder", "backup_folder", "correction_folder")},
+            "archive_folder", "backup_folder", "correction_folder", "reminder_folder",
+            "sender", "sender_name", "document_number", "resubmission_deadline", "shared_folder")},
     )
 
 

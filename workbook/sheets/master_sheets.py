@@ -14,7 +14,7 @@ from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
 from workbook.domain.plan import Department, Plan
 from workbook.domain.problems import REPORT_COLUMNS
-from workbook.domain.settings import Settings, settings_to_rows
+from workbook.domain.settings import MAIL_ATTACHMENT_CHOICES, Settings, settings_to_rows
 
 PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "事業概要", "担当課",
                 "取組", "評価区分", "再掲元"]
@@ -86,7 +86,7 @@ def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str,
     note_row = 6 + len(buttons) * 2
     notes = [
         "ボタンが動かない場合（Python が未設定の PC など）は、同じ処理をコマンドで実行できます：",
-        "  python -m macros distribute <マスター>　／　collect　／　validate　／　report",
+        "  python -m macros distribute <マスター>　／　collect　／　validate　／　report　／　remind",
         "シートの説明：計画＝計画の内容（1行1取組）、指標＝数値目標、担当課＝提出先と連絡先、各課シート＝取り込んだ回答、",
         "進捗一覧＝取組ごとの集約（内部評価・委員会意見はここに入力）、提出状況・検証結果＝回収の結果、設定＝年度や評価基準、履歴＝上書きされた値の記録。",
     ]
@@ -173,8 +173,10 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
         value_cell.alignment = TOP
         note_cell = st.write_text(ws, r, 4, note)
         note_cell.font, note_cell.alignment = st.NOTE, st.WRAP_TOP
-        if key == "multi_department_rule":
-            dv = DataValidation(type="list", formula1='"' + ",".join(r.value for r in MultiDepartmentRule) + '"',
+        choices = {"multi_department_rule": [r.value for r in MultiDepartmentRule],
+                   "mail_attachment": list(MAIL_ATTACHMENT_CHOICES)}.get(key)
+        if choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
                                 showErrorMessage=True, error="一覧から選んでください。")
             ws.add_data_validation(dv)
             dv.add(value_cell.coordinate)

@@ -1,0 +1,154 @@
+"""The letters that go with the survey: the request memo (照会文) and the follow-up request (再依頼).
+
+Both are rendered from templates/ (request_memo_tpl.docx, reminder_tpl.docx) like the reports.
+What they say about filling in comes from the same places as the distributed file's 記入方法
+sheet (workbook.sheets.instructions) and the grade definitions on 設定, so the memo and the file
+never disagree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path, PureWindowsPath, PurePosixPath
+
+from workbook.domain.era import fiscal_year_label, wareki_date
+from workbook.domain.grades import GRADE_LABELS, GRADES
+from workbook.domain.plan import Plan
+from workbook.domain.problems import TYPES
+from workbook.domain.settings import Settings
+from workbook.files import corrections, department_file
+from workbook.rules.late import Late
+from workbook.sheets.instructions import RETURN_STEPS, fill_steps, item_rows
+
+from .context import clean, percent
+from .template import TEMPLATES, render
+
+REQUEST_MEMO_TEMPLATE = TEMPLATES / "request_memo_tpl.docx"
+REMINDER_TEMPLATE = TEMPLATES / "reminder_tpl.docx"
+SURVEY = "再犯防止推進計画の進捗状況調査について"
+NO_DEADLINE = "（未定。決まりしだいお知らせします）"
+ADDRESSEE_LIMIT = 4     # more late departments than this are addressed as 関係各課長
+
+
+def subject(settings: Settings, kind: str) -> str:
+    """「令和6年度 再犯防止推進計画の進捗状況調査について（照会）」; kind: 照会 or 再依頼."""
+    return f"{fiscal_year_label(settings.fiscal_year)} {SURVEY}（{kind}）"
+
+
+def request_memo_name(settings: Settings) -> str:
+    """'令和6年度_進捗状況調査_照会.docx'."""
+    return f"{fiscal_year_label(settings.fiscal_year)}_進捗状況調査_照会.docx"
+
+
+def reminder_name(settings: Settings) -> str:
+    """'令和6年度_進捗状況調査_再依頼.docx'."""
+    return f"{fiscal_year_label(settings.fiscal_year)}_進捗状況調査_再依頼.docx"
+
+
+def shared_location(settings: Settings, master_folder: Path, *parts: str) -> str:
+    """Where a file next to the master is, as departments reach it: under 設定's shared folder when it is
+    set (a Windows share keeps its backslashes), else the master's own folder."""
+    base = settings.shared_folder.strip()
+    if not base:
+        return str(Path(master_folder).joinpath(*parts))
+    pure = PureWindowsPath if ("\\" in base or ":" in base[:3]) else PurePosixPath
+    return str(pure(base).joinpath(*parts))
+
+
+def _letterhead(settings: Settings, kind: str, today: dt.date) -> dict:
+    return {
+        "document_number": clean(settings.document_number),
+        "date": wareki_date(today),
+        "sender": clean(settings.sender),
+        "sender_name": clean(settings.sender_name),
+        "subject": subject(settings, kind),
+        "plan_name": clean(settings.plan_name),
+        "fiscal_year": fiscal_year_label(settings.fiscal_year),
+        "deadline": clean(settings.deadline) or NO_DEADLINE,
+        "contact": clean(settings.contact or settings.sender),
+    }
+
+
+# --- 照会文 ------------------------------------------------------------------------------------
+def request_memo_context(plan: Plan, settings: Settings, master_folder: Path, today: dt.date) -> dict:
+    definitions = settings.thresholds.definitions()
+    departments = [d.name for d in plan.departments if plan.actions_of(d.name)]
+    return {
+        **_letterhead(settings, "照会", today),
+        "file_form": department_file.file_name(settings, "課名"),
+        "file_place": "共有フォルダの「" + shared_location(settings, master_folder, settings.distribution_folder) + "」",
+        "departments": [{"name": clean(name), "actions": str(len(plan.actions_of(name))),
+                         "file": department_file.file_name(settings, name)} for name in departments],
+        "fill_steps": list(fill_steps(settings)),
+        "items": [{"label": label, "help": text} for label, text in item_rows()],
+        "grades": [{"grade": g, "label": GRADE_LABELS[g], "definition": definitions[g]} for g in GRADES],
+        "threshold_a": percent(settings.thresholds.a),
+        "threshold_b": percent(settings.thresholds.b),
+        "return_steps": list(RETURN_STEPS),
+    }
+
+
+def write_request_memo(plan: Plan, settings: Settings, master_folder: Path, out: Path,
+                       today: dt.date | None = None, template: Path = REQUEST_MEMO_TEMPLATE) -> Path:
+    return render(template, request_memo_context(plan, settings, master_folder, today or dt.date.today()), out)
+
+
+# --- 再依頼 ------------------------------------------------------------------------------------
+def due(settings: Settings) -> str:
+    """The date the late departments are asked to keep: the new deadline when one is set."""
+    return clean(settings.resubmission_deadline or settings.deadline) or "至急"
+
+
+def counts(late: Late) -> str:
+    """'要修正 3 件・要確認 1 件'."""
+    text = f"要修正 {late.errors} 件"
+    warnings = len(late.items) - late.errors
+    return text + (f"・要確認 {warnings} 件" if warnings else "")
+
+
+def item_rows_of(late: Late) -> list[dict]:
+    """The open items as the memo's table and the mail list them: cell, problem, what to do."""
+    return [{"n": str(n), "severity": corrections.SEVERITY.get(i.severity, i.severity),
+             "action_code": clean(i.action_code), "cell": clean(i.cell) or "－",
+             "problem": clean(_problem(i)), "request": clean(_request(i))}
+            for n, i in enumerate(late.items, start=1)]
+
+
+def _problem(item: corrections.Item) -> str:
+    """What is wrong, short: the problem's title and what was entered ('達成度が A/B/C/－ でない（「◎」）')."""
+    kind = TYPES.get(item.code)
+    title = kind.title if kind is not None else item.code
+    value = item.value if len(item.value) <= 30 else item.value[:29] + "…"
+    return f"{title}（「{value}」）" if value else title
+
+
+def _request(item: corrections.Item) -> str:
+    """What to do, without the sheet and cell the table shows beside it ('シート「進捗報告」 セル J14 ')."""
+    where = " ".join(x for x in (f"シート「{item.sheet}」" if item.sheet else "", f"セル {item.cell}" if item.cell else "") if x)
+    text = item.message
+    if where and text.startswith(where):
+        text = text[len(where):].lstrip(" 　").removeprefix("の")
+    return text
+
+
+def addressees(late: list[Late]) -> str:
+    names = [f"{x.name}長" for x in late]
+    return "、".join(names) if len(names) <= ADDRESSEE_LIMIT else "関係各課長"
+
+
+def reminder_context(settings: Settings, late: list[Late], today: dt.date) -> dict:
+    return {
+        **_letterhead(settings, "再依頼", today),
+        "addressees": addressees(late),
+        "resubmission_deadline": clean(settings.resubmission_deadline),
+        "due": due(settings),
+        "not_returned": [{"name": clean(x.name), "actions": str(x.actions),
+                          "file": department_file.file_name(settings, x.name)} for x in late if x.not_returned],
+        "needs_fix": [{"name": clean(x.name), "counts": counts(x), "file": clean(x.file) or "－",
+                       "rows": item_rows_of(x)} for x in late if not x.not_returned],
+    }
+
+
+def write_reminder(settings: Settings, late: list[Late], out: Path, today: dt.date | None = None,
+                   template: Path = REMINDER_TEMPLATE) -> Path:
+    return render(template, reminder_context(settings, late, today or dt.date.today()), out)
+

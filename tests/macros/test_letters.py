@@ -1,0 +1,197 @@
+"""The letters: the 照会文 written by distribute, the 再依頼 memo and the unsent mail drafts written by remind."""
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import shutil
+import subprocess
+import sys
+from email.parser import BytesParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generators.letters import write_request_memo
+from macros import operations as ops
+from macros.demo import run_demo
+from workbook.domain.settings import PATH_IN_BODY, SETTING_ROWS
+from workbook.files.master import Master
+
+from ..generators.docx_read import all_text, open_docx
+
+ROOT = Path(__file__).resolve().parents[2]
+MASTER = ops.DEMO_MASTER_NAME
+SUBJECT = "令和6年度 再犯防止推進計画の進捗状況調査について（再依頼）"
+MEMO = "令和6年度_進捗状況調査_再依頼.docx"
+FIX_LIST = "令和6年度_返却票_福祉政策課.xlsx"
+DISTRIBUTED = "令和6年度_進捗報告_指導室.xlsx"
+
+
+def cell_of(key: str) -> str:
+    return f"C{[k for k, _, _ in SETTING_ROWS].index(key) + 2}"
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("letters") / "demo"
+    run_demo(out, pdf=False)
+    return out
+
+
+@pytest.fixture
+def demo(demo_dir, tmp_path):
+    """A copy of the demo's output for one test to change."""
+    out = tmp_path / "demo"
+    shutil.copytree(demo_dir, out)
+    return out
+
+
+def edit_master(path: Path, sheet: str, values: dict[str, object]) -> None:
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    for ref, value in values.items():
+        wb[sheet][ref] = value
+    wb.save(path)
+
+
+def parse(path: Path):
+    return BytesParser(policy=email.policy.default).parsebytes(path.read_bytes())
+
+
+def drafts(folder: Path) -> dict[str, Path]:
+    return {p.stem.removeprefix("令和6年度_再依頼_"): p for p in folder.glob("*.eml")}
+
+
+# --- 照会文 -----------------------------------------------------------------------------------------
+def test_distribute_writes_the_request_memo(demo_dir):
+    memo = demo_dir / "配布" / "令和6年度_進捗状況調査_照会.docx"
+    text = all_text(open_docx(memo))
+    assert "令和6年度 再犯防止推進計画の進捗状況調査について（照会）" in text
+    assert "各担当課長　様" in text and "福祉保健部福祉政策課長　（サンプル）狛江 一郎" in text
+    for department in ("福祉政策課", "福祉相談課", "学校教育課", "指導室", "まちづくり推進課"):
+        assert f"令和6年度_進捗報告_{department}.xlsx" in text
+    assert "目標に対し実績が概ね110％以上" in text and "評価不能" in text   # the scale, thresholds from 設定
+    assert "実績・成果（必須）" in text and "自己評価（必須）" in text       # the input columns
+    assert "令和7年5月30日（金）" in text                                   # 提出期限
+    assert "福祉政策課 地域福祉係（サンプル） 03-3430-1111（代表）" in text   # contact
+    assert "日頃より、狛江市第1次再犯防止推進計画の推進に" in text             # the purpose, from the template
+
+
+def test_request_memo_document_number_date_and_thresholds(demo_dir, tmp_path):
+    m = Master.open(demo_dir / MASTER)
+    settings = m.settings
+    settings.document_number, settings.thresholds = "狛福政発第12号", type(settings.thresholds)(120, 80)
+    memo = write_request_memo(m.plan, settings, demo_dir, tmp_path / "memo.docx", today=dt.date(2025, 4, 1))
+    paragraphs = [p.text for p in open_docx(memo).paragraphs]
+    assert paragraphs[:2] == ["狛福政発第12号", "令和7年4月1日"]
+    assert "目標に対し実績が概ね120％以上" in all_text(open_docx(memo))
+
+
+def test_distributing_again_keeps_the_earlier_request_memo(demo):
+    ops.distribute(demo / MASTER)
+    kept = list((demo / "配布" / "以前の配布").glob("令和6年度_進捗状況調査_照会_*.docx"))
+    assert len(kept) == 1 and (demo / "配布" / "令和6年度_進捗状況調査_照会.docx").exists()
+
+
+# --- remind on the demo: one 未提出 (指導室), one 要修正 (福祉政策課) ---------------------------------
+def test_remind_command_writes_the_memo_and_a_draft_per_late_department(demo):
+    result = subprocess.run([sys.executable, "-m", "macros", "remind", str(demo / MASTER)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "未提出: 指導室" in result.stdout and "要修正: 福祉政策課" in result.stdout
+    folder = demo / "再依頼"
+    assert sorted(drafts(folder)) == ["指導室", "福祉政策課"]
+    text = all_text(open_docx(folder / MEMO))
+    assert SUBJECT in text and "福祉政策課長、指導室長　様" in text
+    assert "当初の提出期限：令和7年5月30日（金）" in text and "再提出期限" not in text
+    doc = open_docx(folder / MEMO)
+    rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    assert ["指導室", "3", DISTRIBUTED] in rows
+    fixes = {r[3]: r for r in rows if len(r) == 6 and r[1] in ("要修正", "要確認")}
+    assert set(fixes) == {"B10", "J14", "I21"}
+    assert fixes["J14"][2] == "2-2-2" and "理由が未入力" in fixes["J14"][4]
+    assert fixes["J14"][5] == "達成度が C のときは「評価の理由」を必ず入力してください。"
+    assert "「◎」" in fixes["I21"][4] and "A・B・C・－ から選んでください" in fixes["I21"][5]
+
+
+def test_mail_drafts_parse_with_headers_body_and_attachment(demo):
+    ops.remind(demo / MASTER)
+    found = drafts(demo / "再依頼")
+    for department, address, attached in (
+            ("福祉政策課", "fukushiseisaku@sample.komae.example", demo / "返却票" / FIX_LIST),
+            ("指導室", "shidoshitsu@sample.komae.example", demo / "配布" / DISTRIBUTED)):
+        raw = found[department].read_bytes()
+        assert raw.isascii() and b"\r\n" in raw                   # MIME-encoded, CRLF lines
+        message = parse(found[department])
+        assert message["X-Unsent"] == "1"
+        assert message["Subject"] == SUBJECT and "=?utf-8?" in raw.split(b"\r\n\r\n")[0].decode()
+        assert message["To"].addresses[0].addr_spec == address
+        assert message["To"].addresses[0].display_name == department
+        body = message.get_body(("plain",)).get_content()
+        assert body.startswith(f"{department}長　様") and "令和7年5月30日（金）" in body
+        (attachment,) = list(message.iter_attachments())
+        assert attachment.get_filename() == attached.name
+        assert attachment.get_content() == attached.read_bytes()
+    body = parse(found["福祉政策課"]).get_body(("plain",)).get_content()
+    assert "取組 2-2-2　セル J14：C・－ の理由が未入力" in body and "セル I21" in body and "セル B10" in body
+    body = parse(found["指導室"]).get_body(("plain",)).get_content()
+    assert "まだご提出を確認できていません（対象の取組 3 件）" in body and DISTRIBUTED in body
+
+
+def test_new_deadline_and_paths_instead_of_attachments(demo):
+    edit_master(demo / MASTER, "設定", {cell_of("resubmission_deadline"): "令和7年6月13日（金）",
+                                        cell_of("mail_attachment"): PATH_IN_BODY,
+                                        cell_of("shared_folder"): r"\\fileserver\福祉政策課\再犯防止"})
+    ops.remind(demo / MASTER)
+    text = all_text(open_docx(demo / "再依頼" / MEMO))
+    assert "当初の提出期限：令和7年5月30日（金）" in text and "再提出期限：令和7年6月13日（金）" in text
+    message = parse(drafts(demo / "再依頼")["福祉政策課"])
+    assert list(message.iter_attachments()) == []
+    body = message.get_body(("plain",)).get_content()
+    assert rf"\\fileserver\福祉政策課\再犯防止\返却票\{FIX_LIST}" in body
+    assert "令和7年6月13日（金）までに再提出してください" in body
+
+
+def test_missing_address_and_deadline_are_warned_about(demo):
+    wb = openpyxl.load_workbook(demo / MASTER, keep_vba=True)
+    row = next(r for r in wb["担当課"].iter_rows(min_row=2) if r[0].value == "指導室")
+    row[3].value = None
+    wb["設定"][cell_of("deadline")] = None
+    wb.save(demo / MASTER)
+    outcome = ops.remind(demo / MASTER)
+    lines = "\n".join(outcome.lines)
+    assert "指導室 のメールアドレスがありません" in lines and "シート「担当課」の「メール」列" in lines
+    assert f"シート「設定」セル {cell_of('deadline')}「提出期限」" in lines
+    message = parse(drafts(demo / "再依頼")["指導室"])
+    assert message["To"] == "" and message["X-Unsent"] == "1"
+    assert "未定" in all_text(open_docx(demo / "再依頼" / MEMO))
+
+
+def test_nobody_late_writes_nothing(demo):
+    wb = openpyxl.load_workbook(demo / MASTER, keep_vba=True)
+    for row in wb["提出状況"].iter_rows(min_row=2):
+        if row[0].value:
+            row[2].value = "受理"
+    wb.save(demo / MASTER)
+    outcome = ops.remind(demo / MASTER)
+    assert "未提出・要修正の担当課はありません" in outcome.lines[0] and outcome.files == []
+    assert not (demo / "再依頼").exists()
+
+
+def test_before_any_return_every_department_is_asked(tmp_path, komae_plan, komae_settings):
+    master = ops.new_master(komae_plan, komae_settings, tmp_path)
+    ops.distribute(master)
+    outcome = ops.remind(master)
+    assert "まだ回収していないため" in "\n".join(outcome.lines)
+    assert sorted(drafts(tmp_path / "再依頼")) == sorted(d.name for d in komae_plan.departments)
+    rows = [[c.text for c in r.cells] for t in open_docx(tmp_path / "再依頼" / MEMO).tables for r in t.rows]
+    assert ["福祉政策課", "28", "令和6年度_進捗報告_福祉政策課.xlsx"] in rows
+    assert "修正をお願いする課" in all_text(open_docx(tmp_path / "再依頼" / MEMO))
+
+
+def test_reminding_again_moves_the_earlier_drafts_aside(demo):
+    ops.remind(demo / MASTER)
+    ops.remind(demo / MASTER)
+    kept = sorted(p.suffix for p in (demo / "再依頼" / "以前の再依頼").iterdir())
+    assert kept == [".docx", ".eml", ".eml"]
+    assert len(drafts(demo / "再依頼")) == 2
