@@ -803,3 +803,31 @@ def test_validate_after_a_year_change_holds_nothing_against_last_years_returns(c
     before = city.master.read_bytes()
     run_validate(city.master)
     assert city.master.read_bytes() == before
+
+
+def test_a_master_made_by_an_earlier_version_keeps_its_own_buttons(tmp_path, monkeypatch):
+    """A master made before ⓪/⑤ existed: its VBA project has only the four Subs. Collect on it (here
+    through the openpyxl rewrite, as when 検証結果 has an older header) must work and give back exactly
+    the buttons it had, never add buttons for Subs the project lacks."""
+    import re as _re
+
+    from macros import vba
+    from workbook.files import master as master_module
+    from workbook.ooxml.buttons import existing_buttons
+
+    old_steps = tuple(s for s in master_module.STEPS if s.macro in ("Distribute", "Collect", "Validate", "MakeReports"))
+    old_bas = {name: _re.sub(r"Sub (SelfCheck|Remind)\(\).*?End Sub\n", "", src, flags=_re.S)
+               for name, src in vba.bas_sources().items()}
+    monkeypatch.setattr(master_module, "STEPS", old_steps)
+    monkeypatch.setattr(vba, "bas_sources", lambda: old_bas)
+    city = City(tmp_path, vba=True)
+    monkeypatch.undo()
+    before = [(b.macro, b.caption, b.top_left) for b in existing_buttons(city.master)]
+    assert [m for m, _, _ in before] == ["Distribute", "Collect", "Validate", "MakeReports"]
+    master = Master.open(city.master)                 # an older 検証結果 header forces the rewrite path
+    master.wb[names.SHEET_CHECKS].cell(row=1, column=len(REPORT_COLUMNS)).value = None
+    master.save(backup=False)
+    city.send(POLICY)
+    city.collect()
+    assert city.status()[POLICY][2] == "受理"
+    assert [(b.macro, b.caption, b.top_left) for b in existing_buttons(city.master)] == before

@@ -197,7 +197,7 @@ class Master:
 
 
 def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path | None:
-    from workbook.ooxml.buttons import finish_xlsm
+    from workbook.ooxml.buttons import existing_buttons, finish_xlsm
     from workbook.ooxml.package import check_parts_kept, part_names
 
     backup_path = None
@@ -206,13 +206,14 @@ def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path 
     if path.exists():
         before = part_names(path)
         vba = Package(path).parts.get(VBA_PART)
+        buttons = existing_buttons(path) or _buttons()
         if backup_folder is not None:
             backup_path = backup_copy(path, backup_folder)
 
     def write(tmp: Path) -> None:
         wb.save(tmp)
         if vba is not None:
-            finish_xlsm(tmp, vba, _buttons())
+            finish_xlsm(tmp, vba, buttons)
         check_parts_kept(before, part_names(tmp), path)
 
     replace_atomically(path, write)

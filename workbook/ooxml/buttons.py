@@ -121,6 +121,37 @@ def finish_xlsm(path: Path, vba_project: bytes, buttons: Sequence[FormButton]) -
     package.save()
 
 
+def existing_buttons(path: Path) -> list[FormButton]:
+    """The Form Control buttons a workbook carries (from its VML), as finish_xlsm would make them again:
+    a workbook saved through openpyxl keeps its VML but loses the controls, and must get back exactly
+    the buttons it had (a master made by an older version has fewer buttons than STEPS lists now)."""
+    from openpyxl.utils import get_column_letter
+
+    package = Package(path)
+    out = []
+    for title, part in package.sheet_parts().items():
+        if not part:
+            continue
+        legacy = package.xml(part).find(f"{{{MAIN}}}legacyDrawing")
+        if legacy is None:
+            continue
+        try:
+            vml = etree.fromstring(package.parts[package.target(part, legacy.get(f"{{{REL}}}id"))], PARSER)
+        except (KeyError, etree.XMLSyntaxError, PackageError):
+            continue
+        for data in vml.iter(f"{{{X}}}ClientData"):
+            macro = data.findtext(f"{{{X}}}FmlaMacro") or ""
+            anchor = [int(v) for v in re.findall(r"\d+", data.findtext(f"{{{X}}}Anchor") or "")]
+            if data.get("ObjectType") != "Button" or not macro or len(anchor) != 8:
+                continue
+            c0, _, r0, _, c1, _, r1, _ = anchor
+            caption = "".join(data.getparent().find(f"{{{V}}}textbox").itertext()).strip() \
+                if data.getparent().find(f"{{{V}}}textbox") is not None else ""
+            out.append(FormButton(title, macro.split("!")[-1], caption, f"{get_column_letter(c0 + 1)}{r0 + 1}",
+                                  f"{get_column_letter(c1)}{r1}"))
+    return out
+
+
 def _check_project(vba_project: bytes, workbook_code: str, sheet_codes: list[str]) -> set[str]:
     """Check the project's document modules; return its button-callable Subs, upper-cased."""
     from oletools.olevba import VBA_Parser
