@@ -1,4 +1,4 @@
-"""The two letters that go with the survey, built with the helpers and house style of build_templates.py.
+"""The two letters that go with the survey, built with the helpers and house style of docx_kit.py.
 
     照会文  (request_memo_tpl.docx): sent with the distributed files (① 配布)
     再依頼  (reminder_tpl.docx):     to the departments still late (⑤ 再依頼)
@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_templates import (CAPTION, CELL, CELL_NUM, NOTE, BULLET, _paragraph_style, _style_font,  # noqa: E402
+from docx_kit import (CAPTION, CELL, CELL_NUM, NOTE, BULLET, _paragraph_style, _style_font,  # noqa: E402
                              HEADING_FONT, new_document, page_number_footer, para, table, tag)
 
 REQUEST_MEMO = "request_memo_tpl.docx"

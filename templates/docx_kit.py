@@ -1,0 +1,337 @@
+"""The house style of the Word templates and the helpers that build them: styles with East Asian
+fonts set in the XML, A4 sections, page-number fields, paragraphs, tables with repeated header rows
+and rows that do not split, docxtpl tag paragraphs. build_templates.py (the reports) and
+build_letters.py (the letters) make their templates with these.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+PROGRESS_REPORT = "progress_report_tpl.docx"
+COMMITTEE_SUMMARY = "committee_summary_tpl.docx"
+
+BODY_FONT = "游明朝"      # Word's Japanese default serif; ＭＳ 明朝 where 游明朝 is missing
+HEADING_FONT = "游ゴシック"
+TEXT_WIDTH_MM = 170      # A4 210 mm minus 20 mm margins
+TABLE_STYLE = "報告書表"
+CELL = "表本文"
+CELL_HEAD = "表見出し"
+CELL_NUM = "表本文（数値）"
+CELL_NUM_KEEP = "表本文（数値・まとめる）"
+CAPTION = "表題"
+NOTE = "注記"
+BULLET = "箇条書き"
+SPACER = "表間"
+CELL_KEEP = "表本文（取組）"   # keeps an action's table on one page where it fits
+GOAL_LINE = "基本目標の内訳"
+# ASCII style ids (what paragraphs refer to); the Japanese name is what Word shows.
+STYLE_IDS = {TABLE_STYLE: "ReportTable", CELL: "TableText", CELL_HEAD: "TableHeading", CELL_NUM: "TableNumber",
+             CELL_NUM_KEEP: "TableNumberKeep", CELL_KEEP: "TableTextKeep", CAPTION: "TableCaption",
+             NOTE: "NoteText", BULLET: "BulletText", SPACER: "TableSpacer", GOAL_LINE: "GoalCounts"}
+FIXED_DATE = dt.datetime(2025, 1, 1)
+
+GRADE_HEADERS = ["区分", "取組数", "Ａ", "Ｂ", "Ｃ", "－", "未評価"]
+GRADE_WIDTHS = [42, 13, 23, 23, 23, 23, 23]
+# Schema order (ECMA-376): elements that must come after w:pBdr in w:pPr, after w:pgNumType in w:sectPr.
+_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+               "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+               "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+               "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
+                    "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
+# --- styles ----------------------------------------------------------------------------
+def _set_fonts(rpr, font: str) -> None:
+    """Latin and East Asian font of a run-properties element; theme fonts removed (they would win)."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), font)
+
+
+def _style_font(style, font: str, size: float, bold: bool = False, color: str = "000000") -> None:
+    _set_fonts(style.element.get_or_add_rPr(), font)
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = RGBColor.from_string(color)
+    style.font.color.theme_color = None
+    color_el = style.element.rPr.find(qn("w:color"))
+    if color_el is not None:
+        for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            color_el.attrib.pop(qn(attr), None)
+
+
+def _paragraph_style(doc, name: str, font: str, size: float, bold: bool = False, base: str = "Normal",
+                     before: float = 0, after: float = 0, align=None, keep_next: bool = False,
+                     indent_mm: float = 0, hanging_mm: float = 0):
+    styles = doc.styles
+    if name in [s.name for s in styles]:
+        style = styles[name]
+    else:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = STYLE_IDS[name]
+    style.base_style = styles[base] if name != base else None
+    style.quick_style = True
+    _style_font(style, font, size, bold)
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    fmt.line_spacing = 1.0
+    if align is not None:
+        fmt.alignment = align
+    fmt.keep_with_next = keep_next or None
+    if indent_mm or hanging_mm:
+        fmt.left_indent = Mm(indent_mm + hanging_mm)
+        fmt.first_line_indent = Mm(-hanging_mm)
+    pbdr = style.element.pPr.find(qn("w:pBdr")) if style.element.pPr is not None else None
+    if pbdr is not None:
+        style.element.pPr.remove(pbdr)
+    return style
+
+
+def _doc_defaults(doc) -> None:
+    """Japanese as the East Asian language and the body font for text without a style."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, BODY_FONT)
+    rpr.find(qn("w:lang")).set(qn("w:eastAsia"), "ja-JP")
+    spacing = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(
+        qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+
+
+def _border(parent, tag: str, size: int = 4, color: str = "7F7F7F") -> None:
+    el = OxmlElement(f"w:{tag}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(size))
+    el.set(qn("w:space"), "0")
+    el.set(qn("w:color"), color)
+    parent.append(el)
+
+
+def _heading_rule(style, color: str = "1F3864") -> None:
+    """A thin line under a heading (part of the style, so a person can change or remove it)."""
+    ppr = style.element.get_or_add_pPr()
+    pbdr = OxmlElement("w:pBdr")
+    _border(pbdr, "bottom", 6, color)
+    ppr.insert_element_before(pbdr, *_AFTER_PBDR)
+
+
+def _table_style(doc) -> None:
+    """「報告書表」: grey grid, shaded header row (first row) and label column (first column)."""
+    style = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    style.style_id = STYLE_IDS[TABLE_STYLE]
+    style.base_style = doc.styles["Normal Table"]
+    el = style.element
+    tblpr = OxmlElement("w:tblPr")
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _border(borders, side)
+    tblpr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("top", 28), ("left", 85), ("bottom", 28), ("right", 85)):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(width))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tblpr.append(margins)
+    el.append(tblpr)
+    for kind, fill in (("firstRow", "D9E2F3"), ("firstCol", "F2F2F2")):
+        cond = OxmlElement("w:tblStylePr")
+        cond.set(qn("w:type"), kind)
+        tcpr = OxmlElement("w:tcPr")
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), fill)
+        tcpr.append(shd)
+        cond.append(tcpr)
+        el.append(cond)
+
+
+def setup_styles(doc) -> None:
+    _doc_defaults(doc)
+    _paragraph_style(doc, "Normal", BODY_FONT, 10.5, after=3)
+    doc.styles["Normal"].paragraph_format.first_line_indent = None
+    for name, size, before, after in (("Heading 1", 14, 12, 6), ("Heading 2", 12, 12, 4), ("Heading 3", 10.5, 8, 3)):
+        _paragraph_style(doc, name, HEADING_FONT, size, bold=True, before=before, after=after, keep_next=True)
+        _style_font(doc.styles[f"{name} Char"], HEADING_FONT, size, bold=True)
+    _heading_rule(doc.styles["Heading 1"])
+    _paragraph_style(doc, "Title", HEADING_FONT, 22, bold=True, after=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style_font(doc.styles["Title Char"], HEADING_FONT, 22, bold=True)
+    _paragraph_style(doc, "Subtitle", HEADING_FONT, 14, after=6, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style_font(doc.styles["Subtitle Char"], HEADING_FONT, 14)
+    for name in ("Header", "Footer"):
+        _paragraph_style(doc, name, BODY_FONT, 9)
+    _paragraph_style(doc, CAPTION, HEADING_FONT, 9.5, bold=True, before=6, after=2, keep_next=True)
+    _paragraph_style(doc, CELL, BODY_FONT, 9)
+    _paragraph_style(doc, CELL_HEAD, HEADING_FONT, 9, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
+    _paragraph_style(doc, NOTE, BODY_FONT, 8.5, after=4)
+    _paragraph_style(doc, BULLET, BODY_FONT, 10.5, after=2, hanging_mm=4, indent_mm=2)
+    _paragraph_style(doc, SPACER, BODY_FONT, 4)
+    _paragraph_style(doc, CELL_KEEP, BODY_FONT, 9, base=CELL, keep_next=True)
+    _paragraph_style(doc, CELL_NUM, BODY_FONT, 9, base=CELL, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, CELL_NUM_KEEP, BODY_FONT, 9, base=CELL_NUM, keep_next=True)
+    _paragraph_style(doc, GOAL_LINE, BODY_FONT, 10.5, after=3, keep_next=True)
+    _table_style(doc)
+
+
+# --- page -----------------------------------------------------------------------------------
+def a4(section) -> None:
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
+    section.left_margin = section.right_margin = Mm(20)
+    section.header_distance, section.footer_distance = Mm(10), Mm(9)
+
+
+def _field(paragraph, code: str, placeholder: str = "1") -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    def fld(kind: str):
+        run = paragraph.add_run()
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+
+    fld("begin")
+    instr = paragraph.add_run()._r
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {code} "
+    instr.append(text)
+    fld("separate")
+    paragraph.add_run(placeholder)
+    fld("end")
+
+
+def page_number_footer(section, with_total: bool) -> None:
+    p = section.footer.paragraphs[0]
+    p.style = "Footer"
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if with_total:
+        _field(p, "PAGE")
+        p.add_run(" / ")
+        _field(p, "NUMPAGES")
+    else:
+        p.add_run("- ")
+        _field(p, "PAGE")
+        p.add_run(" -")
+
+
+def restart_numbering(section) -> None:
+    pg = OxmlElement("w:pgNumType")
+    pg.set(qn("w:start"), "1")
+    section._sectPr.insert_element_before(pg, *_AFTER_PGNUMTYPE)
+
+
+# --- content helpers ---------------------------------------------------------------------------
+def para(doc, text: str = "", style: str = "Normal", align=None):
+    p = doc.add_paragraph(text, style=style)
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+def tag(doc, text: str):
+    """A paragraph that holds only a {%p … %} tag: docxtpl removes it when rendering."""
+    return doc.add_paragraph(text, style="Normal")
+
+
+def _row_props(row, header: bool) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+def _fill_cell(cell, value, style: str) -> None:
+    """value: text, or a list of texts (one paragraph each)."""
+    texts = value if isinstance(value, list) else [value]
+    first = cell.paragraphs[0]
+    first.text, first.style = texts[0], style
+    for text in texts[1:]:
+        cell.add_paragraph(text, style=style)
+
+
+def table(doc, widths: list[float], header: list | None, rows: list, first_col: bool = False,
+          body_styles: list[str] | None = None):
+    """A table in the 報告書表 style; a row given as a str is a {%tr … %} control row.
+
+    Every row: cantSplit (never broken over two pages); header row: tblHeader (repeated on each page).
+    """
+    all_rows = ([header] if header else []) + rows
+    t = doc.add_table(rows=len(all_rows), cols=len(widths))
+    t.style = doc.styles[TABLE_STYLE]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False  # w:tblLayout fixed: the column widths below hold in Word and LibreOffice
+    tblpr = t._tbl.tblPr
+    width = tblpr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(int(sum(widths) * 56.7)))
+    look = tblpr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        tblpr.append(look)
+    for attr, on in (("firstRow", bool(header)), ("firstColumn", first_col), ("lastRow", False),
+                     ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
+        look.set(qn(f"w:{attr}"), "1" if on else "0")
+    look.attrib.pop(qn("w:val"), None)
+    for gridcol, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        gridcol.set(qn("w:w"), str(int(w * 56.7)))
+    for r, values in enumerate(all_rows):
+        row = t.rows[r]
+        is_header = bool(header) and r == 0
+        _row_props(row, is_header)
+        for c, cell in enumerate(row.cells):
+            cell.width = Mm(widths[c])
+        if isinstance(values, str):
+            _fill_cell(row.cells[0], values, CELL)
+            continue
+        for c, value in enumerate(values):
+            style = CELL_HEAD if is_header else (body_styles[c] if body_styles else CELL)
+            _fill_cell(row.cells[c], value, style)
+    return t
+
+
+def grade_table(doc, rows_expr: str, extra_rows: list[str] = (), keep: bool = True):
+    """Counts and shares of A/B/C/－/未評価: one looped row over rows_expr, then fixed extra rows.
+
+    keep: the table stays on one page (short tables); a long one may break, its header repeated.
+    """
+    def row(var: str) -> list[str]:
+        return [f"{{{{ {var}.label }}}}", f"{{{{ {var}.total }}}}"] + [
+            f"{{{{ {var}.{k} }}}}" for k in ("a", "b", "c", "dash", "ungraded")]
+
+    right = [CELL_KEEP] + [CELL_NUM_KEEP] * 6 if keep else [CELL] + [CELL_NUM] * 6
+    rows = [f"{{%tr for r in {rows_expr} %}}", row("r"), "{%tr endfor %}"] + [row(e) for e in extra_rows]
+    return table(doc, GRADE_WIDTHS, GRADE_HEADERS, rows, first_col=True, body_styles=right)
+
+
+def new_document(title: str):
+    doc = Document()
+    setup_styles(doc)
+    a4(doc.sections[0])
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, "", ""
+    props.created = props.modified = FIXED_DATE
+    props.revision = 1
+    props.comments = "再犯防止推進計画 進捗管理アドオンのテンプレート（templates/build_templates.py で作成）"
+    return doc
+
+
+# --- the progress report --------------------------------------------------------------------------
