@@ -12,20 +12,12 @@ from workbook.sheets import styles as st
 from workbook.sheets.department import protect, read_department_table, write_department_table
 from workbook.ooxml.save import replace_atomically
 from workbook.domain.era import fiscal_year_label
+from workbook.sheets.identity import identity_from_rows, write_identity
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_COLUMNS, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
 from workbook.domain.plan import Plan
 from workbook.domain.returns import DepartmentReturn, Entry, Identity
 from workbook.domain.settings import Settings
 
-IDENTITY_FIELDS = (
-    ("municipality", "自治体"),
-    ("plan_name", "計画"),
-    ("fiscal_year", "報告対象年度"),
-    ("department", "担当課"),
-    ("template_version", "様式の版"),
-    ("distributed_at", "配布日時"),
-)
-ROW_KEYS_LABEL = "行キー"
 RETURN_LINE_HEIGHT = 16.0  # points per wrapped line: 游ゴシック 10pt needs more than the default 14
 
 
@@ -63,7 +55,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
         row_labels={key: tuple(cells[k] or "" for k in IDENTITY_COLUMNS)
                     for key, cells in expected_plan_cells(plan, department, settings.fiscal_year).items()},
     )
-    _write_identity(wb.create_sheet(IDENTITY_SHEET), identity)
+    write_identity(wb.create_sheet(IDENTITY_SHEET), identity)
     # no sheet can be added, deleted, renamed or unhidden: the identity sheet stays with the file
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 1
@@ -85,29 +77,9 @@ def _fit_for_return(ws, last: int, department: str, settings: Settings, has_prev
     ws.oddFooter.left.size = 9
 
 
-def _write_identity(ws, identity: Identity) -> None:
-    ws["A1"] = "このシートはアドオンが回収時にファイルを識別するための情報です。変更しないでください。"
-    ws["A1"].font = st.NOTE
-    for row, (key, label) in enumerate(IDENTITY_FIELDS, start=2):
-        ws.cell(row=row, column=1, value=key)
-        ws.cell(row=row, column=2, value=label)
-        st.write_text(ws, row, 3, str(getattr(identity, key)))
-    start = len(IDENTITY_FIELDS) + 3
-    ws.cell(row=start, column=1, value="row_keys")
-    ws.cell(row=start, column=2, value=ROW_KEYS_LABEL)
-    for i, key in enumerate(identity.row_keys):
-        st.write_text(ws, start + i, 3, key)
-        for c, text in enumerate(identity.row_labels.get(key, ()), start=4):
-            st.write_text(ws, start + i, c, text)
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
-
-
 def read_identity(wb: Workbook) -> Identity | None:
     if IDENTITY_SHEET not in wb.sheetnames:
         return None
-    from workbook.sheets.table import identity_from_rows
-
     return identity_from_rows([list(r) for r in wb[IDENTITY_SHEET].iter_rows(max_col=6, values_only=True)])
 
 

@@ -28,7 +28,8 @@ from pathlib import Path
 from workbook.ooxml.package import Package
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
 from workbook.ooxml.values import SheetValues
-from workbook.sheets.table import identity_from_rows, input_errors, input_formulas, parse_table
+from workbook.sheets.identity import identity_from_rows
+from workbook.sheets.table import input_errors, input_formulas, parse_table
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn
 

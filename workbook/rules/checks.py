@@ -15,6 +15,7 @@ from workbook.domain.grades import (GRADES, achievement_ratio, consolidate, diff
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, INDICATOR_ROW, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
                      IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
+from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
 from workbook.domain.normalize import clean_text, loose, nfkc, normalize_grade, parse_number
 from workbook.domain.problems import Problem, problem
@@ -48,8 +49,6 @@ def same_text(a: object, b: object) -> bool:
 
 
 # --- identity --------------------------------------------------------------------------------
-IDENTITY_CELLS = {"municipality": "C2", "plan_name": "C3", "fiscal_year": "C4", "department": "C5",
-                  "template_version": "C6"}   # where files.department_file._write_identity puts each value
 
 
 def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: str) -> list[Problem]:

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from workbook.domain.era import parse_fiscal_year
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW,
                      HEADER_ROW, PLAN_KEYS, applies, col_letter, col_number, split_key)
 from workbook.domain.normalize import clean_text
-from workbook.domain.returns import Entry, Identity
+from workbook.domain.returns import Entry
 
 INPUT_COLUMNS = frozenset(col_number(c.key) for c in COLUMNS if c.editable)
 _LETTERS = {c.key: col_letter(c.key) for c in COLUMNS}
@@ -136,35 +135,6 @@ def _key_from_code(code: str, known_keys: tuple[str, ...], taken: dict[str, int]
             if action == base and n is not None and key not in taken:
                 return key
     return ""
-
-
-def identity_from_rows(rows: list[list[object]]) -> Identity:
-    """files.department_file.read_identity on the identity sheet's values."""
-    values: dict[str, str] = {}
-    keys: list[str] = []
-    labels: dict[str, tuple[str, str, str]] = {}
-    in_keys = False
-    for row in rows[1:]:
-        key, cell = clean_text(at([row], 1, 1)), at([row], 1, 3)
-        if key == "row_keys":
-            in_keys = True
-        elif key:
-            in_keys = False
-        if in_keys:
-            if clean_text(cell):
-                keys.append(clean_text(cell))
-                shown = tuple("" if at([row], 1, c) is None else str(at([row], 1, c)) for c in (4, 5, 6))
-                if any(shown):
-                    labels[keys[-1]] = shown
-        elif key:
-            values[key] = clean_text(cell)
-    year = parse_fiscal_year(values.get("fiscal_year"))
-    return Identity(
-        municipality=values.get("municipality", ""), plan_name=values.get("plan_name", ""),
-        fiscal_year=year if year is not None else -1, department=values.get("department", ""),
-        template_version=values.get("template_version", ""), row_keys=tuple(keys),
-        distributed_at=values.get("distributed_at", ""), row_labels=labels,
-    )
 
 
 _CELL_FORMULA = re.compile(
