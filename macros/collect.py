@@ -23,33 +23,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
-from workbook.files.archive import Archive, ArchiveRecord
-from workbook.rules.checks import Where, file_name_problems, identity_problems, ownership_problems, return_problems
-from workbook.rules.rows import blocked, with_kept_values
-from workbook.files.corrections import Item, item, write_corrections
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.normalize import loose
-from workbook.errors import MasterError
-from workbook.files.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
-from workbook.sheets import names
-from workbook.sheets.layout import DATA_SHEET
-from workbook.sheets.names import sheet_title
-from workbook.files.master_update import MasterUpdate, Written, apply
-from workbook.rules.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
-from workbook.rules.status import (ACCEPTED, NEEDS_FIX, NOT_RETURNED, CheckRow, StatusRow, Taken, accepted,
-                                   count_errors, status_rows)
 from workbook.domain.problems import Report, problem
-from workbook.domain.progress import summarize
+from workbook.errors import MasterError
+from workbook.files.archive import Archive, ArchiveRecord
+from workbook.files.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
+from workbook.files.master_update import apply
 from workbook.files.snapshot import MasterSnapshot
+from workbook.rules.checks import Where, file_name_problems, identity_problems, ownership_problems, return_problems
+from workbook.rules.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
+from workbook.rules.rows import blocked, with_kept_values
+from workbook.rules.status import Taken, status_rows
+from workbook.sheets.layout import DATA_SHEET
 
-from .merged import PLAN_DROP, YEAR_ROLL, Merged, join as _join, now as _now, plan_drops as _plan_drops, year_drops as _year_drops
+from .finish import Writer, accepted_before, check_rows, finish, status_of
+from .merged import Merged, join as _join, now as _now, plan_drops as _plan_drops, year_drops as _year_drops
 from .outcome import Outcome, Progress, quiet as _quiet
 
-# Writes the decided update into the master: apply() saves the file (command line); the Excel
-# buttons pass macros.excel.XlwingsBook.write_update, which puts the changes into the open book.
-Writer = Callable[[MasterSnapshot, MasterUpdate], Written]
 
 
 @dataclass
@@ -72,7 +64,7 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
         outcome.say(note)
     stored = _archive_inbox(folder, master, archive, report, outcome, progress)
     progress("ファイルを開いて識別しています…")
-    received = _open(stored, _accepted(snap), archive, outcome)
+    received = _open(stored, accepted_before(snap), archive, outcome)
     candidates, rejected, stale = _identify(received, snap, report, outcome)
     progress("検証して取り込んでいます…")
     drops = _plan_drops(snap, outcome)
@@ -81,10 +73,10 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
     taken = {name: Taken(c.file, c.record.received_at, c.record.sha256) for name, c in merged.chosen.items()}
     last_rejected = {name: max(files, key=lambda x: (x.intake.saved_at or x.record.modified, x.record.received_at))
                      for name, files in rejected.items()}
-    status = status_rows(snap.plan, _status(snap), report, taken,
+    status = status_rows(snap.plan, status_of(snap), report, taken,
                          {name: Taken(r.file, r.record.received_at) for name, r in last_rejected.items()},
                          merged.contacts, stale=stale)
-    written = _finish(snap, report, status, merged.entries, merged.departments, merged.history, outcome, progress,
+    written = finish(snap, report, status, merged.entries, merged.departments, merged.history, outcome, progress,
                       write=write)
     if written.changed:
         outcome.say(f"マスターを保存しました: {master}" + (f"（保存前の控え: {written.backup.name}）" if written.backup else ""))
@@ -183,11 +175,11 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
     rejected: dict[str, list[Received]] = {}
     stale: set[str] = set()   # departments whose earlier return belongs to another year or plan
     known = {d.name for d in plan.departments}
-    accepted_by = _accepted(snap)
+    accepted_by = accepted_before(snap)
     accepted = set(accepted_by.values())
     previous: list[Received] = []
     # an old-year file this year's collect already held against its department stays so
-    flagged = {str(row.file) for row in _check_rows(snap) if row.code == "wrong-fiscal-year"}
+    flagged = {str(row.file) for row in check_rows(snap) if row.code == "wrong-fiscal-year"}
     checked = [(r, _identity_check(r, snap, r.earlier or r.record.sha256 in accepted)) for r in received]
     renamed = _settings_renamed(checked)
     if renamed:
@@ -275,7 +267,7 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
 
     drops: the departments whose sheets lose rows the plan no longer has (_plan_drops)."""
     plan, settings = snap.plan, snap.settings
-    accepted = _accepted(snap)
+    accepted = accepted_before(snap)
     now = _now()
     out = Merged()
     if drops is not None:
@@ -322,65 +314,3 @@ def _say_plan_changes(found: list, department: str, outcome: Outcome) -> None:
             outcome.say(f"{department}: 取組 {'、'.join(labels)} {text}")
 
 
-def _check_rows(snap: MasterSnapshot) -> list[CheckRow]:
-    return CheckRow.from_sheet(snap.rows(names.SHEET_CHECKS))
-
-
-def _status(snap: MasterSnapshot) -> list[StatusRow]:
-    return [StatusRow.from_row(r) for r in snap.status_rows()]
-
-
-def _row_number(cell: str) -> int:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return int(digits) if digits else 0
-
-
-# --- shared by collect and validate ------------------------------------------------------------
-def _accepted(snap: MasterSnapshot) -> dict[str, str]:
-    """Department -> SHA-256 of the return accepted before (from 提出状況)."""
-    return accepted(_status(snap))
-
-
-def _finish(snap: MasterSnapshot, report: Report, status: list[StatusRow], entries_all, departments,
-            history, outcome: Outcome, progress: Progress, carried: list[CheckRow] = (),
-            write: Writer = apply) -> Written:
-    """Rebuild 進捗一覧/提出状況/検証結果, write the correction lists, save the master once."""
-    plan, settings = snap.plan, snap.settings
-    returned = [r.department for r in status if r.reported]
-    summary = summarize(plan, entries_all, settings, returned, snap.evaluations())
-    checks = report.rows()
-    if carried:
-        checks = sorted([r.to_row() for r in carried] + checks, key=lambda row: CheckRow.from_row(row).order())
-    progress("返却票を作成しています…")
-    by_department: dict[str, list[Item]] = {}
-    for p in report:
-        if p.department:
-            if p.sheet == sheet_title(p.department):   # validate: the master's sheet has the 進捗報告 layout
-                p = replace(p, sheet=DATA_SHEET)
-            by_department.setdefault(p.department, []).append(item(p))
-    for r in carried:
-        if r.department:
-            by_department.setdefault(str(r.department), []).append(r.item())
-    sources = {r.department: (r.file, r.received_at) for r in status}
-    folder = snap.folder(settings.correction_folder)
-    lists, removed = write_corrections(folder, settings, {d: (sources.get(d, ("", "")), items)
-                                                          for d, items in by_department.items()})
-    outcome.files.extend(lists)
-    progress("マスターを保存しています…")
-    written = write(snap, MasterUpdate(summary, [r.to_row() for r in status], checks, departments, history))
-    if written.changed:
-        outcome.files.insert(0, snap.path)
-    counts = {s: sum(1 for r in status if r.state == s) for s in (ACCEPTED, NEEDS_FIX, NOT_RETURNED)}
-    unusable = [r.department for r in status if r.state == NOT_RETURNED and r.file]
-    outcome.say(f"提出状況: 受理 {counts[ACCEPTED]} 課、要修正 {counts[NEEDS_FIX]} 課、未提出 {counts[NOT_RETURNED]} 課"
-                + (f"（うち {'、'.join(unusable)} はファイルを受け取りましたが、取り込めませんでした）。" if unusable else "。"))
-    errors = len(report.errors) + count_errors(carried)
-    outcome.say(f"検証結果: エラー {errors} 件、警告 {len(report) + len(carried) - errors} 件（シート「検証結果」）。")
-    if lists:
-        outcome.say(f"返却票 {len(lists)} 件: {folder}")
-    for path in removed:
-        outcome.say(f"問題がなくなったため返却票 {path.name} を削除しました。")
-    overwritten = sum(1 for h in history if h[1] not in (PLAN_DROP, YEAR_ROLL))
-    if overwritten:
-        outcome.say(f"上書きされた値 {overwritten} 件をシート「履歴」に記録しました。")
-    return written

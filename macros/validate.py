@@ -18,7 +18,7 @@ from workbook.rules.status import ENTRY_CODES, CheckRow, status_rows
 from workbook.sheets.layout import COLUMNS
 from workbook.sheets.names import sheet_title
 
-from .collect import Writer, _accepted, _check_rows, _finish, _row_number, _status
+from .finish import Writer, accepted_before, check_rows, finish, row_number, status_of
 from .merged import join as _join, plan_drops as _plan_drops, year_drops as _year_drops
 from .outcome import Outcome, Progress, quiet as _quiet
 
@@ -31,13 +31,13 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     # sheets written for another fiscal year (設定 changed since): their return was last year's
     rolled = {d.name for d in plan.departments
               if snap.department(d.name).table is not None and snap.department(d.name).year != settings.fiscal_year}
-    checks = _check_rows(snap)
+    checks = check_rows(snap)
     carried = [row for row in checks if row.code and row.code not in ENTRY_CODES and row.department not in rolled]
     # values collect held back (errors are never merged): the master's sheet does not show them, so
     # their rows stay until a new return replaces them or the section types a good value by hand
     held = [row for row in checks if row.code in ENTRY_CODES and row.is_error and row.file != master.name
             and row.department not in rolled]
-    accepted = {name: sha for name, sha in _accepted(snap).items() if name not in rolled}
+    accepted = {name: sha for name, sha in accepted_before(snap).items() if name not in rolled}
     not_sent = {(str(r.department), str(r.value)) for r in carried if r.code == "row-not-distributed"}
     entries_all, contacts = {}, {}
     for department in plan.departments:
@@ -53,7 +53,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             found = entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name))
             # rows added to the plan after distribution (collect said so): blank is not the department's error
             rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
-            found = [p for p in found if not (p.code == "required-missing" and _row_number(p.cell) in rows)]
+            found = [p for p in found if not (p.code == "required-missing" and row_number(p.cell) in rows)]
             kept = _still_held([r for r in held if r.department == name], found, t.entries)
             carried += kept
             # what the department sent is reported (kept), not the blank it left in the master; a row
@@ -63,8 +63,8 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             report.add([p for p in found if p.action_code not in doubtful and (p.action_code, p.field) not in covered])
     drops = _plan_drops(snap, outcome)
     _join(drops, _year_drops(snap, outcome))
-    status = status_rows(plan, _status(snap), report, {}, {}, contacts, carried, validate=True, stale=rolled)
-    written = _finish(snap, report, status, entries_all, drops.departments, drops.history, outcome, progress, carried,
+    status = status_rows(plan, status_of(snap), report, {}, {}, contacts, carried, validate=True, stale=rolled)
+    written = finish(snap, report, status, entries_all, drops.departments, drops.history, outcome, progress, carried,
                       write=write)
     outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")
     return outcome

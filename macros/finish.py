@@ -1,0 +1,86 @@
+"""What collect and validate share: the 検証結果 and 提出状況 rows read back as typed rows, and the
+last step of both — rebuild 進捗一覧, 提出状況 and 検証結果, write the correction lists, save once."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from workbook.domain.problems import Report
+from workbook.domain.progress import summarize
+from workbook.files.corrections import Item, item, write_corrections
+from workbook.files.master_update import MasterUpdate, Written, apply
+from workbook.files.snapshot import MasterSnapshot
+from workbook.rules.status import (ACCEPTED, NEEDS_FIX, NOT_RETURNED, CheckRow, StatusRow, accepted, count_errors)
+from workbook.sheets import names
+from workbook.sheets.layout import DATA_SHEET
+from workbook.sheets.names import sheet_title
+
+from .merged import PLAN_DROP, YEAR_ROLL
+from .outcome import Outcome, Progress
+
+# Writes the decided update into the master: apply() saves the file (command line); the Excel
+# buttons pass macros.excel.XlwingsBook.write_update, which puts the changes into the open book.
+Writer = Callable[[MasterSnapshot, MasterUpdate], Written]
+
+
+def check_rows(snap: MasterSnapshot) -> list[CheckRow]:
+    return CheckRow.from_sheet(snap.rows(names.SHEET_CHECKS))
+
+
+def status_of(snap: MasterSnapshot) -> list[StatusRow]:
+    return [StatusRow.from_row(r) for r in snap.status_rows()]
+
+
+def row_number(cell: str) -> int:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def accepted_before(snap: MasterSnapshot) -> dict[str, str]:
+    """Department -> SHA-256 of the return accepted before (from 提出状況)."""
+    return accepted(status_of(snap))
+
+
+def finish(snap: MasterSnapshot, report: Report, status: list[StatusRow], entries_all, departments,
+            history, outcome: Outcome, progress: Progress, carried: list[CheckRow] = (),
+            write: Writer = apply) -> Written:
+    """Rebuild 進捗一覧/提出状況/検証結果, write the correction lists, save the master once."""
+    plan, settings = snap.plan, snap.settings
+    returned = [r.department for r in status if r.reported]
+    summary = summarize(plan, entries_all, settings, returned, snap.evaluations())
+    checks = report.rows()
+    if carried:
+        checks = sorted([r.to_row() for r in carried] + checks, key=lambda row: CheckRow.from_row(row).order())
+    progress("返却票を作成しています…")
+    by_department: dict[str, list[Item]] = {}
+    for p in report:
+        if p.department:
+            if p.sheet == sheet_title(p.department):   # validate: the master's sheet has the 進捗報告 layout
+                p = replace(p, sheet=DATA_SHEET)
+            by_department.setdefault(p.department, []).append(item(p))
+    for r in carried:
+        if r.department:
+            by_department.setdefault(str(r.department), []).append(r.item())
+    sources = {r.department: (r.file, r.received_at) for r in status}
+    folder = snap.folder(settings.correction_folder)
+    lists, removed = write_corrections(folder, settings, {d: (sources.get(d, ("", "")), items)
+                                                          for d, items in by_department.items()})
+    outcome.files.extend(lists)
+    progress("マスターを保存しています…")
+    written = write(snap, MasterUpdate(summary, [r.to_row() for r in status], checks, departments, history))
+    if written.changed:
+        outcome.files.insert(0, snap.path)
+    counts = {s: sum(1 for r in status if r.state == s) for s in (ACCEPTED, NEEDS_FIX, NOT_RETURNED)}
+    unusable = [r.department for r in status if r.state == NOT_RETURNED and r.file]
+    outcome.say(f"提出状況: 受理 {counts[ACCEPTED]} 課、要修正 {counts[NEEDS_FIX]} 課、未提出 {counts[NOT_RETURNED]} 課"
+                + (f"（うち {'、'.join(unusable)} はファイルを受け取りましたが、取り込めませんでした）。" if unusable else "。"))
+    errors = len(report.errors) + count_errors(carried)
+    outcome.say(f"検証結果: エラー {errors} 件、警告 {len(report) + len(carried) - errors} 件（シート「検証結果」）。")
+    if lists:
+        outcome.say(f"返却票 {len(lists)} 件: {folder}")
+    for path in removed:
+        outcome.say(f"問題がなくなったため返却票 {path.name} を削除しました。")
+    overwritten = sum(1 for h in history if h[1] not in (PLAN_DROP, YEAR_ROLL))
+    if overwritten:
+        outcome.say(f"上書きされた値 {overwritten} 件をシート「履歴」に記録しました。")
+    return written
