@@ -219,3 +219,42 @@ def test_unchanged_parts_are_copied_compressed_as_they_were(tmp_path):
         assert z.testzip() is None
         kept = {i.filename for i in z.infolist() if raw_member(after, i) == raw[i.filename]}
     assert set(raw) - kept == {"xl/worksheets/sheet1.xml", "xl/workbook.xml"}
+
+
+def test_changes_from_the_edit_records_equal_changes_from_a_second_parse(tmp_path):
+    """changes() compares with the sheet as read through the edited sheet's records (ooxml.sheet_xml.Original)
+    instead of parsing the part again: both must describe the same change, whatever the edits."""
+    from workbook.ooxml.changes import describe
+    from workbook.ooxml.sheet_xml import Original
+
+    path = tmp_path / "b.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    for r in range(1, 9):
+        for c in range(1, 6):
+            ws.cell(row=r, column=c, value=f"{r}-{c}" if (r + c) % 3 else r * c)
+    ws.row_dimensions[3].height = 30
+    ws["E2"] = "=A1&B1"
+    wb.save(path)
+    patch = PackagePatch(path)
+    sheet = patch.sheet("表")
+    sheet.set(2, 2, "新")                  # a cell that was there
+    sheet.set(2, 5, 7)                     # a formula replaced
+    sheet.set(4, 7, "外")                  # a new cell in an old row
+    sheet.set(3, 3, None)                  # a value cleared
+    sheet.set_height(3, 45)
+    sheet.set(6, 1, "消す前に書いた")      # written, then its row deleted and written again
+    sheet.delete_rows_from(6)
+    sheet.set(6, 1, "行を消した後")
+    sheet.set(7, 2, 3.5)
+    sheet.set(12, 1, "新しい行")           # a row the sheet did not have
+    sheet.set_height(12, 30)
+    reader = patch._reader()
+    reparsed = describe("表", SheetXml(patch.parts[patch.sheet_parts["表"]]), sheet, reader)
+    recorded = describe("表", Original(sheet), sheet, reader)
+    assert reparsed is not None and recorded == reparsed
+    patch.save(None)
+    sheet.set(1, 1, "保存の後")             # after a save, the saved state is the base
+    assert describe("表", Original(sheet), sheet, reader) == \
+        describe("表", SheetXml(patch.parts[patch.sheet_parts["表"]]), sheet, reader)

@@ -26,7 +26,7 @@ from workbook.errors import MasterError
 from workbook.ooxml.changes import CellReader, SheetChange, describe
 from workbook.ooxml.package import MAIN, REL, Package, check_parts_kept, part_names
 from workbook.ooxml.save import backup_copy, replace_atomically
-from workbook.ooxml.sheet_xml import SheetXml
+from workbook.ooxml.sheet_xml import Original, SheetXml
 from workbook.ooxml.zipcopy import write_package
 
 CALC_CHAIN = "xl/calcChain.xml"
@@ -110,7 +110,9 @@ class PackagePatch:
             sheet = self.sheets.get(title)
             if sheet is None or not sheet.changed:
                 continue
-            change = describe(title, SheetXml(self.parts[self.sheet_parts[title]]), sheet, reader)
+            # the sheet as read: from the edited one's records (no second parse), unless shared formulas
+            original = SheetXml(self.parts[self.sheet_parts[title]]) if sheet.shared_at_start else Original(sheet)
+            change = describe(title, original, sheet, reader)
             if change is not None:
                 out.append(change)
         return out
@@ -154,14 +156,9 @@ class PackagePatch:
             raise MasterError(f"{self.path.name} を書き換えられません。Excel で開いている場合は閉じてから、"
                               "もう一度実行してください。") from exc
         self._open(Package(self.path, None, new_parts))
-        for title, sheet in self.sheets.items():
-            sheet.touched.clear()
-            sheet.height_rows.clear()
-            sheet.deleted_from = None
+        for sheet in self.sheets.values():
+            sheet.saved()
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
-        for s in self.sheets.values():
-            s.changed = False
-            s.removed_formulas.clear()
         self._workbook_changed = False
         return backup

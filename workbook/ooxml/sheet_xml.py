@@ -8,6 +8,7 @@ cell's value (never an empty inline string); the style stays. It remembers what 
 """
 from __future__ import annotations
 
+import copy
 import math
 import re
 
@@ -67,6 +68,11 @@ class SheetXml:
 
     def __init__(self, data: bytes):
         self.root = etree.fromstring(data, _PARSER)
+        self.shared_at_start = b'"shared"' in data     # shared formulas: changes() reads the original again
+        # the sheet as it was read, kept while it is edited, so that changes() needs no second parse:
+        self.before_cells: dict[tuple[int, int], etree._Element | None] = {}   # a cell before its first set()
+        self.before_heights: dict[int, str | None] = {}                           # a row's ht before set_height
+        self.deleted_rows: dict[int, etree._Element] = {}                         # rows as they were, deleted
         self.sheet_data = self.root.find(_q("sheetData"))
         self.changed = False
         self.removed_formulas: set[str] = set()   # cells whose formula a value replaced (for calcChain)
@@ -88,6 +94,7 @@ class SheetXml:
             rows[number] = row
             previous = number
         self._last = max(rows, default=0)          # the last row number (new rows after it are appended)
+        self.initial_rows = frozenset(rows)
 
     # --- finding and making rows and cells -------------------------------------------------
     def _row(self, r: int) -> etree._Element:
@@ -187,6 +194,11 @@ class SheetXml:
     def set(self, r: int, c: int, value: object, style: str | None = None) -> None:
         cells = self._cells.get(r) or self._row_cells(r)
         cell = cells.get(c)
+        if (r, c) not in self.before_cells:
+            if r in self.deleted_rows:
+                self.before_cells[(r, c)] = _cells_of(self.deleted_rows[r], r).get(c)
+            else:
+                self.before_cells[(r, c)] = None if cell is None or r not in self.initial_rows else copy.deepcopy(cell)
         if cell is None:
             cell = self._cell(r, c, style)
         elif len(cell):
@@ -240,7 +252,21 @@ class SheetXml:
             if content != content.strip() or "\n" in content:
                 text.set(XML_SPACE, "preserve")
 
+    def saved(self) -> None:
+        """The edits are now the sheet as saved: the next changes() compare with this state."""
+        self.touched.clear()
+        self.height_rows.clear()
+        self.deleted_from = None
+        self.before_cells.clear()
+        self.before_heights.clear()
+        self.deleted_rows.clear()
+        self.initial_rows = frozenset(self._rows)
+        self.changed = False
+        self.removed_formulas.clear()
+
     def set_height(self, r: int, height: float) -> None:
+        if r not in self.before_heights and r not in self.deleted_rows:
+            self.before_heights[r] = self._rows[r].get("ht") if r in self._rows and r in self.initial_rows else None
         row = self._row(r)
         self.height_rows.add(r)
         text = str(int(height)) if float(height).is_integer() else f"{height:g}"
@@ -252,7 +278,10 @@ class SheetXml:
     def delete_rows_from(self, r: int) -> None:
         self.deleted_from = r if self.deleted_from is None else min(self.deleted_from, r)
         for number in [n for n in self._rows if n >= r]:
-            self.sheet_data.remove(self._rows.pop(number))
+            row = self._rows.pop(number)
+            if number in self.initial_rows and number not in self.deleted_rows:
+                self.deleted_rows[number] = row          # detached as it is now: edits before were recorded
+            self.sheet_data.remove(row)
             self._cells.pop(number, None)
         self._last = max(self._rows, default=0)
         for key in [k for k in self.touched if k[0] >= r]:
@@ -281,3 +310,77 @@ class SheetXml:
 
     def tobytes(self) -> bytes:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _cells_of(row: etree._Element, r: int) -> dict[int, etree._Element]:
+    """Column -> <c> of a row element (every cell carries its r=; one without is numbered on)."""
+    out: dict[int, etree._Element] = {}
+    previous = 0
+    digits = len(str(r))
+    for cell in row.iterchildren(_C):
+        ref = cell.get("r")
+        col = (_COLUMNS.get(ref[:-digits]) or _column(ref[:-digits])) if ref else previous + 1
+        out[col] = cell
+        previous = col
+    return out
+
+
+class Original:
+    """The sheet as it was read, seen through an edited SheetXml (what changes() compares with):
+    cells before their first set(), rows before they were deleted, heights before set_height();
+    everything else is as it still is. Only for sheets without shared formulas."""
+
+    def __init__(self, final: SheetXml):
+        self.final = final
+        self._deleted: dict[int, dict[int, etree._Element]] = {}
+        self._new: dict[int, set[int]] | None = None
+
+    def _deleted_cells(self, r: int) -> dict[int, etree._Element]:
+        if r not in self._deleted:
+            self._deleted[r] = _cells_of(self.final.deleted_rows[r], r)
+        return self._deleted[r]
+
+    def cell_at(self, r: int, c: int) -> etree._Element | None:
+        final = self.final
+        if (r, c) in final.before_cells:
+            before = final.before_cells[(r, c)]
+            if before is not None or r in final.initial_rows:
+                return before
+        if r in final.deleted_rows:
+            return self._deleted_cells(r).get(c)
+        return final.cell_at(r, c) if r in final.initial_rows else None
+
+    def row_numbers(self) -> list[int]:
+        return sorted(self.final.initial_rows)
+
+    def columns_of(self, r: int) -> list[int]:
+        final = self.final
+        if r in final.deleted_rows:
+            return sorted(self._deleted_cells(r))
+        if r not in final.initial_rows:
+            return []
+        if self._new is None:             # cells the edits made in rows the sheet had: not in the original
+            self._new = {}
+            for (rr, c), before in final.before_cells.items():
+                if before is None and rr in final.initial_rows:
+                    self._new.setdefault(rr, set()).add(c)
+        new = self._new.get(r, ())
+        return [c for c in final.columns_of(r) if c not in new]
+
+    def height(self, r: int) -> float | None:
+        final = self.final
+        if r in final.deleted_rows:
+            ht = final.deleted_rows[r].get("ht")
+        elif r in final.before_heights:
+            ht = final.before_heights[r]
+        elif r in final.initial_rows:
+            return final.height(r)
+        else:
+            return None
+        return float(ht) if ht else None
+
+    def default_height(self) -> float:
+        return self.final.default_height()
+
+    def shared_formulas(self) -> dict[str, tuple[str, str]]:
+        return {}
