@@ -237,7 +237,7 @@ def test_changes_from_the_edit_records_equal_changes_from_a_second_parse(tmp_pat
     ws.row_dimensions[3].height = 30
     ws["E2"] = "=A1&B1"
     wb.save(path)
-    patch = PackagePatch(path)
+    patch = PackagePatch(path, record=True)
     sheet = patch.sheet("表")
     sheet.set(2, 2, "新")                  # a cell that was there
     sheet.set(2, 5, 7)                     # a formula replaced

@@ -60,12 +60,13 @@ def apply(snap: MasterSnapshot, update: MasterUpdate, backup: bool = True) -> Wr
     return Written(True, _rewrite(snap, update, backup), rewritten=True)
 
 
-def patch_for(snap: MasterSnapshot, update: MasterUpdate) -> PackagePatch | None:
+def patch_for(snap: MasterSnapshot, update: MasterUpdate, record: bool = False) -> PackagePatch | None:
     """The update as a patch of the package snap read, in memory (nothing is saved); None when the
-    sheets no longer match the plan or the fiscal year (only the openpyxl rewrite can apply it)."""
+    sheets no longer match the plan or the fiscal year (only the openpyxl rewrite can apply it).
+    record: the sheets keep what they held before each edit, for changes() (the Excel writer)."""
     if not _patchable(snap, update):
         return None
-    patch = PackagePatch(snap.path, snap.data)
+    patch = PackagePatch(snap.path, snap.data, record=record)
     lines: dict[tuple[str, float], int] = {}          # row heights: lines of each text in a column width
     for department, (entries, contact) in update.departments.items():
         _patch_department(patch, snap, department, entries, contact, lines)
@@ -81,7 +82,7 @@ def patch_for(snap: MasterSnapshot, update: MasterUpdate) -> PackagePatch | None
 def changes(snap: MasterSnapshot, update: MasterUpdate) -> list[SheetChange] | None:
     """What the update changes, per sheet in workbook order ([] when nothing); None when it cannot
     be patched (see patch_for)."""
-    patch = patch_for(snap, update)
+    patch = patch_for(snap, update, record=True)
     return None if patch is None else patch.changes()
 
 

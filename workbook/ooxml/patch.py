@@ -40,10 +40,11 @@ def _q(tag: str) -> str:
 class PackagePatch:
     """A saved workbook read into memory; sheets parsed on demand; save() writes it back once."""
 
-    def __init__(self, path: Path, data: bytes | None = None):
+    def __init__(self, path: Path, data: bytes | None = None, record: bool = False):
         self.path = Path(path)
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
+        self.record = record
         self._open(Package(self.path, data))
         self.sheets: dict[str, SheetXml] = {}
         self._workbook_changed = False
@@ -62,7 +63,7 @@ class PackagePatch:
         if title not in self.sheets:
             if title not in self.sheet_parts:
                 raise MasterError(f"{self.path.name} にシート「{title}」がありません。")
-            self.sheets[title] = SheetXml(self.parts[self.sheet_parts[title]])
+            self.sheets[title] = SheetXml(self.parts[self.sheet_parts[title]], record=self.record)
         return self.sheets[title]
 
     def set_filter_range(self, title: str, ref: str) -> None:
@@ -111,7 +112,8 @@ class PackagePatch:
             if sheet is None or not sheet.changed:
                 continue
             # the sheet as read: from the edited one's records (no second parse), unless shared formulas
-            original = SheetXml(self.parts[self.sheet_parts[title]]) if sheet.shared_at_start else Original(sheet)
+            original = Original(sheet) if sheet.record and not sheet.shared_at_start else \
+                SheetXml(self.parts[self.sheet_parts[title]])
             change = describe(title, original, sheet, reader)
             if change is not None:
                 out.append(change)

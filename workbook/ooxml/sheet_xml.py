@@ -66,8 +66,9 @@ def split_ref(ref: str) -> tuple[int, int]:
 class SheetXml:
     """One worksheet part, parsed, with its rows and cells indexed for editing."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, record: bool = False):
         self.root = etree.fromstring(data, _PARSER)
+        self.record = record                            # keep the sheet as read while editing (changes())
         self.shared_at_start = b'"shared"' in data     # shared formulas: changes() reads the original again
         # the sheet as it was read, kept while it is edited, so that changes() needs no second parse:
         self.before_cells: dict[tuple[int, int], etree._Element | None] = {}   # a cell before its first set()
@@ -194,7 +195,7 @@ class SheetXml:
     def set(self, r: int, c: int, value: object, style: str | None = None) -> None:
         cells = self._cells.get(r) or self._row_cells(r)
         cell = cells.get(c)
-        if (r, c) not in self.before_cells:
+        if self.record and (r, c) not in self.before_cells:
             if r in self.deleted_rows:
                 self.before_cells[(r, c)] = _cells_of(self.deleted_rows[r], r).get(c)
             else:
@@ -265,7 +266,7 @@ class SheetXml:
         self.removed_formulas.clear()
 
     def set_height(self, r: int, height: float) -> None:
-        if r not in self.before_heights and r not in self.deleted_rows:
+        if self.record and r not in self.before_heights and r not in self.deleted_rows:
             self.before_heights[r] = self._rows[r].get("ht") if r in self._rows and r in self.initial_rows else None
         row = self._row(r)
         self.height_rows.add(r)
@@ -279,7 +280,7 @@ class SheetXml:
         self.deleted_from = r if self.deleted_from is None else min(self.deleted_from, r)
         for number in [n for n in self._rows if n >= r]:
             row = self._rows.pop(number)
-            if number in self.initial_rows and number not in self.deleted_rows:
+            if self.record and number in self.initial_rows and number not in self.deleted_rows:
                 self.deleted_rows[number] = row          # detached as it is now: edits before were recorded
             self.sheet_data.remove(row)
             self._cells.pop(number, None)
