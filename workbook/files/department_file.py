@@ -85,8 +85,7 @@ def read_identity(wb: Workbook) -> Identity | None:
 
 def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentReturn | None:
     """The identity and entries of a returned file; None when it carries no identity sheet."""
-    from workbook.sheets.layout import FIRST_ROW
-    from workbook.sheets.table import CONTACT_CELLS, INPUT_COLUMNS
+    from workbook.sheets.table import is_input_cell
 
     wb = wb or openpyxl.load_workbook(path)
     identity = read_identity(wb)
@@ -100,7 +99,7 @@ def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentRe
         merged_ranges=tuple(str(r) for r in wb[DATA_SHEET].merged_cells.ranges),
         error_cells={c.coordinate: str(c.value) for row in wb[DATA_SHEET].iter_rows() for c in row
                      if c.data_type == "e" and c.coordinate not in table.formulas
-                     and ((c.row >= FIRST_ROW and c.column in INPUT_COLUMNS) or (c.row, c.column) in CONTACT_CELLS)},
+                     and is_input_cell(c.row, c.column)},
     )
 
 

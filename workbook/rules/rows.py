@@ -20,11 +20,11 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from workbook.domain.normalize import clean_text, loose
 from workbook.domain.problems import Problem
 from workbook.domain.returns import DepartmentReturn
-from workbook.sheets.layout import (COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, IDENTITY_COLUMNS,
-                                    col_letter, col_number, split_key)
+from workbook.sheets.table import is_input_cell
+from workbook.sheets.layout import (COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, IDENTITY_COLUMNS, col_letter,
+                                    split_key)
 
 ROW_CODES = frozenset({"row-identity-doubt", "row-duplicate-key"})   # errors that block a whole row
-INPUT_COLUMNS = frozenset(col_number(c.key) for c in COLUMNS if c.editable)
 CONTACT_CELLS = frozenset({CONTACT_NAME_CELL, CONTACT_PHONE_CELL})
 # merged on purpose in every distributed file: the phone cell spans two columns
 _PHONE_ROW = coordinate_from_string(CONTACT_PHONE_CELL)[1]
@@ -82,7 +82,7 @@ def _cells(ref: str) -> list[str]:
 
 def _is_input(cell: str) -> bool:
     letters, row = coordinate_from_string(cell)
-    return cell in CONTACT_CELLS or (row >= FIRST_ROW and column_index_from_string(letters) in INPUT_COLUMNS)
+    return is_input_cell(row, column_index_from_string(letters))
 
 
 def merged_inputs(ret: DepartmentReturn, where) -> list[Problem]:

@@ -269,11 +269,10 @@ def read_department_table(ws: Worksheet, department: str, known_keys: tuple[str,
     Returns a sheets.table.Table (entries, keys, key_rows, plan_cells, formulas, extra_rows, contact).
     """
     from workbook.ooxml.values import normalize_rows
-    from workbook.sheets.table import CONTACT_CELLS, INPUT_COLUMNS, parse_table
+    from workbook.sheets.table import is_input_cell, parse_table
 
     rows = normalize_rows([list(r) for r in ws.iter_rows(values_only=True)])
     formulas = {cell.coordinate: str(cell.value)
                 for row in ws.iter_rows() for cell in row
-                if cell.data_type == "f" and ((cell.row >= FIRST_ROW and cell.column in INPUT_COLUMNS)
-                                              or (cell.row, cell.column) in CONTACT_CELLS)}
+                if cell.data_type == "f" and is_input_cell(cell.row, cell.column)}
     return parse_table(rows, department, formulas, known_keys=known_keys)

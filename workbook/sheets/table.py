@@ -34,6 +34,11 @@ def _cell_index(ref: str) -> tuple[int, int]:
 CONTACT_CELLS = (_cell_index(CONTACT_NAME_CELL), _cell_index(CONTACT_PHONE_CELL))
 
 
+def is_input_cell(r: int, c: int) -> bool:
+    """A cell a department types into: an input column of the table, or a contact cell above it."""
+    return (r >= FIRST_ROW and c in INPUT_COLUMNS) or (r, c) in CONTACT_CELLS
+
+
 def at(rows: list[list[object]], r: int, c: int) -> object:
     """Value of the 1-based cell (r, c), None outside the rows read."""
     if r - 1 < len(rows):
@@ -155,7 +160,7 @@ def input_errors(xml: bytes) -> dict[str, str]:
         if ref is None or b"<f" in match.group(2):
             continue
         r, c = int(ref.group(2)), column_index_from_string(ref.group(1).decode())
-        if (r >= FIRST_ROW and c in INPUT_COLUMNS) or (r, c) in CONTACT_CELLS:
+        if is_input_cell(r, c):
             value = _VALUE.search(match.group(2))
             out[f"{ref.group(1).decode()}{r}"] = value.group(1).decode("utf-8") if value else "#VALUE!"
     return out
@@ -173,7 +178,7 @@ def input_formulas(xml: bytes) -> dict[str, str]:
         if ref is None:
             continue
         r, c = int(ref.group(2)), column_index_from_string(ref.group(1).decode())
-        if (r >= FIRST_ROW and c in INPUT_COLUMNS) or (r, c) in CONTACT_CELLS:
+        if is_input_cell(r, c):
             text = "" if match.group(3) else unescape((match.group(4) or b"").decode("utf-8"),
                                                        {"&quot;": '"', "&apos;": "'"})
             out[f"{ref.group(1).decode()}{r}"] = "=" + (text or "（共有数式）")
