@@ -522,8 +522,6 @@ def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
 def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
     distribute_mod = pytest.importorskip("macros.distribute")
     from macros.operations import new_master
-    from workbook.domain.grades import GRADES
-    from workbook.domain.normalize import normalize_grade
     from workbook.files.sample import komae_plan, komae_settings
 
     plan, settings = komae_plan(), komae_settings()
@@ -537,7 +535,7 @@ def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
         for department in action.departments:
             ws = book[department]
             row = next(r for r in range(7, ws.max_row + 1) if ws.cell(row=r, column=1).value == action.code)
-            if normalize_grade(ws.cell(row=row, column=9).value) in GRADES:
+            if settings.scale.normalize(ws.cell(row=row, column=9).value):
                 continue
             explained = [c for c in checks if c[3] == department and (not c[6] or c[6].endswith(str(row)))]
             assert explained, (action.code, department)
@@ -551,11 +549,11 @@ def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
 
 
 def test_the_multi_department_rule_comes_from_settings(tmp_path):
-    from workbook.domain.grades import MultiDepartmentRule
+    from workbook.domain.scale import CombineRule
 
     plan = small_plan()
     settings = small_settings(plan)
-    settings.multi_department_rule = MultiDepartmentRule.LOWEST       # any － makes the action －
+    settings.multi_department_rule = CombineRule.LOWEST_STRICT       # any － makes the action －
     city = City.__new__(City)
     city.plan, city.settings, city.root = plan, settings, tmp_path
     city.master = build_master(plan, settings, tmp_path / "master.xlsm")

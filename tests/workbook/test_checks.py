@@ -207,7 +207,7 @@ def test_indicator_number_invalid(tmp_path):
 def test_grade_inconsistent_with_the_indicator(tmp_path):
     found = problems(tmp_path, "福祉相談課", changes={"1-1-3": {"grade": "A"}, "1-1-3#1": {"actual": "５０件"}})
     assert [(p.code, p.cell, p.value, p.expected, p.ratio, p.severity) for p in found] == [
-        ("grade-inconsistent", "I8", "A", "C", "50.0%", "warning")]
+        ("grade-inconsistent", "I8", "A", "C", "目標比 50.0％", "warning")]
 
 
 def test_grade_consistent_and_dash_are_not_flagged(tmp_path):
@@ -215,10 +215,12 @@ def test_grade_consistent_and_dash_are_not_flagged(tmp_path):
     assert problems(tmp_path, "福祉相談課", changes={"1-1-3": {"grade": "－"}, "1-1-3#1": {"actual": 10}}) == []
 
 
-def test_thresholds_come_from_settings(tmp_path):
+def test_floors_come_from_the_scale(tmp_path):
+    from workbook.domain.scale_presets import legacy_scale
+
     plan = small_plan()
     settings = small_settings(plan)
-    settings.thresholds = type(settings.thresholds)(a=130.0, b=100.0)
+    settings.scale = legacy_scale(130.0, 100.0)
     found = problems(tmp_path, "福祉相談課", changes={"1-1-3": {"grade": "A"}, "1-1-3#1": {"actual": 120}},
                      plan=plan, settings=settings)
     assert [(p.code, p.expected) for p in found] == [("grade-inconsistent", "B")]
@@ -227,7 +229,7 @@ def test_thresholds_come_from_settings(tmp_path):
 def test_lower_is_better_indicator_reverses_the_ratio(tmp_path):
     plan = lower_plan()   # 再犯者率, target 45 % or lower
     found = problems(tmp_path, "福祉相談課", plan=plan, changes={"1-1-3": {"grade": "C"}, "1-1-3#1": {"actual": 40}})
-    assert [(p.code, p.expected, p.ratio) for p in found] == [("grade-inconsistent", "A", "112.5%")]
+    assert [(p.code, p.expected, p.ratio) for p in found] == [("grade-inconsistent", "A", "目標比 112.5％")]
     assert problems(tmp_path, "福祉相談課", plan=plan, changes={"1-1-3": {"grade": "A"}, "1-1-3#1": {"actual": 40}}) == []
 
 
@@ -329,3 +331,20 @@ def test_a_cleared_key_with_an_unknown_code_is_still_an_added_row(tmp_path):
         wb[DATA_SHEET]["B8"] = "9-9-9"
     found = problems(tmp_path, "福祉相談課", edit=clear)
     assert ("row-added", "B8") in pairs(found) and ("row-removed", "B8") in pairs(found)
+
+
+def test_another_scale_is_followed_by_every_check(tmp_path):
+    from workbook.domain.scale_presets import PRESETS
+
+    plan = small_plan()
+    settings = small_settings(plan)
+    settings.scale = PRESETS["3段階"]
+    ok = {"1-1-2": {"grade": "○"}}
+    assert problems(tmp_path, "福祉相談課", changes={**ok, "1-1-3": {"grade": "◎"}, "1-1-3#1": {"actual": 115}},
+                    plan=plan, settings=settings) == []
+    found = problems(tmp_path, "福祉相談課", changes={**ok, "1-1-3": {"grade": "A"}}, plan=plan, settings=settings)
+    assert [(p.code, p.cell, p.choices) for p in found] == [("grade-invalid", "I8", "◎・○・△・－")]
+    found = problems(tmp_path, "福祉相談課", changes={**ok, "1-1-3": {"grade": "△", "reason": None}, "1-1-3#1": {"actual": 50}},
+                     plan=plan,
+                     settings=settings)
+    assert [(p.code, p.cell) for p in found] == [("reason-missing", "J8")]

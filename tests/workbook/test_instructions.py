@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from workbook.files.department_file import file_name, write_department_file
-from workbook.domain.grades import GRADE_LABELS, GRADES, Thresholds
+from workbook.domain.scale_presets import PRESETS, legacy_scale
 from workbook.sheets.instructions import write_instructions
 from workbook.sheets.layout import COLUMNS, INFO_SHEET
 from workbook.files.sample import komae_plan, komae_settings
@@ -22,7 +22,7 @@ def plan():
 @pytest.fixture(scope="module")
 def settings():
     return replace(komae_settings(), deadline="令和7年6月13日（金）", contact="福祉政策課 地域福祉係 内線2345",
-                   thresholds=Thresholds(a=120.0, b=80.0))
+                   scale=legacy_scale(120.0, 80.0))
 
 
 def sheet(tmp_path: Path, plan, settings, department: str):
@@ -51,11 +51,10 @@ def test_deadline_contact_department_and_year_are_stated(tmp_path, plan, setting
     assert ws["B1"].value.startswith("令和6年度 狛江市第1次再犯防止推進計画")
 
 
-def test_grade_definitions_follow_the_thresholds_in_the_settings(tmp_path, plan, settings):
+def test_grade_definitions_follow_the_scale_in_the_settings(tmp_path, plan, settings):
     found = pairs(sheet(tmp_path, plan, settings, "福祉相談課"))
-    definitions = settings.thresholds.definitions()
-    for grade in GRADES:
-        assert found[f"{grade}：{GRADE_LABELS[grade]}"] == definitions[grade]
+    for grade in settings.scale.grades:
+        assert found[grade.label] == grade.definition
     assert "120％以上" in found["A：目標を上回った"]
     assert "80％以上120％未満" in found["B：目標を達成した"]
     assert "80％未満" in found["C：目標を下回った"]
@@ -91,3 +90,11 @@ def test_sheet_is_read_only_and_prints_on_a4_portrait(tmp_path, plan, settings):
 def test_without_deadline_the_sheet_says_it_will_be_announced(tmp_path, plan, settings):
     found = pairs(sheet(tmp_path, plan, replace(settings, deadline="", contact=""), "指導室"))
     assert found["提出期限"] == "（別途お知らせします）"
+
+
+def test_another_scale_lists_its_own_codes(tmp_path, plan, settings):
+    scale = PRESETS["進捗区分"]
+    ws = sheet(tmp_path, plan, replace(settings, scale=scale), "福祉相談課")
+    found = pairs(ws)
+    assert [label for label in found if label in {g.label for g in scale.grades}] == [g.label for g in scale.grades]
+    assert any("C・未着手・中止・評価困難" in t for t in texts(ws))

@@ -25,8 +25,8 @@ def set_setting(path, key, value):
 
 
 @pytest.mark.parametrize("key,value", [
-    ("fiscal_year", "令和六年度"), ("fiscal_year", 0), ("threshold_a", "百十"), ("threshold_a", 50),
-    ("threshold_b", -5), ("multi_department_rule", "平均"), ("mail_attachment", "送らない"),
+    ("fiscal_year", "令和六年度"), ("fiscal_year", 0), ("indicator_rule", "平均値"),
+    ("multi_department_rule", "平均"), ("mail_attachment", "送らない"),
 ])
 def test_bad_settings_name_the_cell_and_value(master_path, key, value):
     set_setting(master_path, key, value)
@@ -34,7 +34,22 @@ def test_bad_settings_name_the_cell_and_value(master_path, key, value):
         Master.open(master_path)
     message = str(info.value)
     assert "シート「設定」" in message and str(value) in message
-    assert cell_of(key) in message or cell_of("threshold_a") in message
+    assert cell_of(key) in message
+
+
+@pytest.mark.parametrize("key,value,cell", [("threshold_a", "百十", "C5"), ("threshold_a", 50, "C5"),
+                                            ("threshold_b", -5, "C6")])
+def test_a_master_from_before_the_scale_sheet_keeps_its_threshold_cells(master_path, key, value, cell):
+    """Masters made before 評価基準 hold threshold_a/threshold_b in rows 5 and 6 and no 評価基準 sheet."""
+    wb = openpyxl.load_workbook(master_path)
+    del wb["評価基準"]
+    ws = wb["設定"]
+    ws["A5"], ws["C5"], ws["A6"], ws["C6"] = "threshold_a", 110, "threshold_b", 90
+    ws[cell] = value
+    wb.save(master_path)
+    with pytest.raises(MasterError) as info:
+        Master.open(master_path)
+    assert f"セル {cell}" in str(info.value) and str(value) in str(info.value)
 
 
 def test_a_year_outside_the_plan_is_refused(master_path):
@@ -47,7 +62,7 @@ def test_a_year_outside_the_plan_is_refused(master_path):
 def test_thresholds_and_years_in_any_usual_form():
     settings = settings_from_values({"fiscal_year": "令和７年度", "threshold_a": "１２０％", "threshold_b": "95%"})
     assert settings.fiscal_year == 7
-    assert (settings.thresholds.a, settings.thresholds.b) == (120, 95)
+    assert [g.floor for g in settings.scale.ranked] == [120, 95, 0]   # a master from before 評価基準
 
 
 def test_collect_also_refuses_a_year_outside_the_plan(master_path):

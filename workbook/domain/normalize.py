@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 # Every character staff use for "－ 評価不能" (full-width minus, bars, hyphens, long vowel mark, ...).
 DASHES = "－―‐-ーｰ‑–—−−⁃"
-GRADE_DASH = "－"
 
 _NUMBER_RE = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _PREFIXES = ("延べ", "延", "約", "計", "合計", "年間", "年")
@@ -52,21 +51,6 @@ def decode_japanese_text(raw: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
-
-
-def normalize_grade(value: object) -> str | None:
-    """'Ａ', ' b ', 'ｂ' -> 'A'/'B'; any dash variant -> '－'; '' -> ''; None when unrecognisable."""
-    if value is None:
-        return ""
-    text = str(value).strip()
-    if not text:
-        return ""
-    if len(text) == 1 and text in DASHES:
-        return GRADE_DASH
-    norm = nfkc(text).strip().upper()
-    if len(norm) == 1 and norm in DASHES:
-        return GRADE_DASH
-    return norm if norm in {"S", "A", "B", "C", "D"} else None
 
 
 @dataclass(frozen=True)

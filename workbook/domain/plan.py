@@ -20,6 +20,31 @@ class Accumulation(str, Enum):
     CUMULATIVE = "累計"
 
 
+class IndicatorRule(str, Enum):
+    """判定方法: how an indicator's actual suggests a grade."""
+
+    RATIO = "目標比"       # actual against the year's target, in percent
+    PACE = "進捗率"        # the way from the baseline against the way expected by now
+    BASELINE = "基準値比"  # improved, unchanged or worse against the baseline
+
+
+class IndicatorKind(str, Enum):
+    ACTIVITY = "活動指標"
+    OUTCOME = "成果指標"
+
+
+@dataclass(frozen=True)
+class Band:
+    """許容幅 of the 基準値比 rule: within it counts as unchanged; in points, or percent of the baseline."""
+
+    value: float
+    in_points: bool = True
+
+    @property
+    def text(self) -> str:
+        return f"{self.value:g}" + ("ポイント" if self.in_points else "％")
+
+
 class EvaluationKind(str, Enum):
     QUANTITATIVE = "定量的"
     QUALITATIVE = "定性的"
@@ -39,6 +64,9 @@ class Indicator:
     department: str = ""  # the department that reports it; "" = every department of the action
     yearly_targets: dict[int, float] = field(default_factory=dict)  # fiscal year (R-number) -> target
     note: str = ""
+    rule: IndicatorRule | None = None   # None: the default on 設定
+    band: Band | None = None            # 許容幅 (基準値比)
+    kind: IndicatorKind | None = None   # 種別
 
     @property
     def key(self) -> str:

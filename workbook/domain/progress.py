@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from workbook.domain.grades import DASH, GRADES, achievement_ratio, consolidate, grade_for_ratio
+from workbook.domain.indicator_rules import Judgement, judge
 from workbook.domain.plan import Action, EvaluationKind, Indicator, Plan
-from workbook.domain.normalize import normalize_grade, parse_number
+from workbook.domain.normalize import parse_number
+from workbook.domain.scale import Common, Scale
 from workbook.domain.returns import Entry
 from workbook.domain.settings import Settings
 
@@ -21,9 +22,10 @@ class IndicatorProgress:
     department: str
     actual: float | None
     target: float | None
-    ratio: float | None          # achievement ratio in percent (direction applied)
+    ratio: float | None          # the rule's percent (目標比 or 進捗率); None for 基準値比
     suggested: str | None
     progress: float | None       # share of the way from baseline to target, in percent
+    judgement: Judgement | None = None   # None when the year has no actual
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class ActionProgress:
     action: Action
     department_grades: dict[str, str]          # department -> normalised grade ('' if missing/invalid)
     grade: str                                 # consolidated grade, '' while incomplete
-    suggested: str                             # from indicators ('' when none)
+    suggested: str                             # from indicators: the lowest of theirs ('' when none)
     indicators: tuple[IndicatorProgress, ...]
     entries: dict[str, Entry]                  # department -> entry (only those reported)
     internal_evaluation: str = ""
@@ -53,25 +55,47 @@ class ActionProgress:
             return parts[0][1] if parts else ""
         return "\n".join(f"【{d}】{t}" for d, t in parts)
 
+    @property
+    def suggestion_note(self) -> str:
+        """Each indicator's suggestion when there are several ('再犯者率：目標比 102.3％ → B'), else ''."""
+        judged = [i for i in self.indicators if i.judgement]
+        if len(judged) < 2:
+            return ""
+        return "\n".join(f"{i.indicator.name}：{i.judgement.text}" for i in judged)
+
 
 @dataclass(frozen=True)
 class GradeCounts:
-    counts: dict[str, int]       # A/B/C/－ and '' (未評価)
+    counts: dict[str, int]       # every code of the scale, in its order, and '' (未評価)
     total: int
+    scale: Scale
+
+    @property
+    def denominator(self) -> int:
+        """The actions that count in shares: all but those graded with a code the scale excludes."""
+        return self.total - sum(n for code, n in self.counts.items() if code and not self.scale.in_denominator(code))
 
     def share(self, grade: str) -> float:
-        return 0.0 if self.total == 0 else self.counts.get(grade, 0) / self.total * 100.0
+        if not self.scale.in_denominator(grade) and grade:
+            return 0.0
+        return 0.0 if self.denominator == 0 else self.counts.get(grade, 0) / self.denominator * 100.0
 
     @property
     def graded(self) -> int:
-        return sum(self.counts.get(g, 0) for g in GRADES)
+        return sum(n for code, n in self.counts.items() if code)
+
+    @property
+    def points_average(self) -> float | None:
+        """The mean 点数 of the graded actions whose code has points; None when none has."""
+        codes = [code for code, n in self.counts.items() if code for _ in range(n)]
+        return self.scale.points_average(codes)
 
 
-def count_grades(items: list[ActionProgress]) -> GradeCounts:
+def count_grades(items: list[ActionProgress], scale: Scale) -> GradeCounts:
     counter = Counter(p.grade for p in items)
-    counts = {g: counter.get(g, 0) for g in GRADES}
+    counts = {g: counter.get(g, 0) for g in scale.codes}
     counts[""] = counter.get("", 0)
-    return GradeCounts(counts, len(items))
+    return GradeCounts(counts, len(items), scale)
 
 
 @dataclass
@@ -80,6 +104,7 @@ class Summary:
     actions: list[ActionProgress]
     departments: list[str]
     returned_departments: list[str] = field(default_factory=list)
+    scale: Scale | None = None
 
     def subset(self, include_relistings: bool = True, goal: str | None = None,
                kind: EvaluationKind | None = None) -> list[ActionProgress]:
@@ -90,17 +115,27 @@ class Summary:
 
     def counts(self, include_relistings: bool = True, goal: str | None = None,
                kind: EvaluationKind | None = None) -> GradeCounts:
-        return count_grades(self.subset(include_relistings, goal, kind))
+        return count_grades(self.subset(include_relistings, goal, kind), self._scale)
+
+    @property
+    def _scale(self) -> Scale:
+        from workbook.domain.scale_presets import DEFAULT_SCALE
+        return self.scale or DEFAULT_SCALE
 
     @property
     def missing_departments(self) -> list[str]:
         return [d for d in self.departments if d not in self.returned_departments]
 
     def highlighted(self) -> list[ActionProgress]:
-        return [p for p in self.actions if p.grade == "A" and not p.action.is_relisting]
+        return [p for p in self.actions if self._common(p.grade) is Common.ABOVE and not p.action.is_relisting]
 
     def needing_attention(self) -> list[ActionProgress]:
-        return [p for p in self.actions if p.grade in ("C", DASH) and not p.action.is_relisting]
+        """Actions graded with a code that needs a reason (below target, or not assessable)."""
+        return [p for p in self.actions if self._scale.reason_required(p.grade) and not p.action.is_relisting]
+
+    def _common(self, code: str) -> Common | None:
+        grade = self._scale.grade(code)
+        return grade.common if grade else None
 
     def ungraded(self) -> list[ActionProgress]:
         return [p for p in self.actions if not p.grade]
@@ -112,32 +147,35 @@ def _number(value: object) -> float | None:
 
 
 def indicator_progress(indicator: Indicator, department: str, actual: object, fiscal_year: int,
-                       settings: Settings) -> IndicatorProgress:
+                       settings: Settings, earlier_actuals: dict[int, float] | None = None) -> IndicatorProgress:
     value = _number(actual)
     target = indicator.target_for(fiscal_year)
-    ratio = achievement_ratio(value, target, indicator.direction)
+    judgement = judge(indicator, value, fiscal_year, settings.scale, settings.indicator_rule, earlier_actuals)
     progress = None
     if value is not None and target is not None and indicator.baseline is not None and target != indicator.baseline:
         progress = (value - indicator.baseline) / (target - indicator.baseline) * 100.0
-    return IndicatorProgress(indicator, department, value, target, ratio,
-                             grade_for_ratio(ratio, settings.thresholds), progress)
+    return IndicatorProgress(indicator, department, value, target, judgement.ratio if judgement else None,
+                             (judgement.code or None) if judgement else None, progress, judgement)
 
 
 def action_progress(plan: Plan, action: Action, entries: dict[str, Entry], settings: Settings,
-                    evaluations: tuple[str, str] = ("", "")) -> ActionProgress:
+                    evaluations: tuple[str, str] = ("", ""),
+                    earlier_actuals: dict[tuple[str, str], dict[int, float]] | None = None) -> ActionProgress:
+    scale = settings.scale
     grades: dict[str, str] = {}
     indicators: list[IndicatorProgress] = []
     for department in action.departments:
         entry = entries.get(department)
-        grades[department] = (normalize_grade(entry.get("grade")) or "") if entry else ""
+        grades[department] = (scale.normalize(entry.get("grade")) or "") if entry else ""
         for n, indicator in enumerate(plan.indicators_of(action.code, department), start=1):
             actual = entry.actuals.get(n) if entry else None
-            indicators.append(indicator_progress(indicator, department, actual, settings.fiscal_year, settings))
-    suggestions = [i.suggested for i in indicators if i.suggested]
-    suggested = consolidate(suggestions, settings.multi_department_rule) if suggestions else ""
+            earlier = (earlier_actuals or {}).get((indicator.key, department))
+            indicators.append(indicator_progress(indicator, department, actual, settings.fiscal_year, settings,
+                                                 earlier))
+    suggested = scale.lowest([i.suggested for i in indicators if i.suggested])
     return ActionProgress(
         action=action, department_grades=grades,
-        grade=consolidate(list(grades.values()), settings.multi_department_rule),
+        grade=scale.combine(list(grades.values()), settings.multi_department_rule),
         suggested=suggested, indicators=tuple(indicators),
         entries={d: e for d, e in entries.items() if d in action.departments},
         internal_evaluation=evaluations[0], committee_opinion=evaluations[1],
@@ -145,12 +183,16 @@ def action_progress(plan: Plan, action: Action, entries: dict[str, Entry], setti
 
 
 def summarize(plan: Plan, entries: dict[tuple[str, str], Entry], settings: Settings,
-              returned_departments: list[str], evaluations: dict[str, tuple[str, str]] | None = None) -> Summary:
-    """entries: (department, action code) -> Entry as merged in the master."""
+              returned_departments: list[str], evaluations: dict[str, tuple[str, str]] | None = None,
+              earlier_actuals: dict[tuple[str, str], dict[int, float]] | None = None) -> Summary:
+    """entries: (department, action code) -> Entry as merged in the master; earlier_actuals:
+    (indicator key, department) -> fiscal year -> actual, the years before (for 累計)."""
     evaluations = evaluations or {}
     by_action: dict[str, dict[str, Entry]] = {}
     for (department, code), entry in entries.items():
         by_action.setdefault(code, {})[department] = entry
-    actions = [action_progress(plan, a, by_action.get(a.code, {}), settings, evaluations.get(a.code, ("", "")))
+    actions = [action_progress(plan, a, by_action.get(a.code, {}), settings, evaluations.get(a.code, ("", "")),
+                               earlier_actuals)
                for a in plan.actions]
-    return Summary(settings.fiscal_year, actions, [d.name for d in plan.departments], list(returned_departments))
+    return Summary(settings.fiscal_year, actions, [d.name for d in plan.departments], list(returned_departments),
+                   settings.scale)

@@ -50,6 +50,9 @@ class Identity:
     # row key -> (取組番号, 重点取組, 指標) as the row showed them when the file was made: with the key,
     # what identifies a row (files made before template 2026.2 carry none: the plan's are used)
     row_labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # the 評価基準 the file was made with (files made before the scale became data carry none)
+    scale_fingerprint: str = ""
+    scale_name: str = ""      # '4段階（S・A・B・C・－）', for messages
 
 
 @dataclass

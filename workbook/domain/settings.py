@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from workbook.errors import MasterError
-from workbook.domain.grades import MultiDepartmentRule, Thresholds
+from workbook.domain.plan import IndicatorRule
+from workbook.domain.scale import CombineRule, Scale
+from workbook.domain.scale_presets import DEFAULT_SCALE, legacy_scale
 from workbook.domain.normalize import nfkc
 
 
@@ -18,8 +20,9 @@ class Settings:
     municipality: str
     plan_name: str
     fiscal_year: int  # Reiwa number of the year being reported
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    multi_department_rule: MultiDepartmentRule = MultiDepartmentRule.LOWEST_IGNORING_DASH
+    scale: Scale = DEFAULT_SCALE  # the 評価基準 sheet (read by workbook.sheets.scale_sheet)
+    multi_department_rule: CombineRule = CombineRule.LOWEST
+    indicator_rule: IndicatorRule = IndicatorRule.RATIO  # 判定方法 of an indicator that names none
     deadline: str = ""  # 提出期限, free text in 和暦
     contact: str = ""  # 問い合わせ先 shown to departments
     distribution_folder: str = "配布"
@@ -48,9 +51,11 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
     ("municipality", "自治体名", ""),
     ("plan_name", "計画名", ""),
     ("fiscal_year", "報告対象年度", "令和の年数（例：6 = 令和6年度）"),
-    ("threshold_a", "A の基準（実績／目標 ％ 以上）", "例：110"),
-    ("threshold_b", "B の基準（実績／目標 ％ 以上）", "例：90（これ未満は C）"),
-    ("multi_department_rule", "複数課の達成度の統合方法", " / ".join(r.value for r in MultiDepartmentRule)),
+    # these two rows held the A/B thresholds before the 評価基準 sheet; the rows keep their cells
+    ("scale_name", "評価基準", "達成度の記号・定義・判定下限はシート「評価基準」で定めます（配布後は変えないでください）"),
+    ("indicator_rule", "指標の判定方法（既定）",
+     " / ".join(r.value for r in IndicatorRule) + "。シート「指標」の「判定方法」が空欄の指標に使います"),
+    ("multi_department_rule", "複数課の達成度の統合方法", " / ".join(r.value for r in CombineRule)),
     ("deadline", "提出期限", "例：令和7年5月30日（金）"),
     ("contact", "問い合わせ先", "担当課向け説明に表示"),
     ("distribution_folder", "配布フォルダ", "マスターと同じフォルダからの相対パス"),
@@ -77,8 +82,8 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
 
 def settings_to_rows(settings: Settings) -> list[tuple[str, str, object, str]]:
     values = {f.name: getattr(settings, f.name) for f in fields(settings)}
-    values["threshold_a"] = settings.thresholds.a
-    values["threshold_b"] = settings.thresholds.b
+    values["scale_name"] = settings.scale.name
+    values["indicator_rule"] = settings.indicator_rule.value
     values["multi_department_rule"] = settings.multi_department_rule.value
     return [(key, label, values[key], note) for key, label, note in SETTING_ROWS]
 
@@ -91,10 +96,18 @@ def setting_cell(key: str) -> str:
 def _cell(key: str) -> str:
     """Where a setting stands on the 設定 sheet (values in column C, rows in SETTING_ROWS order)."""
     keys = [k for k, _, _ in SETTING_ROWS]
+    key = _LEGACY_ROWS.get(key, (key,))[0]
     return f"C{keys.index(key) + 2}" if key in keys else ""
 
 
+# a master made before the 評価基準 sheet keeps its A/B thresholds in the rows the scale rows took
+_LEGACY_ROWS = {"threshold_a": ("scale_name", "A の基準（実績／目標 ％ 以上）"),
+                "threshold_b": ("indicator_rule", "B の基準（実績／目標 ％ 以上）")}
+
+
 def _label(key: str) -> str:
+    if key in _LEGACY_ROWS:
+        return _LEGACY_ROWS[key][1]
     return next((label for k, label, _ in SETTING_ROWS if k == key), key)
 
 
@@ -125,14 +138,21 @@ def settings_from_values(values: dict[str, object]) -> Settings:
     if fiscal_year is None or not 1 <= fiscal_year <= 99:
         raise setting_error("fiscal_year", values.get("fiscal_year"), "「6」「R6」「令和6年度」のように入力してください。")
     try:
-        rule = MultiDepartmentRule.parse(text("multi_department_rule", MultiDepartmentRule.LOWEST_IGNORING_DASH.value))
+        rule = CombineRule.parse(text("multi_department_rule", CombineRule.LOWEST.value))
     except ValueError:
         raise setting_error("multi_department_rule", values.get("multi_department_rule"),
-                            "一覧（" + "／".join(r.value for r in MultiDepartmentRule) + "）から選んでください。") from None
-    a, b = number("threshold_a", 110.0), number("threshold_b", 90.0)
-    if not 0 < b < a:
-        raise setting_error("threshold_b" if b <= 0 else "threshold_a", b if b <= 0 else a,
-                            f"A の基準（{a:g}）は B の基準（{b:g}）より大きく、B の基準は 0 より大きくしてください。")
+                            "一覧（" + "／".join(r.value for r in CombineRule) + "）から選んでください。") from None
+    indicator_rule = next((r for r in IndicatorRule if r.value == nfkc(text("indicator_rule", "目標比"))), None)
+    if indicator_rule is None:
+        raise setting_error("indicator_rule", values.get("indicator_rule"),
+                            "一覧（" + "／".join(r.value for r in IndicatorRule) + "）から選んでください。")
+    scale = DEFAULT_SCALE
+    if "threshold_a" in values or "threshold_b" in values:   # a master from before the 評価基準 sheet
+        a, b = number("threshold_a", 110.0), number("threshold_b", 90.0)
+        if not 0 < b < a:
+            raise setting_error("threshold_b" if b <= 0 else "threshold_a", b if b <= 0 else a,
+                                f"A の基準（{a:g}）は B の基準（{b:g}）より大きく、B の基準は 0 より大きくしてください。")
+        scale = legacy_scale(a, b)
     attachment = text("mail_attachment", ATTACH)
     if attachment not in MAIL_ATTACHMENT_CHOICES:
         raise setting_error("mail_attachment", values.get("mail_attachment"),
@@ -142,8 +162,9 @@ def settings_from_values(values: dict[str, object]) -> Settings:
         municipality=text("municipality"),
         plan_name=text("plan_name"),
         fiscal_year=fiscal_year,
-        thresholds=Thresholds(a, b),
+        scale=scale,
         multi_department_rule=rule,
+        indicator_rule=indicator_rule,
         deadline=text("deadline"),
         contact=text("contact"),
         protection_password="" if values.get("protection_password") is None else str(values["protection_password"]),
@@ -164,3 +185,11 @@ def check_year_in_plan(settings: Settings, plan_years: tuple[int, ...]) -> None:
         raise setting_error("fiscal_year", settings.fiscal_year,
                             f"計画の取組目標は {span} の分だけです。設定の年度を直すか、シート「計画」に"
                             f"「取組目標({short_label(settings.fiscal_year)})」の列を追加してください。")
+
+
+def check_rule_fits_scale(settings: Settings) -> None:
+    """「点数の平均」 needs points on the 評価基準 sheet."""
+    if settings.multi_department_rule is CombineRule.POINTS and not settings.scale.has_points:
+        raise setting_error("multi_department_rule", settings.multi_department_rule.value,
+                            "評価基準（シート「評価基準」）に点数がないため、点数の平均は使えません。"
+                            "点数を入力するか、ほかの統合方法を選んでください。")

@@ -42,7 +42,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
     entries = {code: Entry(code, department, prev_grade=e.prev_grade, prev_result=e.prev_result)
                for code, e in (previous or {}).items()}
     last = write_department_table(
-        data, plan, department, settings.fiscal_year, entries=entries, count_contact=True,
+        data, plan, department, settings.fiscal_year, entries=entries, count_contact=True, scale=settings.scale,
         subtitle=f"{settings.municipality}　提出期限：{settings.deadline or '（設定なし）'}　問い合わせ：{settings.contact}")
     _fit_for_return(data, last, department, settings, has_previous=any(
         e.prev_grade or e.prev_result for e in entries.values()))

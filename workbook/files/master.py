@@ -17,6 +17,7 @@ from workbook.errors import MasterError
 from workbook.files.snapshot import MasterSnapshot
 from workbook.ooxml.package import Package
 from workbook.ooxml.save import backup_copy, replace_atomically
+from workbook.sheets.scale_sheet import write_scale
 from workbook.sheets import master_sheets as ms
 from workbook.sheets import names, progress_sheet
 from workbook.sheets.department import protect, write_department_table
@@ -139,7 +140,7 @@ class Master:
         ws = self.department_sheet(department)
         ms.reset(ws)
         write_department_table(ws, self.plan, department, self.settings.fiscal_year, entries=entries,
-                               contact=contact, title=f"{department}（取り込み済みの回答）")
+                               contact=contact, title=f"{department}（取り込み済みの回答）", scale=self.settings.scale)
         protect(ws)
         self._departments[department] = (entries, tuple(contact))
 
@@ -238,7 +239,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     for department in plan.departments:
         ws = wb.create_sheet(sheet_title(department.name))
         write_department_table(ws, plan, department.name, settings.fiscal_year,
-                               title=f"{department.name}（取り込み済みの回答）")
+                               title=f"{department.name}（取り込み済みの回答）", scale=settings.scale)
         protect(ws)
     empty_summary = summarize(plan, {}, settings, [])
     progress_sheet.write_progress(wb.create_sheet(names.SHEET_PROGRESS), empty_summary, plan)
@@ -247,6 +248,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
                      for d in plan.departments])
     ms.write_checks(wb.create_sheet(names.SHEET_CHECKS), [])
     ms.write_settings(wb.create_sheet(names.SHEET_SETTINGS), settings)
+    write_scale(wb.create_sheet(names.SHEET_SCALE), settings.scale)
     ms.write_history(wb.create_sheet(names.SHEET_HISTORY), [])
     ms.write_xlwings_conf(wb.create_sheet(names.SHEET_XLWINGS), xlwings_conf or [])
     wb.active = 0

@@ -15,16 +15,17 @@ from workbook.sheets import progress_sheet
 from workbook.sheets.department import row_specs
 from workbook.domain.era import find_fiscal_year, fiscal_year_label
 from workbook.errors import MasterError, PlanFileError
-from workbook.domain.grades import GRADES
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
 from workbook.sheets.names import sheet_title
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import clean_text, normalize_grade
+from workbook.domain.normalize import clean_text
 from workbook.files.plan_import import Rows, plan_from_rows
 from workbook.ooxml.package import Package
 from workbook.ooxml.values import SheetValues
 from workbook.sheets.table import Table, input_formulas, parse_table
 from workbook.domain.returns import CONTACT_FIELDS, Entry
+from workbook.domain.scale import Scale
+from workbook.sheets.scale_sheet import read_scale_rows
 from workbook.domain.settings import Settings, check_year_in_plan, settings_from_values
 
 
@@ -76,6 +77,8 @@ class MasterSnapshot:
             snap.settings = settings_from_values(ms.settings_values_from_rows(snap.rows(names.SHEET_SETTINGS)[1:]))
         except ValueError as exc:
             raise MasterError(f"{path.name} のシート「設定」の「{exc}」の値が読めません。") from exc
+        if snap.has_sheet(names.SHEET_SCALE):
+            snap.settings.scale = _scale(path, snap.rows(names.SHEET_SCALE))
         try:
             indicators = snap.rows(names.SHEET_INDICATORS) if snap.has_sheet(names.SHEET_INDICATORS) else None
             snap.plan = plan_from_rows(Rows(path.name, names.SHEET_PLAN, snap.rows(names.SHEET_PLAN)),
@@ -132,7 +135,7 @@ class MasterSnapshot:
         if year == fiscal_year:
             entries = table.entries
         elif year == fiscal_year - 1:
-            entries = _carried_forward(table.entries, department)
+            entries = _carried_forward(table.entries, department, self.settings.scale)
         else:
             entries = {}
         current = year == fiscal_year and table.keys == keys
@@ -230,16 +233,26 @@ def _answers(table: Table, keys) -> list[tuple[str, str, object]]:
     return out
 
 
+def _scale(path: Path, rows: list[list[object]]) -> Scale:
+    """The master's 評価基準 sheet; a bad table stops every operation with the cells to fix."""
+    scale, problems = read_scale_rows(rows)
+    if scale is None:
+        lines = [f"  - {p.message}" for p in problems[:20]]
+        raise MasterError(f"{path.name} のシート「{names.SHEET_SCALE}」（評価基準）に問題があります。"
+                          "直してからもう一度実行してください。\n" + "\n".join(lines))
+    return scale
+
+
 def _year_label(year: int | None) -> str:
     return fiscal_year_label(year) if year else "年度不明"
 
 
-def _carried_forward(entries: dict[str, Entry], department: str) -> dict[str, Entry]:
+def _carried_forward(entries: dict[str, Entry], department: str, scale: Scale) -> dict[str, Entry]:
     """Last year's answers become this year's 前年度 columns (as MasterSnapshot.previous gives them)."""
     out = {}
     for code, entry in entries.items():
-        grade = normalize_grade(entry.grade)
-        prev = Entry(code, department, prev_grade=grade if grade in GRADES else "",   # an invalid grade is not carried
+        grade = scale.normalize(entry.grade)
+        prev = Entry(code, department, prev_grade=grade or "",   # an invalid grade is not carried
                      prev_result=clean_text(entry.get("result")))
         if prev.prev_grade or prev.prev_result:
             out[code] = prev

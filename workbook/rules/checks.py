@@ -6,18 +6,17 @@ DepartmentReturn read from a returned file (collect) or from a master's departme
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.domain.era import fiscal_year_label
-from workbook.domain.grades import (GRADES, achievement_ratio, consolidate, differs_from_suggestion, grade_for_ratio)
+from workbook.domain.indicator_rules import judge
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, INDICATOR_ROW, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
                      IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import clean_text, loose, nfkc, normalize_grade, parse_number
+from workbook.domain.normalize import clean_text, loose, nfkc, parse_number
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.domain.settings import Settings
@@ -282,17 +281,19 @@ def _grade_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where
     grade_cell = f"{col_letter('grade')}{row}"
     if grade_cell in ret.formulas or blank(raw):
         return []
-    grade = normalize_grade(raw)
+    scale = settings.scale
+    grade = scale.normalize(raw)
     at = dict(action_code=code)
-    if grade not in GRADES:
-        return [where.problem("grade-invalid", cell=grade_cell, value=_short(raw), field="自己評価", **at)]
+    if not grade:
+        return [where.problem("grade-invalid", cell=grade_cell, value=_short(raw), field="自己評価",
+                              choices="・".join(scale.codes), **at)]
     out = []
     reason = entry.values.get("reason")
-    if grade in ("C", "－") and blank(reason) and f"{col_letter('reason')}{row}" not in ret.formulas:
+    if scale.reason_required(grade) and blank(reason) and f"{col_letter('reason')}{row}" not in ret.formulas:
         out.append(where.problem("reason-missing", cell=f"{col_letter('reason')}{row}", value=grade,
                                  field="評価の理由", **at))
     suggested, ratios = suggestion(plan, settings, where.department, code, entry.actuals)
-    if differs_from_suggestion(grade, suggested):
+    if scale.differs_from_suggestion(grade, suggested):
         out.append(where.problem("grade-inconsistent", cell=grade_cell, value=grade, expected=suggested,
                                  ratio="・".join(ratios), field="自己評価", **at))
     return out
@@ -300,17 +301,17 @@ def _grade_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where
 
 def suggestion(plan: Plan, settings: Settings, department: str, code: str,
                actuals: dict[int, object]) -> tuple[str, list[str]]:
-    """The grade the department's indicators suggest for an action, and the ratios behind it."""
-    grades, ratios = [], []
+    """The code the department's indicators suggest for an action (the lowest of theirs), and the
+    measures behind it ('目標比 102.3％')."""
+    codes, measures = [], []
     for n, indicator in enumerate(plan.indicators_of(code, department), start=1):
         parsed = parse_number(actuals.get(n))
-        ratio = achievement_ratio(parsed.value if parsed else None, indicator.target_for(settings.fiscal_year),
-                                  indicator.direction)
-        grade = grade_for_ratio(ratio, settings.thresholds)
-        if grade:
-            grades.append(grade)
-            ratios.append(f"{ratio:.1f}%" if math.isfinite(ratio) else "∞")
-    return (consolidate(grades, settings.multi_department_rule) if grades else ""), ratios
+        judgement = judge(indicator, parsed.value if parsed else None, settings.fiscal_year, settings.scale,
+                          settings.indicator_rule)
+        if judgement and judgement.code:
+            codes.append(judgement.code)
+            measures.append(judgement.measure)
+    return settings.scale.lowest(codes), measures
 
 
 def return_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:

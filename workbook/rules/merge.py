@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from workbook.files.archive import ArchiveRecord
 from workbook.rules.checks import TEXT_LIMIT
 from workbook.sheets.department import row_specs
-from workbook.domain.grades import GRADES
+from workbook.domain.scale import Scale
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, applies, col_letter, column, split_key
 from workbook.rules.rows import Blocked
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import normalize_grade, parse_number
+from workbook.domain.normalize import parse_number
 from workbook.domain.returns import CONTACT_FIELDS, DepartmentReturn, Entry, same_value
 
 
@@ -66,7 +66,7 @@ def newest(candidates: list[Candidate]) -> tuple[Candidate, list[Candidate]]:
     return ranked[0], ranked[1:]
 
 
-def storable(key: str, value: object) -> object:
+def storable(key: str, value: object, scale: Scale | None = None) -> object:
     """The value as the master keeps it (see the module doc)."""
     if value is None or value == "":
         return None
@@ -76,8 +76,8 @@ def storable(key: str, value: object) -> object:
             return value[:TEXT_LIMIT]
     col = column(key)
     if key == "grade":
-        grade = normalize_grade(value)
-        return grade if grade in GRADES else value
+        grade = scale.normalize(value) if scale else None
+        return grade or value
     if col.numeric and not isinstance(value, bool):
         parsed = parse_number(value)
         if parsed is not None:
@@ -89,7 +89,7 @@ def storable(key: str, value: object) -> object:
 
 
 def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
-                     held: Blocked | None = None) -> dict[str, Entry]:
+                     held: Blocked | None = None, scale: Scale | None = None) -> dict[str, Entry]:
     """The return's values for the department's planned rows, as the master would store them.
 
     held: the rows and cells reported as errors (rules.rows.blocked); they are left out, so the
@@ -109,7 +109,7 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
         entry = out.setdefault(code, Entry(code, department))
         if kind == ACTION_ROW:
             values = source.values
-            entry.values = {k: storable(k, values.get(k)) for k, letter in inputs if f"{letter}{row}" not in held}
+            entry.values = {k: storable(k, values.get(k), scale) for k, letter in inputs if f"{letter}{row}" not in held}
         elif f"{actual}{row}" not in held:
             entry.actuals[n] = storable("actual", source.actuals.get(n))
     return out

@@ -8,7 +8,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label
-from workbook.domain.grades import GRADES
+from workbook.domain.scale import Scale
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
                      INDICATOR_ROW, MISSING_COUNT_CELL, applies, col_letter, col_number,
                      indicator_key, split_key, year_header)
@@ -76,7 +76,8 @@ def shared_plan_cells(plan: Plan, department: str, fiscal_year: int) -> dict[str
 def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_year: int, *,
                            entries: dict[str, Entry] | None = None, title: str = "",
                            subtitle: str = "", contact: tuple[str, str] = ("", ""),
-                           extra_headers: tuple[str, ...] = (), count_contact: bool = False) -> int:
+                           extra_headers: tuple[str, ...] = (), count_contact: bool = False,
+                           scale: Scale) -> int:
     """Fill ws with the department's table; returns the last data row. Protection is the caller's.
 
     count_contact: the contact name and phone count as missing entries too (distributed files).
@@ -149,7 +150,7 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
             else:
                 cell.fill = st.PREV_FILL if col.key.startswith("prev") else st.PLAN_FILL
                 cell.protection = st.LOCKED
-        ws.cell(row=row, column=helper_col, value=_missing_formula(row, kind))
+        ws.cell(row=row, column=helper_col, value=_missing_formula(row, kind, scale))
     last = row
     st.autofit_rows(ws, FIRST_ROW, last)
     ws.row_dimensions[HEADER_ROW].height = 32
@@ -160,8 +161,8 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     ws[MISSING_COUNT_CELL].border = st.BORDER
     ws.freeze_panes = f"D{FIRST_ROW}"
     if last >= FIRST_ROW:
-        _add_validations(ws, last)
-        _add_conditional_formats(ws, last)
+        _add_validations(ws, last, scale)
+        _add_conditional_formats(ws, last, scale)
     if count_contact:
         _mark_contact(ws)
     st.a4_landscape(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
@@ -195,25 +196,38 @@ def _mark_contact(ws: Worksheet) -> None:
         ws.conditional_formatting.add(ref, FormulaRule(formula=[f'{ref}=""'], fill=st.MISSING_FILL))
 
 
-def _missing_formula(row: int, kind: str) -> str:
+def _missing_formula(row: int, kind: str, scale: Scale) -> str:
     """1 per missing or unusable entry: empty, a grade not in the list, an actual that is not a number."""
     g, k = col_letter("grade"), col_letter("reason")
     if kind == INDICATOR_ROW:
         return f'=IF(ISNUMBER({col_letter("actual")}{row}),0,1)'
     return (f'=IF({col_letter("content")}{row}="",1,0)+IF({col_letter("result")}{row}="",1,0)'
-            f'+IF({_valid_grade(f"{g}{row}")},0,1)+IF(AND(OR({g}{row}="C",{g}{row}="－"),{k}{row}=""),1,0)')
+            f'+IF({_any_of(f"{g}{row}", scale.codes)},0,1)'
+            f'+IF(AND({_any_of(f"{g}{row}", _reason_codes(scale))},{k}{row}=""),1,0)')
 
 
-def _valid_grade(ref: str) -> str:
-    return "OR(" + ",".join(f'{ref}="{grade}"' for grade in GRADES) + ")"
+def _any_of(ref: str, codes: tuple[str, ...]) -> str:
+    """An Excel test that the cell holds one of the codes (FALSE for none)."""
+    if not codes:
+        return "FALSE"
+    return "OR(" + ",".join(f'{ref}="{code}"' for code in codes) + ")"
 
 
-def _add_validations(ws: Worksheet, last: int) -> None:
-    grade = DataValidation(type="list", formula1='"' + ",".join(GRADES) + '"', allow_blank=True,
+def _reason_codes(scale: Scale) -> tuple[str, ...]:
+    return tuple(g.code for g in scale.grades if g.reason_required)
+
+
+def grade_prompt(scale: Scale, limit: int = 255) -> str:
+    """The input message of the grade column: every code with its name, cut to Excel's limit."""
+    text = "／".join(g.label for g in scale.grades)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _add_validations(ws: Worksheet, last: int, scale: Scale) -> None:
+    grade = DataValidation(type="list", formula1='"' + ",".join(scale.codes) + '"', allow_blank=True,
                            showErrorMessage=True, errorTitle="自己評価",
-                           error="A・B・C・－ のいずれかを一覧から選んでください。",
-                           showInputMessage=True, promptTitle="自己評価",
-                           prompt="A：目標を上回った／B：目標を達成した／C：目標を下回った／－：評価不能")
+                           error=("・".join(scale.codes) + " のいずれかを一覧から選んでください。")[:255],
+                           showInputMessage=True, promptTitle="自己評価", prompt=grade_prompt(scale))
     numeric = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="-1E+15",
                              allow_blank=True, showErrorMessage=True, errorStyle="warning",
                              errorTitle="数値で入力", error="数値（半角数字、単位なし）で入力してください。",
@@ -232,13 +246,13 @@ def _add_validations(ws: Worksheet, last: int) -> None:
             dv.add(f"{col_letter(col.key)}{FIRST_ROW}:{col_letter(col.key)}{last}")
 
 
-def _add_conditional_formats(ws: Worksheet, last: int) -> None:
+def _add_conditional_formats(ws: Worksheet, last: int, scale: Scale) -> None:
     a = f"$A{FIRST_ROW}"
     is_action = f'ISERROR(FIND("#",{a}))'
     for key in ("content", "result", "grade"):
         ref = f"{col_letter(key)}{FIRST_ROW}:{col_letter(key)}{last}"
         first = f"{col_letter(key)}{FIRST_ROW}"
-        wrong = f"NOT({_valid_grade(first)})" if key == "grade" else f'{first}=""'
+        wrong = f"NOT({_any_of(first, scale.codes)})" if key == "grade" else f'{first}=""'
         ws.conditional_formatting.add(ref, FormulaRule(formula=[f'AND({a}<>"",{is_action},{wrong})'],
                                                        fill=st.MISSING_FILL, stopIfTrue=False))
     actual = f"{col_letter('actual')}{FIRST_ROW}"
@@ -246,7 +260,7 @@ def _add_conditional_formats(ws: Worksheet, last: int) -> None:
         formula=[f'AND(ISNUMBER(FIND("#",{a})),NOT(ISNUMBER({actual})))'], fill=st.MISSING_FILL))
     g, k = f"${col_letter('grade')}{FIRST_ROW}", f"{col_letter('reason')}{FIRST_ROW}"
     ws.conditional_formatting.add(f"{col_letter('reason')}{FIRST_ROW}:{col_letter('reason')}{last}", FormulaRule(
-        formula=[f'AND(OR({g}="C",{g}="－"),{k}="")'], fill=st.MISSING_FILL))
+        formula=[f'AND({_any_of(g, _reason_codes(scale))},{k}="")'], fill=st.MISSING_FILL))
 
 
 def protect(ws: Worksheet, password: str = "") -> None:

@@ -11,7 +11,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label
-from workbook.domain.grades import GRADE_LABELS, GRADES
 from workbook.sheets.layout import COLUMNS, DATA_SHEET, INDICATOR_ROW
 from workbook.domain.plan import Plan
 from workbook.domain.settings import Settings
@@ -83,10 +82,13 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
     row = _numbered(ws, row, fill_steps(settings))
 
     row = _section(ws, row + 1, "自己評価（達成度）の基準")
-    definitions = settings.thresholds.definitions()
-    for grade in GRADES:
-        _pair(ws, row, f"{grade}：{GRADE_LABELS[grade]}", definitions[grade])
+    scale = settings.scale
+    for grade in scale.grades:
+        _pair(ws, row, grade.label, grade.definition or grade.name)
         row += 1
+    needs_reason = [g.code for g in scale.grades if g.reason_required]
+    if needs_reason:
+        row = _note(ws, row, f"達成度が {'・'.join(needs_reason)} のときは「評価の理由」を必ず記入してください。")
     row = _note(ws, row, "数値目標（指標）がある取組は実績と目標の比率で、ない取組は計画どおり実施できたかで評価してください"
                 "（定量的評価／定性的評価）。")
     row = _note(ws, row, "再犯者率など「以下」を目指す指標は、実績が目標を下回るほど達成度が高くなります。")

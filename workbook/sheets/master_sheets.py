@@ -1,8 +1,6 @@
 """Writers for the master's fixed sheets (操作, 計画, 指標, 担当課, 進捗一覧, 提出状況, 検証結果, 設定, 履歴)."""
 from __future__ import annotations
 
-import string
-
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
@@ -11,7 +9,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label, short_label
-from workbook.domain.grades import GRADE_DEFINITIONS, GRADE_LABELS, GRADES, MultiDepartmentRule
+from workbook.domain.plan import IndicatorRule
+from workbook.domain.scale import CombineRule
 from workbook.domain.plan import Department, Plan
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.settings import MAIL_ATTACHMENT_CHOICES, Settings, settings_to_rows
@@ -173,42 +172,21 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
         value_cell.alignment = TOP
         note_cell = st.write_text(ws, r, 4, note)
         note_cell.font, note_cell.alignment = st.NOTE, st.WRAP_TOP
-        choices = {"multi_department_rule": [r.value for r in MultiDepartmentRule],
+        choices = {"multi_department_rule": [r.value for r in CombineRule],
+                   "indicator_rule": [r.value for r in IndicatorRule],
                    "mail_attachment": list(MAIL_ATTACHMENT_CHOICES)}.get(key)
         if choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
                                 showErrorMessage=True, error="一覧から選んでください。")
             ws.add_data_validation(dv)
             dv.add(value_cell.coordinate)
-    grade_row = len(rows) + 3
-    ws.cell(row=grade_row, column=2, value="達成度の定義").font = st.SUBTITLE
-    value_cells = {key: f"C{r}" for r, (key, *_) in enumerate(rows, start=2)}
-    for i, grade in enumerate(GRADES, start=1):
-        ws.cell(row=grade_row + i, column=2, value=f"{grade}：{GRADE_LABELS[grade]}").font = st.BOLD
-        ws.cell(row=grade_row + i, column=3, value=definition_formula(grade, value_cells)).font = st.BODY
+    note = ws.cell(row=len(rows) + 3, column=2, value="達成度の記号・定義・判定下限はシート「評価基準」にあります。")
+    note.font = st.NOTE
     st.set_widths(ws, {"A": 20, "B": 30, "C": 34, "D": 60})
     ws.column_dimensions["A"].hidden = True
     st.autofit_rows(ws, 2, len(rows) + 1)       # a long note wraps within 説明
     ws.freeze_panes = "B2"
     st.a4_landscape(ws)
-
-
-def definition_formula(grade: str, value_cells: dict[str, str]) -> str:
-    """A grade's definition as a formula over the threshold cells, so it follows a changed threshold.
-
-    GRADE_DEFINITIONS' {a} and {b} become references to the threshold_a / threshold_b value cells:
-    '="目標に対し実績が概ね"&C5&"％以上／…"'. A definition without a threshold stays plain text.
-    """
-    cells = {"a": value_cells["threshold_a"], "b": value_cells["threshold_b"]}
-    parts = []
-    for literal, name, _, _ in string.Formatter().parse(GRADE_DEFINITIONS[grade]):
-        if literal:
-            parts.append('"' + literal.replace('"', '""') + '"')
-        if name:
-            parts.append(cells[name])
-    if all(p.startswith('"') for p in parts):
-        return GRADE_DEFINITIONS[grade]
-    return "=" + "&".join(parts)
 
 
 def read_settings_values(ws: Worksheet) -> dict[str, object]:
@@ -264,7 +242,3 @@ def write_xlwings_conf(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
         st.write_text(ws, r, 2, value).font = st.BODY
     st.set_widths(ws, {"A": 32, "B": 70})
     st.a4_landscape(ws)
-
-
-def grade_legend() -> list[str]:
-    return [f"{g}：{GRADE_LABELS[g]}" for g in GRADES]

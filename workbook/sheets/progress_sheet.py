@@ -40,7 +40,7 @@ def progress_rows(summary: Summary) -> list[list[object]]:
         dept_grades = "\n".join(f"{d}：{g or '未'}" for d, g in p.department_grades.items())
         actuals = "\n".join(
             f"{i.indicator.name}：{_fmt(i.actual)}{i.indicator.unit}（目標 {_fmt(i.target)}{i.indicator.unit}"
-            f"{_direction(i.indicator.direction)}）"
+            f"{_direction(i.indicator.direction)}）" + (f"　{i.judgement.text}" if i.judgement else "")
             for i in p.indicators if i.actual is not None)
         rows.append([a.goal_code, a.measure_code, a.code, a.title, "、".join(a.departments), a.kind.value,
                      a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
@@ -59,9 +59,11 @@ def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
             cell = row[PROGRESS_HEADERS.index(name)]
             cell.fill, cell.protection = st.INPUT_FILL, st.UNLOCKED
         row[PROGRESS_HEADERS.index("達成度（統合）")].alignment = st.CENTER
-    for grade, color in (("A", "DDEBF7"), ("C", "FCE4E4"), ("－", "FFF2CC")):
+    for grade in (summary.scale.grades if summary.scale else ()):
+        color = st.grade_fill_color(grade.common.value, grade.reason_required)
         ws.conditional_formatting.add(f"{grade_col}2:{grade_col}{last}", CellIsRule(
-            operator="equal", formula=[f'"{grade}"'], fill=PatternFill("solid", fgColor=color)))
+            operator="equal", formula=['"' + grade.code.replace('"', '""') + '"'],
+            fill=PatternFill("solid", fgColor=color)))
     # Only 内部評価 and 委員会意見 are typed here; everything else is rebuilt by ② 回収 / ③ 検証
     # from the department sheets, so a value typed into it would be lost (no password, as 各課シート).
     protect(ws)

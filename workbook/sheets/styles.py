@@ -101,3 +101,15 @@ def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: floa
             width = widths.setdefault(letter, max((ws.column_dimensions[letter].width or 8.43) - 1.0, 2.0))
             lines = max(lines, text_lines(cell.value, width))
         ws.row_dimensions[row].height = min(lines, max_lines) * line_height + 4
+
+
+# grade fills by 共通区分 (never by code: a city's scale is data)
+_COMMON_FILLS = {"上回った": "DDEBF7", "達成": "E2EFDA", "下回った": "FCE4E4", "評価不能": "FFF2CC", "対象外": "EDEDED"}
+
+
+def grade_fill_color(common: str, reason_required: bool = False) -> str:
+    """The fill (RGB hex) of a grade cell: by the code's 共通区分; a 下回った code that needs no reason
+    (e.g. 4段階's B) is shown lighter than one that does."""
+    if common == "下回った" and not reason_required:
+        return "FFF0E0"
+    return _COMMON_FILLS.get(common, "FFFFFF")

@@ -1,0 +1,122 @@
+"""Indicator rules (判定方法): what an indicator's actual suggests, on any scale.
+
+目標比 compares the actual with the year's target; 進捗率 compares the way travelled from the
+baseline with the way expected by now; 基準値比 says improved, unchanged or worse against the
+baseline within a band. 累計 indicators compare running totals. A year with no actual suggests
+nothing (surveys are periodic, statistics lag).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from workbook.domain.era import parse_fiscal_year
+from workbook.domain.plan import Accumulation, Band, Direction, Indicator, IndicatorRule
+from workbook.domain.scale import Scale, Trend
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One indicator's suggestion: the rule, the number behind it, the code ('' when the scale
+    has no code for it) and a short text for notes ('目標比 102.3％ → B')."""
+
+    rule: IndicatorRule
+    actual: float            # the value judged (the running total for 累計)
+    target: float | None     # what it was judged against (the cumulative target for 累計)
+    ratio: float | None      # percent for 目標比 / 進捗率
+    trend: Trend | None      # for 基準値比
+    code: str
+
+    @property
+    def measure(self) -> str:
+        if self.rule is IndicatorRule.BASELINE:
+            return f"{self.rule.value} {self.trend.value if self.trend else '－'}"
+        return f"{self.rule.value} {format_ratio(self.ratio)}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.measure} → {self.code}" if self.code else self.measure
+
+
+def format_ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return "－"
+    return f"{ratio:.1f}％" if math.isfinite(ratio) else "∞"
+
+
+def achievement_ratio(actual: float | None, target: float | None,
+                      direction: Direction | str = Direction.HIGHER) -> float | None:
+    """Actual against target in percent; for lower-is-better the ratio runs the other way.
+
+    None when either value is missing or the division is undefined."""
+    if actual is None or target is None:
+        return None
+    direction = Direction(direction)
+    if direction is Direction.HIGHER:
+        return None if target == 0 else actual / target * 100.0
+    if actual == 0:
+        return None if target == 0 else float("inf")
+    return target / actual * 100.0
+
+
+def expected_value(baseline: float, baseline_year: int, target: float, target_year: int, year: int) -> float | None:
+    """Where the indicator should stand in a year on a straight line from baseline to target."""
+    if target_year <= baseline_year:
+        return None
+    share = min(max((year - baseline_year) / (target_year - baseline_year), 0.0), 1.0)
+    return baseline + (target - baseline) * share
+
+
+def pace_ratio(actual: float | None, baseline: float | None, baseline_year: int | None, target: float | None,
+               target_year: int | None, year: int) -> float | None:
+    """進捗率: (actual − baseline) / (expected − baseline) × 100; None when it is undefined."""
+    if None in (actual, baseline, baseline_year, target, target_year):
+        return None
+    expected = expected_value(baseline, baseline_year, target, target_year, year)
+    if expected is None or expected == baseline:
+        return None
+    return (actual - baseline) / (expected - baseline) * 100.0
+
+
+def trend(actual: float | None, baseline: float | None, band: Band | None,
+          direction: Direction | str = Direction.HIGHER) -> Trend | None:
+    """基準値比: within the band is unchanged; otherwise better or worse in the indicator's direction."""
+    if actual is None or baseline is None:
+        return None
+    diff = actual - baseline
+    width = 0.0 if band is None else band.value if band.in_points else abs(baseline) * band.value / 100.0
+    if abs(diff) <= width + 1e-9:
+        return Trend.UNCHANGED
+    better = diff > 0 if Direction(direction) is Direction.HIGHER else diff < 0
+    return Trend.IMPROVED if better else Trend.WORSE
+
+
+def cumulative_target(indicator: Indicator, year: int) -> float | None:
+    """The sum of the yearly targets up to the year; the plan's target when it has none by year."""
+    years = [y for y in indicator.yearly_targets if y <= year]
+    return sum(indicator.yearly_targets[y] for y in years) if years else indicator.target
+
+
+def judge(indicator: Indicator, actual: float | None, year: int, scale: Scale,
+          default_rule: IndicatorRule = IndicatorRule.RATIO,
+          earlier_actuals: dict[int, float] | None = None) -> Judgement | None:
+    """The suggestion of one indicator for a year; None when the year has no actual."""
+    if actual is None:
+        return None
+    rule = indicator.rule or default_rule
+    direction = indicator.direction
+    value, target = actual, indicator.target_for(year)
+    if indicator.accumulation is Accumulation.CUMULATIVE:
+        value = actual + sum(v for y, v in (earlier_actuals or {}).items() if y < year)
+        target = cumulative_target(indicator, year)
+    if rule is IndicatorRule.BASELINE:
+        mark = trend(value, indicator.baseline, indicator.band, direction)
+        return Judgement(rule, value, indicator.baseline, None, mark, scale.for_trend(mark) or "")
+    if rule is IndicatorRule.PACE:
+        final_year = parse_fiscal_year(indicator.target_year) or (max(indicator.yearly_targets)
+                                                                  if indicator.yearly_targets else None)
+        ratio = pace_ratio(value, indicator.baseline, parse_fiscal_year(indicator.baseline_year),
+                           indicator.target, final_year, year)
+    else:
+        ratio = achievement_ratio(value, target, direction)
+    return Judgement(rule, value, target, ratio, None, scale.for_ratio(ratio) or "")
