@@ -105,3 +105,10 @@ def test_letter_settings_read_back(master_path):
 def test_a_master_without_the_letter_rows_reads_with_defaults():
     settings = settings_from_values({"fiscal_year": 6})
     assert settings.reminder_folder == "再依頼" and settings.attach_files and settings.document_number == ""
+
+
+def test_the_points_rule_needs_points_on_the_scale(master_path):
+    set_setting(master_path, "multi_department_rule", "点数の平均（最も近い記号、同点は低い方）")
+    with pytest.raises(MasterError) as info:
+        Master.open(master_path)
+    assert cell_of("multi_department_rule") in str(info.value) and "点数" in str(info.value)

@@ -30,7 +30,7 @@ WIDTHS = [5, 8, 9, 16, 10, 7, 30, 62]
 SEVERITY = {ERROR: "要修正", "warning": "要確認"}
 # for the section, not the department: nothing in them the department can correct in its file
 NOT_SENT = ("not-returned", "older-return", "file-lock", "row-not-in-plan", "row-not-distributed",
-            "plan-name-changed")
+            "plan-name-changed", "scale-changed", "scale-edited-after-merge")
 TABLE_ROW = 11
 
 

@@ -12,6 +12,7 @@ from workbook.sheets import styles as st
 from workbook.sheets.department import protect, read_department_table, write_department_table
 from workbook.ooxml.save import replace_atomically
 from workbook.domain.era import fiscal_year_label
+from workbook.domain.scale import scale_caption
 from workbook.sheets.identity import identity_from_rows, write_identity
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_COLUMNS, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
 from workbook.domain.plan import Plan
@@ -52,6 +53,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
         department=department, template_version=TEMPLATE_VERSION,
         row_keys=tuple(key for key, _, _ in row_specs(plan, department)),
         distributed_at=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+        scale_fingerprint=settings.scale.fingerprint(), scale_name=scale_caption(settings.scale),
         row_labels={key: tuple(cells[k] or "" for k in IDENTITY_COLUMNS)
                     for key, cells in expected_plan_cells(plan, department, settings.fiscal_year).items()},
     )

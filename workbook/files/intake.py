@@ -31,7 +31,7 @@ from workbook.ooxml.values import SheetValues
 from workbook.sheets.identity import identity_from_rows
 from workbook.sheets.table import input_errors, input_formulas, parse_table
 from workbook.domain.problems import Problem, problem
-from workbook.domain.returns import DepartmentReturn
+from workbook.domain.returns import DepartmentReturn, Identity
 
 MAX_FILE_BYTES = 20 * 1024 * 1024            # a return is about 50 KB
 MAX_UNCOMPRESSED = 100 * 1024 * 1024         # all members together, as declared
@@ -216,6 +216,15 @@ def _reason(exc: BaseException) -> str:
 
 
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def read_identity(data: bytes) -> Identity | None:
+    """Only the identity sheet of a return (None when the file has none or cannot be read)."""
+    try:
+        book = SheetValues.open(data)
+    except Exception:  # calamine raises its own error types; an unreadable file has no identity
+        return None
+    return identity_from_rows(book.rows(IDENTITY_SHEET)) if IDENTITY_SHEET in book.names else None
 
 
 def read_return(data: bytes, package: Package) -> DepartmentReturn | None:

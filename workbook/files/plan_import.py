@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from workbook.domain.era import parse_fiscal_year
 from workbook.errors import PlanFileError
 from workbook.domain.normalize import decode_japanese_text
-from workbook.domain.plan import Accumulation, Action, Direction, EvaluationKind, Goal, Indicator, Measure, Plan
+from workbook.domain.plan import (Accumulation, Action, Band, Direction, EvaluationKind, Goal, Indicator,
+                                  IndicatorKind, IndicatorRule, Measure, Plan)
 from workbook.domain.normalize import clean_text, nfkc, parse_number, split_departments
 from workbook.domain.problems import Problem, problem
 from workbook.files.intake import reason_text
@@ -52,6 +53,9 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "目標の向き": ("目標の向き", "方向"),
     "集計": ("集計", "集計方法"),
     "担当課": ("担当課",),
+    "判定方法": ("判定方法", "評価方法"),
+    "許容幅": ("許容幅",),
+    "種別": ("種別", "指標の種別"),
     "備考": ("備考",),
 }
 REQUIRED_INDICATOR = ("取組番号", "指標名", "目標値")
@@ -114,6 +118,19 @@ class _Table:
         return out
 
 
+def parse_band(text: object) -> Band | None:
+    """許容幅: '3ポイント', '3pt', '3' (points) or '10％' (of the baseline); None when unreadable."""
+    parsed = parse_number(text)
+    if parsed is None or parsed.value < 0:
+        return None
+    unit = nfkc(parsed.unit).strip().lower()
+    if unit in ("", "ポイント", "pt", "ﾎﾟｲﾝﾄ", "p", "ポ"):
+        return Band(parsed.value, in_points=True)
+    if unit == "%":
+        return Band(parsed.value, in_points=False)
+    return None
+
+
 def _choice(enum_cls, text: str, default, cell: str, choices: str, problems: list[Problem], where: dict[str, str]):
     """An enum member from a cell's text; default when blank; a plan-bad-choice problem when unknown."""
     if not text:
@@ -125,7 +142,7 @@ def _choice(enum_cls, text: str, default, cell: str, choices: str, problems: lis
         return default
 
 
-def _read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]] | None:
+def read_rows(path: Path, sheet: str | None) -> tuple[str, list[list[object]]] | None:
     """(sheet name, rows) from a .csv or a workbook sheet; None if the sheet does not exist."""
     if path.suffix.lower() == ".csv":
         text = decode_japanese_text(path.read_bytes())
@@ -162,7 +179,7 @@ def import_plan(path: str | Path, municipality: str = "", plan_name: str = "",
     path = Path(path)
     if not path.exists():
         raise PlanFileError(f"計画ファイル {path} が見つかりません。")
-    sheet, rows = _read_rows(path, None)
+    sheet, rows = read_rows(path, None)
     plan_rows = Rows(path.name, "" if path.suffix.lower() == ".csv" else sheet, rows)
     return plan_from_rows(plan_rows, _indicator_rows(path, indicators_path), municipality, plan_name or path.stem)
 
@@ -256,10 +273,10 @@ def _indicator_rows(path: Path, indicators_path: str | Path | None) -> Rows | No
                 break
     if indicators_path is not None:
         source = Path(indicators_path)
-        read = _read_rows(source, None)
+        read = read_rows(source, None)
     elif path.suffix.lower() != ".csv":
         source = path
-        read = _read_rows(path, "指標")
+        read = read_rows(path, "指標")
     else:
         return None
     if read is None:
@@ -302,6 +319,16 @@ def _import_indicators(source: Rows | None, codes: set[str]) -> tuple[list[Indic
                             table.cell(row_number, "目標の向き"), "以上・以下", problems, where)
         accumulation = _choice(Accumulation, v.get("集計", ""), Accumulation.ANNUAL,
                                table.cell(row_number, "集計"), "単年度・累計", problems, where)
+        rule = _choice(IndicatorRule, v.get("判定方法", ""), None, table.cell(row_number, "判定方法"),
+                       "目標比・進捗率・基準値比", problems, where)
+        kind = _choice(IndicatorKind, v.get("種別", ""), None, table.cell(row_number, "種別"),
+                       "活動指標・成果指標", problems, where)
+        band = None
+        if v.get("許容幅"):
+            band = parse_band(v["許容幅"])
+            if band is None:
+                problems.append(problem("plan-bad-number", cell=table.cell(row_number, "許容幅"), value=v["許容幅"],
+                                        **where))
         for name in ("現状値年度", "目標年度"):
             if v.get(name) and parse_fiscal_year(v[name]) is None:
                 problems.append(problem("plan-bad-year", cell=table.cell(row_number, name), value=v[name], **where))
@@ -310,7 +337,7 @@ def _import_indicators(source: Rows | None, codes: set[str]) -> tuple[list[Indic
             baseline=numbers.get("現状値"), baseline_year=v.get("現状値年度", ""),
             target=numbers.get("目標値"), target_year=v.get("目標年度", ""),
             direction=direction, accumulation=accumulation, department=v.get("担当課", ""),
-            yearly_targets=yearly, note=v.get("備考", ""),
+            yearly_targets=yearly, note=v.get("備考", ""), rule=rule, band=band, kind=kind,
         ))
     return indicators, problems
 

@@ -26,7 +26,7 @@ from workbook.sheets.table import Table, input_formulas, parse_table
 from workbook.domain.returns import CONTACT_FIELDS, Entry
 from workbook.domain.scale import Scale
 from workbook.sheets.scale_sheet import read_scale_rows
-from workbook.domain.settings import Settings, check_year_in_plan, settings_from_values
+from workbook.domain.settings import Settings, check_rule_fits_scale, check_year_in_plan, settings_from_values
 
 
 @dataclass
@@ -79,6 +79,7 @@ class MasterSnapshot:
             raise MasterError(f"{path.name} のシート「設定」の「{exc}」の値が読めません。") from exc
         if snap.has_sheet(names.SHEET_SCALE):
             snap.settings.scale = _scale(path, snap.rows(names.SHEET_SCALE))
+        check_rule_fits_scale(snap.settings)
         try:
             indicators = snap.rows(names.SHEET_INDICATORS) if snap.has_sheet(names.SHEET_INDICATORS) else None
             snap.plan = plan_from_rows(Rows(path.name, names.SHEET_PLAN, snap.rows(names.SHEET_PLAN)),

@@ -19,6 +19,7 @@ from workbook.domain.plan import Plan
 from workbook.domain.normalize import clean_text, loose, nfkc, parse_number
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
+from workbook.domain.scale import scale_caption
 from workbook.domain.settings import Settings
 
 TEXT_LIMIT = 32767   # characters an Excel cell holds
@@ -68,6 +69,10 @@ def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: 
         year = fiscal_year_label(identity.fiscal_year) if identity.fiscal_year > 0 else "年度不明"
         out.append(where.problem("wrong-fiscal-year", cell=IDENTITY_CELLS["fiscal_year"], value=year,
                                  expected=fiscal_year_label(settings.fiscal_year)))
+    if identity.scale_fingerprint and identity.scale_fingerprint != settings.scale.fingerprint():
+        out.append(where.problem("scale-changed", cell=IDENTITY_CELLS["scale_fingerprint"],
+                                 value=identity.scale_name or identity.scale_fingerprint,
+                                 expected=scale_caption(settings.scale)))
     if identity.template_version not in ACCEPTED_TEMPLATE_VERSIONS:
         out.append(where.problem("unknown-template-version", cell=IDENTITY_CELLS["template_version"],
                                  value=identity.template_version or "（空欄）"))

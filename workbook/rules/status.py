@@ -11,14 +11,26 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass, fields
 
 from workbook.domain.plan import Plan
+from workbook.domain.returns import Identity
+from workbook.domain.scale import Scale, scale_caption
 from workbook.domain.problems import ERROR, REPORT_COLUMNS, SEVERITY_LABELS, WARNING, Report, problem
 from workbook.files.corrections import Item
 
 ACCEPTED, NEEDS_FIX, NOT_RETURNED = "受理", "要修正", "未提出"
-SECTION_ONLY = frozenset({"plan-name-changed"})   # the section's own change: not counted against a department
+SECTION_ONLY = frozenset({"plan-name-changed", "scale-changed", "scale-edited-after-merge"})   # the section's own change: not counted against a department
 ENTRY_CODES = frozenset({"required-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
                          "grade-inconsistent", "formula-in-input", "error-value-in-input", "text-too-long",
                          "not-returned"})
+
+
+def scale_edits_after_merge(merged: dict[str, Identity], scale: Scale) -> list:
+    """scale-edited-after-merge warnings: departments whose merged return was made (and so merged,
+    collect holds any other) under another 評価基準 than the master's now. merged: department -> the
+    identity of its accepted return (files made before the scale became data carry none: skipped)."""
+    return [problem("scale-edited-after-merge", department=department, sheet="評価基準",
+                    value=identity.scale_name or identity.scale_fingerprint, expected=scale_caption(scale))
+            for department, identity in merged.items()
+            if identity.scale_fingerprint and identity.scale_fingerprint != scale.fingerprint()]
 
 
 def _text(value: object) -> str:

@@ -240,8 +240,11 @@ def _add_validations(ws: Worksheet, last: int, scale: Scale) -> None:
         numeric.add(f"{col_letter(key)}{FIRST_ROW}:{col_letter(key)}{last}")
     for col in COLUMNS:
         if col.editable and col.help and not col.numeric and col.key != "grade":
+            text = col.help
+            if col.key == "reason" and _reason_codes(scale):
+                text = f"自己評価の理由。{'・'.join(_reason_codes(scale))} の場合は必ず記入してください。"
             dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=col.header[:32],
-                                prompt=col.help[:255])
+                                prompt=text[:255])
             ws.add_data_validation(dv)
             dv.add(f"{col_letter(col.key)}{FIRST_ROW}:{col_letter(col.key)}{last}")
 

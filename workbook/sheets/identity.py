@@ -18,6 +18,8 @@ IDENTITY_FIELDS = (
     ("department", "担当課"),
     ("template_version", "様式の版"),
     ("distributed_at", "配布日時"),
+    ("scale_fingerprint", "評価基準の指紋"),
+    ("scale_name", "評価基準"),
 )
 ROW_KEYS_LABEL = "行キー"
 # where write_identity puts each value (for problems that name the cell)
@@ -72,4 +74,5 @@ def identity_from_rows(rows: list[list[object]]) -> Identity:
         fiscal_year=year if year is not None else -1, department=values.get("department", ""),
         template_version=values.get("template_version", ""), row_keys=tuple(keys),
         distributed_at=values.get("distributed_at", ""), row_labels=labels,
+        scale_fingerprint=values.get("scale_fingerprint", ""), scale_name=values.get("scale_name", ""),
     )

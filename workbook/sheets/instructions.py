@@ -13,6 +13,7 @@ from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label
 from workbook.sheets.layout import COLUMNS, DATA_SHEET, INDICATOR_ROW
 from workbook.domain.plan import Plan
+from workbook.domain.scale import Scale
 from workbook.domain.settings import Settings
 
 LABEL_COL, TEXT_COL = 2, 3   # B: labels, C: text
@@ -36,15 +37,20 @@ def fill_steps(settings: Settings) -> tuple[str, ...]:
         "灰色のセルは計画の内容のため変更できません。",
         f"{fiscal_year_label(settings.fiscal_year)}の取組目標に対する実績を記入してください。"
         "数値目標（指標）がある取組は、「指標」の行の「実績値」に半角数字で入力します（単位は不要）。",
-        "自己評価はセルを選ぶと表示される一覧から A・B・C・－ のいずれかを選んでください。"
-        "C または － の場合は「評価の理由」を必ず記入してください。",
+        f"自己評価はセルを選ぶと表示される一覧から {'・'.join(settings.scale.codes)} のいずれかを選んでください。"
+        + (f"{'・'.join(reason_codes(settings.scale))} の場合は「評価の理由」を必ず記入してください。"
+           if reason_codes(settings.scale) else ""),
         "赤いセルは未入力の必須項目か、修正が必要な値（一覧にない評価、数値でない実績値）です。"
         "シート上部の「未入力・要修正の項目」が 0 になれば記入完了です。",
         "文字が隠れて見えない場合は、行番号の境目をダブルクリックすると行の高さが広がります。",
     )
 
 
-def item_rows() -> list[tuple[str, str]]:
+def reason_codes(scale: Scale) -> list[str]:
+    return [g.code for g in scale.grades if g.reason_required]
+
+
+def item_rows(settings: Settings) -> list[tuple[str, str]]:
     """(label, how to fill) for every cell a department fills, in sheet order."""
     rows = [("回答者（必須）", "この報告について問い合わせを受ける方の氏名（係名）。ファイルに1か所です。"),
             ("電話（内線）（必須）", "日中つながる電話番号または内線番号。")]
@@ -52,11 +58,15 @@ def item_rows() -> list[tuple[str, str]]:
         if not col.editable:
             continue
         marks = ["必須"] if col.required else []
-        if col.key == "reason":
-            marks.append("C・－の場合は必須")
+        help_text = col.help
+        if col.key == "reason" and reason_codes(settings.scale):
+            marks.append(f"{'・'.join(reason_codes(settings.scale))}の場合は必須")
+            help_text = f"自己評価の理由。{'・'.join(reason_codes(settings.scale))} の場合は必ず記入してください。"
+        if col.key == "grade":
+            help_text = "　".join(g.label for g in settings.scale.grades)
         if col.on == INDICATOR_ROW:
             marks.append("指標の行に入力")
-        rows.append((col.header + (f"（{'・'.join(marks)}）" if marks else ""), col.help))
+        rows.append((col.header + (f"（{'・'.join(marks)}）" if marks else ""), help_text))
     return rows
 
 
@@ -99,7 +109,7 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
     # page 2: reference for while filling in
     ws.row_breaks.append(Break(id=row))
     row = _section(ws, row + 1, "記入する項目")
-    for label, text in item_rows():
+    for label, text in item_rows(settings):
         _pair(ws, row, label, text)
         row += 1
 

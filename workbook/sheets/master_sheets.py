@@ -9,9 +9,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label, short_label
-from workbook.domain.plan import IndicatorRule
 from workbook.domain.scale import CombineRule
-from workbook.domain.plan import Department, Plan
+from workbook.domain.plan import Department, IndicatorRule, Plan
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.settings import MAIL_ATTACHMENT_CHOICES, Settings, settings_to_rows
 
@@ -19,7 +18,7 @@ PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", 
                 "取組", "評価区分", "再掲元"]
 PLAN_WIDTHS = [6, 14, 6, 20, 8, 24, 30, 12, 22, 7, 7]
 INDICATOR_HEADERS = ["取組番号", "指標名", "単位", "現状値", "現状値年度", "目標値", "目標年度", "目標の向き", "集計",
-                     "担当課", "備考"]
+                     "担当課", "判定方法", "許容幅", "種別", "備考"]
 DEPARTMENT_HEADERS = ["担当課", "担当者", "電話", "メール", "取組数"]
 STATUS_HEADERS = ["担当課", "取組数", "状態", "エラー", "警告", "ファイル", "受信日時", "回答者", "電話", "SHA-256"]
 HISTORY_HEADERS = ["日時", "操作", "担当課", "取組番号", "項目", "旧値", "新値", "ファイル"]
@@ -118,11 +117,17 @@ def write_indicators(ws: Worksheet, plan: Plan) -> None:
     years = sorted({y for i in plan.indicators for y in i.yearly_targets})
     headers = INDICATOR_HEADERS[:-1] + [f"年度目標({short_label(y)})" for y in years] + ["備考"]
     rows = [[i.action_code, i.name, i.unit, num(i.baseline), i.baseline_year, num(i.target), i.target_year,
-             i.direction.value, i.accumulation.value, i.department]
+             i.direction.value, i.accumulation.value, i.department, i.rule.value if i.rule else "",
+             i.band.text if i.band else "", i.kind.value if i.kind else ""]
             + [num(i.yearly_targets.get(y)) for y in years] + [i.note] for i in plan.indicators]
-    last = table(ws, headers, rows, [9, 30, 6, 8, 9, 8, 9, 9, 8, 16] + [10] * len(years) + [24])
+    last = table(ws, headers, rows, [9, 30, 6, 8, 9, 8, 9, 9, 8, 16, 9, 9, 9] + [10] * len(years) + [24])
     _choice(ws, f"H2:H{last + 100}", ("以上", "以下"), "目標の向き", "以上＝多いほど良い／以下＝少ないほど良い（再犯者率など）")
     _choice(ws, f"I2:I{last + 100}", ("単年度", "累計"), "集計", "単年度＝その年度の値／累計＝計画期間の累計")
+    _choice(ws, f"K2:K{last + 100}", tuple(r.value for r in IndicatorRule), "判定方法",
+            "目標比＝実績÷年度の目標／進捗率＝基準値から目標への道のりの進み具合／基準値比＝基準値より改善・横ばい・悪化。"
+            "空欄なら設定の既定")
+    _choice(ws, f"L2:L{last + 100}", None, "許容幅", "基準値比で「横ばい」とみなす幅。例：3ポイント、10％（基準値に対する割合）")
+    _choice(ws, f"M2:M{last + 100}", ("活動指標", "成果指標"), "種別", "活動指標＝取組の量／成果指標＝取組の成果")
 
 
 def _choice(ws: Worksheet, ref: str, choices: tuple[str, ...] | None, title: str, prompt: str) -> None:
