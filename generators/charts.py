@@ -11,18 +11,33 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from workbook.domain.grades import DASH, GRADE_LABELS, GRADES
 from workbook.domain.progress import GradeCounts
+from workbook.domain.scale import Scale
+from workbook.domain.scale_presets import DEFAULT_SCALE
 
-# (grade, colour, hatch): colours that stay distinct when printed in grey, hatches for 未評価.
-SERIES = (
-    ("A", "#1F4E78", ""),
-    ("B", "#5B9BD5", ""),
-    ("C", "#ED7D31", ""),
-    (DASH, "#A5A5A5", ""),
-    ("", "#FFFFFF", "///"),
-)
-UNGRADED_LABEL = "未評価"
+from .scale_view import chart_style, is_dark, legend_label
+from .table_fit import ems
+
+LEGEND_EMS = 54            # what fits one line of the legend, in 9-point full-width characters
+_KEY_EMS = 3.0             # a legend entry's colour key and the spaces around it
+
+
+def series(scale: Scale) -> list[tuple[str, str, str]]:
+    """(code, colour, hatch) per code of the scale in its order, then 未評価 (''): one series each."""
+    return [(code, *chart_style(scale, code)) for code in scale.codes + ("",)]
+
+
+def legend_columns(labels: list[str]) -> int:
+    """All labels on one line when they fit, else as many columns as the longest label allows."""
+    if sum(ems(label) + _KEY_EMS for label in labels) <= LEGEND_EMS:
+        return max(len(labels), 1)
+    return max(1, min(len(labels), int(LEGEND_EMS // (max(ems(label) for label in labels) + _KEY_EMS))))
+
+
+def row_major(items: list, ncol: int) -> list:
+    """items in the order matplotlib fills a legend (column by column) so that they read row by row."""
+    nrows = -(-len(items) // ncol) if items else 0
+    return [items[r * ncol + c] for c in range(ncol) for r in range(nrows) if r * ncol + c < len(items)]
 
 
 def japanese_font() -> FontProperties:
@@ -33,30 +48,33 @@ def japanese_font() -> FontProperties:
 
 
 def grade_distribution_chart(rows: list[tuple[str, GradeCounts]], path: Path, title: str = "",
-                             xlabel: str = "取組数") -> Path:
-    """Stacked horizontal bars, one per row (基本目標), counts of A/B/C/－/未評価 written in each segment."""
+                             xlabel: str = "取組数", scale: Scale | None = None) -> Path:
+    """Stacked horizontal bars, one per row (基本目標), one segment per code of the scale and 未評価,
+    each count written in its segment. scale: the rows' own when not given."""
+    scale = scale or (rows[0][1].scale if rows else DEFAULT_SCALE)
     font = japanese_font()
     small = FontProperties(fname=font.get_file(), size=9)
-    height = 0.4 * max(len(rows), 1) + 1.25
+    shown = [(code, colour, hatch) for code, colour, hatch in series(scale)
+             if code or any(counts.counts.get("", 0) for _, counts in rows)]
+    labels = [legend_label(scale, code) for code, _, _ in shown]
+    ncol = legend_columns(labels)
+    legend_rows = -(-len(labels) // ncol)
+    height = 0.4 * max(len(rows), 1) + 1.0 + 0.25 * legend_rows
     with matplotlib.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False}):
         fig = Figure(figsize=(6.4, height), dpi=200)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        labels = [label for label, _ in rows][::-1]
+        names = [label for label, _ in rows][::-1]
         left = [0] * len(rows)
-        for grade, colour, hatch in SERIES:
-            values = [counts.counts.get(grade, 0) for _, counts in rows][::-1]
-            if grade == "" and not any(values):
-                continue
-            name = f"{grade}：{GRADE_LABELS[grade]}" if grade in GRADES else UNGRADED_LABEL
-            bars = ax.barh(labels, values, left=left, color=colour, hatch=hatch, edgecolor="#404040",
-                           linewidth=0.6, label=name, height=0.6)
+        for (code, colour, hatch), label in zip(shown, labels):
+            values = [counts.counts.get(code, 0) for _, counts in rows][::-1]
+            bars = ax.barh(names, values, left=left, color=colour, hatch=hatch, edgecolor="#404040",
+                           linewidth=0.6, label=label, height=0.6)
             for bar, value in zip(bars, values):
                 if value:
-                    dark = colour in ("#1F4E78", "#ED7D31")
                     ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(value),
                             ha="center", va="center", fontproperties=small,
-                            color="white" if dark else "black",
+                            color="white" if is_dark(colour) else "black",
                             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if hatch else None)
             left = [a + b for a, b in zip(left, values)]
         ax.set_xlabel(xlabel, fontproperties=small)
@@ -69,7 +87,9 @@ def grade_distribution_chart(rows: list[tuple[str, GradeCounts]], path: Path, ti
         ax.set_axisbelow(True)
         if title:
             ax.set_title(title, fontproperties=FontProperties(fname=font.get_file(), size=11))
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(rows) > 3 else -0.35), ncol=5,
+        handles, names = ax.get_legend_handles_labels()
+        ax.legend(row_major(handles, ncol), row_major(names, ncol), loc="upper center",
+                  bbox_to_anchor=(0.5, -0.22 if len(rows) > 3 else -0.35), ncol=ncol,
                   frameon=False, prop=small, handlelength=1.2, columnspacing=1.0)
         fig.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)

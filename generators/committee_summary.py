@@ -11,7 +11,7 @@ from workbook.domain.progress import Summary
 from workbook.domain.settings import Settings
 
 from .charts import grade_distribution_chart
-from .context import SCOPE_WITH, chart_rows, committee_summary_context
+from .context import SCOPE_WITH, chart_rows, committee_summary_context, scale_of
 from .template import COMMITTEE_SUMMARY_TEMPLATE, render
 
 TITLE = "委員会用概要"
@@ -28,5 +28,5 @@ def write_committee_summary(summary: Summary, plan: Plan, settings: Settings, ou
     context = committee_summary_context(summary, plan, settings, today or dt.date.today())
     with tempfile.TemporaryDirectory(prefix="chart_") as tmp:
         chart = grade_distribution_chart(chart_rows(summary, plan), Path(tmp) / "grades.png",
-                                         xlabel=f"取組数（{SCOPE_WITH}）")
+                                         xlabel=f"取組数（{SCOPE_WITH}）", scale=scale_of(summary, settings))
         return render(template, context, out, images={"chart": (chart, CHART_WIDTH_MM)})

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 from workbook.domain.era import fiscal_year_label, short_label, wareki_date
-from workbook.domain.grades import DASH, GRADE_LABELS, GRADES
-from workbook.domain.plan import EvaluationKind, Plan
-from workbook.domain.progress import ActionProgress, GradeCounts, IndicatorProgress, Summary
+from workbook.domain.plan import EvaluationKind, IndicatorKind, Plan
+from workbook.domain.progress import ActionProgress, IndicatorProgress, Summary
+from workbook.domain.scale import Scale
 from workbook.domain.settings import Settings
 
-# Grade -> the key a template uses for its column ("－" is not a usable name in a template).
-GRADE_KEYS = {"A": "a", "B": "b", "C": "c", DASH: "dash", "": "ungraded"}
-UNGRADED_LABEL = "未評価"
-GRADE_FILLS = {"A": "DDEBF7", "B": "E2EFDA", "C": "FCE4E4", DASH: "EDEDED", "": "FFFFFF"}
-SCOPE_WITH = "再掲を含む"
-SCOPE_WITHOUT = "再掲を除く"
+from .counts import (SCOPE_WITH, SCOPE_WITHOUT, chart_rows, count_text, counts_context, counts_line,  # noqa: F401
+                     goal_table, grades_line, overall_table, percent, two_lines)
+from .scale_view import (UNGRADED_LABEL, above_codes, average_text, cell_fill, codes_text, grade_text,
+                         invalid_grade, ratio_rule, reason_codes)
+
 NOT_ENTERED = "（未記入）"
 UNGRADED_ONLY = "（達成度のみ未記入）"
-INVALID_GRADE = "達成度が A・B・C・－ 以外"
 
 # Limits that keep the committee summary to one to three pages (the full list is in the report).
 MAX_HIGHLIGHTS = 6
@@ -60,38 +57,9 @@ def number(value: float | None) -> str:
     return f"{value:,.1f}"
 
 
-def percent(value: float | None) -> str:
-    """36.36 -> '36％' (rounded half up, as a person rounds; full-width ％ as in the 設定 definitions)."""
-    if value is None:
-        return "－"
-    if value == float("inf"):
-        return "－"
-    return f"{Decimal(str(value)).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}％"
-
-
-def count_text(counts: GradeCounts, grade: str) -> str:
-    """'12（36%）': a count and its share of the row's total."""
-    n = counts.counts.get(grade, 0)
-    return f"{n}（{percent(counts.share(grade))}）" if counts.total else "0"
-
-
-def counts_row(label: str, counts: GradeCounts, sub: bool = False) -> dict:
-    """A row of a counts table; a sub-row (うち…) is indented with a full-width space."""
-    row = {"label": f"　{label}" if sub else label, "total": str(counts.total), "sub": sub}
-    for grade, key in GRADE_KEYS.items():
-        row[key] = count_text(counts, grade)
-    return row
-
-
-def counts_line(counts: GradeCounts) -> str:
-    """'A 2件・B 4件・C 0件・－ 1件・未評価 0件'."""
-    parts = [f"{g} {counts.counts.get(g, 0)}件" for g in GRADES]
-    parts.append(f"{UNGRADED_LABEL} {counts.counts.get('', 0)}件")
-    return "・".join(parts)
-
-
-def grade_text(grade: str) -> str:
-    return f"{grade}（{GRADE_LABELS[grade]}）" if grade in GRADE_LABELS else UNGRADED_LABEL
+def scale_of(summary: Summary, settings: Settings) -> Scale:
+    """The scale the summary was counted with (the settings' when the summary does not say)."""
+    return summary.scale or settings.scale
 
 
 # --- pieces -------------------------------------------------------------------------------
@@ -111,35 +79,12 @@ def key_figures(summary: Summary) -> dict:
         "graded": str(without.graded),
         "ungraded_actions": str(without.counts.get("", 0)),
         "ungraded_actions_with_relistings": str(with_relistings.counts.get("", 0)),
+        "ungraded": count_text(without, ""),
+        "grades": grades_line(without),
+        "points": average_text(without.scale, without.points_average) if without.scale.has_points else "",
         "scope": SCOPE_WITHOUT,
     }
-    for grade, key in GRADE_KEYS.items():
-        figures[key] = count_text(without, grade)
     return figures
-
-
-def overall_table(summary: Summary) -> dict:
-    rows = [counts_row("計画全体", summary.counts(False))]
-    for kind in EvaluationKind:
-        rows.append(counts_row(f"うち{kind.value}評価", summary.counts(False, kind=kind), sub=True))
-    return {"scope": SCOPE_WITHOUT, "rows": rows,
-            "reference": counts_row(f"（参考）{SCOPE_WITH}", summary.counts(True))}
-
-
-def goal_table(summary: Summary, plan: Plan, split: bool) -> dict:
-    rows = []
-    for goal in plan.goals:
-        rows.append(counts_row(f"基本目標{goal.code}　{goal.name}", summary.counts(True, goal=goal.code)))
-        if split:
-            for kind in EvaluationKind:
-                rows.append(counts_row(f"うち{kind.value}評価", summary.counts(True, goal=goal.code, kind=kind),
-                                       sub=True))
-    return {"scope": SCOPE_WITH, "rows": rows, "total": counts_row("合計", summary.counts(True))}
-
-
-def chart_rows(summary: Summary, plan: Plan) -> list[tuple[str, GradeCounts]]:
-    """(label, counts) per 基本目標, 再掲を含む — the same numbers as goal_table."""
-    return [(f"基本目標{g.code}", summary.counts(True, goal=g.code)) for g in plan.goals]
 
 
 def target_year(ip: IndicatorProgress, fiscal_year: int) -> tuple[str, bool]:
@@ -159,9 +104,21 @@ def _indicator_line(ip: IndicatorProgress, fiscal_year: int) -> str:
     label = "目標" if ip.target is None else f"{year}{'最終目標' if final else '目標'}"
     target = number(ip.target) + (f"{unit}{ind.direction.value}" if ip.target is not None else "")
     text = f"{ind.name}：実績 {number(ip.actual)}{unit}（{label} {target}"
-    if ip.ratio is not None:
-        text += f"、達成率 {percent(ip.ratio)}"
+    if ip.judgement is not None and (ip.judgement.ratio is not None or ip.judgement.trend is not None):
+        text += f"、{judgement_text(ip)}"
     return text + "）"
+
+
+def judgement_text(ip: IndicatorProgress) -> str:
+    """'目標比 102％ → B', '進捗率 200％ → A', '基準値比 改善 → A': the rule, its measure and the code."""
+    j = ip.judgement
+    if j is None:
+        return "実績なし"
+    if j.ratio is None and j.trend is None:
+        return "判定できない"      # no target, or a target equal to the baseline
+    measure = f"{j.rule.value} {j.trend.value if j.trend else '－'}" if j.ratio is None else \
+        f"{j.rule.value} {percent(j.ratio)}"
+    return f"{measure} → {j.code}" if j.code else measure
 
 
 def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dict:
@@ -188,12 +145,13 @@ def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dic
         "final_target": with_year(ind.target, ind.target_year, ind.direction.value),
         "direction": ind.direction.value,
         "ratio": percent(ip.ratio),
+        "judgement": judgement_text(ip),
         "progress": percent(ip.progress),
-        "suggested": ip.suggested or "－",
+        "suggested": ip.suggested or "なし",
     }
 
 
-def action_card(p: ActionProgress, fiscal_year: int) -> dict:
+def action_card(p: ActionProgress, fiscal_year: int, scale: Scale) -> dict:
     a = p.action
     several = len(a.departments) > 1
     grades = "　".join(f"{d}：{g or UNGRADED_LABEL}" for d, g in p.department_grades.items()) if several else ""
@@ -207,10 +165,11 @@ def action_card(p: ActionProgress, fiscal_year: int) -> dict:
         "content": clean(p.joined("content")) or NOT_ENTERED,
         "result": clean(p.joined("result")) or NOT_ENTERED,
         "grade": p.grade or UNGRADED_LABEL,
-        "grade_text": grade_text(p.grade),
-        "grade_fill": GRADE_FILLS.get(p.grade, "FFFFFF"),
+        "grade_text": grade_text(scale, p.grade),
+        "grade_fill": cell_fill(scale, p.grade),
         "department_grades": grades,
         "suggested": p.suggested,
+        "suggestion": "\n".join(t for t in (p.suggested, clean(p.suggestion_note)) if t) if p.suggested else "",
         "reason": clean(p.joined("reason")),
         "issues": clean(p.joined("issues")),
         "next": clean(p.joined("next")),
@@ -222,13 +181,13 @@ def action_card(p: ActionProgress, fiscal_year: int) -> dict:
     }
 
 
-def goals_detail(summary: Summary, plan: Plan) -> list[dict]:
+def goals_detail(summary: Summary, plan: Plan, scale: Scale) -> list[dict]:
     by_code = {p.action.code: p for p in summary.actions}
     goals = []
     for goal in plan.goals:
         measures = []
         for measure in (m for m in plan.measures if m.goal_code == goal.code):
-            actions = [action_card(by_code[a.code], summary.fiscal_year)
+            actions = [action_card(by_code[a.code], summary.fiscal_year, scale)
                        for a in plan.actions_in_measure(measure.code) if a.code in by_code]
             measures.append({"code": measure.code, "name": clean(measure.name), "actions": actions})
         counts = summary.counts(True, goal=goal.code)
@@ -245,26 +204,41 @@ def indicators_table(summary: Summary) -> list[dict]:
     return rows
 
 
-def unreported(summary: Summary) -> list[dict]:
+def indicator_groups(summary: Summary) -> list[dict]:
+    """The indicator rows by 種別 (成果指標, then 活動指標, then those without one); one group without
+    a title when the plan sets no 種別."""
+    groups: dict[str, list[dict]] = {}
+    for p in summary.actions:
+        several = len({i.department for i in p.indicators}) > 1
+        for i in p.indicators:
+            kind = i.indicator.kind.value if i.indicator.kind else ""
+            groups.setdefault(kind, []).append(indicator_row(i, summary.fiscal_year, several))
+    if set(groups) <= {""}:
+        return [{"title": "", "rows": groups.get("", [])}] if groups else []
+    order = [IndicatorKind.OUTCOME.value, IndicatorKind.ACTIVITY.value, ""]
+    return [{"title": kind or "種別の設定がない指標", "rows": groups[kind]} for kind in order if kind in groups]
+
+
+def unreported(summary: Summary, scale: Scale) -> list[dict]:
     """Actions without a grade yet, with the departments still to answer."""
     return [{"code": p.action.code, "title": clean(p.action.title), "departments": "、".join(p.action.departments),
-             "missing": ungraded_note(p)} for p in summary.ungraded()]
+             "missing": ungraded_note(p, scale)} for p in summary.ungraded()]
 
 
-def ungraded_note(p: ActionProgress) -> str:
+def ungraded_note(p: ActionProgress, scale: Scale) -> str:
     """Why an action has no grade, department by department: a department that has not reported is
     named; one that reported without a usable grade is told apart: no grade at all, or a grade
-    other than A/B/C/－ (shown as typed). The department is named too when the action has several."""
+    not of the scale (shown as typed). The department is named too when the action has several."""
     several = len(p.action.departments) > 1
     parts = []
     for department in p.action.departments:
         if department in p.missing_departments:
             parts.append(department)
             continue
-        if p.department_grades.get(department) in GRADES:
+        if p.department_grades.get(department) in scale:
             continue
         typed = shorten(p.entries[department].grade, GRADE_CHARS)
-        note = f"（{INVALID_GRADE}：{typed}）" if typed else UNGRADED_ONLY
+        note = f"（{invalid_grade(scale)}：{typed}）" if typed else UNGRADED_ONLY
         parts.append(f"{department}{note}" if several else note)
     return "、".join(parts) or UNGRADED_ONLY
 
@@ -274,7 +248,8 @@ def _has_number(p: ActionProgress) -> bool:
 
 
 def highlights(summary: Summary, fiscal_year: int) -> tuple[list[dict], int]:
-    """Actions graded A (re-listings once), those with numbers first; at most MAX_HIGHLIGHTS."""
+    """Actions graded with a code above the target (re-listings once), those with numbers first;
+    at most MAX_HIGHLIGHTS."""
     items = summary.highlighted()
     chosen = sorted(items, key=lambda p: not _has_number(p))[:MAX_HIGHLIGHTS]
     chosen_codes = {p.action.code for p in chosen}
@@ -287,14 +262,14 @@ def highlights(summary: Summary, fiscal_year: int) -> tuple[list[dict], int]:
     return rows, len(items) - len(rows)
 
 
-def attention(summary: Summary) -> tuple[list[dict], int]:
-    """Actions graded C or － (re-listings once), with the reason and the way forward."""
+def attention(summary: Summary, scale: Scale) -> tuple[list[dict], int]:
+    """Actions graded with a code that needs a reason (re-listings once), with the reason and the way forward."""
     items = summary.needing_attention()
     rows = []
     for p in items[:MAX_ATTENTION]:
         rows.append({"code": p.action.code, "title": clean(p.action.title),
                      "departments": "、".join(p.action.departments), "grade": p.grade,
-                     "grade_text": grade_text(p.grade), "grade_fill": GRADE_FILLS[p.grade],
+                     "grade_text": grade_text(scale, p.grade), "grade_fill": cell_fill(scale, p.grade),
                      "reason": shorten(p.joined("reason"), REASON_CHARS) or NOT_ENTERED,
                      "next": shorten(p.joined("next"), REASON_CHARS)})
     return rows, len(items) - len(rows)
@@ -312,7 +287,18 @@ def returns_note(summary: Summary) -> str:
 
 
 # --- the two documents ---------------------------------------------------------------------
+def grades_of(scale: Scale) -> list[dict]:
+    """The 評価基準 table as the documents list it: code, name, definition."""
+    return [{"grade": g.code, "label": g.name, "definition": clean(g.definition)} for g in scale.grades]
+
+
+def graded_with(codes: tuple[str, ...], otherwise: str) -> str:
+    """'達成度C・－の取組' for the codes given; otherwise when the scale has none."""
+    return f"達成度{codes_text(codes)}の取組" if codes else otherwise
+
+
 def common_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date) -> dict:
+    scale = scale_of(summary, settings)
     return {
         "municipality": clean(settings.municipality or plan.municipality),
         "plan_name": clean(settings.plan_name or plan.name),
@@ -320,38 +306,43 @@ def common_context(summary: Summary, plan: Plan, settings: Settings, today: dt.d
         "fiscal_year_short": short_label(summary.fiscal_year),
         "date": wareki_date(today),
         "k": key_figures(summary),
-        "overall": overall_table(summary),
+        "scale_name": clean(scale.name),
+        **counts_context(summary, scale),
+        "overall": overall_table(summary, two_lines(scale)),
         "missing_departments": "、".join(summary.missing_departments),
         "returns_note": returns_note(summary),
     }
 
 
 def progress_report_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date) -> dict:
-    definitions = settings.thresholds.definitions()
+    scale = scale_of(summary, settings)
     context = common_context(summary, plan, settings, today)
     context.update({
-        "grades": [{"grade": g, "label": GRADE_LABELS[g], "definition": definitions[g]} for g in GRADES],
-        "threshold_a": percent(settings.thresholds.a),
-        "threshold_b": percent(settings.thresholds.b),
+        "grades": grades_of(scale),
+        "ratio_rule": ratio_rule(scale),
         "multi_department_rule": settings.multi_department_rule.value,
-        "by_goal": goal_table(summary, plan, split=True),
-        "goals": goals_detail(summary, plan),
+        "by_goal": goal_table(summary, plan, split=True, two=two_lines(scale)),
+        "goals": goals_detail(summary, plan, scale),
         "indicators": indicators_table(summary),
-        "unreported": unreported(summary),
+        "indicator_groups": indicator_groups(summary),
+        "unreported": unreported(summary, scale),
     })
     return context
 
 
 def committee_summary_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date) -> dict:
+    scale = scale_of(summary, settings)
     context = common_context(summary, plan, settings, today)
     shown, more = highlights(summary, summary.fiscal_year)
-    needing, more_attention = attention(summary)
+    needing, more_attention = attention(summary, scale)
     context.update({
-        "by_goal": goal_table(summary, plan, split=False),
+        "by_goal": goal_table(summary, plan, split=False, two=two_lines(scale)),
         "highlights": shown,
         "highlights_more": str(more) if more else "",
+        "highlights_title": graded_with(above_codes(scale), "目標を上回った取組"),
         "attention": needing,
         "attention_more": str(more_attention) if more_attention else "",
+        "attention_title": graded_with(reason_codes(scale), "理由の記入が必要な取組"),
         "attention_codes": "、".join(p.action.code for p in summary.needing_attention()),
         "unreported_count": str(len(summary.ungraded())),   # 再掲を含む (kept for edited templates; see k)
     })

@@ -2,8 +2,8 @@
 
 Both are rendered from templates/ (request_memo_tpl.docx, reminder_tpl.docx) like the reports.
 What they say about filling in comes from the same places as the distributed file's 記入方法
-sheet (workbook.sheets.instructions) and the grade definitions on 設定, so the memo and the file
-never disagree.
+sheet (workbook.sheets.instructions) and the 評価基準 sheet (settings.scale: codes, definitions,
+判定下限, 理由必須), so the memo and the file never disagree.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path, PureWindowsPath, PurePosixPath
 
 from workbook.domain.era import fiscal_year_label, wareki_date
-from workbook.domain.grades import GRADE_LABELS, GRADES
 from workbook.domain.plan import Plan
 from workbook.domain.problems import TYPES
 from workbook.domain.settings import Settings
@@ -19,7 +18,8 @@ from workbook.files import corrections, department_file
 from workbook.rules.late import Late
 from workbook.sheets.instructions import RETURN_STEPS, fill_steps, item_rows
 
-from .context import clean, percent
+from .context import clean, grades_of
+from .scale_view import codes_text, ratio_rule, reason_codes
 from .template import TEMPLATES, render
 
 REQUEST_MEMO_TEMPLATE = TEMPLATES / "request_memo_tpl.docx"
@@ -70,7 +70,6 @@ def _letterhead(settings: Settings, kind: str, today: dt.date) -> dict:
 
 # --- 照会文 ------------------------------------------------------------------------------------
 def request_memo_context(plan: Plan, settings: Settings, master_folder: Path, today: dt.date) -> dict:
-    definitions = settings.thresholds.definitions()
     departments = [d.name for d in plan.departments if plan.actions_of(d.name)]
     return {
         **_letterhead(settings, "照会", today),
@@ -79,10 +78,10 @@ def request_memo_context(plan: Plan, settings: Settings, master_folder: Path, to
         "departments": [{"name": clean(name), "actions": str(len(plan.actions_of(name))),
                          "file": department_file.file_name(settings, name)} for name in departments],
         "fill_steps": list(fill_steps(settings)),
-        "items": [{"label": label, "help": text} for label, text in item_rows()],
-        "grades": [{"grade": g, "label": GRADE_LABELS[g], "definition": definitions[g]} for g in GRADES],
-        "threshold_a": percent(settings.thresholds.a),
-        "threshold_b": percent(settings.thresholds.b),
+        "items": [{"label": label, "help": text} for label, text in item_rows(settings)],
+        "grades": grades_of(settings.scale),
+        "ratio_rule": ratio_rule(settings.scale),
+        "reason_grades": codes_text(reason_codes(settings.scale)),
         "return_steps": list(RETURN_STEPS),
     }
 
@@ -114,7 +113,7 @@ def item_rows_of(late: Late) -> list[dict]:
 
 
 def _problem(item: corrections.Item) -> str:
-    """What is wrong, short: the problem's title and what was entered ('達成度が A/B/C/－ でない（「◎」）')."""
+    """What is wrong, short: the problem's title and what was entered (title（「◎」）)."""
     kind = TYPES.get(item.code)
     title = kind.title if kind is not None else item.code
     value = item.value if len(item.value) <= 30 else item.value[:29] + "…"

@@ -9,6 +9,8 @@ from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from workbook.errors import ReportError
 
+from .table_fit import fit_counts_tables
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PROGRESS_REPORT_TEMPLATE = TEMPLATES / "progress_report_tpl.docx"
 COMMITTEE_SUMMARY_TEMPLATE = TEMPLATES / "committee_summary_tpl.docx"
@@ -30,6 +32,7 @@ def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Pat
         for name, (path, width) in (images or {}).items():
             values[name] = InlineImage(doc, str(path), width=Mm(width))
         doc.render(values, jinja_env=environment(), autoescape=True)
+        fit_counts_tables(doc.docx)
     except UndefinedError as exc:
         raise ReportError(f"テンプレート {template.name} に、この版にない差し込み項目があります（{exc}）。"
                           "{{ }} の中の名前を元に戻してください。") from exc

@@ -96,12 +96,12 @@ def build_request_memo(path: Path) -> Path:
 
     para(doc, "3　自己評価（達成度）の基準", "Heading 2")
     para(doc, "表3　達成度の基準", CAPTION)
-    table(doc, [16, 34, 120], ["達成度", "区分", "基準"],
+    table(doc, [20, 40, 110], ["達成度", "区分", "基準"],
           ["{%tr for g in grades %}", ["{{ g.grade }}", "{{ g.label }}", "{{ g.definition }}"], "{%tr endfor %}"],
           first_col=True, body_styles=[CELL_NUM, CELL, CELL])
-    para(doc, "数値目標（指標）のある取組は、実績値÷目標値が{{ threshold_a }}以上でＡ、{{ threshold_b }}以上でＢ、"
-              "それ未満でＣを目安とします（少ないほど良い指標は目標値÷実績値）。Ｃまたは－の場合は、"
-              "評価の理由を必ず記入してください。", NOTE).paragraph_format.space_before = Pt(4)
+    para(doc, "{% if ratio_rule %}数値目標（指標）のある取組は、実績値÷目標値が{{ ratio_rule }}を目安とします"
+              "（少ないほど良い指標は目標値÷実績値）。{% endif %}{% if reason_grades %}達成度が{{ reason_grades }}の"
+              "場合は、評価の理由を必ず記入してください。{% endif %}", NOTE).paragraph_format.space_before = Pt(4)
 
     para(doc, "4　提出期限", "Heading 2")
     para(doc, "{{ deadline }}")

@@ -8,7 +8,9 @@ The .docx files this writes are the editable source: a municipality restyles the
 「報告書表」). Running this script again throws such edits away.
 
 Template tags are docxtpl/Jinja: {{ name }} inserts a value; a paragraph holding only {%p … %}
-and a table row holding {%tr … %} repeat or hide what lies between them.
+and a table row holding {%tr … %} repeat or hide what lies between them; a table cell holding
+only {%tc … %} does the same for the cells between (the grade-count tables' one column per code).
+No template names a grading code: codes, definitions and the ratio rule come from the scale.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ def action_card(doc) -> None:
         "{%tr if a.indicators %}", ["指標の実績", "{{ a.indicators }}"], "{%tr endif %}",
         ["達成度", "{% cellbg a.grade_fill %}{{ a.grade_text }}"
                    "{% if a.department_grades %}　（{{ a.department_grades }}）{% endif %}"],
+        "{%tr if a.suggestion %}", ["指標からの目安", "{{ a.suggestion }}"], "{%tr endif %}",
         "{%tr if a.reason %}", ["評価の理由", "{{ a.reason }}"], "{%tr endif %}",
         "{%tr if a.issues %}", ["課題", "{{ a.issues }}"], "{%tr endif %}",
         "{%tr if a.next %}", ["今後の方向性", "{{ a.next }}"], "{%tr endif %}",
@@ -75,12 +78,12 @@ def build_progress_report(path: Path) -> Path:
     para(doc, "1　評価の方法", "Heading 1")
     para(doc, "各担当課が、{{ fiscal_year }}の取組目標に対する取組内容と実績・成果を報告し、"
               "次の基準で達成度を自己評価しました。")
-    para(doc, "表1　達成度の基準", CAPTION)
-    table(doc, [16, 34, 120], ["達成度", "区分", "基準"],
+    para(doc, "表1　達成度の基準（{{ scale_name }}）", CAPTION)
+    table(doc, [20, 40, 110], ["達成度", "区分", "基準"],
           ["{%tr for g in grades %}", ["{{ g.grade }}", "{{ g.label }}", "{{ g.definition }}"], "{%tr endfor %}"],
           first_col=True, body_styles=[CELL_NUM, CELL, CELL])
-    para(doc, "定量的評価の取組は、指標の実績値を目標値と比べて判断します（実績÷目標が{{ threshold_a }}以上で"
-              "Ａ、{{ threshold_b }}以上でＢ、それ未満でＣ。少ないほど良い指標は目標÷実績）。定性的評価の取組は、"
+    para(doc, "定量的評価の取組は、指標の実績値を目標値と比べて判断します{% if ratio_rule %}（実績÷目標が"
+              "{{ ratio_rule }}。少ないほど良い指標は目標÷実績）{% endif %}。定性的評価の取組は、"
               "目標値を設けず、実施の状況により判断します。").paragraph_format.space_before = Pt(6)
     para(doc, "1つの取組を複数の課が担当する場合は、各課の達成度を「{{ multi_department_rule }}」の方法で"
               "1つにまとめています。")
@@ -94,7 +97,10 @@ def build_progress_report(path: Path) -> Path:
               "{{ k.returned }} 課から報告がありました。{% endif %}")
     para(doc, "表2　達成度の内訳（{{ overall.scope }}）", CAPTION)
     grade_table(doc, "overall.rows", ["overall.reference"])
-    para(doc, "各欄は件数（割合）。割合は取組数に対するもので、四捨五入のため合計が100％にならない場合があります。", NOTE)
+    para(doc, "{{ counts_note }}", NOTE)
+    tag(doc, "{%p if points_note %}")
+    para(doc, "{{ points_note }}", NOTE)
+    tag(doc, "{%p endif %}")
     para(doc, "表3　基本目標別の達成度の内訳（{{ by_goal.scope }}）", CAPTION)
     grade_table(doc, "by_goal.rows", ["by_goal.total"], keep=False)
     para(doc, "再掲の取組は、掲載されている基本目標ごとに数えています。", NOTE)
@@ -115,16 +121,20 @@ def build_progress_report(path: Path) -> Path:
     para(doc, "4　指標の状況", "Heading 1")
     tag(doc, "{%p if indicators %}")
     para(doc, "数値目標（指標）を設定した取組について、現状値、{{ fiscal_year }}の実績値と目標値、最終目標値を示します。"
-              "達成率は実績÷年度目標（少ないほど良い指標は目標÷実績）、進捗は現状値から最終目標値までのうち"
-              "到達した割合です。")
-    para(doc, "表4　指標の状況", CAPTION)
-    table(doc, [17, 39, 18, 17, 28, 20, 15, 16],   # 年度目標 holds 「（R8 最終目標）」 on one line
-          ["取組番号", "指標（単位）", "現状値", "実績値", "年度目標", "最終目標", "達成率", "進捗"],
-          ["{%tr for i in indicators %}",
+              "「判定（目安）」は指標ごとの判定方法による達成度の目安です（目標比：実績÷年度目標。少ないほど良い指標は"
+              "目標÷実績／進捗率：現状値から目標値まで計画どおり進んだ場合に対する進み具合／基準値比：現状値より"
+              "改善・横ばい・悪化）。進捗は現状値から最終目標値までのうち到達した割合です。")
+    tag(doc, "{%p for g in indicator_groups %}")
+    para(doc, "表4{% if indicator_groups|length > 1 %}-{{ loop.index }}{% endif %}　指標の状況"
+              "{% if g.title %}（{{ g.title }}）{% endif %}", CAPTION)
+    table(doc, [17, 37, 18, 17, 26, 20, 21, 12],   # 年度目標 holds 「（R8 最終目標）」 on one line
+          ["取組番号", "指標（単位）", "現状値", "実績値", "年度目標", "最終目標", "判定（目安）", "進捗"],
+          ["{%tr for i in g.rows %}",
            ["{{ i.code }}", "{{ i.name }}", "{{ i.baseline }}", "{{ i.actual }}", "{{ i.target }}",
-            "{{ i.final_target }}", "{{ i.ratio }}", "{{ i.progress }}"],
+            "{{ i.final_target }}", "{{ i.judgement }}", "{{ i.progress }}"],
            "{%tr endfor %}"],
           body_styles=[CELL, CELL] + [CELL_NUM] * 6)
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
     para(doc, "数値目標（指標）を設定した取組はありません。")
     tag(doc, "{%p endif %}")
@@ -165,19 +175,25 @@ def build_committee_summary(path: Path) -> Path:
               "定性的評価 {{ k.qualitative }} 件）", BULLET)
     para(doc, "・担当課からの報告：{{ k.departments }} 課中 {{ k.returned }} 課"
               "{% if missing_departments %}（未提出：{{ missing_departments }}）{% endif %}", BULLET)
-    para(doc, "・達成度（{{ k.scope }}。件数と割合）：Ａ {{ k.a }}、Ｂ {{ k.b }}、Ｃ {{ k.c }}、－ {{ k.dash }}"
-              "{% if k.ungraded_actions != '0' %}、未評価 {{ k.ungraded }}{% endif %}", BULLET)
+    para(doc, "・達成度（{{ k.scope }}。件数と割合）：{{ k.grades }}", BULLET)
+    tag(doc, "{%p if k.points %}")
+    para(doc, "・平均点（{{ k.scope }}。かっこ内は最も近い達成度）：{{ k.points }}", BULLET)
+    tag(doc, "{%p endif %}")
 
     para(doc, "2　基本目標別の達成度", "Heading 1")
     para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
     figure = para(doc, "図1　基本目標別の達成度の分布（{{ by_goal.scope }}）", CAPTION, align=WD_ALIGN_PARAGRAPH.CENTER)
     figure.paragraph_format.keep_with_next = False  # a figure caption closes its figure
-    para(doc, "表1　基本目標別の達成度（{{ by_goal.scope }}。件数（割合））", CAPTION)
+    para(doc, "表1　基本目標別の達成度（{{ by_goal.scope }}。{{ counts_form }}）", CAPTION)
     grade_table(doc, "by_goal.rows", ["by_goal.total"])
-    para(doc, "表2　定量的評価・定性的評価の内訳（{{ overall.scope }}。件数（割合））", CAPTION)
+    para(doc, "表2　定量的評価・定性的評価の内訳（{{ overall.scope }}。{{ counts_form }}）", CAPTION)
     grade_table(doc, "overall.rows")
+    para(doc, "{{ counts_note }}", NOTE)
+    tag(doc, "{%p if points_note %}")
+    para(doc, "{{ points_note }}", NOTE)
+    tag(doc, "{%p endif %}")
 
-    para(doc, "3　主な成果（達成度Ａの取組）", "Heading 1")
+    para(doc, "3　主な成果（{{ highlights_title }}）", "Heading 1")
     tag(doc, "{%p if highlights %}")
     table(doc, [15, 55, 100], ["番号", "重点取組（担当課）", "実績・成果"],
           ["{%tr for h in highlights %}",
@@ -188,12 +204,12 @@ def build_committee_summary(path: Path) -> Path:
     para(doc, "ほか {{ highlights_more }} 件（{{ k.scope }}。全件は進捗状況報告書を参照）", NOTE)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
-    para(doc, "達成度Ａの取組はありません。")
+    para(doc, "{{ highlights_title }}はありません。")
     tag(doc, "{%p endif %}")
 
-    para(doc, "4　達成度Ｃ・－の取組", "Heading 1")
+    para(doc, "4　{{ attention_title }}", "Heading 1")
     tag(doc, "{%p if attention %}")
-    table(doc, [15, 46, 14, 95], ["番号", "重点取組（担当課）", "達成度", "理由・今後の方向性"],
+    table(doc, [15, 44, 18, 93], ["番号", "重点取組（担当課）", "達成度", "理由・今後の方向性"],
           ["{%tr for c in attention %}",
            ["{{ c.code }}", ["{{ c.title }}", "（{{ c.departments }}）"], "{% cellbg c.grade_fill %}{{ c.grade }}",
             ["理由：{{ c.reason }}", "{%p if c.next %}", "今後：{{ c.next }}", "{%p endif %}"]],
@@ -203,7 +219,7 @@ def build_committee_summary(path: Path) -> Path:
     para(doc, "ほか {{ attention_more }} 件（{{ k.scope }}。全件は進捗状況報告書を参照）", NOTE)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
-    para(doc, "達成度Ｃ・－の取組はありません。")
+    para(doc, "{{ attention_title }}はありません。")
     tag(doc, "{%p endif %}")
 
     para(doc, "5　報告の状況", "Heading 1")
@@ -216,7 +232,7 @@ def build_committee_summary(path: Path) -> Path:
     para(doc, "6　ご意見をいただきたい点", "Heading 1")
     para(doc, "委員の皆様には、次の点についてご意見をお願いします。").paragraph_format.keep_with_next = True
     para(doc, "（1）計画全体の進捗状況について", BULLET).paragraph_format.keep_with_next = True
-    para(doc, "（2）達成度がＣ・－となった取組の今後の方向性について"
+    para(doc, "（2）{{ attention_title }}の今後の方向性について"
               "{% if attention_codes %}（{{ attention_codes }}）{% endif %}", BULLET).paragraph_format.keep_with_next = True
     para(doc, "（3）次年度の取組の進め方について", BULLET)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -40,8 +40,12 @@ STYLE_IDS = {TABLE_STYLE: "ReportTable", CELL: "TableText", CELL_HEAD: "TableHea
              NOTE: "NoteText", BULLET: "BulletText", SPACER: "TableSpacer", GOAL_LINE: "GoalCounts"}
 FIXED_DATE = dt.datetime(2025, 1, 1)
 
-GRADE_HEADERS = ["区分", "取組数", "Ａ", "Ｂ", "Ｃ", "－", "未評価"]
-GRADE_WIDTHS = [42, 13, 23, 23, 23, 23, 23]
+# A grade-count table: 区分, 取組数, then docxtpl column loops ({%tc … %} cells vanish when rendered):
+# the codes counted in shares and 未評価, the codes left out of shares (after a thicker line), and the
+# points average when the scale gives 点数. The widths here are for reading the template in Word;
+# generators/table_fit.py sets the rendered widths from the columns' contents.
+COUNTS_TABLE = "達成度の件数表"   # generators/table_fit.COUNTS_TABLE: the title that marks such a table
+COUNTS_WIDTHS = [40, 12, 8, 26, 8, 8, 18, 8, 8, 26, 8]
 # Schema order (ECMA-376): elements that must come after w:pBdr in w:pPr, after w:pgNumType in w:sectPr.
 _AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
                "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
@@ -308,18 +312,43 @@ def table(doc, widths: list[float], header: list | None, rows: list, first_col: 
     return t
 
 
+def _left_rule(cell, size: int = 12, color: str = "404040") -> None:
+    """A thicker left border on one cell (the divider before the codes left out of shares)."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    el = OxmlElement("w:left")
+    for attr, value in (("val", "single"), ("sz", str(size)), ("space", "0"), ("color", color)):
+        el.set(qn(f"w:{attr}"), value)
+    borders.append(el)
+    tcpr.insert_element_before(borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                               "w:vAlign", "w:hideMark")
+
+
 def grade_table(doc, rows_expr: str, extra_rows: list[str] = (), keep: bool = True):
-    """Counts and shares of A/B/C/－/未評価: one looped row over rows_expr, then fixed extra rows.
+    """Counts and shares per code of the scale: one looped row over rows_expr, then fixed extra rows.
 
     keep: the table stays on one page (short tables); a long one may break, its header repeated.
     """
-    def row(var: str) -> list[str]:
-        return [f"{{{{ {var}.label }}}}", f"{{{{ {var}.total }}}}"] + [
-            f"{{{{ {var}.{k} }}}}" for k in ("a", "b", "c", "dash", "ungraded")]
+    def cells(label: str, total: str, value: str, apart: str, points: str) -> list[str]:
+        return [label, total, f"{{%tc for v in {value} %}}", "{{ v }}", "{%tc endfor %}",
+                f"{{%tc for v in {apart} %}}", "{{ v }}", "{%tc endfor %}",
+                "{%tc if columns.points %}", points, "{%tc endif %}"]
 
-    right = [CELL_KEEP] + [CELL_NUM_KEEP] * 6 if keep else [CELL] + [CELL_NUM] * 6
+    def row(var: str) -> list[str]:
+        return cells(f"{{{{ {var}.label }}}}", f"{{{{ {var}.total }}}}", f"{var}.cells", f"{var}.apart",
+                     f"{{{{ {var}.points }}}}")
+
+    header = cells("区分", "取組数", "columns.counted", "columns.apart", "平均点")
+    right = [CELL_KEEP] + [CELL_NUM_KEEP] * 10 if keep else [CELL] + [CELL_NUM] * 10
     rows = [f"{{%tr for r in {rows_expr} %}}", row("r"), "{%tr endfor %}"] + [row(e) for e in extra_rows]
-    return table(doc, GRADE_WIDTHS, GRADE_HEADERS, rows, first_col=True, body_styles=right)
+    t = table(doc, COUNTS_WIDTHS, header, rows, first_col=True, body_styles=right)
+    caption = OxmlElement("w:tblCaption")
+    caption.set(qn("w:val"), COUNTS_TABLE)
+    t._tbl.tblPr.append(caption)
+    for tr in t.rows:
+        if len({id(c._tc) for c in tr.cells}) == len(COUNTS_WIDTHS) and "{%tr" not in tr.cells[0].text:
+            _left_rule(tr.cells[6])
+    return t
 
 
 def new_document(title: str):

@@ -50,3 +50,20 @@ def east_asia_font(style) -> str | None:
     rpr = style.element.rPr
     fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
     return None if fonts is None else fonts.get(qn("w:eastAsia"))
+
+
+def grade_counts_table(path: Path, with_relistings: bool = True) -> dict[str, int]:
+    """The counts of a written document's grade table, {column header: count} in the table's column order:
+    the 合計 row of the 基本目標 table (再掲を含む), or the 計画全体 row (再掲を除く). The 取組数 and 平均点
+    columns are left out; the codes counted in shares come first, then 未評価, then the codes left out of
+    shares (割合の分母 = 除く)."""
+    doc = open_docx(path)
+    label = "合計" if with_relistings else "計画全体"
+    for table in tables_with_header(doc, "区分"):
+        rows = table_rows(table)
+        if rows[0][1] != "取組数":
+            continue
+        for row in rows[1:]:
+            if row[0].strip() == label:
+                return {h: leading_number(c) for h, c in zip(rows[0][2:], row[2:]) if h != "平均点"}
+    raise AssertionError(f"no grade table with a row {label} in {path}")

@@ -2,6 +2,7 @@
 
 Until the collect step fills masters in tests, answers are written with Master.write_department,
 the way collection merges them. Grades are typed the way staff type them (full-width, dash variants).
+A master on another evaluation scale (scale=…) cycles that scale's codes, some typed full-width.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from workbook.files.master import Master, build_master
 from workbook.sheets.names import SHEET_PROGRESS
 from workbook.sheets.progress_sheet import PROGRESS_EDITABLE, PROGRESS_HEADERS
 from workbook.domain.returns import Entry
+from workbook.domain.scale import Scale
+from workbook.domain.scale_presets import DEFAULT_SCALE
 from workbook.files.sample import komae_plan, komae_settings
 
 # Raw grades as typed, cycled over each department's actions.
@@ -27,8 +30,18 @@ LONG_REASON = "予定していた研修会が講師の都合により延期と�
 LONG_NEXT = "次年度は早期に日程を調整し、関係機関と連携して確実に実施する。" * 4
 
 
-def answer(code: str, department: str, grade: str, n: int, long: bool = False) -> Entry:
-    poor = grade in ("C", "－", "ー")
+def full_width(code: str) -> str:
+    """'S' -> 'Ｓ': how a code is often typed."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in code)
+
+
+def typed_codes(scale: Scale) -> tuple[str, ...]:
+    """Every code of the scale, then the ASCII ones again typed full-width."""
+    return scale.codes + tuple(full_width(c) for c in scale.codes if c.isascii() and c.isalnum())
+
+
+def answer(code: str, department: str, grade: str, n: int, long: bool = False, scale: Scale = DEFAULT_SCALE) -> Entry:
+    poor = scale.reason_required(scale.normalize(grade) or "")
     values = {
         "content": f"{code} の取組を実施した（{department}）。\n関係機関と連携した。",
         "result": LONG_RESULT if long else f"参加者 {10 + n}人、配布 {100 + n * 5}部。<連携先> & 協力団体 3団体",
@@ -46,12 +59,17 @@ def _sha256(department: str) -> str:
 
 
 def filled_master(folder: Path, missing: tuple[str, ...] = ("指導室",), evaluations: bool = True,
-                  grades: tuple[str, ...] = TYPED_GRADES, long: bool = False) -> Path:
+                  grades: tuple[str, ...] | None = None, long: bool = False, scale: Scale | None = None) -> Path:
     """A Komae master where every department except `missing` has answered every action.
 
-    grades: typed grades cycled over each department's actions; long: answers as long as staff write.
+    grades: typed grades cycled over each department's actions (TYPED_GRADES; typed_codes(scale) on
+    another scale, without the FIXED answers); long: answers as long as staff write.
     """
     plan, settings = komae_plan(), komae_settings()
+    if scale is not None:
+        settings.scale = scale
+    grades = grades or (TYPED_GRADES if scale is None else typed_codes(scale))
+    fixed = FIXED if scale is None else {}
     path = build_master(plan, settings, folder / "狛江市_進捗管理.xlsm")
     master = Master.open(path)
     status = []
@@ -62,8 +80,8 @@ def filled_master(folder: Path, missing: tuple[str, ...] = ("指導室",), evalu
             continue
         entries = {}
         for n, action in enumerate(actions):
-            grade = FIXED.get((department.name, action.code), grades[n % len(grades)])
-            entries[action.code] = answer(action.code, department.name, grade, n, long)
+            grade = fixed.get((department.name, action.code), grades[n % len(grades)])
+            entries[action.code] = answer(action.code, department.name, grade, n, long, settings.scale)
         master.write_department(department.name, entries, ("担当 花子", "内線1234"))
         status.append([department.name, len(actions), "受理", 0, 0, f"{department.name}.xlsx",
                        "2025-05-30 10:00", "担当 花子", "内線1234", _sha256(department.name)])

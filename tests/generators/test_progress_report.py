@@ -83,11 +83,13 @@ def test_evaluations_appear_only_where_filled(report):
 def test_grade_rule_and_thresholds_come_from_settings(report, master):
     (rule_table,) = tables_with_header(report, "達成度")
     rows = table_rows(rule_table)[1:]
-    assert [r[0] for r in rows] == ["A", "B", "C", "－"]
-    assert rows[0][2] == master.settings.thresholds.definitions()["A"]
+    scale = master.settings.scale
+    assert [r[0] for r in rows] == list(scale.codes)
+    assert [r[1:] for r in rows] == [[g.name, g.definition] for g in scale.grades]
     assert "110％" in rows[0][2]
     text = all_text(report)
     assert master.settings.multi_department_rule.value in text
+    assert "（実績÷目標が110％以上でA、90％以上でB、それ未満でC。少ないほど良い指標は目標÷実績）" in text
 
 
 def test_overall_table_says_relistings_are_left_out(report, master):
@@ -105,11 +107,11 @@ def test_overall_table_says_relistings_are_left_out(report, master):
 def test_indicator_table_baseline_actual_target(report):
     (table,) = tables_with_header(report, "取組番号")[:1]
     rows = table_rows(table)
-    assert rows[0] == ["取組番号", "指標（単位）", "現状値", "実績値", "年度目標", "最終目標", "達成率", "進捗"]
+    assert rows[0] == ["取組番号", "指標（単位）", "現状値", "実績値", "年度目標", "最終目標", "判定（目安）", "進捗"]
     row = rows[1]
     assert row[0] == "4-2-2"
     # no R6 target in the plan: graded against the final one, which is what the year column says
-    assert row[2:] == ["60%（R5）", "75%", "70%以上\n（R8 最終目標）", "70%以上（R8）", "107％", "150％"]
+    assert row[2:] == ["60%（R5）", "75%", "70%以上\n（R8 最終目標）", "70%以上（R8）", "目標比 107％ → B", "150％"]
 
 
 def test_departments_not_reported_and_ungraded_actions(report):
@@ -228,5 +230,9 @@ def test_ungraded_reasons_and_target_years_in_the_written_report(tmp_path):
         "1-1-1": "（達成度が A・B・C・－ 以外：◎）", "1-1-2": "福祉政策課、福祉相談課"}
     cards = {t.rows[0].cells[0].text: dict(table_rows(t)[1:]) for t in doc.tables if len(t.columns) == 2}
     assert cards["1-1-3"]["指標の実績"].splitlines() == [
-        "相談件数：実績 95件（R8最終目標 100件以上、達成率 95％）",
-        "相談者数：実績 44人（R6目標 40人以上、達成率 110％）"]
+        "相談件数：実績 95件（R8最終目標 100件以上、目標比 95％ → B）",
+        "相談者数：実績 44人（R6目標 40人以上、目標比 110％ → A）"]
+    # the lower of the indicators' suggestions, and each indicator's when there are several
+    assert cards["1-1-3"]["指標からの目安"].splitlines() == ["B", "相談件数：目標比 95.0％ → B",
+                                                        "相談者数：目標比 110.0％ → A"]
+    assert "指標からの目安" not in cards["1-1-1"]

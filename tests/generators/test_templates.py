@@ -47,3 +47,33 @@ def test_committed_template_is_a4_japanese_with_page_numbers(template):
         first = table._tbl.tr_lst[0]
         assert first.trPr.find(qn("w:tblHeader")) is not None
         assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+
+
+@pytest.mark.parametrize("template, tables", [(PROGRESS_REPORT_TEMPLATE, 2), (COMMITTEE_SUMMARY_TEMPLATE, 2)])
+def test_grade_tables_loop_over_the_scales_columns(template, tables):
+    """No template names a code: the counts tables repeat one column per code ({%tc for %}), and carry
+    the title generators/table_fit.py looks for to set their widths."""
+    from generators.table_fit import COUNTS_TABLE
+
+    doc = Document(str(template))
+    marked = [t for t in doc.tables
+              if (c := t._tbl.tblPr.find(qn("w:tblCaption"))) is not None and c.get(qn("w:val")) == COUNTS_TABLE]
+    assert len(marked) == tables
+    for t in marked:
+        header = [c.text for c in t.rows[0].cells]
+        assert header[:2] == ["区分", "取組数"]
+        assert "{%tc for v in columns.counted %}" in header and "{%tc for v in columns.apart %}" in header
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    for literal in ("Ａ", "Ｂ", "Ｃ", "k.a ", "k.dash", "threshold_a"):
+        assert literal not in text
+
+
+def test_widths_give_the_label_column_what_is_left_within_bounds():
+    from generators.table_fit import LABEL_MAX_MM, LABEL_MIN_MM, widths
+
+    few = widths([["区分"], ["取組数", "30"], ["A", "7（23％）"]], 170)
+    assert few[0] == LABEL_MAX_MM and sum(few) == pytest.approx(170)
+    many = widths([["区分"]] + [["評価困難", "12（100％）"]] * 12, 170)
+    assert many[0] == LABEL_MIN_MM and sum(many) == pytest.approx(170)
+    middle = widths([["区分"]] + [["評価困難", "1\n10％"]] * 8, 170)
+    assert LABEL_MIN_MM < middle[0] < LABEL_MAX_MM and len(set(middle[1:])) == 1

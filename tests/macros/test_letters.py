@@ -15,6 +15,7 @@ import pytest
 from generators.letters import write_request_memo
 from macros import operations as ops
 from macros.demo import run_demo
+from workbook.domain.scale_presets import PRESETS, legacy_scale
 from workbook.domain.settings import PATH_IN_BODY, SETTING_ROWS
 from workbook.files.master import Master
 
@@ -80,11 +81,32 @@ def test_distribute_writes_the_request_memo(demo_dir):
 def test_request_memo_document_number_date_and_thresholds(demo_dir, tmp_path):
     m = Master.open(demo_dir / MASTER)
     settings = m.settings
-    settings.document_number, settings.thresholds = "狛福政発第12号", type(settings.thresholds)(120, 80)
+    settings.document_number, settings.scale = "狛福政発第12号", legacy_scale(120, 80)
     memo = write_request_memo(m.plan, settings, demo_dir, tmp_path / "memo.docx", today=dt.date(2025, 4, 1))
     paragraphs = [p.text for p in open_docx(memo).paragraphs]
     assert paragraphs[:2] == ["狛福政発第12号", "令和7年4月1日"]
     assert "目標に対し実績が概ね120％以上" in all_text(open_docx(memo))
+    assert "実績値÷目標値が120％以上でA、80％以上でB、それ未満でCを目安とします" in all_text(open_docx(memo))
+
+
+@pytest.mark.parametrize("name", ["4段階", "進捗区分"])
+def test_request_memo_lists_the_scale_of_the_master(tmp_path, name):
+    """The 照会文 gives departments the codes, definitions, floors and 理由必須 of the master's 評価基準."""
+    from workbook.files.sample import komae_plan, komae_settings
+
+    scale = PRESETS[name]
+    settings = komae_settings()
+    settings.scale = scale
+    memo = open_docx(write_request_memo(komae_plan(), settings, tmp_path, tmp_path / "memo.docx",
+                                        today=dt.date(2025, 4, 1)))
+    (table,) = [t for t in memo.tables if t.rows[0].cells[0].text == "達成度"]
+    assert [[c.text for c in r.cells] for r in table.rows[1:]] == [[g.code, g.name, g.definition] for g in scale.grades]
+    reasons = "・".join(g.code for g in scale.grades if g.reason_required)
+    note = next(p.text for p in memo.paragraphs if "目安とします" in p.text)
+    assert note == ("数値目標（指標）のある取組は、実績値÷目標値が120％以上でS、100％以上でA、80％以上でB、"
+                    f"それ未満でCを目安とします（少ないほど良い指標は目標値÷実績値）。達成度が{reasons}の場合は、"
+                    "評価の理由を必ず記入してください。")
+    assert "{{" not in all_text(memo)
 
 
 def test_distributing_again_keeps_the_earlier_request_memo(demo):
@@ -133,7 +155,8 @@ def test_mail_drafts_parse_with_headers_body_and_attachment(demo):
         assert attachment.get_filename() == attached.name
         assert attachment.get_content() == attached.read_bytes()
     body = parse(found["福祉政策課"]).get_body(("plain",)).get_content()
-    assert "取組 2-2-2　セル J14：C・－ の理由が未入力" in body and "セル I21" in body and "セル B10" in body
+    line = next(t for t in body.splitlines() if "取組 2-2-2　セル J14：" in t)
+    assert "理由が未入力" in line and "「C」" in line and "セル I21" in body and "セル B10" in body
     body = parse(found["指導室"]).get_body(("plain",)).get_content()
     assert "まだご提出を確認できていません（対象の取組 3 件）" in body and DISTRIBUTED in body
 

@@ -1,4 +1,5 @@
-"""Worksheet functions: plain Python, the thresholds of the 設定 sheet, and xlwings' UDF rules."""
+"""Worksheet functions: plain Python, the scale of the calling book (評価基準, or 設定's old floors),
+and xlwings' UDF rules."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,9 @@ from workbook.files.sheet_book import FileBook
 from macros.operations import new_master
 from tests.macros import fake_xlwings as fx
 from tests.workbook.returns_kit import small_plan
-from workbook.domain.grades import Thresholds
+from workbook.domain.scale_presets import DEFAULT_SCALE, PRESETS, legacy_scale
 from workbook.domain.settings import Settings
+from workbook.sheets.scale_sheet import HEADERS, scale_rows
 
 EXCEL_FUNCTIONS = (udfs.SUGGESTED_GRADE, udfs.ACHIEVEMENT_RATIO, udfs.WAREKI_FY)
 
@@ -35,9 +37,13 @@ def test_suggested_grade(target, actual, direction, grade):
     assert udfs.suggested_grade(target, actual, direction) == grade
 
 
-def test_suggested_grade_uses_the_thresholds_given():
-    assert udfs.suggested_grade(100, 105, "以上", Thresholds(a=105, b=95)) == "A"
-    assert udfs.suggested_grade(100, 94, "以上", Thresholds(a=105, b=95)) == "C"
+def test_suggested_grade_uses_the_scale_given():
+    assert udfs.suggested_grade(100, 105, "以上", legacy_scale(105, 95)) == "A"
+    assert udfs.suggested_grade(100, 94, "以上", legacy_scale(105, 95)) == "C"
+    four = PRESETS["4段階"]
+    assert [udfs.suggested_grade(100, v, "以上", four) for v in (120, 119, 100, 80, 79.9, 0)] == \
+        ["S", "A", "A", "B", "C", "C"]
+    assert udfs.suggested_grade(100, 130, "以上", PRESETS["進捗区分"]) == "S"   # 完了 has no 判定下限
 
 
 @pytest.mark.parametrize("target, actual, direction, expected", [
@@ -76,44 +82,82 @@ def test_excel_functions_answer_like_the_plain_ones():
     assert udfs.WAREKI_FY(2024) == "令和6年度" and udfs.WAREKI_FY("R6", True) == "R6"
 
 
-# --- thresholds from the 設定 sheet ------------------------------------------------------------
+# --- the scale of the calling book -------------------------------------------------------------
 @pytest.fixture
 def master_path(tmp_path):
     plan = small_plan()
-    return new_master(plan, Settings(plan.municipality, plan.name, 6), tmp_path, "master.xlsm")
+    return new_master(plan, Settings(plan.municipality, plan.name, 6, scale=PRESETS["4段階"]), tmp_path,
+                      "master.xlsm")
 
 
-def set_thresholds(book, a, b):
-    rows = book.read("設定")
-    for i, row in enumerate(rows, start=1):
-        if row[0] == "threshold_a":
-            book.write("設定", [[a]], row=i, column=3)
-        if row[0] == "threshold_b":
-            book.write("設定", [[b]], row=i, column=3)
+def sheet_rows(scale) -> list[list[object]]:
+    """The 評価基準 sheet as the master lays it out: a title, the name, the header on row 3."""
+    width = len(HEADERS)
+    pad = [None] * (width - 2)
+    return [["評価基準", None] + pad, ["名前", scale.name] + pad, list(HEADERS)] + scale_rows(scale)
+
+
+def fake_book(sheets: dict[str, list[list[object]]]) -> fx.Book:
+    book = fx.Book("other.xlsx", list(sheets) or ["Sheet1"])
+    for name, rows in sheets.items():
+        book.sheets[name].range("A1").value = rows
+    return book
+
+
+LEGACY_SETTINGS = [["municipality", "自治体名", "テスト市"], ["threshold_a", "A の基準", 105],
+                   ["threshold_b", "B の基準", 95]]
 
 
 @pytest.mark.parametrize("kind", ["file", "xlwings"])
-def test_thresholds_come_from_the_settings_sheet(kind, master_path):
+def test_the_scale_comes_from_the_scale_sheet(kind, master_path):
     book = FileBook(master_path, say=lambda _: None) if kind == "file" else XlwingsBook(fx.Book.open(master_path))
-    assert udfs.thresholds_of(book) == Thresholds(110.0, 90.0)
-    set_thresholds(book, "105％", 95)
-    assert udfs.thresholds_of(book) == Thresholds(105.0, 95.0)
-    set_thresholds(book, "未定", None)
-    assert udfs.thresholds_of(book) == Thresholds(110.0, 90.0)
+    assert udfs.scale_of(book) == PRESETS["4段階"]
 
 
-def test_the_worksheet_function_reads_the_settings_of_the_calling_book(master_path):
+def test_the_worksheet_function_follows_the_scale_of_the_calling_book(master_path):
     fake = fx.Book.open(master_path)
-    set_thresholds(XlwingsBook(fake), 105, 95)
     caller = fake.sheets["進捗一覧"].range("K2")
+    assert udfs.SUGGESTED_GRADE(100, 125, "以上", None, None, caller) == "S"
+    assert udfs.SUGGESTED_GRADE(100, 85, "以上", None, None, caller) == "B"
+    assert udfs.SUGGESTED_GRADE(100, 125) == "A"                               # no caller: the default scale
+    # the floors changed on the sheet are what the next calculation uses
+    rows = XlwingsBook(fake).read("評価基準")
+    floor = HEADERS.index("判定下限(％)") + 1
+    s_row = next(i for i, r in enumerate(rows, start=1) if r[0] == "S")
+    fake.sheets["評価基準"].range((s_row, floor)).value = 130
+    assert udfs.SUGGESTED_GRADE(100, 125, "以上", None, None, caller) == "A"
+
+
+def test_threshold_arguments_give_the_default_scale_with_those_floors(master_path):
+    """Kept for formulas written before 評価基準: given floors win over the book's scale."""
+    caller = fx.Book.open(master_path).sheets["進捗一覧"].range("K2")
+    assert udfs.SUGGESTED_GRADE(100, 104, "以上", 103, 90) == "A"
+    assert udfs.SUGGESTED_GRADE(100, 125, "以上", 120, None, caller) == "A"    # the default scale's codes
+    assert udfs.SUGGESTED_GRADE(100, 95, "以上", None, 96, caller) == "C"      # the other floor: the default's
+
+
+def test_an_older_book_keeps_its_floors_on_the_settings_sheet():
+    fake = fake_book({"設定": LEGACY_SETTINGS})
+    assert udfs.scale_of(XlwingsBook(fake)) == legacy_scale(105, 95)
+    caller = fake.sheets["設定"].range("A1")
     assert udfs.SUGGESTED_GRADE(100, 106, "以上", None, None, caller) == "A"
-    assert udfs.SUGGESTED_GRADE(100, 106) == "B"                       # no caller: defaults
-    assert udfs.SUGGESTED_GRADE(100, 106, "以上", 120, None, caller) == "B"   # an argument wins
+    assert udfs.SUGGESTED_GRADE(100, 106, "以上", 120, None, caller) == "B"    # an argument wins, 95 stays
+    assert udfs.SUGGESTED_GRADE(100, 94, "以上", 120, None, caller) == "C"
 
 
-def test_a_book_without_settings_gives_the_defaults():
+def test_a_scale_sheet_it_cannot_read_falls_back():
+    broken = [row[:] for row in sheet_rows(PRESETS["進捗区分"])]
+    broken[2][0] = "記号？"                                   # no 記号 column
+    assert udfs.scale_of(XlwingsBook(fake_book({"評価基準": broken, "設定": LEGACY_SETTINGS}))) == \
+        legacy_scale(105, 95)
+    assert udfs.scale_of(XlwingsBook(fake_book({"評価基準": broken}))) == DEFAULT_SCALE
+    assert udfs.scale_of(XlwingsBook(fake_book({"評価基準": sheet_rows(PRESETS["進捗区分"])}))) == \
+        PRESETS["進捗区分"]
+
+
+def test_a_book_without_either_sheet_gives_the_default_scale():
     fake = fx.Book("other.xlsx", ["Sheet1"])
-    assert udfs.thresholds_of(XlwingsBook(fake)) == Thresholds()
+    assert udfs.scale_of(XlwingsBook(fake)) == DEFAULT_SCALE
     assert udfs.SUGGESTED_GRADE(100, 106, "以上", None, None, fake.sheets[0].range("A1")) == "B"
 
 

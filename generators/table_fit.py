@@ -1,0 +1,109 @@
+"""Column widths of the grade-count tables, set after rendering.
+
+A grade-count table has one column per code of the city's scale (docxtpl {%tc for %} cells), so
+its columns are known only when it is rendered. The template marks such a table with the
+table title (代替テキストのタイトル) COUNTS_TABLE; after rendering, every column but the first gets
+the width its widest text needs, and the first column (the row labels) takes what is left,
+between LABEL_MIN_MM and LABEL_MAX_MM. Widths are estimated from the characters: ASCII about
+half an em, anything else (kana, kanji, full-width forms, ◎○△) one em, with a margin for
+fonts whose digits run wider.
+"""
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+COUNTS_TABLE = "達成度の件数表"   # templates/docx_kit.py writes the same title
+TWIPS_PER_MM = 56.7
+LABEL_MIN_MM = 28.0
+LABEL_MAX_MM = 45.0
+PAD_MM = 3.6              # the cell margins of the table style (1.5 mm each side) and a little air
+SLACK = 1.08              # fonts differ from the estimate (proportional digits, substituted fonts)
+CELL_POINTS = 9.0         # 表本文 / 表見出し
+_MM_PER_POINT = 25.4 / 72
+
+
+def ems(text: str) -> float:
+    """Text width in ems: ASCII half an em, other characters one."""
+    return sum(0.55 if ch.isascii() else 1.0 for ch in text)
+
+
+def text_width_mm(text: str, points: float = CELL_POINTS) -> float:
+    """The width of the longest line of text, in mm, at the font size given."""
+    return max((ems(line) for line in text.split("\n")), default=0.0) * points * _MM_PER_POINT * SLACK
+
+
+def needed_mm(texts: list[str], points: float = CELL_POINTS) -> float:
+    return max((text_width_mm(t, points) for t in texts), default=0.0) + PAD_MM
+
+
+def _is_marked(tbl) -> bool:
+    props = tbl.find(qn("w:tblPr"))
+    caption = props.find(qn("w:tblCaption")) if props is not None else None
+    return caption is not None and caption.get(qn("w:val")) == COUNTS_TABLE
+
+
+def _set_width(tc, twips: int) -> None:
+    """w:tcW of a cell (the rendered body is plain XML: no python-docx element classes)."""
+    props = tc.find(qn("w:tcPr"))
+    if props is None:
+        props = OxmlElement("w:tcPr")
+        tc.insert(0, props)
+    width = props.find(qn("w:tcW"))
+    if width is None:
+        width = OxmlElement("w:tcW")
+        props.insert(1 if props.find(qn("w:cnfStyle")) is not None else 0, width)
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(twips))
+
+
+def _cell_text(tc) -> str:
+    """A cell's text with its paragraphs and line breaks as newlines."""
+    lines = []
+    for p in tc.iter(qn("w:p")):
+        parts = []
+        for el in p.iter(qn("w:t"), qn("w:br")):
+            parts.append("\n" if el.tag == qn("w:br") else (el.text or ""))
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def widths(columns: list[list[str]], total_mm: float) -> list[float]:
+    """Column widths in mm: each column after the first as wide as its widest text needs; the first
+    takes the rest, kept between LABEL_MIN_MM and LABEL_MAX_MM (the others grow or shrink to fit)."""
+    needs = [needed_mm(texts) for texts in columns[1:]]
+    label = total_mm - sum(needs)
+    if not needs:
+        return [total_mm]
+    if label > LABEL_MAX_MM:
+        extra = (label - LABEL_MAX_MM) / len(needs)
+        return [LABEL_MAX_MM] + [n + extra for n in needs]
+    if label < LABEL_MIN_MM:
+        scale = (total_mm - LABEL_MIN_MM) / sum(needs)
+        return [LABEL_MIN_MM] + [n * scale for n in needs]
+    return [label] + needs
+
+
+def fit_counts_tables(document) -> None:
+    """Set the column widths of every marked table of a rendered python-docx document."""
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        if not _is_marked(tbl):
+            continue
+        rows = [tr.findall(qn("w:tc")) for tr in tbl.findall(qn("w:tr"))]
+        count = max((len(r) for r in rows), default=0)
+        if count == 0:
+            continue
+        columns = [[_cell_text(r[c]) for r in rows if c < len(r)] for c in range(count)]
+        width_el = tbl.find(qn("w:tblPr")).find(qn("w:tblW"))
+        total = int(width_el.get(qn("w:w"))) / TWIPS_PER_MM
+        twips = [int(w * TWIPS_PER_MM) for w in widths(columns, total)]
+        grid = tbl.find(qn("w:tblGrid"))
+        for col in list(grid):
+            grid.remove(col)
+        for w in twips:
+            col = OxmlElement("w:gridCol")
+            col.set(qn("w:w"), str(w))
+            grid.append(col)
+        for row in rows:
+            for tc, w in zip(row, twips):
+                _set_width(tc, w)
