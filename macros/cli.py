@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 from workbook.domain.era import parse_fiscal_year
+from workbook.domain.scale_presets import PRESETS
 from workbook.errors import AddonError
 
 
@@ -56,12 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, required=True, help="出力フォルダ")
     demo.add_argument("--fiscal-year", type=_year, default=6, help="報告対象年度（既定 R6）")
     demo.add_argument("--no-pdf", action="store_true", help="報告書の PDF を作らない")
+    demo.add_argument("--scale", default=None, metavar="名前",
+                      help="評価基準のプリセット（" + "・".join(PRESETS) + "）。例：--scale 4段階（既定：さいたま市方式）")
     new = sub.add_parser("new", help="計画ファイルからマスターを作る")
     new.add_argument("--plan", type=Path, required=True, help="計画ファイル（.xlsx / .csv）")
     new.add_argument("--out", type=Path, required=True, help="出力フォルダ")
     new.add_argument("--municipality", default="", help="自治体名")
     new.add_argument("--plan-name", default="", help="計画名（既定：ファイル名）")
     new.add_argument("--fiscal-year", type=_year, default=None, help="報告対象年度（既定：計画の初年度）")
+    new.add_argument("--scale", default=None, metavar="名前またはファイル",
+                     help="評価基準：プリセット名（" + "・".join(PRESETS) + "）か、評価基準の表のファイル"
+                          "（.xlsx / .csv）。既定：計画ファイルの評価基準、なければさいたま市方式")
     distribute = sub.add_parser("distribute", help="① 配布：担当課ごとの報告用ファイルを作る")
     distribute.add_argument("master", type=Path, help="マスター（.xlsm）")
     collect = sub.add_parser("collect", help="② 回収：回収したファイルを保管・検証して取り込む")
@@ -90,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from .demo import run_demo
 
-            outcome = run_demo(args.out, args.fiscal_year, pdf=not args.no_pdf, progress=_say)
+            outcome = run_demo(args.out, args.fiscal_year, pdf=not args.no_pdf, progress=_say, scale=args.scale)
         elif args.command == "new":
             outcome = ops.new_from_plan_file(args.plan, args.out, args.municipality, args.plan_name,
-                                             args.fiscal_year, progress=_say)
+                                             args.fiscal_year, progress=_say, scale=args.scale)
         elif args.command == "distribute":
             outcome = ops.distribute(args.master, progress=_say)
         elif args.command == "collect":

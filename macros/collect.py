@@ -35,7 +35,7 @@ from workbook.files.snapshot import MasterSnapshot
 from workbook.rules.checks import Where, file_name_problems, identity_problems, ownership_problems, return_problems
 from workbook.rules.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
 from workbook.rules.rows import blocked, with_kept_values
-from workbook.rules.status import Taken, status_rows
+from workbook.rules.status import SECTION_ONLY, Taken, status_rows
 from workbook.sheets.layout import DATA_SHEET
 
 from .finish import Writer, accepted_before, check_rows, finish, status_of
@@ -190,7 +190,7 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
         ret = r.intake.ret
         if renamed:
             wrong = [replace(p, code="plan-name-changed") if p.code == "wrong-plan" else p for p in wrong]
-        only_renamed = bool(wrong) and all(p.code == "plan-name-changed" for p in wrong)
+        only_renamed = bool(wrong) and all(p.code in SECTION_ONLY for p in wrong)
         if only_renamed and (r.earlier or r.record.sha256 in accepted):
             wrong = []    # accepted before under the name it was distributed with: it stays as it was
         if r.earlier and (r.intake.problems or wrong or ret is None):
@@ -210,7 +210,7 @@ def _identify(received: list[Received], snap: MasterSnapshot, report: Report,
         if wrong:
             report.add(wrong)
             if only_renamed:       # the section's own change: 提出状況 stays as it was, no correction list
-                outcome.say(f"{r.file}: 取り込みません（設定の計画名／自治体名が配布時と違うため）。")
+                outcome.say(f"{r.file}: 取り込みません（{'、'.join(dict.fromkeys(p.type.title for p in wrong))}）。")
                 continue
             owner = next((p.department for p in wrong if p.code == "file-name-mismatch"), ret.identity.department)
             if owner in known:
@@ -290,7 +290,8 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
             _say_plan_changes(found, name, outcome)
             if chosen.record.sha256 != accepted.get(name):
                 held = blocked(found, chosen.ret)      # what was reported as an error is never merged
-                entries, changes = merge_entries(entries, incoming_entries(chosen.ret, plan, name, held), plan, name)
+                entries, changes = merge_entries(entries, incoming_entries(chosen.ret, plan, name, held,
+                                                                                settings.scale), plan, name)
                 contact, more = merge_contact(contact, (chosen.ret.contact_name, chosen.ret.contact_phone), name,
                                               keep=held)
                 changes += more

@@ -5,6 +5,11 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from dataclasses import replace
+
+from workbook.domain.problems import problem
+from workbook.domain.scale_presets import DEFAULT_SCALE, PRESETS, preset
+from workbook.errors import MasterError
 from workbook.files.sample import komae_plan, komae_settings
 
 from . import operations as ops
@@ -21,9 +26,14 @@ def _clear(out: Path, progress: Progress) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progress = _quiet) -> Outcome:
+def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progress = _quiet,
+             scale: str | None = None) -> Outcome:
+    """scale: a preset name (the default preset when None); the sample answers keep their meaning."""
+    chosen = DEFAULT_SCALE if scale is None else preset(scale)
+    if chosen is None:
+        raise MasterError(problem("scale-unknown-preset", value=scale, choices="・".join(PRESETS)).message)
     _clear(out, progress)
-    plan, settings = komae_plan(), komae_settings(fiscal_year)
+    plan, settings = komae_plan(), replace(komae_settings(fiscal_year), scale=chosen)
     outcome = Outcome()
     steps = [("マスター作成", lambda: _build(plan, settings, out))]
     steps += [(label, step) for label, step in ops.demo_steps(out, pdf)]
@@ -43,5 +53,6 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
 def _build(plan, settings, out: Path) -> Outcome:
     path = ops.new_master(plan, settings, out, name=ops.DEMO_MASTER_NAME)
     outcome = Outcome(files=[path])
-    outcome.say(f"マスター: {path}（{len(plan.actions)} 取組、{len(plan.departments)} 課）")
+    outcome.say(f"マスター: {path}（{len(plan.actions)} 取組、{len(plan.departments)} 課、"
+                f"評価基準 {settings.scale.name}：{'・'.join(settings.scale.codes)}）")
     return outcome

@@ -138,7 +138,7 @@ def fill_sample_returns(master: Path, progress: Progress = _quiet) -> Outcome:
         progress(f"{department} の回答を記入しています…")
         target = inbox / return_name(settings, department)
         keep_aside(target, inbox / KEPT_RETURNS_FOLDER)
-        fill_return(distributed, target, plan)
+        fill_return(distributed, target, plan, settings.scale)
         returned = read_department_file(target)
         outcome.files.append(target)
         outcome.say(f"{department}: {len(returned.entries) if returned else 0} 取組に記入 → {settings.inbox_folder}/{target.name}")

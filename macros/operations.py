@@ -8,6 +8,7 @@ from workbook.errors import MasterError, PlanFileError
 from workbook.files.master import Master, VbaSpec, build_master
 from workbook.domain.plan import Plan
 from workbook.files.plan_import import import_plan
+from workbook.files.scale_import import scale_for_new
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.settings import Settings
 
@@ -31,15 +32,16 @@ def new_master(plan: Plan, settings: Settings, out: Path, name: str | None = Non
 
 
 def new_from_plan_file(plan_file: Path, out: Path, municipality: str, plan_name: str,
-                       fiscal_year: int | None, progress: Progress = _quiet) -> Outcome:
+                       fiscal_year: int | None, progress: Progress = _quiet, scale: str | None = None) -> Outcome:
     if not Path(plan_file).is_file():
         raise PlanFileError(f"計画ファイル {plan_file} が見つかりません（フォルダではなくファイルを指定してください）。")
     if Path(out).exists() and not Path(out).is_dir():
         raise MasterError(f"出力先 {out} はファイルです。フォルダを指定してください。")
     progress(f"計画ファイル {plan_file} を読み込んでいます…")
     plan = import_plan(plan_file, municipality, plan_name)
+    chosen = scale_for_new(Path(plan_file), scale)
     settings = Settings(municipality=municipality, plan_name=plan.name,
-                        fiscal_year=fiscal_year or plan.fiscal_years[0])
+                        fiscal_year=fiscal_year or plan.fiscal_years[0], scale=chosen)
     if settings.fiscal_year not in plan.fiscal_years:
         raise PlanFileError(f"--fiscal-year の{fiscal_year_label(settings.fiscal_year)}は、計画ファイルの取組目標の年度（"
                             + "・".join(fiscal_year_label(y) for y in plan.fiscal_years) + "）にありません。")
@@ -47,6 +49,7 @@ def new_from_plan_file(plan_file: Path, out: Path, municipality: str, plan_name:
     path = new_master(plan, settings, out)
     outcome = Outcome(files=[path])
     outcome.say(f"マスターを作成しました: {path}")
+    outcome.say(f"評価基準：{chosen.name}（{'・'.join(chosen.codes)}）。シート「評価基準」で確認できます。")
     return outcome
 
 

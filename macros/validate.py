@@ -10,11 +10,13 @@ from pathlib import Path
 
 from workbook.domain.problems import Report
 from workbook.domain.returns import DepartmentReturn, Identity
+from workbook.files.archive import Archive
+from workbook.files.intake import read_identity
 from workbook.files.master_update import apply
 from workbook.files.snapshot import MasterSnapshot
 from workbook.rules.checks import Where, entry_problems, key_label
 from workbook.rules.rows import ROW_CODES
-from workbook.rules.status import ENTRY_CODES, CheckRow, status_rows
+from workbook.rules.status import ENTRY_CODES, CheckRow, scale_edits_after_merge, status_rows
 from workbook.sheets.layout import COLUMNS
 from workbook.sheets.names import sheet_title
 
@@ -32,7 +34,8 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     rolled = {d.name for d in plan.departments
               if snap.department(d.name).table is not None and snap.department(d.name).year != settings.fiscal_year}
     checks = check_rows(snap)
-    carried = [row for row in checks if row.code and row.code not in ENTRY_CODES and row.department not in rolled]
+    carried = [row for row in checks if row.code and row.code not in ENTRY_CODES and row.department not in rolled
+               and row.code != "scale-edited-after-merge"]     # found again below while it holds
     # values collect held back (errors are never merged): the master's sheet does not show them, so
     # their rows stay until a new return replaces them or the section types a good value by hand
     held = [row for row in checks if row.code in ENTRY_CODES and row.is_error and row.file != master.name
@@ -61,6 +64,11 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             doubtful = {r.action_code for r in carried if r.department == name and r.code in ROW_CODES}
             covered = {(r.action_code, r.field) for r in kept}
             report.add([p for p in found if p.action_code not in doubtful and (p.action_code, p.field) not in covered])
+    edited = scale_edits_after_merge(_merged_identities(snap, accepted), settings.scale)
+    report.add(edited)
+    if edited:
+        outcome.say(f"シート「評価基準」が取り込み後に変更されています（{'、'.join(p.department for p in edited)}の報告は"
+                    "変更前の評価基準で取り込み済み）。検証結果を確認してください。")
     drops = _plan_drops(snap, outcome)
     _join(drops, _year_drops(snap, outcome))
     status = status_rows(plan, status_of(snap), report, {}, {}, contacts, carried, validate=True, stale=rolled)
@@ -68,6 +76,19 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
                       write=write)
     outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")
     return outcome
+
+
+def _merged_identities(snap: MasterSnapshot, accepted: dict[str, str]) -> dict[str, Identity]:
+    """The identity sheet of each department's accepted return, read from 受領控 (by its SHA-256)."""
+    archive = Archive(snap.folder(snap.settings.archive_folder))
+    out = {}
+    for department, sha in accepted.items():
+        record = archive.find(sha)
+        data = archive.read(record) if record else None
+        identity = read_identity(data) if data else None
+        if identity is not None:
+            out[department] = identity
+    return out
 
 
 def _still_held(held: list[CheckRow], found: list, entries: dict) -> list[CheckRow]:

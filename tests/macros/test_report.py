@@ -86,7 +86,7 @@ def test_a_master_nobody_answered_yet_still_gives_both_documents(tmp_path):
     outcome = report(path, pdf=False)
     assert len(outcome.files) == 2
     text = "\n".join(p.text for p in Document(str(outcome.files[1])).paragraphs)
-    assert "達成度Ａの取組はありません。" in text
+    assert "達成度Aの取組はありません。" in text
 
 
 def test_command_line(master, capsys):

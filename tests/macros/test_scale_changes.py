@@ -1,0 +1,55 @@
+"""A scale changed after distribution is caught: collect holds such a return, validate warns after a merge."""
+from __future__ import annotations
+
+import openpyxl
+
+from macros.validate import run_validate
+from tests.macros.city import CONSULT, POLICY, City
+from workbook.sheets import names
+from workbook.sheets.identity import IDENTITY_CELLS
+
+
+def edit_scale(city: City, cells: dict[str, object]) -> None:
+    wb = openpyxl.load_workbook(city.master)
+    for ref, value in cells.items():
+        wb[names.SHEET_SCALE][ref] = value
+    wb.save(city.master)
+
+
+def test_each_distributed_file_records_the_scale(tmp_path):
+    city = City(tmp_path)
+    path = city.send(POLICY)
+    ws = openpyxl.load_workbook(path)["識別情報"]
+    assert ws[IDENTITY_CELLS["scale_fingerprint"]].value == city.settings.scale.fingerprint()
+    assert ws[IDENTITY_CELLS["scale_name"]].value == "さいたま市方式（A・B・C・－）"
+
+
+def test_a_return_made_under_another_scale_is_held(tmp_path):
+    city = City(tmp_path)
+    city.send(POLICY, {"1-1-1": {"result": "新しい実績"}})
+    city.send(CONSULT)
+    edit_scale(city, {"K4": 130})          # the section raises A's floor after distribution
+    city.collect()
+    held = [c for c in city.checks() if c[0] == "scale-changed"]
+    assert sorted(held) == sorted([("scale-changed", CONSULT, IDENTITY_CELLS["scale_fingerprint"]),
+                                   ("scale-changed", POLICY, IDENTITY_CELLS["scale_fingerprint"])])
+    assert city.status()[POLICY][2] == "未提出"          # the section's change: not counted against the department
+    rows = [r for r in city.rows(POLICY) if r[0] == "1-1-1"]
+    assert rows and "新しい実績" not in [str(v) for v in rows[0]]
+    assert not (tmp_path / "返却票").exists() or not any((tmp_path / "返却票").iterdir())
+
+
+def test_validate_warns_when_the_scale_is_edited_after_a_merge(tmp_path):
+    city = City(tmp_path)
+    city.send(POLICY)
+    city.collect()
+    assert city.status()[POLICY][2] == "受理"
+    run_validate(city.master)
+    assert not [c for c in city.checks() if c[0] == "scale-edited-after-merge"]
+    edit_scale(city, {"B4": "目標を大きく上回った"})
+    run_validate(city.master)
+    assert [c for c in city.checks() if c[0] == "scale-edited-after-merge"] == [
+        ("scale-edited-after-merge", POLICY, "")]
+    assert city.status()[POLICY][2] == "受理"            # a warning for the section, not the department's error
+    run_validate(city.master)                            # found again, not doubled
+    assert len([c for c in city.checks() if c[0] == "scale-edited-after-merge"]) == 1
