@@ -33,7 +33,7 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
     if chosen is None:
         raise MasterError(problem("scale-unknown-preset", value=scale, choices="・".join(PRESETS)).message)
     _clear(out, progress)
-    plan, settings = komae_plan(), replace(komae_settings(fiscal_year), scale=chosen)
+    plan, settings = komae_plan(), replace(komae_settings(fiscal_year), scale=chosen, sample=True)
     outcome = Outcome()
     steps = [("マスター作成", lambda: _build(plan, settings, out))]
     steps += [(label, step) for label, step in ops.demo_steps(out, pdf)]

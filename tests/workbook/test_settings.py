@@ -87,8 +87,23 @@ def test_a_master_that_is_not_a_workbook_is_told_in_japanese(tmp_path):
 def test_letter_settings_are_appended_so_earlier_cells_stay():
     keys = [k for k, _, _ in SETTING_ROWS]
     assert keys.index("protection_password") == 14 and cell_of("deadline") == "C8"
-    assert keys[15:] == ["sender", "sender_name", "document_number", "resubmission_deadline", "reminder_folder",
-                         "mail_attachment", "shared_folder"]
+    assert keys[15:22] == ["sender", "sender_name", "document_number", "resubmission_deadline", "reminder_folder",
+                           "mail_attachment", "shared_folder"]
+    assert keys[22:] == ["meeting_document_number", "meeting_name", "meeting_date", "report_paper",
+                         "publisher_section", "publisher_address", "publisher_phone", "sample"]
+
+
+def test_document_settings_read_back(master_path):
+    for key, value in (("meeting_document_number", "資料2"), ("meeting_name", "第1回 推進会議"),
+                       ("report_paper", "A3横"), ("publisher_phone", "03-0000-0000"), ("sample", "サンプル")):
+        set_setting(master_path, key, value)
+    settings = Master.open(master_path).settings
+    assert (settings.meeting_document_number, settings.meeting_name, settings.report_paper, settings.publisher_phone,
+            settings.sample) == ("資料2", "第1回 推進会議", "A3横", "03-0000-0000", True)
+    set_setting(master_path, "report_paper", "B5")
+    with pytest.raises(MasterError) as info:
+        Master.open(master_path)
+    assert cell_of("report_paper") in str(info.value)
 
 
 def test_letter_settings_read_back(master_path):

@@ -10,6 +10,9 @@ from workbook.domain.scale_presets import DEFAULT_SCALE, legacy_scale
 from workbook.domain.normalize import nfkc
 
 
+PAPER_A4, PAPER_A3 = "A4横", "A3横"
+PAPER_CHOICES = (PAPER_A4, PAPER_A3)
+SAMPLE_MARK = "サンプル"
 ATTACH = "添付する"
 PATH_IN_BODY = "添付せず本文にパスを書く"
 MAIL_ATTACHMENT_CHOICES = (ATTACH, PATH_IN_BODY)
@@ -40,6 +43,15 @@ class Settings:
     reminder_folder: str = "再依頼"
     mail_attachment: str = ATTACH     # ATTACH or PATH_IN_BODY
     shared_folder: str = ""           # the master's folder as departments reach it (paths written in mails)
+    # the documents (committee meeting, colophon, paper) and the demo's sample marking
+    meeting_document_number: str = ""  # 資料番号 on the committee summary, e.g. 資料2
+    meeting_name: str = ""             # 会議名, e.g. 令和7年度第1回 狛江市再犯防止推進会議
+    meeting_date: str = ""             # 開催日 in 和暦, e.g. 令和7年7月10日（木）
+    report_paper: str = PAPER_A4      # 報告書（表形式）の用紙
+    publisher_section: str = ""       # 発行 (colophon): the section, e.g. 福祉保健部福祉政策課
+    publisher_address: str = ""
+    publisher_phone: str = ""
+    sample: bool = False              # the answers are the demo's invented sample: every output says サンプル
 
     @property
     def attach_files(self) -> bool:
@@ -77,6 +89,15 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
      + "。添付を受け付けないメールシステムでは、本文にファイルの場所を書きます"),
     ("shared_folder", "共有フォルダ（担当課から見たマスターのフォルダ）",
      "本文にファイルの場所を書くときの基点。例：\\\\fileserver\\福祉政策課\\再犯防止。空欄ならマスターのあるフォルダ"),
+    ("meeting_document_number", "資料番号（委員会用概要）", "委員会用概要の1ページ目の右上に表示。例：資料2"),
+    ("meeting_name", "会議名（委員会用概要）", "例：令和7年度第1回 狛江市再犯防止推進会議"),
+    ("meeting_date", "開催日（委員会用概要）", "例：令和7年7月10日（木）"),
+    ("report_paper", "進捗状況報告書の用紙", " / ".join(PAPER_CHOICES) + "。取組の一覧表の用紙（A3横は列が広くなります）"),
+    ("publisher_section", "発行（所属）", "報告書の奥付。例：狛江市 福祉保健部 福祉政策課"),
+    ("publisher_address", "発行（住所）", "例：〒201-8585 東京都狛江市和泉本町一丁目1番5号"),
+    ("publisher_phone", "発行（電話）", "例：03-3430-1111（代表）"),
+    ("sample", "サンプルデータ", "「サンプル」と入力されていると、報告書・ブックに「サンプル」と表示します（デモ用）。"
+     "実際の回答で使うときは空欄にしてください"),
 ]
 
 
@@ -85,6 +106,7 @@ def settings_to_rows(settings: Settings) -> list[tuple[str, str, object, str]]:
     values["scale_name"] = settings.scale.name
     values["indicator_rule"] = settings.indicator_rule.value
     values["multi_department_rule"] = settings.multi_department_rule.value
+    values["sample"] = SAMPLE_MARK if settings.sample else ""
     return [(key, label, values[key], note) for key, label, note in SETTING_ROWS]
 
 
@@ -157,6 +179,10 @@ def settings_from_values(values: dict[str, object]) -> Settings:
     if attachment not in MAIL_ATTACHMENT_CHOICES:
         raise setting_error("mail_attachment", values.get("mail_attachment"),
                             "一覧（" + "／".join(MAIL_ATTACHMENT_CHOICES) + "）から選んでください。")
+    paper = text("report_paper", PAPER_A4)
+    if nfkc(paper) not in {nfkc(p) for p in PAPER_CHOICES}:
+        raise setting_error("report_paper", values.get("report_paper"), "一覧（" + "／".join(PAPER_CHOICES) + "）から選んでください。")
+    paper = next(p for p in PAPER_CHOICES if nfkc(p) == nfkc(paper))
     defaults = Settings("", "", 0)
     return Settings(
         municipality=text("municipality"),
@@ -169,10 +195,14 @@ def settings_from_values(values: dict[str, object]) -> Settings:
         contact=text("contact"),
         protection_password="" if values.get("protection_password") is None else str(values["protection_password"]),
         mail_attachment=attachment,
+        report_paper=paper,
+        sample=text("sample") == SAMPLE_MARK,
         **{k: text(k, getattr(defaults, k)) for k in (
             "distribution_folder", "inbox_folder", "report_folder",
             "archive_folder", "backup_folder", "correction_folder", "reminder_folder",
-            "sender", "sender_name", "document_number", "resubmission_deadline", "shared_folder")},
+            "sender", "sender_name", "document_number", "resubmission_deadline", "shared_folder",
+            "meeting_document_number", "meeting_name", "meeting_date", "publisher_section", "publisher_address",
+            "publisher_phone")},
     )
 
 

@@ -12,7 +12,8 @@ from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.scale import CombineRule
 from workbook.domain.plan import Department, IndicatorRule, Plan
 from workbook.domain.problems import REPORT_COLUMNS
-from workbook.domain.settings import MAIL_ATTACHMENT_CHOICES, Settings, settings_to_rows
+from workbook.domain.settings import (MAIL_ATTACHMENT_CHOICES, PAPER_CHOICES, SAMPLE_MARK, Settings,
+                                      settings_to_rows)
 
 PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "事業概要", "担当課",
                 "取組", "評価区分", "再掲元"]
@@ -179,7 +180,8 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
         note_cell.font, note_cell.alignment = st.NOTE, st.WRAP_TOP
         choices = {"multi_department_rule": [r.value for r in CombineRule],
                    "indicator_rule": [r.value for r in IndicatorRule],
-                   "mail_attachment": list(MAIL_ATTACHMENT_CHOICES)}.get(key)
+                   "mail_attachment": list(MAIL_ATTACHMENT_CHOICES), "report_paper": list(PAPER_CHOICES),
+                   "sample": [SAMPLE_MARK]}.get(key)
         if choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
                                 showErrorMessage=True, error="一覧から選んでください。")
