@@ -53,3 +53,24 @@ def test_validate_warns_when_the_scale_is_edited_after_a_merge(tmp_path):
     assert city.status()[POLICY][2] == "受理"            # a warning for the section, not the department's error
     run_validate(city.master)                            # found again, not doubled
     assert len([c for c in city.checks() if c[0] == "scale-edited-after-merge"]) == 1
+
+
+def test_a_new_year_keeps_the_scale(tmp_path):
+    """Moving 設定 on to the next year leaves 評価基準 as it is: next year's files carry the same scale."""
+    from tests.workbook.returns_kit import small_settings
+    from workbook.files.master import Master
+    from workbook.sheets import master_sheets as ms
+
+    city = City(tmp_path)
+    edit_scale(city, {"K4": 120})               # the city's own floor, set before distribution
+    city.send(POLICY)
+    city.collect()
+    before = Master.open(city.master).settings.scale
+    master = Master.open(city.master)
+    ws = master.wb[names.SHEET_SETTINGS]
+    ms.reset(ws)
+    ms.write_settings(ws, small_settings(city.plan, fiscal_year=7))
+    master.save(backup=False)
+    city.collect()
+    after = Master.open(city.master).settings
+    assert after.fiscal_year == 7 and after.scale == before and after.scale.grade("A").floor == 120

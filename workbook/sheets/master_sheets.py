@@ -7,7 +7,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbook.sheets import names
 from workbook.sheets import styles as st
+from workbook.sheets.scale_sheet import NAME_CELL as SCALE_NAME_CELL
 from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.scale import CombineRule
 from workbook.domain.plan import Department, IndicatorRule, Plan
@@ -175,6 +177,9 @@ def write_settings(ws: Worksheet, settings: Settings) -> None:
         label_cell.font, label_cell.alignment = st.BOLD, TOP
         value_cell = st.write_text(ws, r, 3, value)
         value_cell.font, value_cell.border, value_cell.protection = st.BODY, st.BORDER, st.UNLOCKED
+        if key == "scale_name":     # shows the 評価基準 sheet's name; the scale is chosen there, not here
+            value_cell.value = f"='{names.SHEET_SCALE}'!{SCALE_NAME_CELL}"
+            value_cell.protection, value_cell.fill = st.LOCKED, st.PLAN_FILL
         value_cell.alignment = TOP
         note_cell = st.write_text(ws, r, 4, note)
         note_cell.font, note_cell.alignment = st.NOTE, st.WRAP_TOP
