@@ -15,7 +15,7 @@ from workbook.files.master import Master
 from workbook.domain.returns import Entry
 from macros.sample_answers import NOT_RETURNED, fill_return, return_name
 
-from workbook.ooxml.save import keep_aside
+from workbook.ooxml.save import keep_aside, lock_file
 from workbook.domain.settings import setting_cell
 from generators.letters import request_memo_name, write_request_memo
 
@@ -29,9 +29,10 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
     progress(f"マスター {master.name} を開いています…")
     m = Master.open(master)
     plan, settings = m.plan, m.settings
+    outcome = Outcome()
+    _follow_the_scale(m, outcome)
     folder = m.folder(settings.distribution_folder)
     folder.mkdir(parents=True, exist_ok=True)
-    outcome = Outcome()
     departments = [d.name for d in plan.departments if plan.actions_of(d.name)]
     idle = [d.name for d in plan.departments if not plan.actions_of(d.name)]
     wanted = {file_name(settings, d) for d in departments}
@@ -115,6 +116,24 @@ def _stale_files(folder: Path, settings, wanted: set[str]) -> list[Path]:
     """This year's files of departments that no longer have actions (other years are left alone)."""
     prefix = file_name(settings, "").removesuffix(".xlsx")   # 令和6年度_進捗報告_
     return [p for p in sorted(folder.glob(f"{prefix}*.xlsx")) if p.is_file() and p.name not in wanted]
+
+
+def _follow_the_scale(m: Master, outcome: Outcome) -> None:
+    """評価基準 edited since the master's department sheets were written: rewrite their drop-downs,
+    marks and formulas (and 進捗一覧's colours) before the files go out, keeping every answer."""
+    outdated = m.snapshot.scale_outdated()
+    if not outdated:
+        return
+    if lock_file(m.path) is not None:     # open in Excel (the button): the file is not written under it
+        outcome.say(f"シート「評価基準」が変更されていますが、マスターの各課シート（{'、'.join(outdated)}）の選択肢と"
+                    "進捗一覧の色はまだ前の評価基準です。Excel でマスターを閉じてから、コマンドラインで配布"
+                    "（python -m macros distribute）を実行すると反映されます。配布ファイルは新しい評価基準で作りました。")
+        return
+    for department in m.plan.departments:
+        m.write_department(department.name, m.entries_of(department.name), m.contact_of(department.name))
+    m.write_progress()
+    m.save()
+    outcome.say(f"シート「評価基準」の変更を、マスターの各課シート（{'、'.join(outdated)}）と進捗一覧に反映しました。")
 
 
 def fill_sample_returns(master: Path, progress: Progress = _quiet) -> Outcome:

@@ -9,6 +9,7 @@ from workbook.files.master import Master, VbaSpec, build_master
 from workbook.domain.plan import Plan
 from workbook.files.plan_import import import_plan
 from workbook.files.scale_import import scale_for_new
+from workbook.ooxml.save import lock_file
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.settings import Settings
 
@@ -69,10 +70,10 @@ def distribute(master: Path, progress: Progress = _quiet) -> Outcome:
 def _refuse_if_open(master: Path) -> None:
     """The command line saves the file itself: refuse while Excel or LibreOffice has it open."""
     master = Path(master)
-    for lock in (master.with_name("~$" + master.name), master.with_name(f".~lock.{master.name}#")):
-        if lock.exists():
-            raise MasterError(f"マスター {master.name} は Excel などで開かれています（{lock.name} があります）。"
-                              "閉じてからもう一度実行するか、マスターの「操作」シートのボタンを使ってください。")
+    lock = lock_file(master)
+    if lock is not None:
+        raise MasterError(f"マスター {master.name} は Excel などで開かれています（{lock.name} があります）。"
+                          "閉じてからもう一度実行するか、マスターの「操作」シートのボタンを使ってください。")
 
 
 def collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet, write=None) -> Outcome:

@@ -21,7 +21,8 @@ def test_each_distributed_file_records_the_scale(tmp_path):
     path = city.send(POLICY)
     ws = openpyxl.load_workbook(path)["識別情報"]
     assert ws[IDENTITY_CELLS["scale_fingerprint"]].value == city.settings.scale.fingerprint()
-    assert ws[IDENTITY_CELLS["scale_name"]].value == "さいたま市方式（A・B・C・－）"
+    assert ws[IDENTITY_CELLS["scale_name"]].value == (
+        f"さいたま市方式（A・B・C・－、版 {city.settings.scale.fingerprint()[:8]}）")
 
 
 def test_a_return_made_under_another_scale_is_held(tmp_path):
@@ -74,3 +75,24 @@ def test_a_new_year_keeps_the_scale(tmp_path):
     city.collect()
     after = Master.open(city.master).settings
     assert after.fiscal_year == 7 and after.scale == before and after.scale.grade("A").floor == 120
+
+
+def test_a_scale_edited_before_distribution_reaches_the_masters_own_sheets(tmp_path):
+    """A code added to 評価基準 before ① 配布: the files and the master's department sheets offer it."""
+    from macros.operations import distribute
+
+    city = City(tmp_path)
+    wb = openpyxl.load_workbook(city.master)
+    ws = wb[names.SHEET_SCALE]
+    ws.insert_rows(4)
+    for c, value in enumerate(["S", "大きく上回った", "", 4, "含める", None, "上回った", None, None, None, 130], 1):
+        ws.cell(row=4, column=c, value=value)
+    wb.save(city.master)
+    outcome = distribute(city.master)
+    assert any("評価基準" in line for line in outcome.lines)
+    book = openpyxl.load_workbook(city.master)
+    for department in (POLICY, CONSULT):
+        lists = [dv.formula1 for dv in book[department].data_validations.dataValidation if dv.type == "list"]
+        assert lists == ['"S,A,B,C,－"'], department
+    again = distribute(city.master).lines                                    # once only
+    assert not any("評価基準" in line for line in again), again

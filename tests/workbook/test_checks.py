@@ -159,11 +159,6 @@ def test_required_missing(tmp_path):
     assert found[0].action_code == "1-1-1" and found[0].field == "取組内容"
 
 
-def test_indicator_actual_missing(tmp_path):
-    found = problems(tmp_path, "福祉相談課", changes={"1-1-3#1": {"actual": None}})
-    assert pairs(found) == [("required-missing", "G9")]
-
-
 def test_contact_missing(tmp_path):
     found = problems(tmp_path, contact=(None, None))
     assert [(p.code, p.cell, p.severity) for p in found] == [("contact-missing", "D3", "warning")]
@@ -197,6 +192,12 @@ def test_numbers_with_units_and_full_width_digits_are_numbers(tmp_path, typed):
 def test_number_invalid(tmp_path, typed):
     found = problems(tmp_path, changes={"1-1-1": {"budget": typed}})
     assert [(p.code, p.cell, p.value) for p in found] == [("number-invalid", "M7", typed)]
+
+
+def test_a_blank_actual_is_a_warning_not_an_error(tmp_path):
+    """No survey this year: the department may leave 実績値 blank; it is asked to check, not to fix."""
+    found = problems(tmp_path, "福祉相談課", changes={"1-1-3#1": {"actual": None}})
+    assert [(p.code, p.cell, p.severity) for p in found] == [("actual-missing", "G9", "warning")]
 
 
 def test_indicator_number_invalid(tmp_path):

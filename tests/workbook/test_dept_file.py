@@ -135,8 +135,8 @@ def test_missing_count_formula_sums_a_helper_per_row_and_the_contact(tmp_path, p
     assert ws.column_dimensions[letter].hidden
     for row in range(FIRST_ROW, FIRST_ROW + 4):
         assert str(ws.cell(row=row, column=helper).value).startswith("=IF(")
-    assert 'I7="－"' in ws.cell(row=FIRST_ROW, column=helper).value          # action row: grade and reason
-    assert ws.cell(row=FIRST_ROW + 1, column=helper).value == "=IF(ISNUMBER(G8),0,1)"  # indicator row
+    assert 'I7&""="－"' in ws.cell(row=FIRST_ROW, column=helper).value       # action row: grade and reason
+    assert ws.cell(row=FIRST_ROW + 1, column=helper).value == '=IF(OR(G8="",ISNUMBER(G8)),0,1)'  # indicator row
 
 
 def test_print_set_up_a4_landscape_one_page_wide_with_frozen_header(tmp_path, plan, settings):

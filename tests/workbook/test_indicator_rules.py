@@ -60,4 +60,11 @@ def test_cumulative_compares_running_totals():
                     yearly_targets={6: 100, 7: 100, 8: 100})
     j = judge(ind, 95, 7, SAITAMA, earlier_actuals={6: 120})
     assert (j.actual, j.target) == (215, 200) and round(j.ratio, 1) == 107.5 and j.code == "B"
-    assert judge(ind, 95, 6, SAITAMA).ratio == pytest.approx(95.0)
+    assert judge(ind, 95, 6, SAITAMA, earlier_actuals={}).ratio == pytest.approx(95.0)
+
+
+def test_cumulative_without_the_earlier_years_compares_the_year_with_its_own_target():
+    ind = Indicator("4-1-1", "相談件数", "件", None, "", 300, "R8", Direction.HIGHER, Accumulation.CUMULATIVE,
+                    yearly_targets={6: 100, 7: 100, 8: 100})
+    j = judge(ind, 95, 7, SAITAMA)
+    assert (j.actual, j.target, j.code) == (95, 100, "B")

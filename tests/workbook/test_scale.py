@@ -84,3 +84,23 @@ def test_legacy_rule_names_still_parse():
     assert CombineRule.parse("低い方（－も含む）") is CombineRule.LOWEST_STRICT
     with pytest.raises(ValueError):
         CombineRule.parse("平均")
+
+
+def test_circles_typed_for_the_white_circle_are_the_white_circle():
+    assert PRESETS["3段階"].normalize("〇") == "○" and PRESETS["3段階"].normalize("◯") == "○"
+
+
+def test_ignored_codes_follow_the_table_order_whatever_the_order_given():
+    assert PROGRESS_CLASSES.combine(["評価困難", "中止"], CombineRule.LOWEST_STRICT) == "中止"
+    assert PROGRESS_CLASSES.combine(["中止", "評価困難"], CombineRule.LOWEST_STRICT) == "中止"
+
+
+def test_a_code_no_rule_can_suggest_is_never_flagged():
+    assert PROGRESS_CLASSES.differs_from_suggestion("完了", "S") is False     # no 判定下限, no 基準値比 mark
+    assert PROGRESS_CLASSES.differs_from_suggestion("C", "S") is True
+
+
+def test_presets_by_name_in_any_width():
+    from workbook.domain.scale_presets import preset
+
+    assert preset("４段階") is FOUR_LEVELS and preset("なし") is None

@@ -37,6 +37,10 @@ def test_an_edited_floor_is_followed(master_path):
 
 @pytest.mark.parametrize("cells,code,cell", [
     ({"A5": "A"}, "scale-duplicate-code", "A5"),
+    ({"A5": "ａ"}, "scale-duplicate-code", "A5"),                 # the same code once typed input is matched
+    ({"A5": "B,良"}, "scale-bad-code", "A5"),
+    ({"A5": 'B"'}, "scale-bad-code", "A5"),
+    ({"K6": 10}, "scale-floor-not-zero", "K6"),
     ({"D4": 2.5}, "scale-bad-rank", "D4"),
     ({"D4": None, "D5": None, "D6": None}, "scale-no-ranked", ""),
     ({"K5": 120}, "scale-floors-not-falling", "K5"),

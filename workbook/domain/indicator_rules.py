@@ -2,7 +2,8 @@
 
 目標比 compares the actual with the year's target; 進捗率 compares the way travelled from the
 baseline with the way expected by now; 基準値比 says improved, unchanged or worse against the
-baseline within a band. 累計 indicators compare running totals. A year with no actual suggests
+baseline within a band. 累計 indicators compare running totals when the earlier years' actuals
+are given (otherwise the year's actual against the year's target). A year with no actual suggests
 nothing (surveys are periodic, statistics lag).
 """
 from __future__ import annotations
@@ -106,8 +107,9 @@ def judge(indicator: Indicator, actual: float | None, year: int, scale: Scale,
     rule = indicator.rule or default_rule
     direction = indicator.direction
     value, target = actual, indicator.target_for(year)
-    if indicator.accumulation is Accumulation.CUMULATIVE:
-        value = actual + sum(v for y, v in (earlier_actuals or {}).items() if y < year)
+    if indicator.accumulation is Accumulation.CUMULATIVE and earlier_actuals is not None:
+        # running totals; without the earlier years' actuals (None), the year's own target as before
+        value = actual + sum(v for y, v in earlier_actuals.items() if y < year)
         target = cumulative_target(indicator, year)
     if rule is IndicatorRule.BASELINE:
         mark = trend(value, indicator.baseline, indicator.band, direction)

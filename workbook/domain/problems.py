@@ -50,6 +50,9 @@ _t("scale-bad-number", ERROR, "評価基準の数値が読めない", "{cell} �
 _t("scale-floors-not-falling", ERROR, "判定下限が順位の順に下がっていない", "{cell} の判定下限 {value}％ は、順位が上の記号の判定下限（{expected}％）以上です。順位が下がるほど判定下限も下がるようにしてください。")
 _t("scale-bad-choice", ERROR, "評価基準の選択肢にない値", "{cell} の「{field}」の値「{value}」は使えません。{choices} のいずれかを入力してください。")
 _t("scale-trend-twice", ERROR, "基準値比の区分が重複", "{cell} の基準値比「{value}」は記号「{expected}」にも付いています。改善・横ばい・悪化はそれぞれ1つの記号にだけ付けてください。")
+_t("scale-bad-code", ERROR, "評価基準の記号に使えない文字", "{cell} の記号「{value}」には「,」「\"」や先頭の「=」を使えません（配布ファイルの選択肢が壊れます）。別の文字にしてください。")
+_t("scale-floor-not-zero", ERROR, "いちばん低い判定下限が 0 でない", "{cell} の判定下限 {value}％ は、判定下限のある記号のうちいちばん低いもの（{expected}）です。これより低い達成率も {expected} とするため、0 にしてください。")
+_t("scale-too-long", ERROR, "評価基準の記号が多すぎる", "記号を「,」でつないだ長さが {value} 文字になり、Excel の選択肢の上限（255文字）を超えます。記号を短くするか減らしてください。")
 _t("scale-empty", ERROR, "評価基準が空", "評価基準の表に記号の行が1行もありません。見出しの下に1行1記号で入力してください。")
 _t("scale-unknown-preset", ERROR, "評価基準のプリセット名が不明", "評価基準「{value}」はありません。{choices} のいずれかを指定するか、評価基準の表のファイルを指定してください。")
 # --- returned files: the file itself --------------------------------------------
@@ -86,6 +89,7 @@ _t("input-cells-merged", ERROR, "入力欄のセルが結合されている", "{
 _t("plan-cell-edited", ERROR, "計画欄が変更された", "{cell} は計画の内容で、変更できません（「{expected}」→「{value}」）。変更は取り込まれません。修正が必要なら福祉政策課に連絡してください。")
 # --- returned files: entries -----------------------------------------------------
 _t("required-missing", ERROR, "必須項目が未入力", "{cell}「{field}」が未入力です。入力してください。")
+_t("actual-missing", WARNING, "実績値が空欄", "{cell}「{field}」が空欄です。今年度は調査や統計がない場合はこのままで構いません（達成度の目安は出ません）。数値があれば入力してください。")
 _t("contact-missing", WARNING, "連絡先が未入力", "{cell}「{field}」が未入力です。問い合わせ先として記入してください。")
 _t("grade-invalid", ERROR, "達成度が評価基準の記号でない", "{cell} の達成度「{value}」は使えません。{choices} から選んでください。")
 _t("reason-missing", ERROR, "理由が必要な達成度で理由が未入力", "{cell} 達成度が {value} のときは「評価の理由」を必ず入力してください。")

@@ -13,6 +13,10 @@ from enum import Enum
 from workbook.domain.normalize import DASHES, nfkc
 
 
+# circles typed for ○ (U+25CB): 〇 (ideographic zero) and ◯ (large circle)
+_CIRCLES = str.maketrans({"〇": "○", "◯": "○"})
+
+
 class Common(str, Enum):
     """共通区分: what a code means across cities, so that masters with different scales compare."""
 
@@ -122,10 +126,10 @@ class Scale:
             return ""
         if text in self:
             return text
-        key = nfkc(text).strip().upper()
+        key = nfkc(text).strip().upper().translate(_CIRCLES)
         if len(key) == 1 and key in DASHES:
             return next((g.code for g in self.grades if len(g.code) == 1 and g.code in DASHES), None)
-        return next((g.code for g in self.grades if nfkc(g.code).strip().upper() == key), None)
+        return next((g.code for g in self.grades if nfkc(g.code).strip().upper().translate(_CIRCLES) == key), None)
 
     def reason_required(self, code: str) -> bool:
         grade = self.grade(code)
@@ -155,7 +159,8 @@ class Scale:
     def differs_from_suggestion(self, code: str, suggested: str | None) -> bool:
         """A self-grade inconsistent with the indicators (an unranked code is a separate judgement)."""
         grade = self.grade(code)
-        return bool(suggested) and bool(grade and grade.ranked) and code != suggested
+        comparable = bool(grade and grade.ranked and (grade.floor is not None or grade.trend is not None))
+        return bool(suggested) and comparable and code != suggested
 
     def combine(self, codes: list[str], rule: CombineRule = CombineRule.LOWEST) -> str:
         """One code from the departments' codes; '' while any is missing or not in the scale."""
@@ -163,10 +168,8 @@ class Scale:
             return ""
         grades = [self.grade(c) for c in codes]
         kept = [g for g in grades if not g.ignored_in_combination]
-        if rule is CombineRule.LOWEST_STRICT:
-            ignored = [g for g in grades if g.ignored_in_combination]
-            if ignored:
-                return ignored[0].code
+        if rule is CombineRule.LOWEST_STRICT and any(g.ignored_in_combination for g in grades):
+            return self._first_ignored([g for g in grades if g.ignored_in_combination])
         if not kept:
             return grades[0].code if len({g.code for g in grades}) == 1 else self._first_ignored(grades)
         if rule is CombineRule.POINTS:
@@ -192,7 +195,7 @@ class Scale:
 
     def nearest(self, average: float) -> str:
         """The code whose 点数 is nearest the average; a tie goes to the lower code."""
-        scored = sorted((g for g in self.grades if g.points is not None),
+        scored = sorted((g for g in self.grades if g.points is not None and g.ranked),
                         key=lambda g: (abs(g.points - average), g.points))
         return scored[0].code if scored else ""
 
@@ -209,8 +212,9 @@ class Scale:
 
 
 def scale_caption(scale: Scale) -> str:
-    """'4段階（S・A・B・C・－）': a scale as messages name it."""
-    return f"{scale.name}（{'・'.join(scale.codes)}）"
+    """'4段階（S・A・B・C・－、版 5cc12249）': a scale as messages name it; the version tells two
+    states of one scale apart (a changed floor)."""
+    return f"{scale.name}（{'・'.join(scale.codes)}、版 {scale.fingerprint()[:8]}）"
 
 
 def _canon(value: object) -> str:

@@ -5,6 +5,7 @@ also bring its own table (a sheet 評価基準 or a CSV), read by workbook.sheet
 """
 from __future__ import annotations
 
+from workbook.domain.normalize import nfkc
 from workbook.domain.scale import Common, Grade, Scale, Trend
 
 _DASH_DEFINITION = "計画外の事情（感染症の影響等）により事業を実施できず、評価できない"
@@ -84,7 +85,9 @@ DEFAULT_SCALE = SAITAMA
 
 
 def preset(name: str) -> Scale | None:
-    return PRESETS.get(str(name).strip())
+    """A preset by name ('４段階' is 4段階)."""
+    key = nfkc(str(name)).strip()
+    return next((s for n, s in PRESETS.items() if nfkc(n) == key), None)
 
 
 def legacy_scale(floor_a: float, floor_b: float) -> Scale:

@@ -120,7 +120,7 @@ class _Table:
 
 def parse_band(text: object) -> Band | None:
     """許容幅: '3ポイント', '3pt', '3' (points) or '10％' (of the baseline); None when unreadable."""
-    parsed = parse_number(text)
+    parsed = parse_number(nfkc(str(text)).strip().lstrip("±+"))
     if parsed is None or parsed.value < 0:
         return None
     unit = nfkc(parsed.unit).strip().lower()

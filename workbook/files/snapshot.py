@@ -6,13 +6,15 @@ second. The snapshot keeps the file's bytes, so the patch that writes the change
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.sheets import master_sheets as ms
 from workbook.sheets import names
 from workbook.sheets import progress_sheet
-from workbook.sheets.department import row_specs
+from workbook.sheets.department import grade_list_formula, row_specs
 from workbook.domain.era import find_fiscal_year, fiscal_year_label
 from workbook.errors import MasterError, PlanFileError
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, INDICATOR_ROW, applies, split_key
@@ -118,6 +120,17 @@ class MasterSnapshot:
         """Formulas in the input cells of a department sheet."""
         xml = self.package.sheet_xml(title)
         return input_formulas(xml) if xml is not None else {}
+
+    def scale_outdated(self) -> list[str]:
+        """Department sheets whose grade drop-down is not the 評価基準's (edited since they were written)."""
+        wanted = grade_list_formula(self.settings.scale)
+        out = []
+        for department in self.plan.departments:
+            xml = self.package.sheet_xml(sheet_title(department.name))
+            lists = [html.unescape(m.decode("utf-8")) for m in re.findall(rb"<formula1>([^<]*)</formula1>", xml or b"")]
+            if lists and wanted not in lists:
+                out.append(department.name)
+        return out
 
     # --- department sheets --------------------------------------------------------------------
     def department(self, department: str) -> DepartmentState:

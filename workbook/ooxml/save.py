@@ -71,3 +71,12 @@ def keep_aside(path: Path, folder: Path | None = None) -> Path | None:
         target = folder / f"{path.stem}_{stamp}_{n}{path.suffix}"
     shutil.move(str(path), str(target))
     return target
+
+
+def lock_file(path: Path) -> Path | None:
+    """The owner file Excel (~$name) or LibreOffice (.~lock.name#) keeps while the file is open; None."""
+    path = Path(path)
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            return lock
+    return None

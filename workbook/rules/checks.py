@@ -258,6 +258,8 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
                 out.append(where.problem("text-too-long", value=f"{len(value):,}", **at))
             if col.required and blank(value):
                 out.append(where.problem("required-missing", **at))
+            elif col.key == "actual" and blank(value):
+                out.append(where.problem("actual-missing", **at))   # a year without a survey is normal
             elif col.numeric and not blank(value) and parse_number(value) is None:
                 out.append(where.problem("number-invalid", value=_short(value), **at))
         if kind == ACTION_ROW:

@@ -200,7 +200,8 @@ def _missing_formula(row: int, kind: str, scale: Scale) -> str:
     """1 per missing or unusable entry: empty, a grade not in the list, an actual that is not a number."""
     g, k = col_letter("grade"), col_letter("reason")
     if kind == INDICATOR_ROW:
-        return f'=IF(ISNUMBER({col_letter("actual")}{row}),0,1)'
+        actual = f"{col_letter('actual')}{row}"
+        return f'=IF(OR({actual}="",ISNUMBER({actual})),0,1)'      # blank: no figure this year (a warning)
     return (f'=IF({col_letter("content")}{row}="",1,0)+IF({col_letter("result")}{row}="",1,0)'
             f'+IF({_any_of(f"{g}{row}", scale.codes)},0,1)'
             f'+IF(AND({_any_of(f"{g}{row}", _reason_codes(scale))},{k}{row}=""),1,0)')
@@ -210,11 +211,16 @@ def _any_of(ref: str, codes: tuple[str, ...]) -> str:
     """An Excel test that the cell holds one of the codes (FALSE for none)."""
     if not codes:
         return "FALSE"
-    return "OR(" + ",".join(f'{ref}="{code}"' for code in codes) + ")"
+    return "OR(" + ",".join(f'{ref}&""="' + code.replace('"', '""') + '"' for code in codes) + ")"
 
 
 def _reason_codes(scale: Scale) -> tuple[str, ...]:
     return tuple(g.code for g in scale.grades if g.reason_required)
+
+
+def grade_list_formula(scale: Scale) -> str:
+    """The grade column's drop-down (a list validation's formula1)."""
+    return '"' + ",".join(scale.codes) + '"'
 
 
 def grade_prompt(scale: Scale, limit: int = 255) -> str:
@@ -224,7 +230,7 @@ def grade_prompt(scale: Scale, limit: int = 255) -> str:
 
 
 def _add_validations(ws: Worksheet, last: int, scale: Scale) -> None:
-    grade = DataValidation(type="list", formula1='"' + ",".join(scale.codes) + '"', allow_blank=True,
+    grade = DataValidation(type="list", formula1=grade_list_formula(scale), allow_blank=True,
                            showErrorMessage=True, errorTitle="自己評価",
                            error=("・".join(scale.codes) + " のいずれかを一覧から選んでください。")[:255],
                            showInputMessage=True, promptTitle="自己評価", prompt=grade_prompt(scale))
@@ -260,7 +266,9 @@ def _add_conditional_formats(ws: Worksheet, last: int, scale: Scale) -> None:
                                                        fill=st.MISSING_FILL, stopIfTrue=False))
     actual = f"{col_letter('actual')}{FIRST_ROW}"
     ws.conditional_formatting.add(f"{actual}:{col_letter('actual')}{last}", FormulaRule(
-        formula=[f'AND(ISNUMBER(FIND("#",{a})),NOT(ISNUMBER({actual})))'], fill=st.MISSING_FILL))
+        formula=[f'AND(ISNUMBER(FIND("#",{a})),{actual}<>"",NOT(ISNUMBER({actual})))'], fill=st.MISSING_FILL))
+    ws.conditional_formatting.add(f"{actual}:{col_letter('actual')}{last}", FormulaRule(
+        formula=[f'AND(ISNUMBER(FIND("#",{a})),{actual}="")'], fill=st.CHECK_FILL))
     g, k = f"${col_letter('grade')}{FIRST_ROW}", f"{col_letter('reason')}{FIRST_ROW}"
     ws.conditional_formatting.add(f"{col_letter('reason')}{FIRST_ROW}:{col_letter('reason')}{last}", FormulaRule(
         formula=[f'AND({_any_of(g, _reason_codes(scale))},{k}="")'], fill=st.MISSING_FILL))

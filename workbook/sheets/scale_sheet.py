@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook.domain.normalize import nfkc, parse_number
+from workbook.domain.normalize import DASHES, nfkc, parse_number
 from workbook.domain.problems import Problem, problem
 from workbook.domain.scale import Common, Grade, Scale, Trend
 from workbook.sheets import styles as st
@@ -90,6 +90,7 @@ def parse_scale(rows: list[list[object]], name: str, sheet: str = "", file: str 
     problems: list[Problem] = []
     grades: list[Grade] = []
     seen: dict[str, int] = {}
+    keys: dict[str, int] = {}       # codes as typed input is matched (Ａ = A = a, any dash)
     trends: dict[Trend, str] = {}
     for r, row in enumerate(rows[1:], start=1):
         v = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
@@ -100,8 +101,11 @@ def parse_scale(rows: list[list[object]], name: str, sheet: str = "", file: str 
             if _text(v.get(h)) == "":
                 problems.append(problem("scale-missing-value", cell=cell(r, h), field=h, **where))
         code = _text(v.get("記号"))
-        if code and code in seen:
+        if code and _key(code) in keys:
             problems.append(problem("scale-duplicate-code", cell=cell(r, "記号"), value=code, **where))
+        elif code and (set(code) & set(',"') or code.startswith("=")):
+            problems.append(problem("scale-bad-code", cell=cell(r, "記号"), value=code, **where))
+        keys.setdefault(_key(code), r)
         seen.setdefault(code, r)
         rank = _rank(v.get("順位"))
         if rank is False:
@@ -136,9 +140,21 @@ def parse_scale(rows: list[list[object]], name: str, sheet: str = "", file: str 
                 problems.append(problem("scale-floors-not-falling", cell=cell(seen[g.code], "判定下限(％)"),
                                         value=f"{g.floor:g}", expected=f"{higher:g}", **where))
             higher = g.floor
+        floored = [g for g in scale.ranked if g.floor is not None]
+        if floored and floored[-1].floor > 0 and not problems:
+            problems.append(problem("scale-floor-not-zero", cell=cell(seen[floored[-1].code], "判定下限(％)"),
+                                    value=f"{floored[-1].floor:g}", expected=floored[-1].code, **where))
+        if len('"' + ",".join(scale.codes) + '"') > 255 and not problems:
+            problems.append(problem("scale-too-long", value=str(len(",".join(scale.codes))), **where))
         if not problems:
             return scale, []
     return None, problems
+
+
+def _key(code: str) -> str:
+    """A code as typed input is matched against it (Scale.normalize): width, case, dash variants."""
+    key = nfkc(code).strip().upper()
+    return "－" if len(key) == 1 and key in DASHES else key
 
 
 def _text(value: object) -> str:

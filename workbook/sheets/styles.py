@@ -22,6 +22,7 @@ NA_FILL = PatternFill("solid", fgColor="D9D9D9")        # not applicable on this
 SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
 MISSING_FILL = PatternFill("solid", fgColor="FCE4E4")   # conditional: required and empty
 PREV_FILL = PatternFill("solid", fgColor="F2F2F2")
+CHECK_FILL = PatternFill("solid", fgColor="FFF2CC")     # conditional: blank, to be checked (not an error)
 
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
