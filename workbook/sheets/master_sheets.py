@@ -12,7 +12,7 @@ from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.scale import CombineRule
 from workbook.domain.plan import Department, IndicatorRule, Plan
 from workbook.domain.problems import REPORT_COLUMNS
-from workbook.domain.settings import (MAIL_ATTACHMENT_CHOICES, PAPER_CHOICES, SAMPLE_MARK, Settings,
+from workbook.domain.settings import (MAIL_ATTACHMENT_CHOICES, PAPER_CHOICES, SAMPLE_MARK, SAMPLE_NOTE, Settings,
                                       settings_to_rows)
 
 PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "事業概要", "担当課",
@@ -40,7 +40,8 @@ def reset(ws: Worksheet) -> None:
 
 
 def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: list[float] | None = None,
-           header_row: int = 1, wrap: bool = True) -> int:
+           header_row: int = 1, wrap: bool = True, moments: frozenset[int] = frozenset()) -> int:
+    """moments: the columns (1-based) of moments the add-on records, written as dates shown in 和暦."""
     for i, header in enumerate(headers, start=1):
         ws.cell(row=header_row, column=i, value=header)
     st.style_header_row(ws, header_row, 1, len(headers))
@@ -48,7 +49,8 @@ def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: l
     # which copy the format of the last row) then look like the rest.
     for r, row in enumerate(rows or [[None] * len(headers)], start=header_row + 1):
         for c, value in enumerate(row, start=1):
-            cell = st.write_text(ws, r, c, value if value != "" else None)
+            value = value if value != "" else None
+            cell = st.write_moment(ws, r, c, value) if c in moments else st.write_text(ws, r, c, value)
             cell.font, cell.border = st.BODY, st.BORDER
             if wrap:
                 cell.alignment = st.WRAP_TOP
@@ -65,10 +67,13 @@ def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: l
 
 def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str, str, str]]) -> None:
     """The 操作 sheet: what to do, in order; buttons are placed over column F by package.py."""
-    ws["B1"] = f"{settings.plan_name} 進捗管理"
+    ws["B1"] = settings.title(f"{settings.plan_name} 進捗管理")
     ws["B1"].font = st.TITLE
     ws["B2"] = f"{settings.municipality}　報告対象：{fiscal_year_label(settings.fiscal_year)}"
     ws["B2"].font = st.SUBTITLE
+    if settings.sample:
+        ws["B3"] = SAMPLE_NOTE
+        ws["B3"].font = st.WARN
     ws["B4"], ws["C4"], ws["D4"], ws["F4"] = "手順", "操作", "内容", "ボタン"
     st.style_header_row(ws, 4, 2, 6)
     for i, (step, label, text) in enumerate(buttons):
@@ -211,7 +216,8 @@ def settings_values_from_rows(rows) -> dict[str, object]:
 
 
 def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
-    last = table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 20, 22, 70])
+    last = table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 21, 20, 22, 70],
+                 moments=frozenset({STATUS_HEADERS.index("受信日時") + 1}))
     # the SHA-256 (64 hex digits) stays on one line; row heights are fitted to the other columns
     sha = get_column_letter(STATUS_HEADERS.index("SHA-256") + 1)
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=len(STATUS_HEADERS), max_col=len(STATUS_HEADERS)):
@@ -235,7 +241,7 @@ def write_checks(ws: Worksheet, rows: list[list[object]]) -> None:
 
 
 def write_history(ws: Worksheet, rows: list[list[object]]) -> None:
-    table(ws, HISTORY_HEADERS, rows, [18, 8, 16, 9, 16, 30, 30, 30])
+    table(ws, HISTORY_HEADERS, rows, [21, 10, 16, 9, 16, 30, 30, 30], moments=frozenset({HISTORY_HEADERS.index("日時") + 1}))
 
 
 def read_rows(ws: Worksheet, min_row: int = 2) -> list[list[object]]:
