@@ -74,6 +74,13 @@ class PackagePatch:
             self._date_styles = self._reader().date_styles
         return int(style or 0) in self._date_styles
 
+    def hide_sheet(self, title: str) -> None:
+        """Hide a sheet's tab (its contents stay readable by name, as xlwings reads xlwings.conf)."""
+        for sheet in self.workbook.iterfind(f"{_q('sheets')}/{_q('sheet')}"):
+            if sheet.get("name") == title and sheet.get("state") not in ("hidden", "veryHidden"):
+                sheet.set("state", "hidden")
+                self._workbook_changed = True
+
     def set_filter_range(self, title: str, ref: str) -> None:
         """Keep the _FilterDatabase name Excel pairs with a sheet's autoFilter in step with it."""
         index = str(self.sheet_order.index(title))

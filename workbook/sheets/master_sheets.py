@@ -233,11 +233,23 @@ def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
             operator="equal", formula=[f'"{status}"'], fill=PatternFill("solid", fgColor=color)))
 
 
+CHECK_WIDTHS = {"重要度": 7, "内容": 20, "担当課": 14, "ファイル": 28, "シート": 10, "セル": 7, "値": 16, "対応": 60,
+                "取組番号": 9, "項目": 14, "コード": 8, "保留時のマスターの値": 16}
+
+
 def write_checks(ws: Worksheet, rows: list[list[object]]) -> None:
-    table(ws, REPORT_COLUMNS, rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16, 16])
+    code = get_column_letter(REPORT_COLUMNS.index("コード") + 1)
+    kept = get_column_letter(REPORT_COLUMNS.index("保留時のマスターの値") + 1)
+    # the code (for support) stays on one line in its narrow column; row heights follow the others
+    ws.column_dimensions[code].hidden = True
+    last = table(ws, REPORT_COLUMNS, rows, [CHECK_WIDTHS[c] for c in REPORT_COLUMNS])
+    ws.column_dimensions[code].hidden = False
+    for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=REPORT_COLUMNS.index("コード") + 1,
+                                max_col=REPORT_COLUMNS.index("コード") + 1):
+        cell.alignment, cell.font = Alignment(vertical="top", wrap_text=False), st.NOTE
     # what the master held where collect did not take a department's value: validate compares it with
     # the master now, to see whether the section has since typed a value by hand
-    ws.column_dimensions[get_column_letter(len(REPORT_COLUMNS))].hidden = True
+    ws.column_dimensions[kept].hidden = True
 
 
 def write_history(ws: Worksheet, rows: list[list[object]]) -> None:
@@ -249,7 +261,10 @@ def read_rows(ws: Worksheet, min_row: int = 2) -> list[list[object]]:
 
 
 def write_xlwings_conf(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
-    """xlwings reads keys in column A and values in column B from A1 down: no header row here."""
+    """xlwings reads keys in column A and values in column B from A1 down: no header row here. The sheet
+    is hidden (xlwings finds it by name: xlwings.bas SheetExists / GetConfigFromSheet use wb.Sheets(name));
+    setup-excel (workbook.files.xlwings_conf) writes it."""
+    ws.sheet_state = "hidden"
     for r, (key, value) in enumerate(entries, start=1):
         ws.cell(row=r, column=1, value=key).font = st.BODY
         st.write_text(ws, r, 2, value).font = st.BODY
