@@ -89,8 +89,8 @@ def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str,
         ws.row_dimensions[row + 1].height = 30
     note_row = 6 + len(buttons) * 2
     notes = [
-        "ボタンが動かない場合（Python が未設定の PC など）は、同じ処理をコマンドで実行できます：",
-        "  python -m macros distribute <マスター>　／　collect　／　validate　／　report　／　remind",
+        "ボタンが動かない場合（Python が未設定の PC など）は、同じ処理をコマンドラインでも実行できます"
+        "（使い方はアドオンのフォルダの README.md「コマンド」）。",
         "シートの説明：計画＝計画の内容（1行1取組）、指標＝数値目標、担当課＝提出先と連絡先、各課シート＝取り込んだ回答、",
         "進捗一覧＝取組ごとの集約（内部評価・委員会意見はここに入力）、提出状況・検証結果＝回収の結果、設定＝年度や評価基準、履歴＝上書きされた値の記録。",
     ]
@@ -222,11 +222,11 @@ def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
     sha = get_column_letter(STATUS_HEADERS.index("SHA-256") + 1)
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=len(STATUS_HEADERS), max_col=len(STATUS_HEADERS)):
         cell.alignment = Alignment(vertical="top", wrap_text=False)
+    # the hash identifies the file taken in (collect compares it; unhide the column to audit): hidden, the
+    # screen and the printed page hold the columns a person reads
+    ws.column_dimensions[sha].hidden = True
     if rows:
-        ws.column_dimensions[sha].hidden = True
         st.autofit_rows(ws, 2, last)
-        ws.column_dimensions[sha].hidden = False
-    # the hash is for audit on screen; the printed page holds the columns a person reads
     ws.print_area = f"A1:{get_column_letter(STATUS_HEADERS.index('SHA-256'))}{last}"
     for status, color in STATUS_FILLS.items():
         ws.conditional_formatting.add(f"C2:C{last}", CellIsRule(
