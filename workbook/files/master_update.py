@@ -76,7 +76,7 @@ def patch_for(snap: MasterSnapshot, update: MasterUpdate, record: bool = False) 
                  unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1},   # 64 hex digits: no need for 4 lines
                  moments={ms.STATUS_HEADERS.index("受信日時") + 1})
     _patch_table(patch, snap, names.SHEET_CHECKS, update.checks, replace=True, lines=lines,
-                 unwrapped={REPORT_COLUMNS.index("コード") + 1})      # the code stays on one line
+                 unwrapped={REPORT_COLUMNS.index("コード") + 1})      # a long code does not make its row tall
     if update.history:
         _patch_table(patch, snap, names.SHEET_HISTORY, snap.history_rows() + update.history, replace=True, lines=lines,
                      moments={ms.HISTORY_HEADERS.index("日時") + 1})

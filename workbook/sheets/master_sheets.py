@@ -240,13 +240,14 @@ CHECK_WIDTHS = {"重要度": 7, "内容": 20, "担当課": 14, "ファイル": 2
 def write_checks(ws: Worksheet, rows: list[list[object]]) -> None:
     code = get_column_letter(REPORT_COLUMNS.index("コード") + 1)
     kept = get_column_letter(REPORT_COLUMNS.index("保留時のマスターの値") + 1)
-    # the code (for support) stays on one line in its narrow column; row heights follow the others
+    # the code (for support) in small type in its narrow column, wrapped within it (never spilling over the
+    # page); the row heights follow the other columns, so a long code may show only its start
     ws.column_dimensions[code].hidden = True
     last = table(ws, REPORT_COLUMNS, rows, [CHECK_WIDTHS[c] for c in REPORT_COLUMNS])
     ws.column_dimensions[code].hidden = False
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=REPORT_COLUMNS.index("コード") + 1,
                                 max_col=REPORT_COLUMNS.index("コード") + 1):
-        cell.alignment, cell.font = Alignment(vertical="top", wrap_text=False), st.NOTE
+        cell.font = st.NOTE
     # what the master held where collect did not take a department's value: validate compares it with
     # the master now, to see whether the section has since typed a value by hand
     ws.column_dimensions[kept].hidden = True
