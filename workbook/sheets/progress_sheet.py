@@ -85,7 +85,9 @@ def print_in_groups(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.scale = 100
     ws.page_setup.pageOrder = "overThenDown"
-    ws.col_breaks.append(Break(id=PROGRESS_HEADERS.index(PRINT_FIRST_GROUP_ENDS) + 1))
+    after = PROGRESS_HEADERS.index(PRINT_FIRST_GROUP_ENDS) + 1
+    if all(b.id != after for b in ws.col_breaks.brk):      # the sheet is rewritten in place (ms.reset)
+        ws.col_breaks.append(Break(id=after))
     ws.print_title_cols = PRINT_KEY_COLUMNS
 
 
