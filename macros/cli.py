@@ -120,16 +120,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return 130
-    except OSError as exc:
-        where = f"（{exc.filename}）" if exc.filename else ""
-        print(f"エラー: ファイルを読み書きできません{where}: {exc.strerror or exc}\n"
-              "ファイルやフォルダの場所、他のプログラムで開いていないかを確認してください。", file=sys.stderr)
-        return 2
-    except Exception:  # the last safety net: a short message, the details in a log file
-        log = Path(tempfile.gettempdir()) / f"saihan_addon_error_{dt.datetime.now():%Y%m%d_%H%M%S}.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"エラー: 予期しないエラーのため中止しました。詳細は {log} にあります。開発担当に渡してください。",
-              file=sys.stderr)
+    except Exception as exc:  # a library's exception in Japanese; the last safety net: the details in a log file
+        from .failures import failure_text
+
+        text = failure_text(exc)
+        if text is not None:
+            print(f"エラー: {text}", file=sys.stderr)
+            return 2
+        log = Path(tempfile.gettempdir()) / f"再犯防止アドオン_エラーログ_{dt.datetime.now():%Y%m%d_%H%M%S}.txt"
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f"詳細は {log} にあります。"
+        except OSError:
+            where = "詳細をログに書き込めませんでした。"
+        print(f"エラー: このアドオンの処理の途中で予期しないエラーが起きたため、中止しました。{where}"
+              "このメッセージ（とログ）をシステムの担当者に伝えてください。", file=sys.stderr)
         return 3
     for line in outcome.lines:
         print(line)

@@ -224,7 +224,10 @@ class XlwingsBook:
         try:
             self.book.save()
         except Exception as exc:
-            raise MasterError(CANNOT_SAVE.format(error=exc)) from exc
+            from .runner import write_log
+
+            write_log(self.path, "保存")        # Excel's own words (COM) go to the log, not to the message
+            raise MasterError(CANNOT_SAVE) from exc
 
     def write_update(self, snap: MasterSnapshot, update: MasterUpdate) -> Written:
         """The writer for collect/validate when the master is open in Excel.
@@ -367,6 +370,6 @@ def _read_only(book) -> bool:
 
 READ_ONLY = ("マスターが読み取り専用で開かれているため、保存できません（ほかの人が開いている、ファイルが読み取り専用になっている、など）。\n"
              "マスターを閉じ、書き込みできる状態で開き直してから、もう一度ボタンを押してください。")
-CANNOT_SAVE = ("Excel がマスターを保存できませんでした（{error}）。\n"
+CANNOT_SAVE = ("Excel がマスターを保存できませんでした。\n"
                "読み取り専用で開いている、保存先のフォルダに書き込めない、などが考えられます。"
                "マスターを閉じ、書き込みできる状態で開き直してから、もう一度ボタンを押してください。")

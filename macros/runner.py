@@ -16,6 +16,7 @@ from workbook.files.master_update import MasterUpdate, Written
 from workbook.files.sheet_book import Block
 from workbook.files.snapshot import MasterSnapshot
 
+from .failures import failure_text
 from .outcome import Outcome
 
 MAX_ALERT_LINES = 25
@@ -72,8 +73,12 @@ def run(book: Book, title: str, operation: Operation) -> Outcome | None:
     except AddonError as exc:
         show(book, "\n".join([str(exc)] + _close_note(book)), f"{title}：中止しました", critical=True)
         return None
-    except Exception:
+    except Exception as exc:
         log = write_log(book.path, title)
+        known = failure_text(exc)      # a library's exception about a file: what to do, in Japanese
+        if known is not None:
+            show(book, "\n".join([known] + _close_note(book)), f"{title}：中止しました", critical=True)
+            return None
         where = (f"詳しい内容を次のログに記録しました。このメッセージとログをシステムの担当者に伝えてください。\n{log}"
                  if log else "ログを書き込めませんでした。このメッセージをシステムの担当者に伝えてください。")
         show(book, "\n".join([f"{title}の途中で予期しないエラーが起きたため、中止しました。"] + _close_note(book) + [where]),

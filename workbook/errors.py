@@ -27,3 +27,29 @@ class PackageError(AddonError):
 
 class ReportError(AddonError):
     """A report cannot be written (template missing or broken, file in use)."""
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong with a file or folder, in Japanese (the OS's own text is English on most PCs)."""
+    import errno
+
+    winerror = getattr(exc, "winerror", None)
+    if isinstance(exc, PermissionError) or winerror in (5, 32, 33):
+        return "ほかのプログラム（Excel など）で開いているか、読み書きする権限がありません"
+    if isinstance(exc, FileNotFoundError):
+        return "ファイルまたはフォルダが見つかりません"
+    if isinstance(exc, FileExistsError):
+        return "同じ名前のファイルがすでにあります"
+    if isinstance(exc, IsADirectoryError):
+        return "ファイルではなくフォルダです"
+    if isinstance(exc, NotADirectoryError):
+        return "フォルダの場所の途中がファイルになっています"
+    if exc.errno == errno.ENOSPC or winerror == 112:
+        return "ディスクの空き容量が足りません"
+    if exc.errno == errno.ENAMETOOLONG or winerror == 206:
+        return "ファイルの場所（パス）が長すぎます"
+    if exc.errno == errno.EROFS:
+        return "読み取り専用の場所には書き込めません"
+    if isinstance(exc, (TimeoutError, ConnectionError)) or winerror in (53, 64, 67):
+        return "ネットワーク上のフォルダにつながりません"
+    return "ファイルの読み書き中にエラーが起きました"

@@ -1,6 +1,7 @@
 """Collect and validate on small masters made per test; the master is read back with openpyxl."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from workbook.files.master import Master, build_master
 from workbook.domain.plan import Indicator
 from workbook.domain.problems import REPORT_COLUMNS
 
+COL = {name: i for i, name in enumerate(REPORT_COLUMNS)}     # 検証結果 columns by name
 
 
 @pytest.fixture
@@ -163,8 +165,8 @@ def test_a_newer_return_replaces_the_first_and_history_keeps_the_old_values(city
     city.collect()
     assert city.book()[POLICY]["H7"].value == "チラシ2,000部を配布"
     assert len(city.rows(names.SHEET_HISTORY)) == 1
-    older = [r for r in city.rows(names.SHEET_CHECKS) if r[1] == "older-return"]
-    assert sorted(r[4] for r in older) == ["first.xlsx", "older.xlsx"]
+    older = [r for r in city.rows(names.SHEET_CHECKS) if r[COL["コード"]] == "older-return"]
+    assert sorted(r[COL["ファイル"]] for r in older) == ["first.xlsx", "older.xlsx"]
 
 
 def test_the_accepted_return_is_read_back_from_the_archive(city):
@@ -219,8 +221,9 @@ def test_last_years_file_is_not_merged(city):
     last_year = small_settings(city.plan, fiscal_year=5)
     path = make_return(city.plan, last_year, city.inbox, POLICY)
     city.collect()
-    rows = [r for r in city.rows(names.SHEET_CHECKS) if r[1] == "wrong-fiscal-year"]
-    assert [(r[3], r[5], r[6], r[7]) for r in rows] == [(POLICY, "識別情報", "C4", "令和5年度")]
+    rows = [r for r in city.rows(names.SHEET_CHECKS) if r[COL["コード"]] == "wrong-fiscal-year"]
+    assert [tuple(r[COL[n]] for n in ("担当課", "シート", "セル", "値")) for r in rows] == \
+        [(POLICY, "識別情報", "C4", "令和5年度")]
     # not merged, so not reported: 未提出, with the file that came named (C2)
     status = city.status()[POLICY]
     assert status[2] == "未提出" and status[3] == 1 and status[5] == path.name and status[9] is None
@@ -288,7 +291,8 @@ def test_the_openpyxl_way_gives_the_same_cells(tmp_path, monkeypatch):
         city.collect()
         cells = every_cell(city.master)
         for sheet in (names.SHEET_STATUS, names.SHEET_HISTORY):
-            cells[sheet] = [tuple((c, v, t) for c, v, t in row if not (isinstance(v, str) and "-" in v and ":" in v))
+            cells[sheet] = [tuple((c, v, t) for c, v, t in row        # the moments of each run (dates, or text)
+                                  if not (isinstance(v, dt.datetime) or isinstance(v, str) and "-" in v and ":" in v))
                             for row in cells[sheet]]
         results.append(cells)
     patch, rewrite = results
@@ -519,6 +523,32 @@ def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
     assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
 
 
+OLD_REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応", "取組番号", "項目",
+                      "保留時のマスターの値"]      # 検証結果 as masters before the code moved to its narrow column
+
+
+def test_validate_reads_a_checks_sheet_with_the_code_second(city):
+    """A master whose 検証結果 has the earlier column order: read by the headers; validate writes
+    the current columns and keeps every row."""
+    path = city.send(POLICY)
+    wb = openpyxl.load_workbook(path)
+    wb["進捗報告"]["D7"] = "書き換えた目標"
+    wb.save(path)
+    city.collect()
+    rows = city.rows(names.SHEET_CHECKS)
+    master = Master.open(city.master)
+    ws = master.wb[names.SHEET_CHECKS]
+    ms.reset(ws)
+    ms.table(ws, OLD_REPORT_COLUMNS, [[r[COL[h]] for h in OLD_REPORT_COLUMNS] for r in rows])
+    master.save(backup=False)
+    run_validate(city.master)
+    header = [c.value for c in city.book()[names.SHEET_CHECKS][1]]
+    assert header[:len(REPORT_COLUMNS)] == REPORT_COLUMNS
+    assert ("plan-cell-edited", POLICY, "D7") in city.checks()
+    assert city.rows(names.SHEET_CHECKS) == rows
+    assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
+
+
 def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
     distribute_mod = pytest.importorskip("macros.distribute")
     from macros.operations import new_master
@@ -537,7 +567,8 @@ def test_demo_cycle_every_action_is_graded_or_explained(tmp_path):
             row = next(r for r in range(7, ws.max_row + 1) if ws.cell(row=r, column=1).value == action.code)
             if settings.scale.normalize(ws.cell(row=row, column=9).value):
                 continue
-            explained = [c for c in checks if c[3] == department and (not c[6] or c[6].endswith(str(row)))]
+            explained = [c for c in checks if c[COL["担当課"]] == department
+                         and (not c[COL["セル"]] or c[COL["セル"]].endswith(str(row)))]
             assert explained, (action.code, department)
     status = {r[0]: r[2] for r in book[names.SHEET_STATUS].iter_rows(min_row=2, values_only=True) if r[0]}
     assert status["指導室"] == "未提出" and status["福祉政策課"] == "要修正" and status["福祉相談課"] == "受理"

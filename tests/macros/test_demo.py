@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from macros.operations import DEMO_MASTER_NAME
+from workbook.domain.problems import REPORT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPARTMENTS = ["福祉政策課", "福祉相談課", "学校教育課", "指導室", "まちづくり推進課"]
@@ -56,7 +57,8 @@ def test_demo_status_and_problems(demo):
     status = {r[0]: r[2] for r in wb["提出状況"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert status == {"福祉政策課": "要修正", "福祉相談課": "受理", "学校教育課": "受理", "指導室": "未提出",
                       "まちづくり推進課": "受理"}
-    codes = {r[1] for r in wb["検証結果"].iter_rows(min_row=2, values_only=True) if r[1]}
+    code = REPORT_COLUMNS.index("コード")
+    codes = {r[code] for r in wb["検証結果"].iter_rows(min_row=2, values_only=True) if r[code]}
     assert {"row-identity-doubt", "reason-missing", "grade-invalid"} <= codes
 
 

@@ -110,6 +110,24 @@ def test_setup_points_the_master_at_this_installation(master, seam):
     assert any("信頼できる場所" in line for line in outcome.lines)
 
 
+def test_the_xlwings_conf_sheet_is_hidden_and_still_read_by_name(master, seam):
+    """No one meets xlwings.conf among the master's tabs; xlwings reads it by name. A master made
+    while it was shown gets it hidden by setup-excel."""
+    import openpyxl
+
+    from workbook.files.master import Master
+
+    assert openpyxl.load_workbook(master)["xlwings.conf"].sheet_state == "hidden"
+    assert conf(master)["UDF Modules"] == "macros.udfs"
+    older = Master.open(master)
+    older.wb["xlwings.conf"].sheet_state = "visible"
+    older.save(backup=False)
+    setup.setup_excel(master, INTERPRETER)
+    assert openpyxl.load_workbook(master)["xlwings.conf"].sheet_state == "hidden"
+    assert conf(master)["Interpreter_Win"] == INTERPRETER
+    assert fx.Book.open(master).sheets["xlwings.conf"].range("A1").value      # the fake, as xlwings, by name
+
+
 def test_setup_twice_changes_nothing_the_second_time(master, seam):
     setup.setup_excel(master, INTERPRETER)
     data = master.read_bytes()

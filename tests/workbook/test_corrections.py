@@ -7,6 +7,7 @@ import openpyxl
 
 from tests.workbook.returns_kit import small_plan, small_settings
 from workbook.files.corrections import HEADERS, TABLE_ROW, file_name, item, write_corrections
+from workbook.domain.house_style import WAREKI_DATE_FORMAT
 from workbook.domain.problems import problem
 
 SOURCE = ("令和6年度_進捗報告_福祉政策課.xlsx", "2025-05-20 10:00:00")
@@ -33,7 +34,9 @@ def test_a_list_per_department_with_cells_values_and_what_to_do(tmp_path):
     assert ws.title == "返却票"
     assert "返却票" in ws["A1"].value
     assert ws["C4"].value == "福祉政策課　御中"
-    assert SOURCE[0] in ws["C5"].value and ws["C6"].value == "令和7年5月21日"
+    assert ws["C5"].value == f"{SOURCE[0]}（受信 令和7年5月20日 10:00）"
+    # the issue date is a real date shown in 和暦
+    assert ws["C6"].value == dt.datetime(2025, 5, 21) and ws["C6"].number_format == WAREKI_DATE_FORMAT
     assert ws["C7"].value == "要修正 2 件　要確認 1 件"
     assert [c.value for c in ws[TABLE_ROW]] == HEADERS
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=TABLE_ROW + 1, values_only=False)]

@@ -46,7 +46,7 @@ def test_deadline_contact_department_and_year_are_stated(tmp_path, plan, setting
     assert found["提出期限"] == "令和7年6月13日（金）"
     assert found["提出先・問い合わせ"] == "福祉政策課 地域福祉係 内線2345"
     assert found["担当課"] == "福祉相談課"
-    assert found["報告対象"].startswith("令和6年度（2024年4月～2025年3月）")
+    assert found["報告対象"].startswith("令和6年度（令和6年4月1日～令和7年3月31日）")   # dates in 和暦
     assert found["報告する取組"].startswith("3 件")
     assert ws["B1"].value.startswith("令和6年度 狛江市第1次再犯防止推進計画")
 

@@ -238,4 +238,4 @@ def test_reasons_reach_the_person_in_japanese(tmp_path, good, monkeypatch):
                 ValueError("Cannot detect file format"), KeyError("There is no item named 'xl/workbook.xml'")):
         values.append(intake.reason_text(exc))
     assert all(v and _no_english(v) for v in values), values
-    assert intake.reason_text(RuntimeError("something odd")) == "読み取り中にエラーが起きました（RuntimeError）"
+    assert intake.reason_text(RuntimeError("something odd")) == "読み取り中にエラーが起きました"   # never the class name

@@ -162,7 +162,7 @@ def test_lower_is_better_actual_shows_the_direction_in_the_progress_sheet():
     from workbook.domain.progress import summarize
 
     column = PROGRESS_HEADERS.index("指標の実績")
-    for plan, want in ((lower_plan(), "再犯者率：50%（目標 45%以下）　目標比 90.0％ → B"),
+    for plan, want in ((lower_plan(), "再犯者率：50％（目標 45％以下）　目標比 90.0％ → B"),
                        (small_plan(), "相談件数：120件（目標 100件以上）　目標比 120.0％ → A")):
         entry = Entry("1-1-3", "福祉相談課", values={"grade": "C"}, actuals={1: 50 if plan.indicators[0].unit == "%" else 120})
         summary = summarize(plan, {("福祉相談課", "1-1-3"): entry}, small_settings(plan), ["福祉相談課"])

@@ -72,6 +72,21 @@ def test_komae_sample_is_complete(komae_plan):
             assert damaged not in text, (action.code, damaged)
 
 
+# words of the notes on how the plan was extracted from its PDF (kept in workbook/data/PROVENANCE.md)
+EXTRACTION_WORDS = ("抽出", "補完", "仮置き", "転記", "ずれ", "判断", "修正")
+
+
+def test_komae_plan_shows_users_no_extraction_notes(komae_plan):
+    """備考 is the city's; a target the source does not give reads 要確認, never a guess."""
+    for action in komae_plan.actions:
+        assert not any(w in action.note for w in EXTRACTION_WORDS), (action.code, action.note)
+    for indicator in komae_plan.indicators:
+        assert not any(w in indicator.note for w in EXTRACTION_WORDS), (indicator.action_code, indicator.note)
+    for code in ("3-4-1", "3-4-2", "5-1-1"):
+        assert set(komae_plan.action(code).targets.values()) == {"要確認"}
+    assert komae_plan.action("1-1-2").targets[8] == "要確認"
+
+
 def test_komae_indicator_is_machizukuri_and_marked_sample(komae_plan):
     [indicator] = komae_plan.indicators_of("4-2-2")
     assert indicator.department == "まちづくり推進課"

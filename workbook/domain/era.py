@@ -87,6 +87,23 @@ def parse_date(text: object) -> _dt.date | None:
     return None
 
 
+_MOMENT_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
+def parse_moment(value: object) -> _dt.datetime | None:
+    """A moment as the add-on records it ('2026-11-30 22:31:09': 受領控一覧, 提出状況, 履歴, also as a
+    reader gives back a date cell) or a datetime; None for anything else (a person's text stays text)."""
+    if isinstance(value, _dt.datetime):
+        return value
+    match = _MOMENT_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    try:
+        return _dt.datetime(*(int(g or 0) for g in match.groups()))
+    except ValueError:
+        return None
+
+
 # --- writing -------------------------------------------------------------------------------
 def short_label(fiscal_year: int) -> str:
     """6 -> "R6" (narrow columns); 0 -> "H30"."""

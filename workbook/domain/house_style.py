@@ -15,9 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 NONE = "－"   # no value (a blank the reader should notice)
 PERCENT = "％"
-# Excel number formats: a 和暦 date, and date and time ("ggge" is the era name and year in Japanese Excel)
-WAREKI_DATE_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"'
-WAREKI_DATETIME_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日" h:mm'
+# Excel number formats: a 和暦 date, and date and time ("ggge" is the era name and year; [$-411] the
+# Japanese locale, so the era shows whatever the PC's language). The language tag Excel writes for 元年,
+# [$-ja-JP-x-gannen], is not understood by LibreOffice (it shows the serial number, checked by converting
+# to PDF); [$-411] renders 令和8年11月30日 in LibreOffice, at the cost of 令和1年 for 2019 (texts, written
+# by workbook.domain.era, still say 令和元年).
+WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'
+WAREKI_DATETIME_FORMAT = '[$-411]ggge"年"m"月"d"日" h:mm'
 
 # full-width ASCII letters, digits and the decimal point -> half-width (Japanese brackets and commas stay)
 _HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)

@@ -150,9 +150,11 @@ def problem(code: str, **kwargs: object) -> Problem:
     return Problem(code, **{k: "" if v is None else str(v) for k, v in kwargs.items()})
 
 
-# 取組番号/項目 last: validate carries the file-level rows collect wrote (plan-cell-edited, row-added, ...)
-# into the correction lists, and needs them whole (macros.collect reads the columns by these names)
-REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応", "取組番号", "項目",
+# 取組番号/項目: validate carries the file-level rows collect wrote (plan-cell-edited, row-added, ...) into
+# the correction lists, and needs them whole. The code, for support, stands in a narrow column near the end
+# (the only place a person meets it); readers find every column by these names (rules.status.CheckRow),
+# so a master written with the code second is still read.
+REPORT_COLUMNS = ["重要度", "内容", "担当課", "ファイル", "シート", "セル", "値", "対応", "取組番号", "項目", "コード",
                   "保留時のマスターの値"]
 
 
@@ -191,8 +193,9 @@ class Report:
     def rows(self) -> list[list[object]]:
         """The 検証結果 rows (REPORT_COLUMNS), errors first, then by department, file, sheet and cell."""
         return [
-            ["" if v is None else v for v in (SEVERITY_LABELS[p.severity], p.code, p.type.title, p.department, p.file,
-                                             p.sheet, p.cell, p.value, p.message, p.action_code, p.field, p.kept)]
+            ["" if v is None else v for v in (SEVERITY_LABELS[p.severity], p.type.title, p.department, p.file,
+                                             p.sheet, p.cell, p.value, p.message, p.action_code, p.field, p.code,
+                                             p.kept)]
             for p in sorted(self.problems, key=lambda p: (p.severity != ERROR, p.department, p.file, p.sheet, _cell_key(p.cell)))
         ]
 

@@ -13,6 +13,8 @@ from workbook.domain.normalize import nfkc
 PAPER_A4, PAPER_A3 = "A4横", "A3横"
 PAPER_CHOICES = (PAPER_A4, PAPER_A3)
 SAMPLE_MARK = "サンプル"
+SAMPLE_TITLE = "【サンプル】"     # before the title of every workbook whose answers are the demo's invented sample
+SAMPLE_NOTE = "サンプル：この回答と結果はデモ用に作った架空のものです（実在の取組の結果ではありません）。"
 ATTACH = "添付する"
 PATH_IN_BODY = "添付せず本文にパスを書く"
 MAIL_ATTACHMENT_CHOICES = (ATTACH, PATH_IN_BODY)
@@ -56,6 +58,10 @@ class Settings:
     @property
     def attach_files(self) -> bool:
         return self.mail_attachment != PATH_IN_BODY
+
+    def title(self, text: str) -> str:
+        """A workbook's title, marked 【サンプル】 when the answers are the demo's invented sample."""
+        return SAMPLE_TITLE + text if self.sample else text
 
 
 # (key, Japanese label, note) for the 設定 sheet; the label is what a person reads and edits beside.

@@ -17,12 +17,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from workbook.ooxml.save import replace_atomically
 from workbook.sheets import styles as st
-from workbook.domain.era import fiscal_year_label, wareki_date
+from workbook.domain.era import fiscal_year_label, parse_moment, wareki_datetime
 from workbook.domain.problems import ERROR, Problem
-from workbook.domain.settings import Settings
+from workbook.domain.settings import SAMPLE_NOTE, Settings
 
 MARK = "saihan-addon-correction:"
 HEADERS = ["No.", "区分", "取組番号", "項目", "シート", "セル", "入力されている内容", "修正のお願い"]
@@ -107,6 +108,15 @@ def write_corrections(folder: Path, settings: Settings, lists: dict[str, tuple[t
     return current, removed
 
 
+LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)   # a date beside the texts, not at the right
+
+
+def _received(moment: str) -> str:
+    """'2026-11-30 22:31:09' (as 提出状況 keeps it) -> '令和8年11月30日 22:31'."""
+    parsed = parse_moment(moment)
+    return moment if parsed is None else wareki_datetime(parsed)
+
+
 def write_correction(path: Path, settings: Settings, department: str, source: tuple[str, str],
                      items: list[Item], mark: str, today: dt.date) -> None:
     wb = Workbook()
@@ -115,15 +125,19 @@ def write_correction(path: Path, settings: Settings, department: str, source: tu
     wb.properties.identifier = MARK + mark
     wb.properties.title = f"返却票（{department}）"
     wb.properties.creator = "再犯防止推進計画 進捗管理アドオン"
-    ws["A1"] = f"{fiscal_year_label(settings.fiscal_year)} 進捗報告 返却票（修正のお願い）"
+    ws["A1"] = settings.title(f"{fiscal_year_label(settings.fiscal_year)} 進捗報告 返却票（修正のお願い）")
     ws["A1"].font = st.TITLE
     ws["A2"] = f"{settings.municipality}　{settings.plan_name}"
     ws["A2"].font = st.NOTE
+    if settings.sample:
+        ws["A3"] = SAMPLE_NOTE
+        ws["A3"].font = st.WARN
+        st.mark_sample(ws, SAMPLE_NOTE)
     errors = sum(1 for i in items if i.severity == ERROR)
     info = [
         ("宛先", f"{department}　御中"),
-        ("対象ファイル", f"{source[0]}（受信 {source[1]}）" if source[1] else source[0]),
-        ("発行日", wareki_date(today)),
+        ("対象ファイル", f"{source[0]}（受信 {_received(source[1])}）" if source[1] else source[0]),
+        ("発行日", today),
         ("件数", f"要修正 {errors} 件　要確認 {len(items) - errors} 件"),
         ("お願い", "「要修正」の項目を直し、配布したファイルに上書き保存して再提出してください。「要確認」は内容を確認し、"
                   "必要なら修正してください。行の追加・削除や灰色のセル（計画の内容）の変更はしないでください。"),
@@ -133,8 +147,8 @@ def write_correction(path: Path, settings: Settings, department: str, source: tu
         label_cell = ws.cell(row=r, column=1, value=label)
         label_cell.font, label_cell.alignment = st.BOLD, st.WRAP_TOP
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-        cell = st.write_text(ws, r, 3, text)
-        cell.font, cell.alignment = st.BODY, st.WRAP_TOP
+        cell = st.write_moment(ws, r, 3, text, date_only=True) if label == "発行日" else st.write_text(ws, r, 3, text)
+        cell.font, cell.alignment = st.BODY, LEFT_TOP
         ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=len(HEADERS))
         ws.row_dimensions[r].height = 30 if label == "お願い" else 16
     for c, header in enumerate(HEADERS, start=1):

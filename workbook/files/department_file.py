@@ -17,7 +17,7 @@ from workbook.sheets.identity import identity_from_rows, write_identity
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_COLUMNS, IDENTITY_SHEET, INFO_SHEET, TEMPLATE_VERSION
 from workbook.domain.plan import Plan
 from workbook.domain.returns import DepartmentReturn, Entry, Identity
-from workbook.domain.settings import Settings
+from workbook.domain.settings import SAMPLE_NOTE, Settings
 
 RETURN_LINE_HEIGHT = 16.0  # points per wrapped line: 游ゴシック 10pt needs more than the default 14
 
@@ -44,6 +44,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
                for code, e in (previous or {}).items()}
     last = write_department_table(
         data, plan, department, settings.fiscal_year, entries=entries, count_contact=True, scale=settings.scale,
+        title=settings.title(f"{fiscal_year_label(settings.fiscal_year)} {plan.name} 進捗報告（{department}）"),
         subtitle=f"{settings.municipality}　提出期限：{settings.deadline or '（設定なし）'}　問い合わせ：{settings.contact}")
     _fit_for_return(data, last, department, settings, has_previous=any(
         e.prev_grade or e.prev_result for e in entries.values()))
@@ -58,6 +59,9 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
                     for key, cells in expected_plan_cells(plan, department, settings.fiscal_year).items()},
     )
     write_identity(wb.create_sheet(IDENTITY_SHEET), identity)
+    if settings.sample:
+        for ws in wb.worksheets:
+            st.mark_sample(ws, SAMPLE_NOTE)
     # no sheet can be added, deleted, renamed or unhidden: the identity sheet stays with the file
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 1

@@ -25,6 +25,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbook.errors import os_reason
 from workbook.ooxml.package import Package
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
 from workbook.ooxml.values import SheetValues
@@ -178,9 +179,12 @@ def _is_opendocument(zf: zipfile.ZipFile, names: set[str]) -> bool:
 
 # English texts of the libraries (zipfile, zlib, calamine, lxml, the OS) -> what a person can act on
 _REASONS = (
-    ("not a zip file", "ZIP 形式（.xlsx）として読めません"),
+    ("not a zip file", "Excel ブック（.xlsx）の形式になっていません"),
+    ("badzipfile", "Excel ブック（.xlsx）の形式になっていません"),
+    ("does not support", "Excel ブック（.xlsx / .xlsm）の形式ではありません"),
+    ("invalidfileexception", "Excel ブック（.xlsx / .xlsm）の形式ではありません"),
     ("cannot detect file format", "Excel ブックとして形式を判別できません"),
-    ("bad crc", "データの検査値（CRC）が合いません"),
+    ("bad crc", "データの検査値が合いません（ファイルが壊れています）"),
     ("bad magic number", "ファイルの構造が壊れています"),
     ("truncated", "ファイルが途中で切れています"),
     ("unexpected end", "ファイルが途中で切れています"),
@@ -196,19 +200,27 @@ _REASONS = (
     ("permission denied", "読み取る権限がありません"),
     ("os error", "読み取り中に入出力エラーが起きました"),
     ("i/o error", "読み取り中に入出力エラーが起きました"),
-    ("xml", "ブックの内容（XML）が壊れています"),
+    ("xml", "ブックの内容が壊れています"),
     ("utf-8", "ブックの内容の文字コードが壊れています"),
+    ("codec", "ブックの内容の文字コードが壊れています"),
+    ("calamineerror", "Excel ブックとして読めません"),
+    ("zip", "Excel ブック（.xlsx）の形式になっていません"),
 )
 
 
+def known_reason(exc: BaseException) -> str | None:
+    """A short Japanese reason for an exception a library raises on a file it cannot read or write
+    (zipfile, zlib, calamine, openpyxl, lxml, the OS); None for any other exception."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    lower = f"{type(exc).__name__} {exc}".lower()
+    return next((japanese for needle, japanese in _REASONS if needle in lower), None)
+
+
 def reason_text(exc: BaseException) -> str:
-    """A short Japanese reason for an exception raised while reading a file (never the English text alone)."""
-    text = (str(exc).strip() or type(exc).__name__)
-    lower = f"{type(exc).__name__} {text}".lower()
-    for needle, japanese in _REASONS:
-        if needle in lower:
-            return japanese
-    return f"読み取り中にエラーが起きました（{type(exc).__name__}）"
+    """A short Japanese reason for an exception raised while reading a file (never English, never the
+    exception's name: a reason no one foresaw reads as a reading error)."""
+    return known_reason(exc) or "読み取り中にエラーが起きました"
 
 
 def _reason(exc: BaseException) -> str:

@@ -12,13 +12,14 @@ from workbook.domain.plan import Plan
 from workbook.domain.problems import Report
 from workbook.domain.progress import Summary, summarize
 from workbook.domain.returns import Entry
-from workbook.domain.settings import Settings
+from workbook.domain.settings import SAMPLE_NOTE, Settings
 from workbook.errors import MasterError
 from workbook.files.snapshot import MasterSnapshot
 from workbook.ooxml.package import Package
 from workbook.ooxml.save import backup_copy, replace_atomically
 from workbook.sheets.scale_sheet import write_scale
 from workbook.sheets import master_sheets as ms
+from workbook.sheets import styles as st
 from workbook.sheets import names, progress_sheet
 from workbook.sheets.department import protect, write_department_table
 from workbook.sheets.names import check_sheet_titles, sheet_title
@@ -38,7 +39,7 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("⓪", "動作確認", "SelfCheck", "この PC でボタンが使えるか（Python・xlwings の版、フォルダへの書き込み、保存場所、PDF）を確かめます。何も書き換えません。"),
+    Step("⓪", "動作確認", "SelfCheck", "この PC でボタンが使えるか（Python と、Excel から Python を呼ぶ部品の版、フォルダへの書き込み、保存場所、PDF の作成）を確かめます。何も書き換えません。"),
     Step("①", "配布", "Distribute", "担当課ごとの報告用ファイル（.xlsx）を配布フォルダに作ります。メール等で各課に送ってください。"),
     Step("②", "回収", "Collect", "回収フォルダに集めたファイルを保管し、内容を検証して各課シートと進捗一覧に取り込みます。"),
     Step("③", "検証", "Validate", "マスターの入力内容を検証し、検証結果シートと返却票を更新します。"),
@@ -140,7 +141,8 @@ class Master:
         ws = self.department_sheet(department)
         ms.reset(ws)
         write_department_table(ws, self.plan, department, self.settings.fiscal_year, entries=entries,
-                               contact=contact, title=f"{department}（取り込み済みの回答）", scale=self.settings.scale)
+                               contact=contact, title=department_title(self.settings, department),
+                               scale=self.settings.scale)
         protect(ws)
         self._departments[department] = (entries, tuple(contact))
 
@@ -197,6 +199,11 @@ class Master:
         return save_workbook(self.wb, self.path, self.folder(self.settings.backup_folder) if backup else None)
 
 
+def department_title(settings: Settings, department: str) -> str:
+    """The title of a department's sheet in the master."""
+    return settings.title(f"{department}（取り込み済みの回答）")
+
+
 def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path | None:
     from workbook.ooxml.buttons import existing_buttons, finish_xlsm
     from workbook.ooxml.package import check_parts_kept, part_names
@@ -239,7 +246,7 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     for department in plan.departments:
         ws = wb.create_sheet(sheet_title(department.name))
         write_department_table(ws, plan, department.name, settings.fiscal_year,
-                               title=f"{department.name}（取り込み済みの回答）", scale=settings.scale)
+                               title=department_title(settings, department.name), scale=settings.scale)
         protect(ws)
     empty_summary = summarize(plan, {}, settings, [])
     progress_sheet.write_progress(wb.create_sheet(names.SHEET_PROGRESS), empty_summary, plan)
@@ -254,6 +261,8 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     wb.active = 0
     for i, ws in enumerate(wb.worksheets, start=1):
         ws.sheet_properties.codeName = f"Sheet{i}"
+        if settings.sample:
+            st.mark_sample(ws, SAMPLE_NOTE)
     wb.code_name = "ThisWorkbook"
     def write(tmp: Path) -> None:
         wb.save(tmp)

@@ -28,6 +28,7 @@ from workbook.ooxml.changes import SheetChange
 from workbook.ooxml.patch import PackagePatch
 from workbook.ooxml.sheet_xml import SheetXml, split_ref
 from workbook.sheets.row_heights import row_height
+from workbook.domain.era import parse_moment
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.progress import Summary
 from workbook.domain.returns import Entry, same_value
@@ -72,10 +73,13 @@ def patch_for(snap: MasterSnapshot, update: MasterUpdate, record: bool = False) 
         _patch_department(patch, snap, department, entries, contact, lines)
     _patch_table(patch, snap, names.SHEET_PROGRESS, progress_sheet.progress_rows(update.summary), lines=lines)
     _patch_table(patch, snap, names.SHEET_STATUS, update.status, lines=lines,
-                 unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1})  # 64 hex digits: no need for 4 lines
-    _patch_table(patch, snap, names.SHEET_CHECKS, update.checks, replace=True, lines=lines)
+                 unwrapped={ms.STATUS_HEADERS.index("SHA-256") + 1},   # 64 hex digits: no need for 4 lines
+                 moments={ms.STATUS_HEADERS.index("受信日時") + 1})
+    _patch_table(patch, snap, names.SHEET_CHECKS, update.checks, replace=True, lines=lines,
+                 unwrapped={REPORT_COLUMNS.index("コード") + 1})      # a long code does not make its row tall
     if update.history:
-        _patch_table(patch, snap, names.SHEET_HISTORY, snap.history_rows() + update.history, replace=True, lines=lines)
+        _patch_table(patch, snap, names.SHEET_HISTORY, snap.history_rows() + update.history, replace=True, lines=lines,
+                     moments={ms.HISTORY_HEADERS.index("日時") + 1})
     return patch
 
 
@@ -154,13 +158,20 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
 
 def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: list[list[object]],
                  replace: bool = False, unwrapped: set[int] = frozenset(),
-                 lines: dict[tuple[str, float], int] | None = None) -> None:
+                 lines: dict[tuple[str, float], int] | None = None, moments: set[int] = frozenset()) -> None:
     """Rows under the header of a fixed sheet; replace: the number of rows may change.
 
     unwrapped: columns left out of the row height (their text may be cut off on screen).
+    moments: columns of recorded moments ('2026-11-30 22:31:09', as the snapshot reads a date cell back):
+    compared as that text, written as dates where the column shows dates (ms.table formats them in 和暦);
+    a master written before, whose cells show text, keeps them as text.
     """
     def height(row: list[object], widths) -> float:
         return row_height({c: v for c, v in enumerate(row, start=1) if c not in unwrapped}, widths, memo=lines)
+
+    def cell_value(value: object, dated: bool) -> object:
+        moment = parse_moment(value) if dated else None
+        return value if moment is None else moment
 
     current = snap.body(title)
     values = [[None if v == "" else v for v in row] for row in rows]
@@ -169,11 +180,13 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
             return
         sheet = patch.sheet(title)
         style = _body_style(patch, sheet)
+        styles = {c: sheet.style(2, c) or style for c in range(1, max(map(len, values), default=0) + 1)}
+        dated = {c for c in moments if patch.shows_date(title, 2, c)}
         sheet.delete_rows_from(2)
         widths = sheet.widths()
         for r, row in enumerate(values, start=2):
             for c, value in enumerate(row, start=1):
-                sheet.set(r, c, value, style)
+                sheet.set(r, c, cell_value(value, c in dated), styles[c])
             sheet.set_height(r, height(row, widths))
         width = len(_header(snap.rows(title)))
         last = 1 + max(len(values), 1)
@@ -189,7 +202,7 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         sheet = sheet or patch.sheet(title)
         for c, value in enumerate(want, start=1):
             if not same_value(have[c - 1] if c - 1 < len(have) else None, value):
-                sheet.set(r, c, value)
+                sheet.set(r, c, cell_value(value, c in moments and patch.shows_date(title, r, c)))
         sheet.set_height(r, height(want, sheet.widths()))
 
 

@@ -78,7 +78,8 @@ class MasterSnapshot:
         try:
             snap.settings = settings_from_values(ms.settings_values_from_rows(snap.rows(names.SHEET_SETTINGS)[1:]))
         except ValueError as exc:
-            raise MasterError(f"{path.name} のシート「設定」の「{exc}」の値が読めません。") from exc
+            raise MasterError(f"{path.name} のシート「設定」に読めない値があります。"
+                              "C 列（値）に入力した内容を確かめてください。") from exc
         if snap.has_sheet(names.SHEET_SCALE):
             snap.settings.scale = _scale(path, snap.rows(names.SHEET_SCALE))
         check_rule_fits_scale(snap.settings)

@@ -69,4 +69,5 @@ def write_conf(snap: MasterSnapshot, values: dict[str, str], backup_folder: Path
         changed.append(key)
     if not changed:
         return [], None
+    patch.hide_sheet(SHEET_XLWINGS)      # a master made before the sheet was hidden: hidden from now on
     return changed, patch.save(backup_folder)

@@ -11,8 +11,8 @@ nor compressed again: their compressed bytes are copied as they are (workbook.oo
 What the patch changed is described per sheet by changes() (workbook.ooxml.changes): the Excel
 writer applies that description to the open book instead of saving the package.
 
-Values are written as inline strings, numbers or booleans; a string starting with "=" stays
-text (never a <f> formula). A cell keeps its style (s=); a new cell takes the style it is given.
+Values are written as inline strings, numbers, booleans or dates; a string starting with "="
+stays text (never a <f> formula). A cell keeps its style (s=); a new cell takes the style it is given.
 An empty value removes the cell's value (never an empty inline string); the style stays.
 """
 from __future__ import annotations
@@ -48,6 +48,7 @@ class PackagePatch:
         self._open(Package(self.path, data))
         self.sheets: dict[str, SheetXml] = {}
         self._workbook_changed = False
+        self._date_styles: set[int] | None = None
 
     def _open(self, package: Package) -> None:
         """The package model (workbook.ooxml.package) gives the parts and the sheets' part names."""
@@ -65,6 +66,20 @@ class PackagePatch:
                 raise MasterError(f"{self.path.name} にシート「{title}」がありません。")
             self.sheets[title] = SheetXml(self.parts[self.sheet_parts[title]], record=self.record)
         return self.sheets[title]
+
+    def shows_date(self, title: str, r: int, c: int) -> bool:
+        """Whether the cell's style shows a number as a date (a date written there reads as one)."""
+        style = self.sheet(title).style(r, c)
+        if self._date_styles is None:
+            self._date_styles = self._reader().date_styles
+        return int(style or 0) in self._date_styles
+
+    def hide_sheet(self, title: str) -> None:
+        """Hide a sheet's tab (its contents stay readable by name, as xlwings reads xlwings.conf)."""
+        for sheet in self.workbook.iterfind(f"{_q('sheets')}/{_q('sheet')}"):
+            if sheet.get("name") == title and sheet.get("state") not in ("hidden", "veryHidden"):
+                sheet.set("state", "hidden")
+                self._workbook_changed = True
 
     def set_filter_range(self, title: str, ref: str) -> None:
         """Keep the _FilterDatabase name Excel pairs with a sheet's autoFilter in step with it."""

@@ -1,7 +1,8 @@
 """One worksheet part of a package, parsed, with its rows and cells indexed for editing.
 
 The patch (workbook.ooxml.patch) edits <sheetData> through it. Values are written as inline
-strings, numbers or booleans; a string starting with "=" stays text (never a <f> formula). A
+strings, numbers, booleans or dates (a serial number: the cell's style shows it as a date); a
+string starting with "=" stays text (never a <f> formula). A
 cell keeps its style (s=); a new cell takes the style it is given. An empty value removes the
 cell's value (never an empty inline string); the style stays. It remembers what it was given
 (touched, height_rows, deleted_from) for workbook.ooxml.changes.
@@ -9,12 +10,14 @@ cell's value (never an empty inline string); the style stays. It remembers what 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import re
 
 from lxml import etree
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import to_excel
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -238,6 +241,9 @@ class SheetXml:
             touched[(r, c)] = value
         elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
             _sub(cell, _V).text = str(value) if isinstance(value, int) else repr(value)
+            touched[(r, c)] = value
+        elif isinstance(value, dt.date):             # a date or a moment: its serial number (1900 dates)
+            _sub(cell, _V).text = repr(float(to_excel(value)))
             touched[(r, c)] = value
         else:
             text_value = str(value)

@@ -72,8 +72,7 @@ class CheckRow:
     """One row of 検証結果 (its columns, in order: REPORT_COLUMNS)."""
 
     severity: str      # the Japanese label (エラー/警告)
-    code: str
-    message: str
+    message: str       # the problem's Japanese title
     department: str
     file: str
     sheet: str
@@ -82,6 +81,7 @@ class CheckRow:
     action: str
     action_code: str
     field: str
+    code: str
     kept: object = ""  # held values: the master's value when collect did not take the department's
 
     @classmethod

@@ -14,7 +14,7 @@ from workbook.domain.era import fiscal_year_label
 from workbook.sheets.layout import COLUMNS, DATA_SHEET, INDICATOR_ROW
 from workbook.domain.plan import Plan
 from workbook.domain.scale import Scale
-from workbook.domain.settings import Settings
+from workbook.domain.settings import SAMPLE_NOTE, Settings
 
 LABEL_COL, TEXT_COL = 2, 3   # B: labels, C: text
 SECTION_FILL = st.SECTION_FILL
@@ -75,8 +75,11 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
     year = fiscal_year_label(settings.fiscal_year)
     actions = plan.actions_of(department)
     ws.sheet_view.showGridLines = False
-    ws["B1"] = f"{year} {settings.plan_name} 進捗報告　記入方法"
+    ws["B1"] = settings.title(f"{year} {settings.plan_name} 進捗報告　記入方法")
     ws["B1"].font = st.TITLE
+    if settings.sample:
+        ws["B2"] = SAMPLE_NOTE
+        ws["B2"].font = st.WARN
     row = 3
     for label, text in (
         ("担当課", department),
@@ -130,10 +133,13 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
 
 
 def _period(fiscal_year: int) -> str:
-    from workbook.domain.era import western_year
+    """6 -> '令和6年4月1日～令和7年3月31日'."""
+    import datetime as dt
+
+    from workbook.domain.era import wareki_date, western_year
 
     start = western_year(fiscal_year)
-    return f"{start}年4月～{start + 1}年3月"
+    return f"{wareki_date(dt.date(start, 4, 1))}～{wareki_date(dt.date(start + 1, 3, 31))}"
 
 
 def _pair(ws: Worksheet, row: int, label: str, text: str, bold: bool = False) -> None:

@@ -14,7 +14,7 @@ from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.scale import CombineRule
 from workbook.domain.plan import Department, IndicatorRule, Plan
 from workbook.domain.problems import REPORT_COLUMNS
-from workbook.domain.settings import (MAIL_ATTACHMENT_CHOICES, PAPER_CHOICES, SAMPLE_MARK, Settings,
+from workbook.domain.settings import (MAIL_ATTACHMENT_CHOICES, PAPER_CHOICES, SAMPLE_MARK, SAMPLE_NOTE, Settings,
                                       settings_to_rows)
 
 PLAN_HEADERS = ["基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "事業概要", "担当課",
@@ -42,7 +42,8 @@ def reset(ws: Worksheet) -> None:
 
 
 def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: list[float] | None = None,
-           header_row: int = 1, wrap: bool = True) -> int:
+           header_row: int = 1, wrap: bool = True, moments: frozenset[int] = frozenset()) -> int:
+    """moments: the columns (1-based) of moments the add-on records, written as dates shown in 和暦."""
     for i, header in enumerate(headers, start=1):
         ws.cell(row=header_row, column=i, value=header)
     st.style_header_row(ws, header_row, 1, len(headers))
@@ -50,7 +51,8 @@ def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: l
     # which copy the format of the last row) then look like the rest.
     for r, row in enumerate(rows or [[None] * len(headers)], start=header_row + 1):
         for c, value in enumerate(row, start=1):
-            cell = st.write_text(ws, r, c, value if value != "" else None)
+            value = value if value != "" else None
+            cell = st.write_moment(ws, r, c, value) if c in moments else st.write_text(ws, r, c, value)
             cell.font, cell.border = st.BODY, st.BORDER
             if wrap:
                 cell.alignment = st.WRAP_TOP
@@ -67,10 +69,13 @@ def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: l
 
 def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str, str, str]]) -> None:
     """The 操作 sheet: what to do, in order; buttons are placed over column F by package.py."""
-    ws["B1"] = f"{settings.plan_name} 進捗管理"
+    ws["B1"] = settings.title(f"{settings.plan_name} 進捗管理")
     ws["B1"].font = st.TITLE
     ws["B2"] = f"{settings.municipality}　報告対象：{fiscal_year_label(settings.fiscal_year)}"
     ws["B2"].font = st.SUBTITLE
+    if settings.sample:
+        ws["B3"] = SAMPLE_NOTE
+        ws["B3"].font = st.WARN
     ws["B4"], ws["C4"], ws["D4"], ws["F4"] = "手順", "操作", "内容", "ボタン"
     st.style_header_row(ws, 4, 2, 6)
     for i, (step, label, text) in enumerate(buttons):
@@ -86,8 +91,8 @@ def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str,
         ws.row_dimensions[row + 1].height = 30
     note_row = 6 + len(buttons) * 2
     notes = [
-        "ボタンが動かない場合（Python が未設定の PC など）は、同じ処理をコマンドで実行できます：",
-        "  python -m macros distribute <マスター>　／　collect　／　validate　／　report　／　remind",
+        "ボタンが動かない場合（Python が未設定の PC など）は、同じ処理をコマンドラインでも実行できます"
+        "（使い方はアドオンのフォルダの README.md「コマンド」）。",
         "シートの説明：計画＝計画の内容（1行1取組）、指標＝数値目標、担当課＝提出先と連絡先、各課シート＝取り込んだ回答、",
         "進捗一覧＝取組ごとの集約（内部評価・委員会意見はここに入力）、提出状況・検証結果＝回収の結果、設定＝年度や評価基準、履歴＝上書きされた値の記録。",
     ]
@@ -216,31 +221,45 @@ def settings_values_from_rows(rows) -> dict[str, object]:
 
 
 def write_status(ws: Worksheet, rows: list[list[object]]) -> None:
-    last = table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 18, 20, 22, 70])
+    last = table(ws, STATUS_HEADERS, rows, [18, 7, 9, 7, 7, 40, 21, 20, 22, 70],
+                 moments=frozenset({STATUS_HEADERS.index("受信日時") + 1}))
     # the SHA-256 (64 hex digits) stays on one line; row heights are fitted to the other columns
     sha = get_column_letter(STATUS_HEADERS.index("SHA-256") + 1)
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=len(STATUS_HEADERS), max_col=len(STATUS_HEADERS)):
         cell.alignment = Alignment(vertical="top", wrap_text=False)
+    # the hash identifies the file taken in (collect compares it; unhide the column to audit): hidden, the
+    # screen and the printed page hold the columns a person reads
+    ws.column_dimensions[sha].hidden = True
     if rows:
-        ws.column_dimensions[sha].hidden = True
         st.autofit_rows(ws, 2, last)
-        ws.column_dimensions[sha].hidden = False
-    # the hash is for audit on screen; the printed page holds the columns a person reads
     ws.print_area = f"A1:{get_column_letter(STATUS_HEADERS.index('SHA-256'))}{last}"
     for status, color in STATUS_FILLS.items():
         ws.conditional_formatting.add(f"C2:C{last}", CellIsRule(
             operator="equal", formula=[f'"{status}"'], fill=PatternFill("solid", fgColor=color)))
 
 
+CHECK_WIDTHS = {"重要度": 7, "内容": 20, "担当課": 14, "ファイル": 28, "シート": 10, "セル": 7, "値": 16, "対応": 60,
+                "取組番号": 9, "項目": 14, "コード": 8, "保留時のマスターの値": 16}
+
+
 def write_checks(ws: Worksheet, rows: list[list[object]]) -> None:
-    table(ws, REPORT_COLUMNS, rows, [7, 18, 18, 14, 30, 12, 7, 16, 60, 9, 16, 16])
+    code = get_column_letter(REPORT_COLUMNS.index("コード") + 1)
+    kept = get_column_letter(REPORT_COLUMNS.index("保留時のマスターの値") + 1)
+    # the code (for support) in small type in its narrow column, wrapped within it (never spilling over the
+    # page); the row heights follow the other columns, so a long code may show only its start
+    ws.column_dimensions[code].hidden = True
+    last = table(ws, REPORT_COLUMNS, rows, [CHECK_WIDTHS[c] for c in REPORT_COLUMNS])
+    ws.column_dimensions[code].hidden = False
+    for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=REPORT_COLUMNS.index("コード") + 1,
+                                max_col=REPORT_COLUMNS.index("コード") + 1):
+        cell.font = st.NOTE
     # what the master held where collect did not take a department's value: validate compares it with
     # the master now, to see whether the section has since typed a value by hand
-    ws.column_dimensions[get_column_letter(len(REPORT_COLUMNS))].hidden = True
+    ws.column_dimensions[kept].hidden = True
 
 
 def write_history(ws: Worksheet, rows: list[list[object]]) -> None:
-    table(ws, HISTORY_HEADERS, rows, [18, 8, 16, 9, 16, 30, 30, 30])
+    table(ws, HISTORY_HEADERS, rows, [21, 10, 16, 9, 16, 30, 30, 30], moments=frozenset({HISTORY_HEADERS.index("日時") + 1}))
 
 
 def read_rows(ws: Worksheet, min_row: int = 2) -> list[list[object]]:
@@ -248,7 +267,10 @@ def read_rows(ws: Worksheet, min_row: int = 2) -> list[list[object]]:
 
 
 def write_xlwings_conf(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
-    """xlwings reads keys in column A and values in column B from A1 down: no header row here."""
+    """xlwings reads keys in column A and values in column B from A1 down: no header row here. The sheet
+    is hidden (xlwings finds it by name: xlwings.bas SheetExists / GetConfigFromSheet use wb.Sheets(name));
+    setup-excel (workbook.files.xlwings_conf) writes it."""
+    ws.sheet_state = "hidden"
     for r, (key, value) in enumerate(entries, start=1):
         ws.cell(row=r, column=1, value=key).font = st.BODY
         st.write_text(ws, r, 2, value).font = st.BODY

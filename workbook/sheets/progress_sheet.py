@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.domain.era import find_fiscal_year, fiscal_year_label
+from workbook.domain.house_style import house_text, number
 from workbook.domain.plan import Direction, Plan
 from workbook.domain.progress import Summary
 from workbook.sheets import styles as st
@@ -20,7 +22,11 @@ from workbook.sheets.names import SHEET_PROGRESS
 PROGRESS_HEADERS = ["基本目標", "施策番号", "取組番号", "重点取組", "担当課", "評価区分", "再掲元", "取組目標",
                     "各課の自己評価", "達成度（統合）", "推奨評価（指標）", "指標の実績", "取組内容", "実績・成果",
                     "評価の理由", "課題", "今後の方向性・次年度の取組", "内部評価", "委員会意見"]
-PROGRESS_WIDTHS = [6, 7, 8, 20, 12, 7, 6, 16, 14, 8, 8, 16, 24, 24, 18, 18, 18, 18, 18]
+PROGRESS_WIDTHS = [5, 6, 7, 18, 11, 6, 6, 14, 13, 7, 7, 14, 20, 20, 22, 20, 22, 22, 22]
+# Printed on A3 landscape at full size in two column groups (up to 実績・成果, then the rest), the key
+# columns (基本目標 to 重点取組) repeated on the left of each page: 19 columns on one A4 page were 4 pt.
+PRINT_KEY_COLUMNS = "A:D"
+PRINT_FIRST_GROUP_ENDS = "実績・成果"
 PROGRESS_EDITABLE = ("内部評価", "委員会意見")
 # Columns compared with a fresh aggregation before a report is made (report.py): what the counts rest on.
 PROGRESS_CHECKED = ("取組番号", "各課の自己評価", "達成度（統合）")
@@ -39,8 +45,9 @@ def progress_rows(summary: Summary) -> list[list[object]]:
         a = p.action
         dept_grades = "\n".join(f"{d}：{g or '未'}" for d, g in p.department_grades.items())
         actuals = "\n".join(
-            f"{i.indicator.name}：{_fmt(i.actual)}{i.indicator.unit}（目標 {_fmt(i.target)}{i.indicator.unit}"
-            f"{_direction(i.indicator.direction)}）" + (f"　{i.judgement.text}" if i.judgement else "")
+            f"{i.indicator.name}：{number(i.actual)}{house_text(i.indicator.unit)}（目標 {number(i.target)}"
+            f"{house_text(i.indicator.unit)}{_direction(i.indicator.direction)}）"
+            + (f"　{i.judgement.text}" if i.judgement else "")
             for i in p.indicators if i.actual is not None)
         rows.append([a.goal_code, a.measure_code, a.code, a.title, "、".join(a.departments), a.kind.value,
                      a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
@@ -51,6 +58,8 @@ def progress_rows(summary: Summary) -> list[list[object]]:
 
 def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
     last = table(ws, progress_headers(summary.fiscal_year), progress_rows(summary), PROGRESS_WIDTHS)
+    ws.row_dimensions[1].height = 44               # headers of narrow columns wrap to three lines
+    print_in_groups(ws)
     grade_col = get_column_letter(PROGRESS_HEADERS.index("達成度（統合）") + 1)
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
@@ -67,6 +76,19 @@ def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
     # Only 内部評価 and 委員会意見 are typed here; everything else is rebuilt by ② 回収 / ③ 検証
     # from the department sheets, so a value typed into it would be lost (no password, as 各課シート).
     protect(ws)
+
+
+def print_in_groups(ws: Worksheet) -> None:
+    """A3 landscape at 100 %, a column break after PRINT_FIRST_GROUP_ENDS, the key columns repeated,
+    pages across before down (both halves of the same actions follow each other)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 100
+    ws.page_setup.pageOrder = "overThenDown"
+    after = PROGRESS_HEADERS.index(PRINT_FIRST_GROUP_ENDS) + 1
+    if all(b.id != after for b in ws.col_breaks.brk):      # the sheet is rewritten in place (ms.reset)
+        ws.col_breaks.append(Break(id=after))
+    ws.print_title_cols = PRINT_KEY_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -169,8 +191,3 @@ def _direction(direction: Direction) -> str:
     """'以上' / '以下' after a target: which way the indicator improves (再犯者率 46％以下)."""
     return Direction(direction).value
 
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "－"
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"

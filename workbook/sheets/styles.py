@@ -70,6 +70,13 @@ def a4_page(ws: Worksheet, landscape: bool = True, title_rows: str | None = None
         ws.print_title_rows = title_rows
 
 
+def mark_sample(ws: Worksheet, note: str) -> None:
+    """The page header of a sheet whose answers are the demo's invented sample (settings.SAMPLE_NOTE)."""
+    ws.oddHeader.center.text = note
+    ws.oddHeader.center.size = 9
+    ws.oddHeader.center.color = "C00000"
+
+
 def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
@@ -82,6 +89,21 @@ def write_text(ws: Worksheet, row: int, col: int, value: object):
     cell.value = None if value == "" else value
     if isinstance(value, str) and value:
         cell.data_type = "s"
+    return cell
+
+
+def write_moment(ws: Worksheet, row: int, col: int, value: object, date_only: bool = False):
+    """A moment (a datetime, or the add-on's '2026-11-30 22:31:09' text) as a real date shown in 和暦
+    (令和8年11月30日 22:31), so a column of them sorts and filters; any other value as write_text. The
+    cell keeps the 和暦 format either way: a date written into it later (the patch, Excel) shows in 和暦."""
+    import datetime as dt
+
+    from workbook.domain.era import parse_moment
+    from workbook.domain.house_style import WAREKI_DATE_FORMAT, WAREKI_DATETIME_FORMAT
+
+    moment = value if isinstance(value, dt.date) else parse_moment(value)
+    cell = write_text(ws, row, col, value) if moment is None else ws.cell(row=row, column=col, value=moment)
+    cell.number_format = WAREKI_DATE_FORMAT if date_only else WAREKI_DATETIME_FORMAT
     return cell
 
 

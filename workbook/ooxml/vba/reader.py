@@ -15,5 +15,6 @@ def module_code(vba_project: bytes, module: str) -> str | None:
             if name.rsplit(".", 1)[0].lower() == module.lower():
                 return code
     except Exception as exc:  # oletools raises many kinds on damaged input
-        raise PackageError(f"VBA プロジェクトを読めません: {exc}") from exc
+        raise PackageError("マスターのマクロ（VBA プロジェクト）を読めません。マスターが壊れている可能性があります。"
+                           "保存前の控え（バックアップフォルダ）から戻してください。") from exc
     return None
