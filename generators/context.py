@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from workbook.domain.house_style import house_text, number
 from workbook.domain.era import fiscal_year_label, short_label, wareki_date
 from workbook.domain.plan import EvaluationKind, IndicatorKind, Plan
 from workbook.domain.progress import ActionProgress, IndicatorProgress, Summary
@@ -49,14 +50,6 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def number(value: float | None) -> str:
-    if value is None:
-        return "－"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
-
-
 def scale_of(summary: Summary, settings: Settings) -> Scale:
     """The scale the summary was counted with (the settings' when the summary does not say)."""
     return summary.scale or settings.scale
@@ -68,17 +61,17 @@ def key_figures(summary: Summary) -> dict:
     without = summary.counts(include_relistings=False)
     with_relistings = summary.counts(include_relistings=True)
     figures = {
-        "actions": str(without.total),
-        "actions_with_relistings": str(with_relistings.total),
-        "relistings": str(with_relistings.total - without.total),
-        "quantitative": str(summary.counts(False, kind=EvaluationKind.QUANTITATIVE).total),
-        "qualitative": str(summary.counts(False, kind=EvaluationKind.QUALITATIVE).total),
-        "departments": str(len(summary.departments)),
-        "returned": str(len(summary.departments) - len(summary.missing_departments)),
-        "missing": str(len(summary.missing_departments)),
-        "graded": str(without.graded),
-        "ungraded_actions": str(without.counts.get("", 0)),
-        "ungraded_actions_with_relistings": str(with_relistings.counts.get("", 0)),
+        "actions": number(without.total),
+        "actions_with_relistings": number(with_relistings.total),
+        "relistings": number(with_relistings.total - without.total),
+        "quantitative": number(summary.counts(False, kind=EvaluationKind.QUANTITATIVE).total),
+        "qualitative": number(summary.counts(False, kind=EvaluationKind.QUALITATIVE).total),
+        "departments": number(len(summary.departments)),
+        "returned": number(len(summary.departments) - len(summary.missing_departments)),
+        "missing": number(len(summary.missing_departments)),
+        "graded": number(without.graded),
+        "ungraded_actions": number(without.counts.get("", 0)),
+        "ungraded_actions_with_relistings": number(with_relistings.counts.get("", 0)),
         "ungraded": count_text(without, ""),
         "grades": grades_line(without),
         "points": average_text(without.scale, without.points_average) if without.scale.has_points else "",
@@ -99,7 +92,7 @@ def target_year(ip: IndicatorProgress, fiscal_year: int) -> tuple[str, bool]:
 
 def _indicator_line(ip: IndicatorProgress, fiscal_year: int) -> str:
     ind = ip.indicator
-    unit = ind.unit
+    unit = house_text(ind.unit)
     year, final = target_year(ip, fiscal_year)
     label = "目標" if ip.target is None else f"{year}{'最終目標' if final else '目標'}"
     target = number(ip.target) + (f"{unit}{ind.direction.value}" if ip.target is not None else "")
@@ -123,7 +116,7 @@ def judgement_text(ip: IndicatorProgress) -> str:
 
 def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dict:
     ind = ip.indicator
-    unit = ind.unit
+    unit = house_text(ind.unit)   # a unit beside a number the add-on formats: 75％, not 75%
 
     def with_year(value: float | None, year: str, direction: str = "", own_line: bool = False) -> str:
         """own_line: the year on a line of its own (a long label would otherwise break inside a word)."""
@@ -191,7 +184,7 @@ def goals_detail(summary: Summary, plan: Plan, scale: Scale) -> list[dict]:
                        for a in plan.actions_in_measure(measure.code) if a.code in by_code]
             measures.append({"code": measure.code, "name": clean(measure.name), "actions": actions})
         counts = summary.counts(True, goal=goal.code)
-        goals.append({"code": goal.code, "name": clean(goal.name), "total": str(counts.total),
+        goals.append({"code": goal.code, "name": clean(goal.name), "total": number(counts.total),
                       "counts": counts_line(counts), "scope": SCOPE_WITH, "measures": measures})
     return goals
 

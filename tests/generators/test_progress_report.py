@@ -111,7 +111,7 @@ def test_indicator_table_baseline_actual_target(report):
     row = rows[1]
     assert row[0] == "4-2-2"
     # no R6 target in the plan: graded against the final one, which is what the year column says
-    assert row[2:] == ["60%（R5）", "75%", "70%以上\n（R8 最終目標）", "70%以上（R8）", "目標比 107％ → B", "150％"]
+    assert row[2:] == ["60％（R5）", "75％", "70％以上\n（R8 最終目標）", "70％以上（R8）", "目標比 107％ → B", "150％"]
 
 
 def test_departments_not_reported_and_ungraded_actions(report):
