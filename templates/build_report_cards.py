@@ -9,7 +9,8 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pathlib import Path
 
-from docx_kit import (CAPTION, CELL_KEEP, GOAL_LINE, NOTE, SPACER, grade_table, new_document, para, table, tag)
+from docx_kit import (CAPTION, CELL_KEEP, GOAL_LINE, HEADING_FONT, NOTE, SPACER, _paragraph_style, _style_font,
+                      grade_table, new_document, para, table, tag)
 from docx_pages import a4, header_line, own_header_footer, page_number_footer, restart_numbering
 import report_parts as parts
 
@@ -43,6 +44,8 @@ def action_card(doc) -> None:
 
 def build_progress_report_cards(path: Path) -> Path:
     doc = new_document("進捗状況報告書")
+    _paragraph_style(doc, "Title", HEADING_FONT, 20, bold=True, after=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style_font(doc.styles["Title Char"], HEADING_FONT, 20, bold=True)   # 【サンプル】…（案） on one line
     cover = doc.sections[0]
     parts.cover(doc, top_mm=60, gap_mm=80)
 

@@ -21,7 +21,7 @@ def cover(doc, top_mm: float, gap_mm: float, subtitle: str = "（取組状況確
     para(doc, TITLE, "Title")
     para(doc, subtitle, "Subtitle")
     tag(doc, SAMPLE_NOTE[0])
-    para(doc, SAMPLE_NOTE[1], NOTE, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_before = Pt(12)
+    para(doc, SAMPLE_NOTE[1], align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_before = Pt(12)
     tag(doc, SAMPLE_NOTE[2])
     p = para(doc, "{{ date }}", "Subtitle")
     p.paragraph_format.space_before = Mm(gap_mm)
