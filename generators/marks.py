@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from workbook.domain.era import wareki_date
-from workbook.domain.house_style import number
+from workbook.domain.house_style import house_text, number
 from workbook.domain.progress import Summary
 from workbook.domain.settings import Settings
 from workbook.rules.late import Late
@@ -86,14 +86,17 @@ def publisher(municipality: str, section: str) -> str:
 
 def marks_context(settings: Settings, municipality: str, items: OpenItems, today: dt.date, document: str) -> dict:
     """mark, open, meeting and colophon for a template; document: what the appendix calls it (報告書, 資料)."""
-    meeting = [clean(settings.meeting_name), clean(settings.meeting_date)]
+    def typed(value: str) -> str:      # what the section typed on 設定, in the house style (３ -> 3)
+        return house_text(clean(value))
+
+    meeting = [typed(settings.meeting_name), typed(settings.meeting_date)]
     return {
         "mark": {"draft": DRAFT_MARK if items.draft else "", "sample": SAMPLE_MARK if settings.sample else "",
                  "sample_note": SAMPLE_NOTE if settings.sample else ""},
         "open": {"draft": items.draft, "lines": items.lines(), "document": document},
-        "meeting": {"number": clean(settings.meeting_document_number) or DEFAULT_DOCUMENT_NUMBER,
+        "meeting": {"number": typed(settings.meeting_document_number) or DEFAULT_DOCUMENT_NUMBER,
                     "name": meeting[0], "date": meeting[1], "line": "　".join(m for m in meeting if m)},
         "colophon": {"month": wareki_month(today),
-                     "publisher": publisher(municipality, clean(settings.publisher_section)),
-                     "address": clean(settings.publisher_address), "phone": clean(settings.publisher_phone)},
+                     "publisher": publisher(municipality, typed(settings.publisher_section)),
+                     "address": typed(settings.publisher_address), "phone": typed(settings.publisher_phone)},
     }

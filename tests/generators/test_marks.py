@@ -45,3 +45,17 @@ def test_colophon_publisher_and_month():
     assert publisher("狛江市", "") == "狛江市"
     assert wareki_month(dt.date(2025, 7, 10)) == "令和7年7月"
     assert wareki_month(dt.date(2019, 5, 1)) == "令和元年5月"
+
+
+def test_the_meeting_and_the_colophon_as_typed_on_the_settings_in_the_house_style(komae_settings):
+    from dataclasses import replace
+
+    from generators.marks import marks_context
+
+    settings = replace(komae_settings, meeting_document_number="資料２", meeting_name="令和７年度第１回 推進会議",
+                       meeting_date="令和７年７月１０日（木）", publisher_phone="０３-３４３０-１１１１", sample=True)
+    context = marks_context(settings, "狛江市", OpenItems(), dt.date(2025, 7, 1), "資料")
+    assert context["meeting"] == {"number": "資料2", "name": "令和7年度第1回 推進会議", "date": "令和7年7月10日（木）",
+                                  "line": "令和7年度第1回 推進会議　令和7年7月10日（木）"}
+    assert context["colophon"]["phone"] == "03-3430-1111" and context["colophon"]["month"] == "令和7年7月"
+    assert context["mark"]["sample"] == "【サンプル】" and context["mark"]["draft"] == ""
