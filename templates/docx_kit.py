@@ -6,7 +6,6 @@ build_letters.py (the letters) make their templates with these.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE

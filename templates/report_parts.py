@@ -9,7 +9,7 @@ from __future__ import annotations
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from docx_kit import CAPTION, CELL, CELL_NUM, COLOPHON, NOTE, BULLET, para, table, tag
+from docx_kit import CAPTION, CELL, CELL_NUM, COLOPHON, BULLET, para, table, tag
 
 TITLE = "{{ mark.sample }}{{ fiscal_year }}　進捗状況報告書{{ mark.draft }}"
 HEADER = "{{ mark.sample }}{{ plan_name }}　{{ fiscal_year }} 進捗状況報告書{{ mark.draft }}"
