@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 from workbook.domain.era import wareki_date
-from workbook.domain.house_style import house_text, number
+from workbook.domain.house_style import number
 from workbook.domain.progress import Summary
 from workbook.domain.settings import Settings
 from workbook.rules.late import Late
 
-from .text import clean
+from .text import setting_text
 
 DRAFT_MARK = "（案）"
 SAMPLE_MARK = "【サンプル】"
@@ -86,17 +86,14 @@ def publisher(municipality: str, section: str) -> str:
 
 def marks_context(settings: Settings, municipality: str, items: OpenItems, today: dt.date, document: str) -> dict:
     """mark, open, meeting and colophon for a template; document: what the appendix calls it (報告書, 資料)."""
-    def typed(value: str) -> str:      # what the section typed on 設定, in the house style (３ -> 3)
-        return house_text(clean(value))
-
-    meeting = [typed(settings.meeting_name), typed(settings.meeting_date)]
+    meeting = [setting_text(settings.meeting_name), setting_text(settings.meeting_date)]
     return {
         "mark": {"draft": DRAFT_MARK if items.draft else "", "sample": SAMPLE_MARK if settings.sample else "",
                  "sample_note": SAMPLE_NOTE if settings.sample else ""},
         "open": {"draft": items.draft, "lines": items.lines(), "document": document},
-        "meeting": {"number": typed(settings.meeting_document_number) or DEFAULT_DOCUMENT_NUMBER,
+        "meeting": {"number": setting_text(settings.meeting_document_number) or DEFAULT_DOCUMENT_NUMBER,
                     "name": meeting[0], "date": meeting[1], "line": "　".join(m for m in meeting if m)},
         "colophon": {"month": wareki_month(today),
-                     "publisher": publisher(municipality, typed(settings.publisher_section)),
-                     "address": typed(settings.publisher_address), "phone": typed(settings.publisher_phone)},
+                     "publisher": publisher(municipality, setting_text(settings.publisher_section)),
+                     "address": setting_text(settings.publisher_address), "phone": setting_text(settings.publisher_phone)},
     }

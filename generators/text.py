@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from workbook.domain.house_style import house_text
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -20,3 +22,9 @@ def clean(value: object) -> str:
 def shorten(text: str, limit: int) -> str:
     text = " ".join(line.strip() for line in clean(text).splitlines() if line.strip())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def setting_text(value: object) -> str:
+    """What the section typed on 設定 (会議名, 提出期限, 発信者…), in the house style: '令和７年' -> '令和7年'.
+    Never used for departments' answers, which go in as typed (clean)."""
+    return house_text(clean(value))
