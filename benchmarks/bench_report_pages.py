@@ -57,7 +57,7 @@ def pages_of(master: Path, layout: str) -> tuple[int, float]:
     return pages, seconds
 
 
-def bench_city(work: Path, n_actions: int, n_departments: int, paper: str) -> None:
+def bench_city(work: Path, n_actions: int, n_departments: int, paper: str, kept: bool) -> None:
     city = work / f"city_{n_actions}x{n_departments}"
     city.mkdir(parents=True)
     master = make_city(city, n_actions, n_departments)
@@ -71,7 +71,8 @@ def bench_city(work: Path, n_actions: int, n_departments: int, paper: str) -> No
     print(f"  table form : {table:4d} pages  ({table_seconds:5.1f} s, with the PDFs and the 目次's pagination)")
     print(f"  cards      : {cards:4d} pages  ({cards_seconds:5.1f} s)")
     print(f"  ratio      : {ratio:.2f}  (target <= {TARGET}: {'met' if ratio <= TARGET else 'NOT met'})")
-    print(f"  PDFs       : {master.parent / '報告書'}")
+    if kept:
+        print(f"  PDFs       : {master.parent / '報告書'}")
 
 
 def main() -> None:
@@ -87,7 +88,7 @@ def main() -> None:
     try:
         for city in args.cities.split(","):
             n_actions, n_departments = (int(x) for x in city.split("x"))
-            bench_city(work, n_actions, n_departments, args.paper)
+            bench_city(work, n_actions, n_departments, args.paper, kept=args.keep is not None)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
