@@ -91,7 +91,7 @@ def promotion(doc) -> None:
 
 def system_tree(doc) -> None:
     """2 施策の体系: 基本目標 → 施策 → 重点取組, in a three-column section of its own."""
-    para(doc, "2　施策の体系", "Heading 1")
+    para(doc, "2　施策の体系", "Heading 1").paragraph_format.page_break_before = True
     para(doc, "基本目標ごとの施策と重点取組は、次のとおりです。")
     continue_numbering(doc.add_section(WD_SECTION.CONTINUOUS))
     tag(doc, "{%p for g in tree %}")
@@ -109,7 +109,7 @@ def system_tree(doc) -> None:
 
 def matrix(doc) -> None:
     """3 関連事業と担当課: one row per action, one column per department, ● where it takes part."""
-    para(doc, "3　関連事業と担当課", "Heading 1")
+    para(doc, "3　関連事業と担当課", "Heading 1").paragraph_format.page_break_before = True
     para(doc, "各重点取組を担当する課を●で示します（（再掲）の取組を含みます）。")
     tag(doc, "{%p for grp in matrix %}")
     tag(doc, "{%p if matrix|length > 1 %}")
@@ -125,7 +125,7 @@ def matrix(doc) -> None:
               body_styles=[MATRIX_MARK, MATRIX_TEXT] + [MATRIX_MARK] * 3)
     _merged_row(t, 2, MEASURE_FILL)
     t.rows[2].cells[0].paragraphs[0].style = MATRIX_TEXT
-    tight_cells(t, 0.3, 0.8)
+    tight_cells(t, 0.2, 0.8)
     mark_table(t, MATRIX_TABLE)
     tag(doc, "{%p endfor %}")
 

@@ -222,8 +222,8 @@ def table_form_styles(doc, text_width_mm: float) -> None:
     _paragraph_style(doc, ROW_TEXT, BODY_FONT, 8, exact=10.5)
     _paragraph_style(doc, ROW_CODE, BODY_FONT, 8, base=ROW_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=10.5)
     _paragraph_style(doc, MEASURE_ROW, HEADING_FONT, 8.5, bold=True, keep_next=True, exact=11)
-    _paragraph_style(doc, MATRIX_TEXT, BODY_FONT, 7, exact=9)
-    _paragraph_style(doc, MATRIX_MARK, BODY_FONT, 7, base=MATRIX_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=9)
+    _paragraph_style(doc, MATRIX_TEXT, BODY_FONT, 7, exact=8.5)
+    _paragraph_style(doc, MATRIX_MARK, BODY_FONT, 7, base=MATRIX_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=8.5)
 
 
 # --- content helpers ---------------------------------------------------------------------------
