@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
+from workbook.domain.house_style import house_text, number
 from workbook.domain.era import fiscal_year_label, short_label, wareki_date
 from workbook.domain.plan import EvaluationKind, IndicatorKind, Plan
 from workbook.domain.progress import ActionProgress, IndicatorProgress, Summary
@@ -17,6 +19,9 @@ from workbook.domain.settings import Settings
 
 from .counts import (SCOPE_WITH, SCOPE_WITHOUT, chart_rows, count_text, counts_context, counts_line,  # noqa: F401
                      goal_table, grades_line, overall_table, percent, two_lines)
+from .marks import OpenItems, marks_context, open_items
+from .table_form import matrix, row_fields, tree
+from .text import clean, shorten  # noqa: F401 (letters and tests take them from here)
 from .scale_view import (UNGRADED_LABEL, above_codes, average_text, cell_fill, codes_text, grade_text,
                          invalid_grade, ratio_rule, reason_codes)
 
@@ -30,33 +35,6 @@ HIGHLIGHT_CHARS = 90
 REASON_CHARS = 60
 GRADE_CHARS = 20      # a grade typed as a sentence, cut in 表5
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean(value: object) -> str:
-    """Text safe for a docx run: newlines kept (docxtpl makes them line breaks), control characters dropped.
-
-    docxtpl turns \\a, \\f and \\t in values into paragraph, page and tab breaks: staff text never should.
-    """
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text).strip()
-
-
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(line.strip() for line in clean(text).splitlines() if line.strip())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def number(value: float | None) -> str:
-    if value is None:
-        return "－"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
-
-
 def scale_of(summary: Summary, settings: Settings) -> Scale:
     """The scale the summary was counted with (the settings' when the summary does not say)."""
     return summary.scale or settings.scale
@@ -68,17 +46,17 @@ def key_figures(summary: Summary) -> dict:
     without = summary.counts(include_relistings=False)
     with_relistings = summary.counts(include_relistings=True)
     figures = {
-        "actions": str(without.total),
-        "actions_with_relistings": str(with_relistings.total),
-        "relistings": str(with_relistings.total - without.total),
-        "quantitative": str(summary.counts(False, kind=EvaluationKind.QUANTITATIVE).total),
-        "qualitative": str(summary.counts(False, kind=EvaluationKind.QUALITATIVE).total),
-        "departments": str(len(summary.departments)),
-        "returned": str(len(summary.departments) - len(summary.missing_departments)),
-        "missing": str(len(summary.missing_departments)),
-        "graded": str(without.graded),
-        "ungraded_actions": str(without.counts.get("", 0)),
-        "ungraded_actions_with_relistings": str(with_relistings.counts.get("", 0)),
+        "actions": number(without.total),
+        "actions_with_relistings": number(with_relistings.total),
+        "relistings": number(with_relistings.total - without.total),
+        "quantitative": number(summary.counts(False, kind=EvaluationKind.QUANTITATIVE).total),
+        "qualitative": number(summary.counts(False, kind=EvaluationKind.QUALITATIVE).total),
+        "departments": number(len(summary.departments)),
+        "returned": number(len(summary.departments) - len(summary.missing_departments)),
+        "missing": number(len(summary.missing_departments)),
+        "graded": number(without.graded),
+        "ungraded_actions": number(without.counts.get("", 0)),
+        "ungraded_actions_with_relistings": number(with_relistings.counts.get("", 0)),
         "ungraded": count_text(without, ""),
         "grades": grades_line(without),
         "points": average_text(without.scale, without.points_average) if without.scale.has_points else "",
@@ -99,7 +77,7 @@ def target_year(ip: IndicatorProgress, fiscal_year: int) -> tuple[str, bool]:
 
 def _indicator_line(ip: IndicatorProgress, fiscal_year: int) -> str:
     ind = ip.indicator
-    unit = ind.unit
+    unit = house_text(ind.unit)
     year, final = target_year(ip, fiscal_year)
     label = "目標" if ip.target is None else f"{year}{'最終目標' if final else '目標'}"
     target = number(ip.target) + (f"{unit}{ind.direction.value}" if ip.target is not None else "")
@@ -123,7 +101,7 @@ def judgement_text(ip: IndicatorProgress) -> str:
 
 def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dict:
     ind = ip.indicator
-    unit = ind.unit
+    unit = house_text(ind.unit)   # a unit beside a number the add-on formats: 75％, not 75%
 
     def with_year(value: float | None, year: str, direction: str = "", own_line: bool = False) -> str:
         """own_line: the year on a line of its own (a long label would otherwise break inside a word)."""
@@ -131,17 +109,18 @@ def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dic
         return shown + (("\n" if own_line else "") + f"（{year}）" if year else "")
 
     name = f"{ind.name}（{unit}）" if unit else ind.name
-    if several and ip.department:
-        name += f"\n［{ip.department}］"
+    department = f"［{ip.department}］" if several and ip.department else ""
     year, final = target_year(ip, fiscal_year)
     target_label = " ".join(t for t in (year, "最終目標" if final else "") if t)
+    target = partial(with_year, ip.target, target_label if ip.target is not None else "", ind.direction.value)
     return {
         "code": ind.action_code,
-        "name": name,
+        "name": "\n".join(t for t in (name, department) if t),
+        "name_line": name + department,          # the wide (landscape) table: one line where it fits
         "baseline": with_year(ind.baseline, ind.baseline_year),
         "actual": f"{number(ip.actual)}{unit if ip.actual is not None else ''}",
-        "target": with_year(ip.target, target_label if ip.target is not None else "", ind.direction.value,
-                            own_line=final),
+        "target": target(own_line=final),
+        "target_line": target(),
         "final_target": with_year(ind.target, ind.target_year, ind.direction.value),
         "direction": ind.direction.value,
         "ratio": percent(ip.ratio),
@@ -187,11 +166,11 @@ def goals_detail(summary: Summary, plan: Plan, scale: Scale) -> list[dict]:
     for goal in plan.goals:
         measures = []
         for measure in (m for m in plan.measures if m.goal_code == goal.code):
-            actions = [action_card(by_code[a.code], summary.fiscal_year, scale)
+            actions = [action_card(by_code[a.code], summary.fiscal_year, scale) | row_fields(by_code[a.code])
                        for a in plan.actions_in_measure(measure.code) if a.code in by_code]
             measures.append({"code": measure.code, "name": clean(measure.name), "actions": actions})
         counts = summary.counts(True, goal=goal.code)
-        goals.append({"code": goal.code, "name": clean(goal.name), "total": str(counts.total),
+        goals.append({"code": goal.code, "name": clean(goal.name), "total": number(counts.total),
                       "counts": counts_line(counts), "scope": SCOPE_WITH, "measures": measures})
     return goals
 
@@ -247,11 +226,11 @@ def _has_number(p: ActionProgress) -> bool:
     return any(i.actual is not None for i in p.indicators) or bool(re.search(r"[0-9０-９]", p.joined("result")))
 
 
-def highlights(summary: Summary, fiscal_year: int) -> tuple[list[dict], int]:
+def highlights(summary: Summary, fiscal_year: int, limit: int | None = None) -> tuple[list[dict], int]:
     """Actions graded with a code above the target (re-listings once), those with numbers first;
     at most MAX_HIGHLIGHTS."""
     items = summary.highlighted()
-    chosen = sorted(items, key=lambda p: not _has_number(p))[:MAX_HIGHLIGHTS]
+    chosen = sorted(items, key=lambda p: not _has_number(p))[:limit or MAX_HIGHLIGHTS]
     chosen_codes = {p.action.code for p in chosen}
     rows = []
     for p in (p for p in items if p.action.code in chosen_codes):
@@ -262,11 +241,11 @@ def highlights(summary: Summary, fiscal_year: int) -> tuple[list[dict], int]:
     return rows, len(items) - len(rows)
 
 
-def attention(summary: Summary, scale: Scale) -> tuple[list[dict], int]:
+def attention(summary: Summary, scale: Scale, limit: int | None = None) -> tuple[list[dict], int]:
     """Actions graded with a code that needs a reason (re-listings once), with the reason and the way forward."""
     items = summary.needing_attention()
     rows = []
-    for p in items[:MAX_ATTENTION]:
+    for p in items[:limit or MAX_ATTENTION]:
         rows.append({"code": p.action.code, "title": clean(p.action.title),
                      "departments": "、".join(p.action.departments), "grade": p.grade,
                      "grade_text": grade_text(scale, p.grade), "grade_fill": cell_fill(scale, p.grade),
@@ -297,10 +276,14 @@ def graded_with(codes: tuple[str, ...], otherwise: str) -> str:
     return f"達成度{codes_text(codes)}の取組" if codes else otherwise
 
 
-def common_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date) -> dict:
+def common_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date, items: OpenItems | None,
+                   document: str) -> dict:
+    """What both documents say; items: what is still open (from the summary alone when not given)."""
     scale = scale_of(summary, settings)
+    municipality = clean(settings.municipality or plan.municipality)
     return {
-        "municipality": clean(settings.municipality or plan.municipality),
+        **marks_context(settings, municipality, items or open_items(summary), today, document),
+        "municipality": municipality,
         "plan_name": clean(settings.plan_name or plan.name),
         "fiscal_year": fiscal_year_label(summary.fiscal_year),
         "fiscal_year_short": short_label(summary.fiscal_year),
@@ -314,14 +297,19 @@ def common_context(summary: Summary, plan: Plan, settings: Settings, today: dt.d
     }
 
 
-def progress_report_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date) -> dict:
+def progress_report_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date,
+                            items: OpenItems | None = None) -> dict:
+    """For either layout of the report (table form or cards): the same names in both."""
     scale = scale_of(summary, settings)
-    context = common_context(summary, plan, settings, today)
+    context = common_context(summary, plan, settings, today, items, "報告書")
     context.update({
         "grades": grades_of(scale),
         "ratio_rule": ratio_rule(scale),
         "multi_department_rule": settings.multi_department_rule.value,
         "by_goal": goal_table(summary, plan, split=True, two=two_lines(scale)),
+        "by_goal_total": goal_table(summary, plan, split=False, two=two_lines(scale)),
+        "tree": tree(plan),
+        "matrix": matrix(plan),
         "goals": goals_detail(summary, plan, scale),
         "indicators": indicators_table(summary),
         "indicator_groups": indicator_groups(summary),
@@ -330,11 +318,14 @@ def progress_report_context(summary: Summary, plan: Plan, settings: Settings, to
     return context
 
 
-def committee_summary_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date) -> dict:
+def committee_summary_context(summary: Summary, plan: Plan, settings: Settings, today: dt.date,
+                              items: OpenItems | None = None, limit: int | None = None) -> dict:
+    """limit: at most this many actions in 主な成果 and in the list that needs attention (the module's
+    MAX_HIGHLIGHTS and MAX_ATTENTION when not given)."""
     scale = scale_of(summary, settings)
-    context = common_context(summary, plan, settings, today)
-    shown, more = highlights(summary, summary.fiscal_year)
-    needing, more_attention = attention(summary, scale)
+    context = common_context(summary, plan, settings, today, items, "資料")
+    shown, more = highlights(summary, summary.fiscal_year, limit)
+    needing, more_attention = attention(summary, scale, limit)
     context.update({
         "by_goal": goal_table(summary, plan, split=False, two=two_lines(scale)),
         "highlights": shown,

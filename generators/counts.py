@@ -7,8 +7,7 @@ gives 点数, the points average and the code nearest it. The templates loop ove
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
+from workbook.domain.house_style import number, percent
 from workbook.domain.plan import EvaluationKind, Plan
 from workbook.domain.progress import GradeCounts, Summary
 from workbook.domain.scale import Scale
@@ -23,13 +22,6 @@ POINTS_HEADER = "平均点"
 PAGE_MM = 170.0            # the templates' text width (A4, 20 mm margins)
 _WIDEST_ONE_LINE = "99（99％）"   # a count and its share on one line
 NBSP = "\u00a0"            # a code and its count: Word keeps them on one line (LibreOffice may still break there)
-
-
-def percent(value: float | None) -> str:
-    """36.36 -> '36％' (rounded half up, as a person rounds; full-width ％ as in the 設定 definitions)."""
-    if value is None or value == float("inf"):
-        return "－"
-    return f"{Decimal(str(value)).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}％"
 
 
 def columns(scale: Scale) -> dict:
@@ -56,9 +48,9 @@ def two_lines(scale: Scale) -> bool:
 
 def count_text(counts: GradeCounts, grade: str, two: bool = False) -> str:
     """'12（36％）' (or '12' over '36％'): a count and its share; a code left out of shares: the count alone."""
-    n = counts.counts.get(grade, 0)
+    n = number(counts.counts.get(grade, 0))
     if grade and not counts.scale.in_denominator(grade):
-        return str(n)
+        return n
     if not counts.total:
         return "0"
     share = percent(counts.share(grade))
@@ -68,7 +60,7 @@ def count_text(counts: GradeCounts, grade: str, two: bool = False) -> str:
 def counts_row(label: str, counts: GradeCounts, sub: bool = False, two: bool = False) -> dict:
     """A row of a counts table; a sub-row (うち…) is indented with a full-width space."""
     scale = counts.scale
-    return {"label": f"　{label}" if sub else label, "total": str(counts.total), "sub": sub,
+    return {"label": f"　{label}" if sub else label, "total": number(counts.total), "sub": sub,
             "cells": [count_text(counts, code, two) for code in counted_codes(scale) + ("",)],
             "apart": [count_text(counts, code, two) for code in excluded_codes(scale)],
             "points": average_text(scale, counts.points_average, two) if scale.has_points else ""}
@@ -76,8 +68,8 @@ def counts_row(label: str, counts: GradeCounts, sub: bool = False, two: bool = F
 
 def counts_line(counts: GradeCounts) -> str:
     """'A 2件・B 4件・C 0件・－ 1件・未評価 0件': every code of the scale in order, then 未評価."""
-    parts = [f"{code}{NBSP}{counts.counts.get(code, 0)}件" for code in counts.scale.codes]
-    parts.append(f"{UNGRADED_LABEL}{NBSP}{counts.counts.get('', 0)}件")
+    parts = [f"{code}{NBSP}{number(counts.counts.get(code, 0))}件" for code in counts.scale.codes]
+    parts.append(f"{UNGRADED_LABEL}{NBSP}{number(counts.counts.get('', 0))}件")
     return "・".join(parts)
 
 
@@ -89,7 +81,7 @@ def grades_line(counts: GradeCounts) -> str:
     if counts.counts.get("", 0):
         parts.append(f"{UNGRADED_LABEL}{NBSP}{count_text(counts, '')}")
     line = "、".join(parts)
-    apart = [f"{code}{NBSP}{counts.counts.get(code, 0)}件" for code in excluded_codes(scale)]
+    apart = [f"{code}{NBSP}{number(counts.counts.get(code, 0))}件" for code in excluded_codes(scale)]
     if apart:
         line += f"。割合の計算から除く取組：{'、'.join(apart)}"
     return line

@@ -17,8 +17,10 @@ from workbook.domain.settings import Settings
 from workbook.files import corrections, department_file
 from workbook.rules.late import Late
 from workbook.sheets.instructions import RETURN_STEPS, fill_steps, item_rows
+from workbook.domain.house_style import number
 
 from .context import clean, grades_of
+from .text import setting_text
 from .scale_view import codes_text, ratio_rule, reason_codes
 from .template import TEMPLATES, render
 
@@ -56,15 +58,15 @@ def shared_location(settings: Settings, master_folder: Path, *parts: str) -> str
 
 def _letterhead(settings: Settings, kind: str, today: dt.date) -> dict:
     return {
-        "document_number": clean(settings.document_number),
+        "document_number": setting_text(settings.document_number),
         "date": wareki_date(today),
-        "sender": clean(settings.sender),
+        "sender": setting_text(settings.sender),
         "sender_name": clean(settings.sender_name),
         "subject": subject(settings, kind),
         "plan_name": clean(settings.plan_name),
         "fiscal_year": fiscal_year_label(settings.fiscal_year),
-        "deadline": clean(settings.deadline) or NO_DEADLINE,
-        "contact": clean(settings.contact or settings.sender),
+        "deadline": setting_text(settings.deadline) or NO_DEADLINE,
+        "contact": setting_text(settings.contact or settings.sender),
     }
 
 
@@ -75,7 +77,7 @@ def request_memo_context(plan: Plan, settings: Settings, master_folder: Path, to
         **_letterhead(settings, "照会", today),
         "file_form": department_file.file_name(settings, "課名"),
         "file_place": "共有フォルダの「" + shared_location(settings, master_folder, settings.distribution_folder) + "」",
-        "departments": [{"name": clean(name), "actions": str(len(plan.actions_of(name))),
+        "departments": [{"name": clean(name), "actions": number(len(plan.actions_of(name))),
                          "file": department_file.file_name(settings, name)} for name in departments],
         "fill_steps": list(fill_steps(settings)),
         "items": [{"label": label, "help": text} for label, text in item_rows(settings)],
@@ -94,14 +96,14 @@ def write_request_memo(plan: Plan, settings: Settings, master_folder: Path, out:
 # --- 再依頼 ------------------------------------------------------------------------------------
 def due(settings: Settings) -> str:
     """The date the late departments are asked to keep: the new deadline when one is set."""
-    return clean(settings.resubmission_deadline or settings.deadline) or "至急"
+    return setting_text(settings.resubmission_deadline or settings.deadline) or "至急"
 
 
 def counts(late: Late) -> str:
     """'要修正 3 件・要確認 1 件'."""
-    text = f"要修正 {late.errors} 件"
+    text = f"要修正 {number(late.errors)} 件"
     warnings = len(late.items) - late.errors
-    return text + (f"・要確認 {warnings} 件" if warnings else "")
+    return text + (f"・要確認 {number(warnings)} 件" if warnings else "")
 
 
 def item_rows_of(late: Late) -> list[dict]:
@@ -138,9 +140,9 @@ def reminder_context(settings: Settings, late: list[Late], today: dt.date) -> di
     return {
         **_letterhead(settings, "再依頼", today),
         "addressees": addressees(late),
-        "resubmission_deadline": clean(settings.resubmission_deadline),
+        "resubmission_deadline": setting_text(settings.resubmission_deadline),
         "due": due(settings),
-        "not_returned": [{"name": clean(x.name), "actions": str(x.actions),
+        "not_returned": [{"name": clean(x.name), "actions": number(x.actions),
                           "file": department_file.file_name(settings, x.name)} for x in late if x.not_returned],
         "needs_fix": [{"name": clean(x.name), "counts": counts(x), "file": clean(x.file) or "－",
                        "rows": item_rows_of(x)} for x in late if not x.not_returned],

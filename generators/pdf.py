@@ -7,6 +7,9 @@ import tempfile
 from pathlib import Path
 
 TIMEOUT_SECONDS = 300
+# Writer's PDF export with the bookmarks as named destinations: generators/toc.py reads the pages of
+# the 目次's bookmarks from them (the filter options in JSON need LibreOffice 7.4 or later).
+PDF_FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 
 
 def soffice() -> str | None:
@@ -35,7 +38,7 @@ def convert(documents: list[Path], outdir: Path, executable: str | None = None) 
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo_profile_") as profile:
         command = [executable, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(outdir), *[str(d) for d in documents]]
+                   "--convert-to", PDF_FILTER, "--outdir", str(outdir), *[str(d) for d in documents]]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired as exc:
@@ -46,3 +49,33 @@ def convert(documents: list[Path], outdir: Path, executable: str | None = None) 
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise RuntimeError(detail[-1] if detail else f"終了コード {done.returncode}")
     return converted
+
+
+NEAR_EMPTY_LINES = 10      # a last page with no more lines of text than this (header and footer included)
+
+
+def page_count(pdf: Path) -> int | None:
+    """The number of pages (pdfinfo, poppler-utils); None when pdfinfo is missing."""
+    info = shutil.which("pdfinfo")
+    if info is None:
+        return None
+    out = subprocess.run([info, str(pdf)], capture_output=True, text=True, timeout=60).stdout
+    pages = [line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")]
+    return int(pages[0]) if pages else None
+
+
+def page_lines(pdf: Path, page: int) -> list[str] | None:
+    """The non-blank lines of a page (pdftotext -layout); None when pdftotext is missing."""
+    text = shutil.which("pdftotext")
+    if text is None:
+        return None
+    out = subprocess.run([text, "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, timeout=60).stdout
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def near_empty_last_page(pdf: Path) -> bool:
+    """Whether a document of more than one page ends with a page holding only a few lines."""
+    pages = page_count(pdf)
+    last = page_lines(pdf, pages) if pages and pages > 1 else None
+    return last is not None and len(last) <= NEAR_EMPTY_LINES

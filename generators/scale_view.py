@@ -5,6 +5,7 @@ codes of the same 共通区分; sentences list the codes the scale gives, in the
 """
 from __future__ import annotations
 
+from workbook.domain.house_style import PERCENT, number
 from workbook.domain.scale import Common, Grade, Scale
 
 UNGRADED_LABEL = "未評価"
@@ -76,7 +77,8 @@ def codes_text(codes: list[str] | tuple[str, ...]) -> str:
 
 
 def percent_floor(value: float) -> str:
-    return f"{value:g}％"
+    """110 -> '110％', 87.5 -> '87.5％': a 判定下限 as the scale gives it (not rounded)."""
+    return f"{number(value)}{PERCENT}"
 
 
 def ratio_rule(scale: Scale) -> str:
@@ -111,7 +113,7 @@ def counted_codes(scale: Scale) -> tuple[str, ...]:
 
 
 def points_text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    return "" if value is None else number(value)
 
 
 def points_rule(scale: Scale) -> str:

@@ -107,3 +107,80 @@ def fit_counts_tables(document) -> None:
         for row in rows:
             for tc, w in zip(row, twips):
                 _set_width(tc, w)
+
+
+# --- the matrix of actions and departments (関連事業と担当課) ---------------------------------------
+MATRIX_TABLE = "関連事業と担当課"   # templates/build_report_table.MATRIX_TABLE
+CODE_MM = 16.0
+TITLE_MIN_MM = 70.0
+DEPARTMENT_MM = (4.5, 20.0)       # a department's column: at least, at most
+VERTICAL_BELOW_MM = 12.0          # narrower columns take their header written vertically
+HEADER_POINTS = 9.0
+
+
+def _span(tc, columns: int) -> None:
+    props = tc.find(qn("w:tcPr"))
+    if props is None:
+        props = OxmlElement("w:tcPr")
+        tc.insert(0, props)
+    span = props.find(qn("w:gridSpan"))
+    if span is None:
+        span = OxmlElement("w:gridSpan")
+        width = props.find(qn("w:tcW"))
+        (width.addnext(span) if width is not None else props.insert(0, span))
+    span.set(qn("w:val"), str(columns))
+
+
+def _vertical(tc, row, name: str) -> None:
+    """The header written top to bottom (縦書き), the row as tall as the longest name needs."""
+    props = tc.find(qn("w:tcPr"))
+    direction = OxmlElement("w:textDirection")
+    direction.set(qn("w:val"), "tbRl")
+    props.append(direction)
+    height_mm = ems(name) * HEADER_POINTS * _MM_PER_POINT * 1.1 + PAD_MM
+    trpr = row.find(qn("w:trPr"))
+    old = trpr.find(qn("w:trHeight"))
+    if old is None or int(old.get(qn("w:val"))) < height_mm * TWIPS_PER_MM:
+        if old is not None:
+            trpr.remove(old)
+        el = OxmlElement("w:trHeight")
+        el.set(qn("w:val"), str(int(height_mm * TWIPS_PER_MM)))
+        el.set(qn("w:hRule"), "atLeast")
+        trpr.insert(0, el)
+
+
+def matrix_widths(total_mm: float, departments: int) -> list[float]:
+    """取組番号, 重点取組, then one equal column per department; 重点取組 takes what is left."""
+    each = min(max((total_mm - CODE_MM - TITLE_MIN_MM) / max(departments, 1), DEPARTMENT_MM[0]), DEPARTMENT_MM[1])
+    return [CODE_MM, total_mm - CODE_MM - each * departments] + [each] * departments
+
+
+def fit_matrix(document) -> None:
+    """Widths, spans and header direction of every rendered matrix table."""
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        caption = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+        if caption is None or caption.get(qn("w:val")) != MATRIX_TABLE:
+            continue
+        rows = tbl.findall(qn("w:tr"))
+        departments = len(rows[0].findall(qn("w:tc"))) - 2
+        total = int(tbl.find(qn("w:tblPr")).find(qn("w:tblW")).get(qn("w:w"))) / TWIPS_PER_MM
+        mm = matrix_widths(total, departments)
+        twips = [int(w * TWIPS_PER_MM) for w in mm]
+        grid = tbl.find(qn("w:tblGrid"))
+        for col in list(grid):
+            grid.remove(col)
+        for w in twips:
+            col = OxmlElement("w:gridCol")
+            col.set(qn("w:w"), str(w))
+            grid.append(col)
+        for tr in rows:
+            cells = tr.findall(qn("w:tc"))
+            if len(cells) == 1:
+                _set_width(cells[0], sum(twips))
+                _span(cells[0], len(twips))
+                continue
+            for tc, w in zip(cells, twips):
+                _set_width(tc, w)
+        if mm[2:] and mm[2] < VERTICAL_BELOW_MM:
+            for tc in rows[0].findall(qn("w:tc"))[2:]:
+                _vertical(tc, rows[0], _cell_text(tc))

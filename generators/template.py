@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -12,7 +13,8 @@ from workbook.errors import ReportError
 from .table_fit import fit_counts_tables
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-PROGRESS_REPORT_TEMPLATE = TEMPLATES / "progress_report_tpl.docx"
+PROGRESS_REPORT_TEMPLATE = TEMPLATES / "progress_report_tpl.docx"            # the table form (the default)
+PROGRESS_REPORT_CARDS_TEMPLATE = TEMPLATES / "progress_report_cards_tpl.docx"
 COMMITTEE_SUMMARY_TEMPLATE = TEMPLATES / "committee_summary_tpl.docx"
 
 
@@ -21,8 +23,11 @@ def environment() -> Environment:
     return Environment(undefined=StrictUndefined, autoescape=True)
 
 
-def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Path, float]] | None = None) -> Path:
-    """Render context into template and save to out. images: name -> (PNG path, width in mm)."""
+def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Path, float]] | None = None,
+           finish: Callable[[object], None] = fit_counts_tables) -> Path:
+    """Render context into template and save to out. images: name -> (PNG path, width in mm);
+    finish: what is done to the rendered python-docx document before it is saved (the counts
+    tables' widths; the report adds its page setup and 目次)."""
     template = Path(template)
     if not template.exists():
         raise ReportError(f"報告書のテンプレート {template} が見つかりません。")
@@ -32,7 +37,6 @@ def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Pat
         for name, (path, width) in (images or {}).items():
             values[name] = InlineImage(doc, str(path), width=Mm(width))
         doc.render(values, jinja_env=environment(), autoescape=True)
-        fit_counts_tables(doc.docx)
     except UndefinedError as exc:
         raise ReportError(f"テンプレート {template.name} に、この版にない差し込み項目があります（{exc}）。"
                           "{{ }} の中の名前を元に戻してください。") from exc
@@ -41,6 +45,7 @@ def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Pat
                           "{{ }} や {%p … %} の部分を変更・削除していないか確認してください。") from exc
     except Exception as exc:  # a damaged .docx: python-docx and lxml raise many kinds
         raise ReportError(f"テンプレート {template.name} を開けません（{exc}）。") from exc
+    finish(doc.docx)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out

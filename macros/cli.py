@@ -77,7 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("master", type=Path, help="マスター（.xlsm）")
     report = sub.add_parser("report", help="④ 報告書作成：進捗状況報告書と委員会用概要（Word）を作る")
     report.add_argument("master", type=Path, help="マスター（.xlsm）")
-    report.add_argument("--no-pdf", action="store_true", help="PDF を作らない")
+    report.add_argument("--no-pdf", action="store_true",
+                        help="PDF を作らない（LibreOffice を使わないため、目次のページ番号は Word で更新）")
+    report.add_argument("--layout", choices=("table", "cards"), default="table",
+                        help="進捗状況報告書の形：table＝取組状況確認表の表形式（既定）、cards＝取組ごとのカード形式")
+    report.add_argument("--final", action="store_true",
+                        help="確定版：未提出・要修正の課や達成度が未記入の取組があれば、作成せずに一覧を表示（終了コード 2）")
+    report.add_argument("--document-number", default="", metavar="資料番号",
+                        help="委員会用概要の資料番号（既定：設定の値。例：資料2）")
+    report.add_argument("--meeting-name", default="", metavar="会議名", help="会議名（既定：設定の値）")
+    report.add_argument("--meeting-date", default="", metavar="開催日", help="開催日（既定：設定の値。例：令和7年7月10日（木））")
     setup = sub.add_parser("setup-excel", help="この PC のアドオンをマスターのボタンが使うように設定する（PC ごとに1回）")
     setup.add_argument("master", type=Path, help="マスター（.xlsm）")
     setup.add_argument("--interpreter", default=None, help="ボタンが起動する pythonw.exe（既定：この Python の隣）")
@@ -113,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "remind":
             outcome = ops.remind(args.master, progress=_say)
         else:
-            outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say)
+            outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say, layout=args.layout, final=args.final,
+                                 meeting={"document_number": args.document_number, "name": args.meeting_name,
+                                          "date": args.meeting_date})
     except AddonError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 2

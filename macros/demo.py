@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dataclasses import replace
 
+from workbook.domain.era import fiscal_year_label, wareki_date, western_year
 from workbook.domain.problems import problem
 from workbook.domain.scale_presets import DEFAULT_SCALE, PRESETS, preset
 from workbook.errors import MasterError
@@ -33,7 +34,8 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
     if chosen is None:
         raise MasterError(problem("scale-unknown-preset", value=scale, choices="・".join(PRESETS)).message)
     _clear(out, progress)
-    plan, settings = komae_plan(), replace(komae_settings(fiscal_year), scale=chosen, sample=True)
+    plan = komae_plan()
+    settings = replace(komae_settings(fiscal_year), scale=chosen, sample=True, **demo_meeting(fiscal_year))
     outcome = Outcome()
     steps = [("マスター作成", lambda: _build(plan, settings, out))]
     steps += [(label, step) for label, step in ops.demo_steps(out, pdf)]
@@ -48,6 +50,17 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         outcome.say(f"  {path.relative_to(out)}")
     return outcome
+
+
+def demo_meeting(fiscal_year: int) -> dict[str, str]:
+    """The demo's committee meeting (in July after the year reported) and colophon, on 設定 as a city fills them."""
+    day = dt.date(western_year(fiscal_year) + 1, 7, 10)
+    return {"meeting_document_number": "資料2",
+            "meeting_name": f"{fiscal_year_label(fiscal_year + 1)}第1回 狛江市民福祉推進委員会",
+            "meeting_date": f"{wareki_date(day)}（{'月火水木金土日'[day.weekday()]}）",
+            "publisher_section": "狛江市 福祉保健部 福祉政策課",
+            "publisher_address": "〒201-8585 東京都狛江市和泉本町一丁目1番5号",
+            "publisher_phone": "03-3430-1111（代表）"}
 
 
 def _build(plan, settings, out: Path) -> Outcome:

@@ -98,11 +98,12 @@ def validate(master: Path, progress: Progress = _quiet, write=None) -> Outcome:
     return run_validate(Path(master), progress, **({"write": write} if write else {}))
 
 
-def report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outcome:
-    """報告書作成: the Word progress report and the committee summary (and PDFs)."""
+def report(master: Path, pdf: bool = True, progress: Progress = _quiet, **options) -> Outcome:
+    """報告書作成: the Word progress report and the committee summary (and PDFs); options: layout,
+    final, meeting (macros.report.run_report)."""
     from .report import run_report
 
-    return run_report(Path(master), pdf, progress)
+    return run_report(Path(master), pdf, progress, **options)
 
 
 def remind(master: Path, progress: Progress = _quiet) -> Outcome:

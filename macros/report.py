@@ -5,16 +5,28 @@ is made only when 進捗一覧 as saved shows that aggregation (codes and grades
 corrected by hand, or a changed setting, must first go through ③ 検証, so that the sheet the
 section reads and the documents the committee reads never disagree.
 An existing report is never overwritten: it is renamed with its time stamp first.
+
+While anything is open (a department 未提出 or 要修正 on 提出状況, an action without a grade) both
+documents are drafts: （案） in their titles and headers, an appendix of what is open, and the same
+lines in the outcome (what the command line prints and the ④ button shows); final=True refuses
+instead. LibreOffice, when it makes the PDFs, also paginates the table form: the 目次's page numbers
+are then written into the .docx (generators/toc.py). Without it they are left for Word (F9).
 """
 from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
 from generators import committee_summary, progress_report
 from generators import pdf as pdf_files
+from generators.marks import OpenItems, open_items
+from workbook.rules.late import late_departments
+from workbook.rules.status import CheckRow, StatusRow
+from workbook.sheets import names
 from workbook.files.intake import reason_text
 from workbook.errors import ReportError
 from workbook.files.master import Master
@@ -47,25 +59,55 @@ def place(made: Path, final: Path, outcome: Outcome, label: str) -> Path:
     return final
 
 
-def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outcome:
+LAYOUTS = tuple(progress_report.LAYOUTS)       # 'table' (the default), 'cards'
+MEETING_KEYS = {"document_number": "meeting_document_number", "name": "meeting_name", "date": "meeting_date"}
+
+
+def open_items_of(m: Master, summary) -> OpenItems:
+    """What keeps the documents drafts: 提出状況 and 検証結果 as collect and validate left them, and the grades."""
+    status = [StatusRow.from_row(r) for r in m.status_rows()]
+    checks = CheckRow.from_sheet(m.snapshot.rows(names.SHEET_CHECKS)) if m.snapshot.has_sheet(names.SHEET_CHECKS) else []
+    return open_items(summary, late_departments(m.plan, status, checks))
+
+
+def refuse_draft(items: OpenItems) -> ReportError:
+    return ReportError("まだ済んでいない事項があるため、確定版（--final）は作成していません。\n"
+                       + "\n".join(f"  ・{line}" for line in items.lines()) + "\n"
+                       "済ませてから（回収・③ 検証のあと）もう一度実行してください。"
+                       "--final を付けなければ、（案）として作成します。")
+
+
+def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet, layout: str = "table",
+               final: bool = False, meeting: dict[str, str] | None = None) -> Outcome:
+    """layout: 'table' or 'cards'; final: refuse while anything is open; meeting: 資料番号, 会議名 and
+    開催日 for this run ({'document_number', 'name', 'date'}), instead of 設定's."""
     progress(f"マスター {Path(master).name} を読み込んでいます…")
     m = Master.open(master)
     summary = m.summary()
     check_progress_sheet(m, summary, Path(master))
-    folder = m.folder(m.settings.report_folder)
+    items = open_items_of(m, summary)
+    if final and items.draft:
+        raise refuse_draft(items)
+    settings = replace(m.settings, **{MEETING_KEYS[k]: v.strip() for k, v in (meeting or {}).items() if v and v.strip()})
+    folder = m.folder(settings.report_folder)
     folder.mkdir(parents=True, exist_ok=True)
     outcome = Outcome()
     fiscal_year = summary.fiscal_year
     documents = [
-        ("進捗状況報告書", progress_report.file_name(fiscal_year), progress_report.write_progress_report),
-        ("委員会用概要", committee_summary.file_name(fiscal_year), committee_summary.write_committee_summary),
+        ("進捗状況報告書", progress_report.file_name(fiscal_year),
+         partial(progress_report.write_progress_report, layout=layout, items=items)),
+        ("委員会用概要", committee_summary.file_name(fiscal_year),
+         partial(committee_summary.write_committee_summary, items=items)),
     ]
     with tempfile.TemporaryDirectory(prefix=".report_", dir=folder) as tmp:
         made = []
         for label, name, write in documents:
             progress(f"{label}を作成しています…")
-            made.append((label, write(summary, m.plan, m.settings, Path(tmp) / name)))
+            made.append((label, write(summary, m.plan, settings, Path(tmp) / name)))
         pdfs = _convert(made, Path(tmp) / "pdf", pdf, progress, outcome)
+        _paginate(made[0][1], pdfs.get(made[0][1]), pdf, outcome)
+        _fit_summary(made[1][1], pdfs, lambda fit: documents[1][2](summary, m.plan, settings, made[1][1], fit=fit),
+                     progress, outcome)
         for label, path in made:
             place(path, folder / path.name, outcome, f"{label}を作成しました")
             if path in pdfs:
@@ -74,7 +116,7 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> O
                 stale = keep_existing(folder / f"{path.stem}.pdf")
                 if stale is not None:
                     outcome.say(f"  （以前の PDF は内容が古いため {stale.name} に名前を変えました）")
-    _notes(summary, outcome)
+    _notes(items, outcome)
     return outcome
 
 
@@ -145,12 +187,42 @@ def _convert(made, outdir: Path, wanted: bool, progress: Progress, outcome: Outc
         return {}
 
 
-def _notes(summary, outcome: Outcome) -> None:
-    if summary.missing_departments:
-        outcome.say(f"未提出の担当課：{'、'.join(summary.missing_departments)}")
-    with_relistings = len(summary.ungraded())
-    if with_relistings:
-        without = sum(1 for p in summary.ungraded() if not p.action.is_relisting)
-        scope = ("再掲を含めても同じ" if without == with_relistings
-                 else f"再掲を除く。再掲を含めると {with_relistings} 件")
-        outcome.say(f"達成度が未記入の取組が {without} 件（{scope}）あります（報告書では「未評価」と表示）。")
+def _fit_summary(path: Path, pdfs: dict[Path, Path], write: Callable[[int], Path], progress: Progress,
+                 outcome: Outcome) -> None:
+    """While the summary's PDF (LibreOffice's) ends with a nearly empty page, write it tighter and convert again
+    (committee_summary.FITS: shorter lists of actions, a smaller chart)."""
+    if path not in pdfs or pdf_files.soffice() is None:
+        return
+    fit = 0
+    while pdf_files.near_empty_last_page(pdfs[path]) and fit + 1 < len(committee_summary.FITS):
+        fit += 1
+        progress("委員会用概要の最後のページがほとんど空白のため、詰めて作り直しています…")
+        write(fit)
+        try:
+            pdfs.update(pdf_files.convert([path], pdfs[path].parent))
+        except (RuntimeError, OSError):
+            return
+    if fit:
+        outcome.say("委員会用概要は、最後のページがほとんど空白にならないよう、主な成果などの一覧を短くし図を小さくしました"
+                    "（全件は進捗状況報告書にあります）。")
+
+
+def _paginate(report: Path, made_pdf: Path | None, wanted: bool, outcome: Outcome) -> None:
+    """The 目次's page numbers from LibreOffice's PDF into the .docx (the table form only)."""
+    if not progress_report.has_toc(report):
+        return
+    if made_pdf is not None and progress_report.paginate(report, made_pdf):
+        return
+    why = "（--no-pdf のときは LibreOffice でページを数えません）" if not wanted else ""
+    outcome.say(f"目次のページ番号は空欄（－）です{why}。Word で開いて［Ctrl］+［A］、［F9］を押すと入ります"
+                "（LibreOffice と poppler-utils があれば、報告書作成のときに入ります）。")
+
+
+def _notes(items: OpenItems, outcome: Outcome) -> None:
+    """A draft says so, with what is open (the same lines as the documents' appendix)."""
+    if not items.draft:
+        return
+    outcome.say("まだ済んでいない事項があるため、進捗状況報告書と委員会用概要は（案）として作成しました：")
+    for line in items.lines():
+        outcome.say(f"  ・{line}")
+    outcome.say("済んだら、もう一度 ④ 報告書作成 を実行してください（（案）の付かない版を作ります）。")

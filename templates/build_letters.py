@@ -18,7 +18,8 @@ from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_kit import (CAPTION, CELL, CELL_NUM, NOTE, BULLET, _paragraph_style, _style_font,  # noqa: E402
-                             HEADING_FONT, new_document, page_number_footer, para, table, tag)
+                             HEADING_FONT, new_document, para, table, tag)
+from docx_pages import page_number_footer  # noqa: E402
 
 REQUEST_MEMO = "request_memo_tpl.docx"
 REMINDER = "reminder_tpl.docx"
@@ -44,7 +45,7 @@ def _letterhead(doc, addressee: str) -> None:
 
 
 def _footer(doc) -> None:
-    page_number_footer(doc.sections[0], with_total=True)
+    page_number_footer(doc.sections[0])
 
 
 def _body(doc, text: str):

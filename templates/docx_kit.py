@@ -6,19 +6,17 @@ build_letters.py (the letters) make their templates with these.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-HERE = Path(__file__).resolve().parent
-PROGRESS_REPORT = "progress_report_tpl.docx"
-COMMITTEE_SUMMARY = "committee_summary_tpl.docx"
+from docx_pages import a4
+
 
 BODY_FONT = "游明朝"      # Word's Japanese default serif; ＭＳ 明朝 where 游明朝 is missing
 HEADING_FONT = "游ゴシック"
@@ -34,10 +32,23 @@ BULLET = "箇条書き"
 SPACER = "表間"
 CELL_KEEP = "表本文（取組）"   # keeps an action's table on one page where it fits
 GOAL_LINE = "基本目標の内訳"
+# the progress report's table form
+TOC_TITLE = "目次見出し"
+TOC_1, TOC_2 = "目次項目1", "目次項目2"      # generators/toc.py writes the entries in these styles
+TREE_GOAL, TREE_MEASURE, TREE_ACTION = "体系（基本目標）", "体系（施策）", "体系（取組）"
+ROW_TEXT = "取組表本文"        # the action table: one row per action
+ROW_CODE = "取組表本文（中央）"
+MEASURE_ROW = "取組表の施策"
+MATRIX_TEXT = "一覧表本文"     # the ● matrix of actions and departments
+MATRIX_MARK = "一覧表本文（中央）"
+COLOPHON = "奥付"
 # ASCII style ids (what paragraphs refer to); the Japanese name is what Word shows.
 STYLE_IDS = {TABLE_STYLE: "ReportTable", CELL: "TableText", CELL_HEAD: "TableHeading", CELL_NUM: "TableNumber",
              CELL_NUM_KEEP: "TableNumberKeep", CELL_KEEP: "TableTextKeep", CAPTION: "TableCaption",
-             NOTE: "NoteText", BULLET: "BulletText", SPACER: "TableSpacer", GOAL_LINE: "GoalCounts"}
+             NOTE: "NoteText", BULLET: "BulletText", SPACER: "TableSpacer", GOAL_LINE: "GoalCounts",
+             TOC_TITLE: "TocTitle", TOC_1: "TocEntry1", TOC_2: "TocEntry2", TREE_GOAL: "TreeGoal",
+             TREE_MEASURE: "TreeMeasure", TREE_ACTION: "TreeAction", ROW_TEXT: "RowText", ROW_CODE: "RowCode",
+             MEASURE_ROW: "MeasureRow", MATRIX_TEXT: "MatrixText", MATRIX_MARK: "MatrixMark", COLOPHON: "Colophon"}
 FIXED_DATE = dt.datetime(2025, 1, 1)
 
 # A grade-count table: 区分, 取組数, then docxtpl column loops ({%tc … %} cells vanish when rendered):
@@ -46,14 +57,12 @@ FIXED_DATE = dt.datetime(2025, 1, 1)
 # generators/table_fit.py sets the rendered widths from the columns' contents.
 COUNTS_TABLE = "達成度の件数表"   # generators/table_fit.COUNTS_TABLE: the title that marks such a table
 COUNTS_WIDTHS = [40, 12, 8, 26, 8, 8, 18, 8, 8, 26, 8]
-# Schema order (ECMA-376): elements that must come after w:pBdr in w:pPr, after w:pgNumType in w:sectPr.
+# Schema order (ECMA-376): elements that must come after w:pBdr in w:pPr.
 _AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
                "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
                "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
                "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
                "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-_AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-                    "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
 # --- styles ----------------------------------------------------------------------------
@@ -84,7 +93,8 @@ def _style_font(style, font: str, size: float, bold: bool = False, color: str = 
 
 def _paragraph_style(doc, name: str, font: str, size: float, bold: bool = False, base: str = "Normal",
                      before: float = 0, after: float = 0, align=None, keep_next: bool = False,
-                     indent_mm: float = 0, hanging_mm: float = 0):
+                     indent_mm: float = 0, hanging_mm: float = 0, exact: float | None = None):
+    """exact: the line height in points (Japanese fonts' single spacing is tall; dense tables fix it)."""
     styles = doc.styles
     if name in [s.name for s in styles]:
         style = styles[name]
@@ -96,7 +106,7 @@ def _paragraph_style(doc, name: str, font: str, size: float, bold: bool = False,
     _style_font(style, font, size, bold)
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    fmt.line_spacing = 1.0
+    fmt.line_spacing = Pt(exact) if exact else 1.0
     if align is not None:
         fmt.alignment = align
     fmt.keep_with_next = keep_next or None
@@ -193,54 +203,27 @@ def setup_styles(doc) -> None:
     _paragraph_style(doc, CELL_NUM, BODY_FONT, 9, base=CELL, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, CELL_NUM_KEEP, BODY_FONT, 9, base=CELL_NUM, keep_next=True)
     _paragraph_style(doc, GOAL_LINE, BODY_FONT, 10.5, after=3, keep_next=True)
+    _paragraph_style(doc, COLOPHON, BODY_FONT, 10.5, after=3)
     _table_style(doc)
 
 
-# --- page -----------------------------------------------------------------------------------
-def a4(section) -> None:
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    section.left_margin = section.right_margin = Mm(20)
-    section.header_distance, section.footer_distance = Mm(10), Mm(9)
-
-
-def _field(paragraph, code: str, placeholder: str = "1") -> None:
-    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
-    def fld(kind: str):
-        run = paragraph.add_run()
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
-
-    fld("begin")
-    instr = paragraph.add_run()._r
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {code} "
-    instr.append(text)
-    fld("separate")
-    paragraph.add_run(placeholder)
-    fld("end")
-
-
-def page_number_footer(section, with_total: bool) -> None:
-    p = section.footer.paragraphs[0]
-    p.style = "Footer"
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if with_total:
-        _field(p, "PAGE")
-        p.add_run(" / ")
-        _field(p, "NUMPAGES")
-    else:
-        p.add_run("- ")
-        _field(p, "PAGE")
-        p.add_run(" -")
-
-
-def restart_numbering(section) -> None:
-    pg = OxmlElement("w:pgNumType")
-    pg.set(qn("w:start"), "1")
-    section._sectPr.insert_element_before(pg, *_AFTER_PGNUMTYPE)
+def table_form_styles(doc, text_width_mm: float) -> None:
+    """The styles only the table form uses: 目次, 施策の体系, the action table, the matrix, the colophon."""
+    _paragraph_style(doc, TOC_TITLE, HEADING_FONT, 16, bold=True, after=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for name, size, indent, before in ((TOC_1, 11, 0, 6), (TOC_2, 10, 8, 2)):
+        style = _paragraph_style(doc, name, HEADING_FONT if name == TOC_1 else BODY_FONT, size,
+                                 before=before, after=2, indent_mm=indent)
+        style.paragraph_format.tab_stops.add_tab_stop(Mm(text_width_mm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    _paragraph_style(doc, TREE_GOAL, HEADING_FONT, 9, bold=True, before=4, after=1, keep_next=True,
+                     hanging_mm=4, exact=12)
+    _paragraph_style(doc, TREE_MEASURE, HEADING_FONT, 8, before=1.5, keep_next=True, indent_mm=3,
+                     hanging_mm=7, exact=10.5)
+    _paragraph_style(doc, TREE_ACTION, BODY_FONT, 7.5, indent_mm=10, hanging_mm=11, exact=9.5)
+    _paragraph_style(doc, ROW_TEXT, BODY_FONT, 8, exact=10.5)
+    _paragraph_style(doc, ROW_CODE, BODY_FONT, 8, base=ROW_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=10.5)
+    _paragraph_style(doc, MEASURE_ROW, HEADING_FONT, 8.5, bold=True, keep_next=True, exact=11)
+    _paragraph_style(doc, MATRIX_TEXT, BODY_FONT, 7, exact=8.5)
+    _paragraph_style(doc, MATRIX_MARK, BODY_FONT, 7, base=MATRIX_TEXT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=8.5)
 
 
 # --- content helpers ---------------------------------------------------------------------------
@@ -291,10 +274,12 @@ def table(doc, widths: list[float], header: list | None, rows: list, first_col: 
     if look is None:
         look = OxmlElement("w:tblLook")
         tblpr.append(look)
-    for attr, on in (("firstRow", bool(header)), ("firstColumn", first_col), ("lastRow", False),
-                     ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
+    bits = 0
+    for attr, on, bit in (("firstRow", bool(header), 0x20), ("firstColumn", first_col, 0x80), ("lastRow", False, 0x40),
+                          ("lastColumn", False, 0x100), ("noHBand", True, 0x200), ("noVBand", True, 0x400)):
         look.set(qn(f"w:{attr}"), "1" if on else "0")
-    look.attrib.pop(qn("w:val"), None)
+        bits |= bit if on else 0
+    look.set(qn("w:val"), f"{bits:04X}")   # the same flags as a bit mask: LibreOffice reads only this one
     for gridcol, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         gridcol.set(qn("w:w"), str(int(w * 56.7)))
     for r, values in enumerate(all_rows):
@@ -324,10 +309,31 @@ def _left_rule(cell, size: int = 12, color: str = "404040") -> None:
                                "w:vAlign", "w:hideMark")
 
 
-def grade_table(doc, rows_expr: str, extra_rows: list[str] = (), keep: bool = True):
+def tight_cells(t, top_bottom_mm: float = 0.4, left_right_mm: float = 1.0) -> None:
+    """Smaller cell margins than the table style's, for a dense table (w:tblCellMar of the table)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, mm in (("top", top_bottom_mm), ("left", left_right_mm), ("bottom", top_bottom_mm),
+                     ("right", left_right_mm)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(mm * 56.7)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    look = t._tbl.tblPr.find(qn("w:tblLook"))
+    (look.addprevious(margins) if look is not None else t._tbl.tblPr.append(margins))
+
+
+def mark_table(t, title: str) -> None:
+    """The table's title (代替テキストのタイトル, w:tblCaption): how generators find a table to fit after rendering."""
+    caption = OxmlElement("w:tblCaption")
+    caption.set(qn("w:val"), title)
+    t._tbl.tblPr.append(caption)
+
+
+def grade_table(doc, rows_expr: str, extra_rows: list[str] = (), keep: bool = True, scale: float = 1.0):
     """Counts and shares per code of the scale: one looped row over rows_expr, then fixed extra rows.
 
     keep: the table stays on one page (short tables); a long one may break, its header repeated.
+    scale: the table's width against the A4 portrait text width.
     """
     def cells(label: str, total: str, value: str, apart: str, points: str) -> list[str]:
         return [label, total, f"{{%tc for v in {value} %}}", "{{ v }}", "{%tc endfor %}",
@@ -341,20 +347,19 @@ def grade_table(doc, rows_expr: str, extra_rows: list[str] = (), keep: bool = Tr
     header = cells("区分", "取組数", "columns.counted", "columns.apart", "平均点")
     right = [CELL_KEEP] + [CELL_NUM_KEEP] * 10 if keep else [CELL] + [CELL_NUM] * 10
     rows = [f"{{%tr for r in {rows_expr} %}}", row("r"), "{%tr endfor %}"] + [row(e) for e in extra_rows]
-    t = table(doc, COUNTS_WIDTHS, header, rows, first_col=True, body_styles=right)
-    caption = OxmlElement("w:tblCaption")
-    caption.set(qn("w:val"), COUNTS_TABLE)
-    t._tbl.tblPr.append(caption)
+    t = table(doc, [w * scale for w in COUNTS_WIDTHS], header, rows, first_col=True, body_styles=right)
+    mark_table(t, COUNTS_TABLE)
     for tr in t.rows:
         if len({id(c._tc) for c in tr.cells}) == len(COUNTS_WIDTHS) and "{%tr" not in tr.cells[0].text:
             _left_rule(tr.cells[6])
     return t
 
 
-def new_document(title: str):
+def new_document(title: str, page=a4):
+    """A document in the house style; page: how its first section is laid out (docx_pages.a4, landscape)."""
     doc = Document()
     setup_styles(doc)
-    a4(doc.sections[0])
+    page(doc.sections[0])
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "", ""
     props.created = props.modified = FIXED_DATE
@@ -363,4 +368,3 @@ def new_document(title: str):
     return doc
 
 
-# --- the progress report --------------------------------------------------------------------------

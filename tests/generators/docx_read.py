@@ -20,12 +20,39 @@ def cell_texts(doc) -> list[str]:
     return [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
 
 
+def header_texts(doc) -> list[str]:
+    """Every header paragraph, the first pages' own headers included (w:titlePg)."""
+    return [p.text for s in doc.sections for part in (s.header, s.first_page_header) for p in part.paragraphs]
+
+
 def all_text(doc) -> str:
-    parts = paragraphs(doc) + cell_texts(doc)
+    parts = paragraphs(doc) + cell_texts(doc) + header_texts(doc)
     for section in doc.sections:
-        for part in (section.header, section.footer):
+        for part in (section.footer, section.first_page_footer):
             parts.extend(p.text for p in part.paragraphs)
     return "\n".join(parts)
+
+
+# a date or a year in western form: 2025/6/30, 2025-06-30, 2025年, 2025年度 (never in what the documents write)
+WESTERN_DATE = re.compile(r"(?<![0-9０-９])(?:19|20)[0-9]{2}(?:\s*[/.\-]\s*[0-9]{1,2}(?![0-9])|\s*年)")
+
+
+def western_dates(text: str) -> list[str]:
+    return WESTERN_DATE.findall(text)
+
+
+def toc_entries(doc) -> list[tuple[str, str]]:
+    """(heading, page) of each 目次 entry: the paragraphs in the 目次 styles, split at their tab."""
+    entries = []
+    for p in doc.paragraphs:
+        if p.style is not None and p.style.name in ("目次項目1", "目次項目2"):
+            title, _, page = p.text.rpartition("\t")
+            entries.append((title, page))
+    return entries
+
+
+def landscape(section) -> bool:
+    return section.page_width > section.page_height
 
 
 def styled(doc, style_name: str) -> list[str]:

@@ -109,7 +109,7 @@ def test_recount_is_not_trivial(master_path):
 
 def test_key_figures_and_title(summary_doc):
     text = paragraphs(summary_doc)
-    assert text[0] == "令和6年度 狛江市第1次再犯防止推進計画の進捗状況（概要）"
+    assert text[:2] == ["狛江市第1次再犯防止推進計画", "令和6年度 進捗状況（概要）（案）"]   # 指導室 has not reported
     assert "令和7年7月1日　狛江市" in text
     assert "・担当課からの報告：5 課中 4 課（未提出：指導室）" in text
     assert "・計画に掲げる取組：30 件（再掲を除く。定量的評価 1 件、定性的評価 29 件）" in text
@@ -118,7 +118,7 @@ def test_key_figures_and_title(summary_doc):
 def test_chart_is_embedded(summary_doc):
     shapes = summary_doc.inline_shapes
     assert len(shapes) == 1
-    assert 130 <= shapes[0].width.mm <= 160
+    assert 100 <= shapes[0].width.mm <= 120
 
 
 def test_highlights_are_the_a_actions_and_attention_the_c_and_dash(summary_doc, master_path):
@@ -170,3 +170,80 @@ def test_every_count_of_actions_says_whether_relistings_are_in(tmp_path):
     assert grades.startswith("・達成度（再掲を除く。") and "未評価\u00a030（100％）" in grades   # kept on one line
     ungraded = next(t for t in text if t.startswith("・達成度が未記入の取組"))
     assert ungraded.startswith("・達成度が未記入の取組：30 件（再掲を除く。再掲を含めると 33 件。")
+
+
+# --- the meeting, the draft and the sample marks ---------------------------------------------------------
+MEETING = {"meeting_document_number": "資料2", "meeting_name": "令和7年度第1回 狛江市民福祉推進委員会",
+           "meeting_date": "令和7年7月10日（木）"}
+
+
+def test_the_first_pages_header_carries_the_meeting_from_the_settings(master_path, tmp_path):
+    from dataclasses import replace
+
+    from docx.oxml.ns import qn
+
+    from .docx_read import header_texts, open_docx
+
+    master = Master.open(master_path)
+    settings = replace(master.settings, **MEETING)
+    doc = open_docx(write_committee_summary(master.summary(), master.plan, settings, tmp_path / "s.docx", today=DAY))
+    section = doc.sections[0]
+    assert section._sectPr.find(qn("w:titlePg")) is not None
+    first = [p.text for p in section.first_page_header.paragraphs]
+    assert first == ["（案）　資料2", "令和7年度第1回 狛江市民福祉推進委員会　令和7年7月10日（木）"]
+    assert [p.text for p in section.header.paragraphs] == ["（案）　資料2"]      # the pages after the first
+    assert "- 1 -" in [p.text for p in section.first_page_footer.paragraphs]
+    assert "（案）　資料2" in header_texts(doc)
+
+
+def test_without_a_meeting_the_header_says_only_shiryo(summary_doc):
+    section = summary_doc.sections[0]
+    assert [p.text for p in section.first_page_header.paragraphs] == ["（案）　資料", ""]
+
+
+def test_a_draft_lists_what_is_open_at_the_end(summary_doc):
+    text = paragraphs(summary_doc)
+    start = text.index("付録　未了の事項")
+    assert text[start + 1].startswith("この資料は案です。")
+    assert text[start + 2:] == ["・未提出の担当課（1 課）：指導室",
+                                "・達成度が未記入の取組 3 件（再掲を含めても同じ）：3-4-1、3-4-2、5-1-1"]
+
+
+def test_sample_data_says_so_in_the_title_and_the_headers(master_path, tmp_path):
+    from dataclasses import replace
+
+    from .docx_read import header_texts, open_docx
+
+    master = Master.open(master_path)
+    settings = replace(master.settings, sample=True, **MEETING)
+    doc = open_docx(write_committee_summary(master.summary(), master.plan, settings, tmp_path / "s.docx", today=DAY))
+    text = paragraphs(doc)
+    assert text[1] == "【サンプル】令和6年度 進捗状況（概要）（案）"
+    assert sum("デモのために作った架空のもの" in t for t in text) == 1
+    assert set(h for h in header_texts(doc) if h.endswith("資料2")) == {"【サンプル】（案）　資料2"}
+
+
+def test_a_final_summary_has_neither_mark_nor_appendix(tmp_path):
+    from .docx_read import open_docx
+
+    master = Master.open(filled_master(tmp_path, missing=()))
+    doc = open_docx(write_committee_summary(master.summary(), master.plan, master.settings, tmp_path / "s.docx",
+                                            today=DAY))
+    text = all_text(doc)
+    assert "（案）" not in text and "付録" not in text and "サンプル" not in text
+
+
+def test_a_tighter_fit_shortens_the_lists_and_the_chart(master_path, tmp_path):
+    from .docx_read import open_docx
+
+    master = Master.open(master_path)
+    doc = open_docx(write_committee_summary(master.summary(), master.plan, master.settings, tmp_path / "s.docx",
+                                            today=DAY, fit=3))
+    assert summary_doc_width(doc) == 80
+    highlights = next(t for t in tables_with_header(doc, "番号") if table_rows(t)[0][2] == "実績・成果")
+    assert len(table_rows(highlights)) - 1 == 2
+    assert any(p.startswith("ほか ") and "全件は進捗状況報告書を参照" in p for p in paragraphs(doc))
+
+
+def summary_doc_width(doc) -> int:
+    return round(doc.inline_shapes[0].width.mm)

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generators.context import (SCOPE_WITH, SCOPE_WITHOUT, clean, committee_summary_context, count_text, percent,
+from generators.context import (SCOPE_WITH, SCOPE_WITHOUT, clean, committee_summary_context, count_text,
                                 progress_report_context, shorten, unreported)
 from workbook.domain.progress import GradeCounts, summarize
 from workbook.domain.scale_presets import DEFAULT_SCALE, PRESETS
 
 
-def test_percent_rounds_half_up():
-    assert percent(12.5) == "13％"
-    assert percent(100 / 3) == "33％"
-    assert percent(None) == "－"
-    assert percent(float("inf")) == "－"
+def test_counts_and_shares_are_in_the_house_style():
+    """Thousands separated, shares rounded half up with a full-width ％ (workbook.domain.house_style)."""
+    counts = GradeCounts({"A": 1250, "B": 750, "C": 0, "－": 0, "": 0}, 2000, DEFAULT_SCALE)
+    assert count_text(counts, "A") == "1,250（63％）"
+    assert count_text(counts, "B") == "750（38％）"
 
 
 def test_count_text_gives_count_and_share():
@@ -71,10 +71,10 @@ def test_indicator_lines_show_which_way_the_target_runs():
     ip = indicator_progress(plan.indicators[0], "福祉相談課", 50, 6, small_settings(plan))
     row = indicator_row(ip, 6, several=False)
     # no target for R6: the final one (R8) is graded against, and says so
-    assert (row["target"], row["final_target"]) == ("45%以下\n（R8 最終目標）", "45%以下（R8）")
+    assert (row["target"], row["final_target"]) == ("45％以下\n（R8 最終目標）", "45％以下（R8）")
     from generators.context import _indicator_line
 
-    assert _indicator_line(ip, 6) == "再犯者率：実績 50%（R8最終目標 45%以下、目標比 90％ → B）"
+    assert _indicator_line(ip, 6) == "再犯者率：実績 50％（R8最終目標 45％以下、目標比 90％ → B）"
 
 
 def test_indicator_tables_say_the_rule_and_stand_apart_by_kind():

@@ -8,7 +8,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from generators.letters import REMINDER_TEMPLATE, REQUEST_MEMO_TEMPLATE
-from generators.template import COMMITTEE_SUMMARY_TEMPLATE, PROGRESS_REPORT_TEMPLATE, TEMPLATES
+from generators.template import (COMMITTEE_SUMMARY_TEMPLATE, PROGRESS_REPORT_CARDS_TEMPLATE, PROGRESS_REPORT_TEMPLATE,
+                                 TEMPLATES)
 
 from .docx_read import east_asia_font
 
@@ -22,19 +23,25 @@ def _builder():
 
 def test_build_script_writes_every_template(tmp_path):
     written = _builder().build_all(tmp_path)
-    assert [p.name for p in written] == [PROGRESS_REPORT_TEMPLATE.name, COMMITTEE_SUMMARY_TEMPLATE.name,
-                                         REQUEST_MEMO_TEMPLATE.name, REMINDER_TEMPLATE.name]
+    assert [p.name for p in written] == [PROGRESS_REPORT_TEMPLATE.name, PROGRESS_REPORT_CARDS_TEMPLATE.name,
+                                         COMMITTEE_SUMMARY_TEMPLATE.name, REQUEST_MEMO_TEMPLATE.name,
+                                         REMINDER_TEMPLATE.name]
     for path in written:
         assert Document(str(path)).paragraphs
 
 
-@pytest.mark.parametrize("template", [PROGRESS_REPORT_TEMPLATE, COMMITTEE_SUMMARY_TEMPLATE,
-                                      REQUEST_MEMO_TEMPLATE, REMINDER_TEMPLATE])
-def test_committed_template_is_a4_japanese_with_page_numbers(template):
+@pytest.mark.parametrize("template, page", [(PROGRESS_REPORT_TEMPLATE, (297, 210)),
+                                            (PROGRESS_REPORT_CARDS_TEMPLATE, (210, 297)),
+                                            (COMMITTEE_SUMMARY_TEMPLATE, (210, 297)), (REQUEST_MEMO_TEMPLATE, (210, 297)),
+                                            (REMINDER_TEMPLATE, (210, 297))])
+def test_committed_template_is_a4_japanese_with_page_numbers(template, page):
+    """A4 (the table form landscape), one page-number style (「- 3 -」) in every document."""
     doc = Document(str(template))
     for section in doc.sections:
-        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert any("PAGE" in s.footer._element.xml for s in doc.sections)
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == page
+    footers = [p.text for s in doc.sections for part in (s.footer, s.first_page_footer) for p in part.paragraphs
+               if "PAGE" in p._p.xml]
+    assert footers and set(footers) == {"- 1 -"}
     assert east_asia_font(doc.styles["Normal"]) in ("游明朝", "ＭＳ 明朝")
     for name in ("Heading 1", "Heading 2", "Title"):
         assert east_asia_font(doc.styles[name]) in ("游ゴシック", "ＭＳ ゴシック")
@@ -49,7 +56,8 @@ def test_committed_template_is_a4_japanese_with_page_numbers(template):
         assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
 
 
-@pytest.mark.parametrize("template, tables", [(PROGRESS_REPORT_TEMPLATE, 2), (COMMITTEE_SUMMARY_TEMPLATE, 2)])
+@pytest.mark.parametrize("template, tables", [(PROGRESS_REPORT_TEMPLATE, 1), (PROGRESS_REPORT_CARDS_TEMPLATE, 2),
+                                              (COMMITTEE_SUMMARY_TEMPLATE, 2)])
 def test_grade_tables_loop_over_the_scales_columns(template, tables):
     """No template names a code: the counts tables repeat one column per code ({%tc for %}), and carry
     the title generators/table_fit.py looks for to set their widths."""
@@ -77,3 +85,16 @@ def test_widths_give_the_label_column_what_is_left_within_bounds():
     assert many[0] == LABEL_MIN_MM and sum(many) == pytest.approx(170)
     middle = widths([["区分"]] + [["評価困難", "1\n10％"]] * 8, 170)
     assert LABEL_MIN_MM < middle[0] < LABEL_MAX_MM and len(set(middle[1:])) == 1
+
+
+def test_the_table_form_holds_the_marker_its_loops_and_the_tables_generators_fit():
+    """The paragraph ［目次］ (generators/toc.py), the tree's and the matrix's loops, and the tables'
+    titles that generators/table_fit.py and page_setup.py look for; header rows repeat, rows do not split."""
+    doc = Document(str(PROGRESS_REPORT_TEMPLATE))
+    text = [p.text for p in doc.paragraphs]
+    assert "［目次］" in text and "{%p for g in tree %}" in text and "{%p for grp in matrix %}" in text
+    titles = [c.get(qn("w:val")) for t in doc.tables if (c := t._tbl.tblPr.find(qn("w:tblCaption"))) is not None]
+    assert {"関連事業と担当課", "取組状況確認表", "達成度の件数表"} <= set(titles)
+    for table in doc.tables:
+        assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in table._tbl.tr_lst)
+    assert "{{ mark.draft }}" in doc.sections[1].header.paragraphs[0].text

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,17 +10,23 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from docx.enum.section import WD_ORIENT
+
 from macros.operations import DEMO_MASTER_NAME
+from tests.conftest import soffice
+from tests.generators.docx_read import all_text, landscape, open_docx, paragraphs, toc_entries, western_dates
 from workbook.domain.problems import REPORT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPARTMENTS = ["福祉政策課", "福祉相談課", "学校教育課", "指導室", "まちづくり推進課"]
+REPORTS = ("令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx")
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """The README's command as it is: with PDFs when LibreOffice is there (it also numbers the 目次)."""
     out = tmp_path_factory.mktemp("demo") / "demo"
-    result = subprocess.run([sys.executable, "-m", "macros", "demo", "--out", str(out), "--no-pdf"],
+    result = subprocess.run([sys.executable, "-m", "macros", "demo", "--out", str(out)],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return out, result.stdout
@@ -47,8 +54,7 @@ def test_demo_folders(demo):
     assert sorted(p.name for p in (out / "配布").glob("*.xlsx")) == sorted(
         f"令和6年度_進捗報告_{d}.xlsx" for d in DEPARTMENTS)
     assert len(list((out / "回収").glob("*.xlsx"))) == 4          # 指導室 does not return in the sample
-    assert {p.name for p in (out / "報告書").glob("*.docx")} == {"令和6年度_進捗状況報告書.docx",
-                                                                "令和6年度_委員会用概要.docx"}
+    assert {p.name for p in (out / "報告書").glob("*.docx")} == set(REPORTS)
 
 
 def test_demo_status_and_problems(demo):
@@ -60,6 +66,46 @@ def test_demo_status_and_problems(demo):
     code = REPORT_COLUMNS.index("コード")
     codes = {r[code] for r in wb["検証結果"].iter_rows(min_row=2, values_only=True) if r[code]}
     assert {"row-identity-doubt", "reason-missing", "grade-invalid"} <= codes
+
+
+def test_demo_report_is_the_published_table_form_marked_as_a_sample_draft(demo):
+    out, stdout = demo
+    doc = open_docx(out / "報告書" / REPORTS[0])
+    text = all_text(doc)
+    for words in ("目次", "施策の体系", "関連事業と担当課", "サンプル", "（案）", "デモのために作った架空のもの"):
+        assert words in text, words
+    entries = toc_entries(doc)
+    assert [t for t, _ in entries][:3] == ["1　計画の推進と評価体制", "（1）この報告書について", "（2）評価体制"]
+    assert "付録　未了の事項" in [t for t, _ in entries]
+    if soffice() and shutil.which("pdfinfo"):
+        assert all(page.isdigit() for _, page in entries), entries       # numbered from LibreOffice's PDF
+        pages = [int(page) for _, page in entries]
+        assert pages == sorted(pages) and pages[0] == 1
+    assert doc.sections and all(landscape(s) and s.orientation == WD_ORIENT.LANDSCAPE for s in doc.sections)
+    assert "（案）として作成しました" in stdout and "・未提出の担当課（1 課）：指導室" in stdout
+    assert "・要修正の担当課（1 課）：福祉政策課" in stdout
+
+
+def test_demo_summary_carries_the_meeting(demo):
+    out, _ = demo
+    doc = open_docx(out / "報告書" / REPORTS[1])
+    first = [p.text for p in doc.sections[0].first_page_header.paragraphs]
+    assert first[0].endswith("資料2") and "サンプル" in first[0] and "（案）" in first[0]   # 資料番号
+    assert first[1] == "令和7年度第1回 狛江市民福祉推進委員会　令和7年7月10日（木）"          # 会議名, 開催日
+    assert paragraphs(doc)[1] == "【サンプル】令和6年度 進捗状況（概要）（案）"
+    pdf = out / "報告書" / REPORTS[1].replace(".docx", ".pdf")
+    if pdf.exists() and shutil.which("pdfinfo"):
+        from generators.pdf import near_empty_last_page
+
+        assert not near_empty_last_page(pdf)
+
+
+def test_every_date_the_documents_write_is_wareki(demo):
+    out, _ = demo
+    documents = sorted(out.rglob("*.docx"))
+    assert len(documents) >= 3
+    for path in documents:
+        assert western_dates(all_text(open_docx(path))) == [], path.name
 
 
 def test_demo_archive_is_byte_for_byte(demo):

@@ -14,8 +14,10 @@ from macros.cli import main
 from macros.operations import report, validate
 from macros.report import keep_existing, run_report
 from tests.conftest import needs_soffice
+from tests.generators.docx_read import all_text, toc_entries
 from tests.generators.sample_returns import filled_master
 from workbook.files.master import build_master
+from workbook.errors import ReportError
 from workbook.files.sample import komae_plan, komae_settings
 
 DOCX = ("令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx")
@@ -33,7 +35,7 @@ def test_writes_both_documents_into_the_report_folder(master):
     assert sorted(p.name for p in folder.iterdir()) == sorted(DOCX)
     assert [p.name for p in outcome.files] == list(DOCX)
     assert any("指導室" in line for line in outcome.lines)  # the department that did not report
-    codes = {t.rows[0].cells[0].text for t in Document(str(folder / DOCX[0])).tables}
+    codes = {row.cells[0].text for t in Document(str(folder / DOCX[0])).tables for row in t.rows}
     assert {a.code for a in komae_plan().actions} <= codes
 
 
@@ -106,20 +108,39 @@ def _pages(pdf) -> int | None:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
+def _last_page_lines(pdf) -> int:
+    pages = _pages(pdf)
+    text = subprocess.run(["pdftotext", "-layout", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
+                          capture_output=True, text=True).stdout
+    return sum(1 for line in text.splitlines() if line.strip())
+
+
 @needs_soffice
-def test_pdfs_are_made_and_the_summary_fits_three_pages(master):
+def test_pdfs_are_made_the_toc_numbered_and_the_summary_fits_three_pages(master):
     outcome = run_report(master, pdf=True)
     folder = master.parent / "報告書"
     assert sorted(p.name for p in folder.iterdir()) == sorted(DOCX + PDF)
     assert len(outcome.files) == 4
     assert _pages(folder / PDF[1]) in (None, 1, 2, 3)
+    if shutil.which("pdfinfo"):
+        assert _pages(folder / PDF[1]) == 1 or _last_page_lines(folder / PDF[1]) > pdf_files.NEAR_EMPTY_LINES
+        entries = toc_entries(Document(str(folder / DOCX[0])))
+        assert entries and all(page.isdigit() for _, page in entries)      # as the PDF has them
+        toc_page = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(folder / PDF[0]), "-"],
+                                  capture_output=True, text=True).stdout
+        printed = [line.split()[-1] for line in toc_page.splitlines() if line.strip() and line.split()[-1].isdigit()]
+        assert printed == [page for _, page in entries]
+        assert not any("目次のページ番号" in line for line in outcome.lines)
 
 
 @needs_soffice
 def test_summary_fits_three_pages_with_long_answers_and_many_a_and_c(tmp_path):
     path = filled_master(tmp_path, missing=(), grades=("A", "C"), long=True)
     run_report(path, pdf=True)
-    assert _pages(path.parent / "報告書" / PDF[1]) in (None, 1, 2, 3)
+    summary = path.parent / "報告書" / PDF[1]
+    assert _pages(summary) in (None, 1, 2, 3)
+    if shutil.which("pdfinfo"):
+        assert _pages(summary) == 1 or _last_page_lines(summary) > pdf_files.NEAR_EMPTY_LINES
 
 
 # --- 進捗一覧 must show what the report counts ---------------------------------------------------
@@ -191,7 +212,7 @@ def test_the_command_line_explains_a_stale_progress_sheet(master, capsys):
 def test_ungraded_count_says_whether_relistings_are_in(tmp_path):
     path = build_master(komae_plan(), komae_settings(), tmp_path / "empty.xlsm")
     outcome = report(path, pdf=False)
-    line = next(line for line in outcome.lines if line.startswith("達成度が未記入の取組"))
+    line = next(line for line in outcome.lines if line.startswith("  ・達成度が未記入の取組"))
     assert "30 件（再掲を除く。再掲を含めると 33 件）" in line
 
 
@@ -264,3 +285,54 @@ def test_a_word_failure_is_one_note_and_the_docx_stay(master, monkeypatch):
     outcome = run_report(master, pdf=True)
     assert [p.suffix for p in outcome.files] == [".docx", ".docx"]
     assert sum("PDF" in line for line in outcome.lines) == 1
+
+
+# --- drafts, --final, the layout and the meeting --------------------------------------------------
+def test_a_draft_says_what_is_open_in_the_outcome(master):
+    outcome = run_report(master, pdf=False)
+    assert "まだ済んでいない事項があるため、進捗状況報告書と委員会用概要は（案）として作成しました：" in outcome.lines
+    assert "  ・未提出の担当課（1 課）：指導室" in outcome.lines
+    assert any("目次のページ番号は空欄（－）です（--no-pdf" in line for line in outcome.lines)
+    for name in DOCX:
+        assert "（案）" in all_text(Document(str(master.parent / "報告書" / name)))
+
+
+def test_final_refuses_a_draft_with_the_list_and_exit_code_2(master, capsys):
+    assert main(["report", str(master), "--no-pdf", "--final"]) == 2
+    err = capsys.readouterr().err
+    assert "確定版（--final）は作成していません" in err and "・未提出の担当課（1 課）：指導室" in err
+    assert not (master.parent / "報告書").exists()
+
+
+def test_a_needs_fix_department_keeps_it_a_draft(tmp_path):
+    from workbook.files.master import Master
+
+    path = filled_master(tmp_path, missing=())
+    m = Master.open(path)
+    rows = [list(r) for r in m.status_rows()]
+    rows[0][2], rows[0][3] = "要修正", 2
+    m.write_status(rows)
+    m.save(backup=False)
+    with pytest.raises(ReportError) as caught:
+        run_report(path, pdf=False, final=True)
+    assert f"要修正の担当課（1 課）：{rows[0][0]}" in str(caught.value)
+
+
+def test_final_when_nothing_is_open(tmp_path):
+    path = filled_master(tmp_path, missing=())
+    outcome = run_report(path, pdf=False, final=True)
+    assert not any("（案）" in line for line in outcome.lines)
+    for name in DOCX:
+        text = all_text(Document(str(path.parent / "報告書" / name)))
+        assert "（案）" not in text and "付録" not in text
+
+
+def test_command_line_layout_and_meeting_options(master, capsys):
+    assert main(["report", str(master), "--no-pdf", "--layout", "cards", "--document-number", "資料3",
+                 "--meeting-name", "第2回 推進委員会", "--meeting-date", "令和7年8月1日（金）"]) == 0
+    folder = master.parent / "報告書"
+    report_doc = Document(str(folder / DOCX[0]))
+    assert all(s.page_width < s.page_height for s in report_doc.sections)          # cards: A4 portrait
+    first = [p.text for p in Document(str(folder / DOCX[1])).sections[0].first_page_header.paragraphs]
+    assert first == ["（案）　資料3", "第2回 推進委員会　令和7年8月1日（金）"]
+    assert "目次のページ番号" not in capsys.readouterr().out                            # cards have no 目次
