@@ -1,6 +1,7 @@
 """A docxtpl template in templates/: find it, render a context into it, report a broken one in Japanese."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -38,13 +39,17 @@ def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Pat
             values[name] = InlineImage(doc, str(path), width=Mm(width))
         doc.render(values, jinja_env=environment(), autoescape=True)
     except UndefinedError as exc:
-        raise ReportError(f"テンプレート {template.name} に、この版にない差し込み項目があります（{exc}）。"
+        names = re.findall(r"'([^']+)'", str(exc))       # jinja2: "'k' is undefined" / "... has no attribute 'a'"
+        name = f"「{names[-1]}」" if names else ""
+        raise ReportError(f"テンプレート {template.name} に、この版にない差し込み項目{name}があります。"
                           "{{ }} の中の名前を元に戻してください。") from exc
     except TemplateError as exc:
-        raise ReportError(f"テンプレート {template.name} の差し込み指定を読めません（{exc}）。"
+        line = f"（{exc.lineno} 行目付近）" if getattr(exc, "lineno", None) else ""
+        raise ReportError(f"テンプレート {template.name} の差し込み指定を読めません{line}。"
                           "{{ }} や {%p … %} の部分を変更・削除していないか確認してください。") from exc
     except Exception as exc:  # a damaged .docx: python-docx and lxml raise many kinds
-        raise ReportError(f"テンプレート {template.name} を開けません（{exc}）。") from exc
+        raise ReportError(f"テンプレート {template.name} を開けません（壊れているか、Word の文書 .docx ではありません）。"
+                          "templates フォルダの元のテンプレートに戻してください。") from exc
     finish(doc.docx)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))

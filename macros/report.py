@@ -160,13 +160,13 @@ def word_convert(documents: list[Path], outdir: Path) -> dict[Path, Path]:
         target = outdir / f"{document.stem}.pdf"
         try:
             windows.word_export(document, target)
-        except Exception as exc:  # COM errors (pywintypes.com_error) carry Word's own text
-            errors.append(f"{document.name}: {exc}")
+        except Exception:  # COM errors (pywintypes.com_error): a tuple of codes, not a message for a person
+            errors.append(document.name)
             continue
         if target.exists() and target.stat().st_size > 0:
             converted[document] = target
     if not converted:
-        raise RuntimeError("Word で変換できませんでした" + (f"（{errors[0]}）" if errors else ""))
+        raise RuntimeError("Word で変換できませんでした" + (f"（{'、'.join(errors)}）" if errors else ""))
     return converted
 
 
