@@ -28,6 +28,8 @@ from workbook.sheets.table import Table, input_formulas, parse_table
 from workbook.domain.returns import CONTACT_FIELDS, Entry
 from workbook.domain.scale import Scale
 from workbook.sheets.scale_sheet import read_scale_rows
+from workbook.sheets.year_results_sheet import results_from_rows
+from workbook.domain.year_results import YearResult
 from workbook.domain.settings import Settings, check_rule_fits_scale, check_year_in_plan, settings_from_values
 
 
@@ -94,6 +96,16 @@ class MasterSnapshot:
         listed_names = {d.name for d in listed}
         snap.plan.departments[:] = listed + [d for d in snap.plan.departments if d.name not in listed_names]
         return snap
+
+    def for_year(self, fiscal_year: int, plan: Plan | None = None) -> "MasterSnapshot":
+        """The same bytes read as if 設定 named another fiscal year (and, given, another plan): what
+        ⑥ 年度更新 writes for the next year is decided on this view (the roll in _department)."""
+        from dataclasses import replace
+
+        view = MasterSnapshot(self.path, self.data, plan or self.plan, replace(self.settings, fiscal_year=fiscal_year),
+                              self._book)
+        view._package = self._package
+        return view
 
     def folder(self, name: str) -> Path:
         return self.path.parent / name
@@ -204,7 +216,19 @@ class MasterSnapshot:
                 if clean_text(value)]
         return out
 
+    def sheets_year(self) -> int | None:
+        """The fiscal year 進捗一覧 and the department sheets were written for, when one differs from
+        設定's (設定's year edited by hand instead of ⑥ 年度更新); None when they agree."""
+        rows = self.rows(names.SHEET_PROGRESS)
+        years = [progress_sheet.progress_year(rows[0])] if rows else []
+        years += [self.department(d.name).year for d in self.plan.departments if self.department(d.name).table]
+        return next((y for y in years if y is not None and y != self.settings.fiscal_year), None)
+
     # --- fixed sheets -----------------------------------------------------------------------
+    def year_results(self) -> list[YearResult]:
+        """The closed years' records (年度別実績; none before the first ⑥ 年度更新)."""
+        return results_from_rows(self.rows(names.SHEET_YEAR_RESULTS))
+
     def status_rows(self) -> list[list[object]]:
         return self.body(names.SHEET_STATUS)
 

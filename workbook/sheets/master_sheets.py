@@ -65,12 +65,19 @@ def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: l
     return last
 
 
+OPERATIONS_YEAR_CELL = "B2"      # the 操作 sheet's line naming the reported year (⑥ 年度更新 rewrites it)
+
+
+def operations_subtitle(settings: Settings) -> str:
+    return f"{settings.municipality}　報告対象：{fiscal_year_label(settings.fiscal_year)}"
+
+
 def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str, str, str]]) -> None:
     """The 操作 sheet: what to do, in order; buttons are placed over column F by package.py."""
     ws["B1"] = f"{settings.plan_name} 進捗管理"
     ws["B1"].font = st.TITLE
-    ws["B2"] = f"{settings.municipality}　報告対象：{fiscal_year_label(settings.fiscal_year)}"
-    ws["B2"].font = st.SUBTITLE
+    ws[OPERATIONS_YEAR_CELL] = operations_subtitle(settings)
+    ws[OPERATIONS_YEAR_CELL].font = st.SUBTITLE
     ws["B4"], ws["C4"], ws["D4"], ws["F4"] = "手順", "操作", "内容", "ボタン"
     st.style_header_row(ws, 4, 2, 6)
     for i, (step, label, text) in enumerate(buttons):
