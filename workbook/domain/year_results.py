@@ -72,8 +72,8 @@ def results_of_year(summary: Summary, states: dict[str, str]) -> list[YearResult
                 fiscal_year=summary.fiscal_year, action_code=action.code, title=action.title, department=department,
                 target=action.target_for(summary.fiscal_year), grade=p.department_grades.get(department, ""),
                 consolidated=p.grade, texts={k: entry.text(k) if entry else "" for k in TEXT_FIELDS},
-                budget=budget.value if budget else None, internal_evaluation=p.internal_evaluation,
-                committee_opinion=p.committee_opinion, status=states.get(department, ""), indicators=indicators))
+                budget=budget.value if budget else None, internal_evaluation=p.internal_evaluation.strip(),
+                committee_opinion=p.committee_opinion.strip(), status=states.get(department, ""), indicators=indicators))
     return out
 
 

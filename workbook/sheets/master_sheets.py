@@ -94,7 +94,7 @@ def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str,
     note_row = 6 + len(buttons) * 2
     notes = [
         "ボタンが動かない場合（Python が未設定の PC など）は、同じ処理をコマンドで実行できます：",
-        "  python -m macros distribute <マスター>　／　collect　／　validate　／　report　／　remind",
+        "  python -m macros distribute <マスター>　／　collect　／　validate　／　report　／　remind　／　next-year",
         "シートの説明：計画＝計画の内容（1行1取組）、指標＝数値目標、担当課＝提出先と連絡先、各課シート＝取り込んだ回答、",
         "進捗一覧＝取組ごとの集約（内部評価・委員会意見はここに入力）、提出状況・検証結果＝回収の結果、設定＝年度や評価基準、履歴＝上書きされた値の記録。",
     ]
