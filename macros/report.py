@@ -24,6 +24,7 @@ from workbook.sheets.progress_sheet import progress_differences
 from workbook.ooxml.save import keep_aside
 
 from . import windows
+from .finish import refuse_hand_edited_year
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
@@ -50,6 +51,7 @@ def place(made: Path, final: Path, outcome: Outcome, label: str) -> Path:
 def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outcome:
     progress(f"マスター {Path(master).name} を読み込んでいます…")
     m = Master.open(master)
+    refuse_hand_edited_year(m.snapshot)
     summary = m.summary()
     check_progress_sheet(m, summary, Path(master))
     folder = m.folder(m.settings.report_folder)
