@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="④ 報告書作成：進捗状況報告書と委員会用概要（Word）を作る")
     report.add_argument("master", type=Path, help="マスター（.xlsm）")
     report.add_argument("--no-pdf", action="store_true", help="PDF を作らない")
+    report.add_argument("--fiscal-year", type=_year, default=None,
+                        help="締めた年度の報告書を年度末の控えから作り直す（例：R6）。報告書フォルダの 令和N年度/ に作ります")
     setup = sub.add_parser("setup-excel", help="この PC のアドオンをマスターのボタンが使うように設定する（PC ごとに1回）")
     setup.add_argument("master", type=Path, help="マスター（.xlsm）")
     setup.add_argument("--interpreter", default=None, help="ボタンが起動する pythonw.exe（既定：この Python の隣）")
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "next-year":
             outcome = ops.next_year(args.master, args.plan, args.force, progress=_say)
         else:
-            outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say)
+            outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say, fiscal_year=args.fiscal_year)
     except AddonError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 2

@@ -98,10 +98,13 @@ def validate(master: Path, progress: Progress = _quiet, write=None) -> Outcome:
     return run_validate(Path(master), progress, **({"write": write} if write else {}))
 
 
-def report(master: Path, pdf: bool = True, progress: Progress = _quiet) -> Outcome:
-    """報告書作成: the Word progress report and the committee summary (and PDFs)."""
-    from .report import run_report
+def report(master: Path, pdf: bool = True, progress: Progress = _quiet, fiscal_year: int | None = None) -> Outcome:
+    """報告書作成: the Word progress report and the committee summary (and PDFs); fiscal_year: a closed
+    year's, made again from its 年度末の控え."""
+    from .report import run_report, run_year_report
 
+    if fiscal_year is not None:
+        return run_year_report(Path(master), fiscal_year, pdf, progress)
     return run_report(Path(master), pdf, progress)
 
 

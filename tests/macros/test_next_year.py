@@ -2,6 +2,7 @@
 master moved on to the next year, each refusal, idempotence, and a revised plan (--plan)."""
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import replace
 
@@ -255,6 +256,51 @@ def test_the_command_line_closes_the_year_and_says_why_not(city, capsys):
     (city.root / "~$master.xlsm").write_text("lock")
     assert main(["next-year", str(city.master), "--force"]) == 2       # open in Excel: refused first
     assert "開かれています" in capsys.readouterr().err
+
+
+def _text(path) -> str:
+    from tests.generators.docx_read import all_text, open_docx
+
+    return re.sub(r"令和(\d+|元)年\d+月\d+日", "＜日付＞", all_text(open_docx(path)))
+
+
+def test_report_for_a_closed_year_reproduces_its_documents(city, capsys):
+    from macros.operations import report
+
+    a_full_year(city)
+    written = report(city.master, pdf=False).files
+    texts = {p.name: _text(p) for p in written}
+    assert set(texts) == {"令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx"}
+    assert "チラシ 500部を配布" in texts["令和6年度_進捗状況報告書.docx"]
+    city.close_year()
+    city.send(POLICY, {"1-1-1": {"grade": "C", "reason": "R7は遅れた"}})           # 令和7年度 moves on
+    city.collect()
+    assert main(["report", str(city.master), "--fiscal-year", "R6", "--no-pdf"]) == 0
+    again = city.root / "報告書" / "令和6年度"
+    assert {p.name: _text(p) for p in again.glob("*.docx")} == texts
+    assert "年度末の控え master_令和6年度末.xlsm から作り直しました" in capsys.readouterr().out
+    assert main(["report", str(city.master), "--fiscal-year", "R5", "--no-pdf"]) == 2
+    assert "令和5年度は締めた年度ではありません" in capsys.readouterr().err
+
+
+def test_report_refuses_a_year_end_copy_changed_after_closing(city):
+    from macros.operations import report
+
+    a_full_year(city)
+    city.close_year()
+    copy = city.root / COPY
+    copy.chmod(0o644)
+    wb = openpyxl.load_workbook(copy, keep_vba=True)
+    wb[POLICY][f"I{FIRST_ROW}"] = "C"
+    wb.save(copy)
+    with pytest.raises(MasterError) as info:
+        report(city.master, pdf=False, fiscal_year=6)
+    assert "1-1-1 福祉政策課 自己評価：「A」→「C」" in str(info.value)
+    assert not (city.root / "報告書" / "令和6年度").exists()
+    copy.unlink()
+    with pytest.raises(MasterError) as info:
+        report(city.master, pdf=False, fiscal_year=6)
+    assert "年度末の控え master_令和6年度末.xlsm" in str(info.value) and "ありません" in str(info.value)
 
 
 def test_two_years_closed_one_after_the_other(tmp_path):
