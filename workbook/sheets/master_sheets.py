@@ -5,6 +5,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.views import Selection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import names
@@ -38,6 +39,9 @@ def reset(ws: Worksheet) -> None:
     ws.data_validations.dataValidation = []
     ws.protection.sheet = False
     ws.freeze_panes = None
+    # openpyxl adds two pane selections each time D7-like panes are frozen: a sheet written again would
+    # carry five (the schema allows four, openxml-audit reports it); start from the one a new sheet has
+    ws.sheet_view.selection = [Selection(activeCell="A1", sqref="A1")]
     ws.auto_filter.ref = None
 
 
