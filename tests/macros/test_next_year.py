@@ -365,3 +365,18 @@ def test_the_button_shows_the_refusals_of_the_command_line(city, pressed):
     alert = pressed()
     assert alert["title"] == "年度更新の確認：中止しました" and alert["mode"] == "critical"
     assert "未提出：福祉相談課" in alert["prompt"] and "--force" in alert["prompt"]
+
+
+def test_the_excel_writer_never_writes_a_year_close_into_an_open_book(city):
+    """Only the command line closes a year; the Excel writer refuses such an update outright."""
+    from macros.excel import XlwingsBook
+    from tests.macros import fake_xlwings as fx
+    from workbook.files.master_update import MasterUpdate
+
+    a_full_year(city)
+    snap = MasterSnapshot.read(city.master)
+    before = city.master.read_bytes()
+    book = XlwingsBook(fx.Book.open(city.master))
+    with pytest.raises(MasterError, match="コマンド（python -m macros next-year）"):
+        book.write_update(snap, MasterUpdate(Master(snap).summary(), [], [], settings={"fiscal_year": 7}))
+    assert city.master.read_bytes() == before and not [c for c in book.book.app.calls if c[0] == "value"]

@@ -176,9 +176,9 @@ class MasterSnapshot:
         return parse_table(self.rows(title), department, self.formulas(title))
 
     def previous(self, department: str) -> dict[str, Entry]:
-        """Last year's answers for a distributed file's 前年度 columns: a sheet written for the year
-        before holds them in its input columns (設定 was moved on to the next year), a sheet of this
-        year in its 前年度 columns; any other year gives nothing."""
+        """Last year's answers for a distributed file's 前年度 columns: a sheet of this year holds them
+        in its 前年度 columns (⑥ 年度更新 put them there), a sheet written for the year before in its
+        input columns (a view for the next year, for_year); any other year gives nothing."""
         state = self.department(department)
         if state.table is None:
             return {}
