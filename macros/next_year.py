@@ -97,15 +97,17 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     drops = year_drops(rolled, outcome)
     report = Report()
     status = status_rows(rolled.plan, [], report, {}, {}, {})
-    entries = {(d.name, code): e for d in rolled.plan.departments for code, e in rolled.department(d.name).entries.items()}
+    entries = {(d.name, code): e for d in rolled.plan.departments
+               for code, e in rolled.department(d.name).entries.items()}
     stamp = now()
     history = _plan_history(revision, stamp, plan_file) + drops.history
     history += [[stamp, CLOSE, "", "", "報告対象年度", label, new_label, copy.name]]
     history += [[stamp, CLOSE, l.name, "", "締めた時の提出状況", l.state, "未完了のまま締めた（--force）", ""] for l in late]
     progress("マスターを新しい年度に書き換えています…")
-    written = apply(rolled, MasterUpdate(summarize(rolled.plan, entries, rolled.settings, []), [r.to_row() for r in status],
-                                         report.rows(), drops.departments, history, settings={"fiscal_year": new_year},
-                                         plan_sheets=revision is not None, year_results=kept + results))
+    update = MasterUpdate(summarize(rolled.plan, entries, rolled.settings, []), [r.to_row() for r in status],
+                          report.rows(), drops.departments, history, settings={"fiscal_year": new_year},
+                          plan_sheets=revision is not None, year_results=kept + results)
+    written = apply(rolled, update)
     outcome.lines[:0] = [f"{label}を締め、報告対象年度を{new_label}にしました。",
                          f"シート「{names.SHEET_YEAR_RESULTS}」に{label}の実績 {len(results)} 行"
                          f"（{len(summary.actions)} 取組）を記録しました。",

@@ -67,7 +67,8 @@ def find_year_end_copy(snap: MasterSnapshot, fiscal_year: int) -> Path:
     if copy.settings.fiscal_year != fiscal_year:
         raise MasterError(f"{path.name} は{fiscal_year_label(copy.settings.fiscal_year)}のマスターです。"
                           f"{label}の年度末の控えを {folder} に置いてください。")
-    found = differences(kept, results_of_year(copy.summary(), {r.department: r.state for r in status_of(copy.snapshot)}))
+    again = results_of_year(copy.summary(), {r.department: r.state for r in status_of(copy.snapshot)})
+    found = differences(kept, again)
     if found:
         raise MasterError(f"{path.name} の内容が、{label}を締めた時にシート「{SHEET_YEAR_RESULTS}」に記録した内容と"
                           "違うため、報告書を作り直していません（控えが締めた後に書き換えられています）。\n"

@@ -73,7 +73,8 @@ def results_of_year(summary: Summary, states: dict[str, str]) -> list[YearResult
                 target=action.target_for(summary.fiscal_year), grade=p.department_grades.get(department, ""),
                 consolidated=p.grade, texts={k: entry.text(k) if entry else "" for k in TEXT_FIELDS},
                 budget=budget.value if budget else None, internal_evaluation=p.internal_evaluation.strip(),
-                committee_opinion=p.committee_opinion.strip(), status=states.get(department, ""), indicators=indicators))
+                committee_opinion=p.committee_opinion.strip(), status=states.get(department, ""),
+                indicators=indicators))
     return out
 
 
@@ -107,4 +108,8 @@ def _compared(a: YearResult, b: YearResult):
     yield "事業費", a.budget, b.budget
     yield "内部評価", a.internal_evaluation, b.internal_evaluation
     yield "委員会意見", a.committee_opinion, b.committee_opinion
-    yield "指標", [(i.name, i.target, i.actual) for i in a.indicators], [(i.name, i.target, i.actual) for i in b.indicators]
+    yield "指標", _indicators(a), _indicators(b)
+
+
+def _indicators(r: YearResult) -> list[tuple]:
+    return [(i.name, i.target, i.actual) for i in r.indicators]
