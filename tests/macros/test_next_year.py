@@ -380,3 +380,37 @@ def test_the_excel_writer_never_writes_a_year_close_into_an_open_book(city):
     with pytest.raises(MasterError, match="コマンド（python -m macros next-year）"):
         book.write_update(snap, MasterUpdate(Master(snap).summary(), [], [], settings={"fiscal_year": 7}))
     assert city.master.read_bytes() == before and not [c for c in book.book.app.calls if c[0] == "value"]
+
+
+def test_a_master_made_before_next_year_existed_closes_with_its_own_buttons_and_macros(tmp_path, monkeypatch):
+    """An older master (four buttons, no NextYear Sub, no 年度末 row on 設定): next-year adds 年度別実績
+    with its VBA document module and gives back exactly the buttons and modules it had."""
+    import re as _re
+
+    from macros import vba
+    from workbook.files import master as master_module
+    from workbook.ooxml.package import Package
+    from workbook.ooxml.vba.reader import module_code
+
+    old_steps = tuple(s for s in master_module.STEPS if s.macro in ("Distribute", "Collect", "Validate", "MakeReports"))
+    old_bas = {name: _re.sub(r"Sub (SelfCheck|Remind|NextYear)\(\).*?End Sub\n", "", src, flags=_re.S)
+               for name, src in vba.bas_sources().items()}
+    monkeypatch.setattr(master_module, "STEPS", old_steps)
+    monkeypatch.setattr(vba, "bas_sources", lambda: old_bas)
+    city = City(tmp_path, vba=True)
+    monkeypatch.undo()
+    wb = openpyxl.load_workbook(city.master, keep_vba=True)         # 設定 as it was before 年度末フォルダ
+    ws = wb[names.SHEET_SETTINGS]
+    ws.delete_rows(next(c.row for c in ws["A"] if c.value == "year_end_folder"))
+    wb.save(city.master)
+    buttons = [(b.macro, b.caption, b.top_left) for b in existing_buttons(city.master)]
+    addin = module_code(Package(city.master).parts["xl/vbaProject.bin"], "Addin")
+    assert "NextYear" not in addin
+    city.send(POLICY)
+    city.send(CONSULT)
+    city.collect()
+    city.close_year()
+    assert [(b.macro, b.caption, b.top_left) for b in existing_buttons(city.master)] == buttons
+    assert module_code(Package(city.master).parts["xl/vbaProject.bin"], "Addin") == addin
+    assert (city.root / COPY).exists() and MasterSnapshot.read(city.master).settings.fiscal_year == 7
+    assert len(MasterSnapshot.read(city.master).year_results()) == 4
