@@ -28,3 +28,7 @@ End Sub
 Sub Remind()
     RunPython "import macros.xl as m; m.remind()"
 End Sub
+
+Sub NextYear()
+    RunPython "import macros.xl as m; m.next_year()"
+End Sub

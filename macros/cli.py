@@ -50,7 +50,8 @@ def _year(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m macros", description="再犯防止推進計画 進捗管理アドオン（コマンドライン）",
-        epilog="1年の流れ：new（最初の1回）→ distribute → 担当課が記入して返送 → collect → validate →（遅れている課に remind）→ report。"
+        epilog="1年の流れ：new（最初の1回）→ distribute → 担当課が記入して返送 → collect → validate →（遅れている課に remind）→ report"
+               " → 年度末に next-year（次の年度へ）。"
                "マスターの「操作」シートのボタンも同じ処理を実行します。")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="狛江市の計画で1年分の流れを実行するデモ")
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="委員会用概要の資料番号（既定：設定の値。例：資料2）")
     report.add_argument("--meeting-name", default="", metavar="会議名", help="会議名（既定：設定の値）")
     report.add_argument("--meeting-date", default="", metavar="開催日", help="開催日（既定：設定の値。例：令和7年7月10日（木））")
+    report.add_argument("--fiscal-year", type=_year, default=None,
+                        help="締めた年度の報告書を年度末の控えから作り直す（例：R6）。報告書フォルダの 令和N年度/ に作ります")
     setup = sub.add_parser("setup-excel", help="この PC のアドオンをマスターのボタンが使うように設定する（PC ごとに1回）")
     setup.add_argument("master", type=Path, help="マスター（.xlsm）")
     setup.add_argument("--interpreter", default=None, help="ボタンが起動する pythonw.exe（既定：この Python の隣）")
@@ -94,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--sharepoint", default=None, help="SharePoint の同期フォルダ（マスターが SharePoint にあるとき）")
     remind = sub.add_parser("remind", help="⑤ 再依頼：未提出・要修正の課への再依頼の文書とメールの下書き（.eml）を作る")
     remind.add_argument("master", type=Path, help="マスター（.xlsm）")
+    year = sub.add_parser("next-year", help="⑥ 年度更新：報告対象年度を締めて次の年度に進める（マスターを閉じてから）")
+    year.add_argument("master", type=Path, help="マスター（.xlsm）")
+    year.add_argument("--force", action="store_true",
+                      help="未提出・要修正の課が残っていても締める（その課は年度別実績と履歴に記録）")
+    year.add_argument("--plan", type=Path, default=None, metavar="計画ファイル",
+                      help="改定した計画ファイル（new と同じ様式）：次の年度からの取組目標と事業費を置き換え、年度を加える")
     return parser
 
 
@@ -121,10 +130,12 @@ def main(argv: list[str] | None = None) -> int:
             outcome = ops.validate(args.master, progress=_say)
         elif args.command == "remind":
             outcome = ops.remind(args.master, progress=_say)
+        elif args.command == "next-year":
+            outcome = ops.next_year(args.master, args.plan, args.force, progress=_say)
         else:
             outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say, layout=args.layout, final=args.final,
                                  meeting={"document_number": args.document_number, "name": args.meeting_name,
-                                          "date": args.meeting_date})
+                                          "date": args.meeting_date}, fiscal_year=args.fiscal_year)
     except AddonError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 2

@@ -38,8 +38,8 @@ from workbook.rules.rows import blocked, with_kept_values
 from workbook.rules.status import SECTION_ONLY, Taken, status_rows
 from workbook.sheets.layout import DATA_SHEET
 
-from .finish import Writer, accepted_before, check_rows, finish, status_of
-from .merged import Merged, join as _join, now as _now, plan_drops as _plan_drops, year_drops as _year_drops
+from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, status_of
+from .merged import Merged, now as _now, plan_drops as _plan_drops
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
@@ -57,6 +57,7 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
                 write: Writer = apply) -> Outcome:
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
+    refuse_hand_edited_year(snap)
     outcome, report = Outcome(), Report()
     folder = _inbox_folder(snap, inbox, outcome)
     archive = Archive(snap.folder(snap.settings.archive_folder))
@@ -68,7 +69,6 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
     candidates, rejected, stale = _identify(received, snap, report, outcome)
     progress("検証して取り込んでいます…")
     drops = _plan_drops(snap, outcome)
-    _join(drops, _year_drops(snap, outcome))
     merged = _merge(snap, candidates, {r.record.sha256 for r in received if r.earlier}, report, outcome, drops)
     taken = {name: Taken(c.file, c.record.received_at, c.record.sha256) for name, c in merged.chosen.items()}
     last_rejected = {name: max(files, key=lambda x: (x.intake.saved_at or x.record.modified, x.record.received_at))

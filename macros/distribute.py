@@ -19,6 +19,7 @@ from workbook.ooxml.save import keep_aside, lock_file
 from workbook.domain.settings import setting_cell
 from generators.letters import request_memo_name, write_request_memo
 
+from .finish import refuse_hand_edited_year
 from .outcome import Outcome, Progress, quiet as _quiet
 
 KEPT_FOLDER = "以前の配布"     # inside the distribution folder
@@ -28,6 +29,7 @@ KEPT_RETURNS_FOLDER = "以前の回収"  # inside the inbox, for the demo's samp
 def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
     progress(f"マスター {master.name} を開いています…")
     m = Master.open(master)
+    refuse_hand_edited_year(m.snapshot)     # files of a year the master's sheets are not in
     plan, settings = m.plan, m.settings
     outcome = Outcome()
     _follow_the_scale(m, outcome)

@@ -244,6 +244,9 @@ class XlwingsBook:
         the file, and the sheets whose values differ from the saved file go into the open book as
         whole blocks (replace(); two full openpyxl loads: slow, but rare).
         """
+        if update.closes_year:       # ⑥ 年度更新 rewrites nearly every sheet: only with the master closed
+            raise MasterError("年度更新は Excel で開いているマスターには書き込みません。マスターを閉じてから、"
+                              "コマンド（python -m macros next-year）で実行してください。")
         changes = update_changes(snap, update)
         if changes is None:
             return self._write_by_comparison(snap, update)

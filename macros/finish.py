@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from workbook.domain.era import fiscal_year_label
 from workbook.domain.problems import Report
+from workbook.domain.settings import setting_cell
+from workbook.errors import MasterError
 from workbook.domain.progress import summarize
 from workbook.files.corrections import Item, item, write_corrections
 from workbook.files.master_update import MasterUpdate, Written, apply
@@ -29,6 +32,22 @@ def check_rows(snap: MasterSnapshot) -> list[CheckRow]:
 
 def status_of(snap: MasterSnapshot) -> list[StatusRow]:
     return [StatusRow.from_row(r) for r in snap.status_rows()]
+
+
+def refuse_hand_edited_year(snap: MasterSnapshot) -> None:
+    """設定's 報告対象年度 changed by hand (the sheets still belong to another year): every operation
+    that writes or distributes stops and says how the year moves on (⑥ 年度更新, the one roll)."""
+    written = snap.sheets_year()
+    if written is None:
+        return
+    shown, wanted = fiscal_year_label(snap.settings.fiscal_year), fiscal_year_label(written)
+    how = (f"年度を進めるには、{setting_cell('fiscal_year')}を「{written}」に戻してから ⑥ 年度更新"
+           "（python -m macros next-year）を実行してください。年度更新は"
+           f"{wanted}の結果をシート「年度別実績」と年度末の控えに残してから、各課シートと進捗一覧を新しい年度にします。"
+           if written < snap.settings.fiscal_year else
+           f"{setting_cell('fiscal_year')}を「{written}」に戻してください（締めた年度に戻すことはできません）。")
+    raise MasterError(f"{setting_cell('fiscal_year')}が{shown}になっていますが、各課シートと進捗一覧は{wanted}のものです"
+                      f"（報告対象年度が手で変えられています）。何も変えていません。\n{how}")
 
 
 def row_number(cell: str) -> int:

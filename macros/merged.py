@@ -1,8 +1,9 @@
 """What collect and validate decided to write, and the answers they take out of the sheets.
 
 Answers leave a department sheet in two ways, and both are kept in 履歴 before the sheet is rewritten
-in the same save: rows the plan no longer has for the department (「計画から削除」), and, after
-設定's fiscal year was changed, last year's answers, contacts and evaluations (「年度繰越」).
+in the same save: rows the plan no longer has for the department (「計画から削除」, collect and
+validate), and, when ⑥ 年度更新 moves the master on to the next year, last year's answers, contacts
+and evaluations (「年度繰越」, macros/next_year.py; their values also go to 年度別実績).
 """
 from __future__ import annotations
 
@@ -63,8 +64,8 @@ def plan_drops(snap: MasterSnapshot, outcome: Outcome) -> Merged:
 
 
 def year_drops(snap: MasterSnapshot, outcome: Outcome) -> Merged:
-    """After 設定's fiscal year was changed, the first write rebuilds every department sheet and
-    進捗一覧 for the new year: what of the old year this leaves out goes to 履歴 first."""
+    """snap read for the next year (MasterSnapshot.for_year, ⑥ 年度更新): rewriting every department
+    sheet and 進捗一覧 for it leaves last year's answers out; they go to 履歴 first."""
     out = _sheet_drops(snap, YEAR_ROLL, snap.rolled_over)
     answers = len(out.history)
     out.history += [[now(), YEAR_ROLL, "", code, label, value, "", ""]

@@ -98,12 +98,26 @@ def validate(master: Path, progress: Progress = _quiet, write=None) -> Outcome:
     return run_validate(Path(master), progress, **({"write": write} if write else {}))
 
 
-def report(master: Path, pdf: bool = True, progress: Progress = _quiet, **options) -> Outcome:
+def report(master: Path, pdf: bool = True, progress: Progress = _quiet, fiscal_year: int | None = None,
+           **options) -> Outcome:
     """報告書作成: the Word progress report and the committee summary (and PDFs); options: layout,
-    final, meeting (macros.report.run_report)."""
-    from .report import run_report
+    final, meeting (macros.report.run_report); fiscal_year: a closed year's, made again from its 年度末の控え."""
+    from .report import run_report, run_year_report
 
+    if fiscal_year is not None:
+        return run_year_report(Path(master), fiscal_year, pdf, progress, **options)
     return run_report(Path(master), pdf, progress, **options)
+
+
+def next_year(master: Path, plan_file: Path | None = None, force: bool = False, progress: Progress = _quiet,
+              check_only: bool = False) -> Outcome:
+    """年度更新: close the reported year (年度別実績, 年度末の控え) and move the master on to the next one.
+    check_only: only say whether it can be done (the button: the master is open in Excel)."""
+    from .next_year import run_next_year
+
+    if not check_only:
+        _refuse_if_open(master)
+    return run_next_year(Path(master), Path(plan_file) if plan_file else None, force, progress, check_only)
 
 
 def remind(master: Path, progress: Progress = _quiet) -> Outcome:

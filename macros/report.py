@@ -34,9 +34,12 @@ from workbook.sheets.names import SHEET_PROGRESS
 from workbook.sheets.progress_sheet import progress_differences
 
 from workbook.ooxml.save import keep_aside
+from workbook.domain.era import fiscal_year_label
 
 from . import windows
+from .finish import refuse_hand_edited_year
 from .outcome import Outcome, Progress, quiet as _quiet
+from .year_end import find_year_end_copy
 
 
 def keep_existing(path: Path) -> Path | None:
@@ -78,18 +81,19 @@ def refuse_draft(items: OpenItems) -> ReportError:
 
 
 def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet, layout: str = "table",
-               final: bool = False, meeting: dict[str, str] | None = None) -> Outcome:
+               final: bool = False, meeting: dict[str, str] | None = None, folder: Path | None = None) -> Outcome:
     """layout: 'table' or 'cards'; final: refuse while anything is open; meeting: 資料番号, 会議名 and
     開催日 for this run ({'document_number', 'name', 'date'}), instead of 設定's."""
     progress(f"マスター {Path(master).name} を読み込んでいます…")
     m = Master.open(master)
+    refuse_hand_edited_year(m.snapshot)
     summary = m.summary()
     check_progress_sheet(m, summary, Path(master))
     items = open_items_of(m, summary)
     if final and items.draft:
         raise refuse_draft(items)
     settings = replace(m.settings, **{MEETING_KEYS[k]: v.strip() for k, v in (meeting or {}).items() if v and v.strip()})
-    folder = m.folder(settings.report_folder)
+    folder = folder or m.folder(settings.report_folder)
     folder.mkdir(parents=True, exist_ok=True)
     outcome = Outcome()
     fiscal_year = summary.fiscal_year
@@ -117,6 +121,20 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet, layo
                 if stale is not None:
                     outcome.say(f"  （以前の PDF は内容が古いため {stale.name} に名前を変えました）")
     _notes(items, outcome)
+    return outcome
+
+
+def run_year_report(master: Path, fiscal_year: int, pdf: bool = True, progress: Progress = _quiet,
+                    **options) -> Outcome:
+    """A closed year's documents made again by run_report from its 年度末の控え (macros/year_end.py),
+    into <報告書フォルダ>/令和N年度/; the reported year's are made as run_report makes them."""
+    m = Master.open(master)
+    if fiscal_year == m.settings.fiscal_year:
+        return run_report(master, pdf, progress, **options)
+    copy = find_year_end_copy(m.snapshot, fiscal_year)
+    label = fiscal_year_label(fiscal_year)
+    outcome = run_report(copy, pdf, progress, folder=m.folder(m.settings.report_folder) / label, **options)
+    outcome.lines.insert(0, f"{label}の報告書を、年度末の控え {copy.name} から作り直しました。")
     return outcome
 
 

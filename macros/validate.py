@@ -20,27 +20,24 @@ from workbook.rules.status import ENTRY_CODES, CheckRow, scale_edits_after_merge
 from workbook.sheets.layout import COLUMNS
 from workbook.sheets.names import sheet_title
 
-from .finish import Writer, accepted_before, check_rows, finish, row_number, status_of
-from .merged import join as _join, plan_drops as _plan_drops, year_drops as _year_drops
+from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, row_number, status_of
+from .merged import plan_drops as _plan_drops
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
 def run_validate(master: Path, progress: Progress = _quiet, write: Writer = apply) -> Outcome:
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
+    refuse_hand_edited_year(snap)        # the sheets are 設定's year from here on (⑥ 年度更新 rolls them)
     plan, settings = snap.plan, snap.settings
     outcome, report = Outcome(), Report()
-    # sheets written for another fiscal year (設定 changed since): their return was last year's
-    rolled = {d.name for d in plan.departments
-              if snap.department(d.name).table is not None and snap.department(d.name).year != settings.fiscal_year}
     checks = check_rows(snap)
-    carried = [row for row in checks if row.code and row.code not in ENTRY_CODES and row.department not in rolled
+    carried = [row for row in checks if row.code and row.code not in ENTRY_CODES
                and row.code != "scale-edited-after-merge"]     # found again below while it holds
     # values collect held back (errors are never merged): the master's sheet does not show them, so
     # their rows stay until a new return replaces them or the section types a good value by hand
-    held = [row for row in checks if row.code in ENTRY_CODES and row.is_error and row.file != master.name
-            and row.department not in rolled]
-    accepted = {name: sha for name, sha in accepted_before(snap).items() if name not in rolled}
+    held = [row for row in checks if row.code in ENTRY_CODES and row.is_error and row.file != master.name]
+    accepted = accepted_before(snap)
     not_sent = {(str(r.department), str(r.value)) for r in carried if r.code == "row-not-distributed"}
     entries_all, contacts = {}, {}
     for department in plan.departments:
@@ -70,8 +67,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
         outcome.say(f"シート「評価基準」が取り込み後に変更されています（{'、'.join(p.department for p in edited)}の報告は"
                     "変更前の評価基準で取り込み済み）。検証結果を確認してください。")
     drops = _plan_drops(snap, outcome)
-    _join(drops, _year_drops(snap, outcome))
-    status = status_rows(plan, status_of(snap), report, {}, {}, contacts, carried, validate=True, stale=rolled)
+    status = status_rows(plan, status_of(snap), report, {}, {}, contacts, carried, validate=True)
     written = finish(snap, report, status, entries_all, drops.departments, drops.history, outcome, progress, carried,
                       write=write)
     outcome.say("マスターを更新しました。" if written.changed else "マスターの内容に変更はありません（書き換えていません）。")

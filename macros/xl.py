@@ -75,5 +75,14 @@ def remind() -> Outcome | None:
     return _run("再依頼", lambda book: ops.remind(book.path, progress=book.progress))
 
 
+def next_year() -> Outcome | None:
+    """⑥ 年度更新: only checks whether the year can be closed and says how (the master is read, not changed).
+
+    Closing rewrites nearly every sheet (each department sheet, 進捗一覧, 提出状況, 設定, 計画) and adds
+    年度別実績: more than the Excel writer puts into an open book cell by cell. The refusals are the
+    command line's; when there is none, the message gives the command to run with the master closed."""
+    return _run("年度更新の確認", lambda book: ops.next_year(book.path, progress=book.progress, check_only=True))
+
+
 ENTRY_POINTS = {"self_check": self_check, "distribute": distribute, "collect": collect, "validate": validate,
-                "report": report, "remind": remind}
+                "report": report, "remind": remind, "next_year": next_year}

@@ -1,7 +1,8 @@
 """Conformance of every workbook the add-on generates, made through the command line only.
 
 Kinds: a new master (``macros new``), the master after collect and validate, the department
-files (配布) and the correction lists (返却票) of ``macros demo``. Each kind is checked part by part
+files (配布) and the correction lists (返却票) of ``macros demo``, and the demo's master after
+``macros next-year`` (年度別実績 added, every sheet rewritten for the next year). Each kind is checked part by part
 against the ECMA-376 transitional XSDs (only when the user has supplied them, see schemas.py;
 skipped otherwise), by openxml-audit (always), against the OPC package rules, the inline-string
 rule and, for masters, MS-OVBA; each check category also has a negative test on a corrupted copy.
@@ -23,8 +24,8 @@ from oletools.olevba import decompress_stream
 from . import checker, ovba, schemas
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("new master", "collected master", "department file", "correction list")
-MASTERS = ("new master", "collected master")
+KINDS = ("new master", "collected master", "department file", "correction list", "closed master")
+MASTERS = ("new master", "collected master", "closed master")
 
 
 def _cli(*args: str) -> None:
@@ -35,14 +36,18 @@ def _cli(*args: str) -> None:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, list[Path]]:
-    new, demo = tmp_path_factory.mktemp("new"), tmp_path_factory.mktemp("demo")
+    new, demo, closed = (tmp_path_factory.mktemp(name) for name in ("new", "demo", "closed"))
     _cli("new", "--plan", "workbook/data/komae_plan.csv", "--out", str(new))
     _cli("demo", "--out", str(demo), "--no-pdf")
+    for master in demo.glob("*.xlsm"):
+        (closed / master.name).write_bytes(master.read_bytes())
+        _cli("next-year", str(closed / master.name), "--force")   # the demo leaves departments open
     files = {
         "new master": sorted(new.glob("*.xlsm")),
         "collected master": sorted(demo.glob("*.xlsm")),
         "department file": sorted((demo / "配布").glob("*.xlsx")),
         "correction list": sorted((demo / "返却票").glob("*.xlsx")),
+        "closed master": sorted(closed.glob("*.xlsm")),
     }
     for kind, paths in files.items():
         assert paths, f"the command line made no {kind}"

@@ -1,14 +1,18 @@
 """A small city per test: a master of the small plan, an inbox, and readers of what collect wrote."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 
 from macros.collect import run_collect
 from tests.workbook.returns_kit import make_return, set_saved_time, small_plan, small_settings
+from workbook.domain.era import short_label
+from workbook.domain.plan import Plan
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.files.master import build_master
+from workbook.sheets import master_sheets as ms
 from workbook.sheets import names, progress_sheet
 
 POLICY, CONSULT = "福祉政策課", "福祉相談課"
@@ -35,6 +39,31 @@ class City:
     def collect(self):
         return run_collect(self.master, None)
 
+    def revised_plan(self, year: int, budget: float | None = None, name: str = "実施計画_改定.xlsx") -> Path:
+        """A plan file (the layout of `new`) of this city's plan with a 取組目標 for year ('…（R7）' after
+        the first year's) and, given, a 事業費 for it: the July revision of seed 004."""
+        plan = with_targets(self.plan, year, budget)
+        wb = openpyxl.Workbook()
+        ms.write_plan(wb.active, plan)
+        wb.active.title = names.SHEET_PLAN
+        ms.write_indicators(wb.create_sheet(names.SHEET_INDICATORS), plan)
+        path = self.root / name
+        wb.save(path)
+        return path
+
+    def close_year(self, force: bool = False, plan: Path | None | bool = True):
+        """⑥ 年度更新 (next-year) with a revised plan giving next year's 取組目標 (plan=True), a plan file
+        of the test's own, or none (False); the city then sends returns for the new year."""
+        from macros.next_year import run_next_year
+
+        year = self.settings.fiscal_year + 1
+        path = self.revised_plan(year) if plan is True else (plan or None)
+        outcome = run_next_year(self.master, path, force)
+        if plan is True:
+            self.plan = with_targets(self.plan, year)
+        self.settings = replace(self.settings, fiscal_year=year)
+        return outcome
+
     def book(self):
         return openpyxl.load_workbook(self.master)
 
@@ -51,6 +80,14 @@ class City:
 
     def progress(self) -> dict[str, dict[str, object]]:
         return {r[2]: dict(zip(progress_sheet.PROGRESS_HEADERS, r)) for r in self.rows(names.SHEET_PROGRESS)}
+
+
+def with_targets(plan: Plan, year: int, budget: float | None = None) -> Plan:
+    first = plan.fiscal_years[0]
+    actions = [replace(a, targets={**a.targets, year: f"{a.target_for(first)}（{short_label(year)}）"},
+                       budgets={**a.budgets, year: budget} if budget is not None else a.budgets) for a in plan.actions]
+    return replace(plan, actions=actions, indicators=list(plan.indicators), departments=list(plan.departments),
+                   fiscal_years=tuple(sorted(set(plan.fiscal_years) | {year})))
 
 
 def every_cell(path: Path) -> dict[str, list[tuple]]:

@@ -23,6 +23,7 @@ from workbook.ooxml.vba.cfb import write_compound_file
 from workbook.files.master import Master, build_master
 from workbook.domain.plan import Indicator
 from workbook.domain.problems import REPORT_COLUMNS
+from workbook.errors import MasterError
 
 COL = {name: i for i, name in enumerate(REPORT_COLUMNS)}     # 検証結果 columns by name
 
@@ -329,12 +330,7 @@ def test_next_year_last_years_answers_move_to_the_previous_year_columns(city):
     city.collect()
     for path in city.inbox.iterdir():
         path.unlink()
-    master = Master.open(city.master)              # the section moves 設定 on to 令和7年度
-    city.settings = small_settings(city.plan, fiscal_year=7)
-    ws = master.wb[names.SHEET_SETTINGS]
-    ms.reset(ws)
-    ms.write_settings(ws, city.settings)
-    master.save(backup=False)
+    city.close_year(force=True)                    # ⑥ 年度更新: 福祉相談課 has not returned
     city.collect()
     assert city.status()[POLICY][2] == "未提出"     # last year's return does not count for this year
     city.send(POLICY, {"1-1-1": {"result": "R7の成果"}})
@@ -342,18 +338,50 @@ def test_next_year_last_years_answers_move_to_the_previous_year_columns(city):
     ws = city.book()[POLICY]
     assert "令和7年度" in ws["D6"].value
     assert (ws["H7"].value, ws["N7"].value, ws["O7"].value) == ("R7の成果", "A", "R6の成果")
-    assert {r[1] for r in city.rows(names.SHEET_HISTORY)} == {"年度繰越"}   # nothing of this year was replaced
+    # nothing of this year was replaced: 年度更新's own rows only
+    assert {r[1] for r in city.rows(names.SHEET_HISTORY)} == {"年度繰越", "年度更新", "計画改定"}
     assert city.status()[POLICY][2] == "受理"
 
 
 def _move_to_year(city: City, fiscal_year: int) -> None:
-    """The section changes 設定's fiscal year (nothing else is written)."""
+    """The section changes 設定's fiscal year by hand (nothing else is written)."""
     master = Master.open(city.master)
     city.settings = small_settings(city.plan, fiscal_year=fiscal_year)
     ws = master.wb[names.SHEET_SETTINGS]
     ms.reset(ws)
     ms.write_settings(ws, city.settings)
     master.save(backup=False)
+
+
+def test_a_year_edited_by_hand_on_settings_is_refused_by_every_operation(city):
+    """One roll mechanism: 設定's year typed by hand moves nothing; collect, validate, distribute,
+    remind and report say to put it back and use ⑥ 年度更新 (next-year), and write nothing."""
+    from macros.operations import distribute, remind, report
+
+    city.send(POLICY)
+    city.collect()
+    _move_to_year(city, 7)
+    before = city.master.read_bytes()
+    for operation in (city.collect, lambda: run_validate(city.master), lambda: distribute(city.master),
+                      lambda: remind(city.master), lambda: report(city.master, pdf=False)):
+        with pytest.raises(MasterError) as info:
+            operation()
+        message = str(info.value)
+        assert "セル C4「報告対象年度」が令和7年度" in message and "「6」に戻して" in message, message
+        assert "⑥ 年度更新（python -m macros next-year）" in message, message
+    assert city.master.read_bytes() == before
+    assert not (city.root / "配布").exists() and not (city.root / "報告書").exists()
+
+
+def test_a_closed_year_cannot_be_reopened_by_editing_settings(city):
+    city.send(POLICY)
+    city.send(CONSULT)
+    city.collect()
+    city.close_year()
+    _move_to_year(city, 6)
+    with pytest.raises(MasterError) as info:
+        city.collect()
+    assert "「7」に戻してください（締めた年度に戻すことはできません）" in str(info.value)
 
 
 def test_a_year_change_logs_every_answer_and_contact_it_drops(city):
@@ -364,10 +392,9 @@ def test_a_year_change_logs_every_answer_and_contact_it_drops(city):
              for r in range(7, r6.max_row + 1) for c in range(6, 14) if r6.cell(row=r, column=c).value not in (None, "")}
     for path in city.inbox.iterdir():
         path.unlink()
-    _move_to_year(city, 7)
-    outcome = city.collect()                          # 福祉政策課 has not returned for 令和7年度
-    history = city.rows(names.SHEET_HISTORY)
-    assert {(r[1], r[2]) for r in history} == {("年度繰越", POLICY)} and all(r[6] is None for r in history)
+    outcome = city.close_year(force=True)             # 福祉相談課 has not returned
+    history = [r for r in city.rows(names.SHEET_HISTORY) if r[1] == "年度繰越"]
+    assert {r[2] for r in history} == {POLICY} and all(r[6] is None for r in history)
     values = [r[5] for r in history]
     assert sorted(map(str, values)) == sorted(map(str, [v for _, v in typed] + ["山田", "内線123"]))
     row = next(r for r in history if r[3] == "1-1-1" and r[5] == 120)
@@ -391,12 +418,12 @@ def test_a_year_change_moves_last_years_evaluations_to_history(city):
     ws.cell(row=3, column=committee, value="R6の委員会意見")
     master.save(backup=False)
     assert city.progress()["1-1-1"]["内部評価"] == "R6の内部評価"
-    _move_to_year(city, 7)
+    outcome = city.close_year(force=True)
     city.send(POLICY)
-    outcome = city.collect()
+    city.collect()
     progress = city.progress()
     assert all(p["内部評価"] is None and p["委員会意見"] is None for p in progress.values())
-    moved = {(r[3], r[4], r[5]) for r in city.rows(names.SHEET_HISTORY) if r[2] is None}
+    moved = {(r[3], r[4], r[5]) for r in city.rows(names.SHEET_HISTORY) if r[1] == "年度繰越" and r[2] is None}
     assert moved == {("1-1-1", "令和6年度 内部評価", "R6の内部評価"), ("1-1-2", "令和6年度 委員会意見", "R6の委員会意見")}
     assert any("内部評価・委員会意見 2 件" in line for line in outcome.lines)
     assert Master.open(city.master).summary().actions[0].internal_evaluation == ""
@@ -406,7 +433,7 @@ def test_last_years_files_left_in_the_inbox_are_ignored_for_the_new_year(city):
     city.send(POLICY)
     city.send(CONSULT)
     city.collect()                                    # 令和6年度: both accepted, files stay in the inbox
-    _move_to_year(city, 7)
+    city.close_year()
     city.send(POLICY)                                 # 令和7年度_進捗報告_福祉政策課.xlsx beside last year's
     outcome = city.collect()
     status = city.status()
@@ -421,8 +448,10 @@ def test_last_years_files_left_in_the_inbox_are_ignored_for_the_new_year(city):
 
 
 def test_last_years_file_first_received_now_is_still_the_departments_mistake(city):
-    city.send(POLICY)                                 # never collected in 令和6年度
-    _move_to_year(city, 7)
+    city.send(CONSULT)
+    city.collect()
+    city.close_year(force=True)                       # 福祉政策課 never returned in 令和6年度 ...
+    make_return(city.plan, small_settings(city.plan), city.inbox, POLICY)       # ... and sends it now
     city.collect()
     assert ("wrong-fiscal-year", POLICY, "C4") in city.checks()
     assert (city.root / "返却票" / "令和7年度_返却票_福祉政策課.xlsx").exists()
@@ -437,7 +466,7 @@ def test_an_invalid_grade_is_not_carried_into_the_previous_year_column(city):
     city.send(POLICY, {"1-1-1": {"grade": "◎", "result": "R6の成果"}})
     city.collect()
     assert city.book()[POLICY]["I7"].value is None                 # reported as an error: never merged
-    _move_to_year(city, 7)
+    city.close_year(force=True)
     for path in city.inbox.iterdir():
         path.unlink()
     city.collect()
@@ -823,15 +852,14 @@ def test_validate_after_a_year_change_holds_nothing_against_last_years_returns(c
     city.send(CONSULT)
     city.collect()
     assert city.status()[POLICY][2] == "要修正"
-    _move_to_year(city, 7)
-    outcome = run_validate(city.master)
+    outcome = city.close_year(force=True)
+    assert any("年度繰越" in line for line in outcome.lines)
     assert [city.status()[d][2:6] for d in (POLICY, CONSULT)] == [["未提出", None, None, None]] * 2
     assert {c[0] for c in city.checks()} == {"not-returned"}
-    assert not (city.root / "返却票" / "令和7年度_返却票_福祉政策課.xlsx").exists()
-    assert any("年度繰越" in line for line in outcome.lines)
     before = city.master.read_bytes()
-    run_validate(city.master)
+    run_validate(city.master)                         # next-year leaves what validate gives: nothing changes
     assert city.master.read_bytes() == before
+    assert not (city.root / "返却票" / "令和7年度_返却票_福祉政策課.xlsx").exists()
 
 
 def test_a_master_made_by_an_earlier_version_keeps_its_own_buttons(tmp_path, monkeypatch):

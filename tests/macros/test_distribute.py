@@ -13,8 +13,6 @@ from workbook.sheets.layout import ACTION_ROW
 
 from macros.cli import main
 from macros.distribute import KEPT_FOLDER, fill_sample_returns, run_distribute
-from workbook.sheets import master_sheets as ms
-from workbook.sheets import names
 from workbook.files.department_file import file_name, read_department_file
 from workbook.sheets.department import row_specs
 from workbook.sheets.layout import COLUMNS, DATA_SHEET, FIRST_ROW, col_letter, col_number
@@ -91,10 +89,8 @@ def test_last_years_answers_come_from_a_master_moved_on_to_the_next_year(master)
     m = Master.open(master)
     entry = Entry("3-1-2", "福祉相談課", values={"content": "就労支援を行った", "result": "就職1件", "grade": "Ｂ"})
     m.write_department("福祉相談課", {"3-1-2": entry}, ("山田", "内線1"))
-    settings_ws = m.wb[names.SHEET_SETTINGS]
-    ms.reset(settings_ws)
-    ms.write_settings(settings_ws, replace(m.settings, fiscal_year=7))   # the section moves to R7 in 設定
     m.save(backup=False)
+    _close_year(master)                                   # ⑥ 年度更新 to R7
 
     run_distribute(master)
     path = master.parent / "配布" / "令和7年度_進捗報告_福祉相談課.xlsx"
@@ -108,12 +104,13 @@ def test_last_years_answers_come_from_a_master_moved_on_to_the_next_year(master)
     assert ws.cell(row=6, column=col_number("target")).value == "取組目標（令和7年度）"
 
 
-def _move_to_year(master: Path, fiscal_year: int, **settings) -> None:
-    m = Master.open(master)
-    ws = m.wb[names.SHEET_SETTINGS]
-    ms.reset(ws)
-    ms.write_settings(ws, replace(m.settings, fiscal_year=fiscal_year, **settings))
-    m.save(backup=False)
+def _close_year(master: Path) -> None:
+    """③ 検証 (the sheet was written by hand), then ⑥ 年度更新 with the other departments still open."""
+    from macros.next_year import run_next_year
+    from macros.validate import run_validate
+
+    run_validate(master)
+    run_next_year(master, force=True)
 
 
 def test_an_invalid_grade_of_last_year_is_not_shown_as_last_years(master):
@@ -121,7 +118,7 @@ def test_an_invalid_grade_of_last_year_is_not_shown_as_last_years(master):
     entry = Entry("3-1-2", "福祉相談課", values={"content": "x", "result": "就職1件", "grade": "◎"})
     m.write_department("福祉相談課", {"3-1-2": entry}, ("", ""))
     m.save(backup=False)
-    _move_to_year(master, 7)
+    _close_year(master)
     run_distribute(master)
     path = master.parent / "配布" / "令和7年度_進捗報告_福祉相談課.xlsx"
     returned = read_department_file(path)
@@ -132,9 +129,9 @@ def test_an_invalid_grade_of_last_year_is_not_shown_as_last_years(master):
 
 @pytest.mark.parametrize("deadline, warned", [("令和7年5月30日（金）", True), ("R8.3.31", True),
                                               ("令和８年４月３０日", False), ("2026/5/29", False), ("別途連絡", False)])
-def test_a_deadline_before_the_reported_year_ends_is_warned_about(master, deadline, warned):
-    _move_to_year(master, 7, deadline=deadline)       # 令和7年度 ends on 令和8年3月31日
-    outcome = run_distribute(master)
+def test_a_deadline_before_the_reported_year_ends_is_warned_about(tmp_path, deadline, warned):
+    master = build_master(komae_plan(), replace(komae_settings(7), deadline=deadline), tmp_path / "r7.xlsm")
+    outcome = run_distribute(master)                  # 令和7年度 ends on 令和8年3月31日
     assert any(line.startswith("注意: 提出期限") and "令和8年3月31日" in line for line in outcome.lines) == warned
 
 

@@ -234,13 +234,14 @@ def test_an_action_missing_from_the_progress_sheet_is_named(master):
     run_report(master, pdf=False)
 
 
-def test_a_progress_sheet_for_another_year_is_stale(master):
-    from workbook.errors import ReportError
+def test_a_year_typed_on_settings_is_refused_before_the_sheets_are_compared(master):
+    """設定's year edited by hand: the sheets are another year's, and ⑥ 年度更新 is the way on."""
+    from workbook.errors import MasterError
 
     _set_cell(master, "設定", "C4", 7)
-    with pytest.raises(ReportError) as caught:
+    with pytest.raises(MasterError) as caught:
         run_report(master, pdf=False)
-    assert "取組目標（令和7年度）" in str(caught.value)
+    assert "各課シートと進捗一覧は令和6年度のもの" in str(caught.value) and "⑥ 年度更新" in str(caught.value)
 
 
 def test_without_libreoffice_word_makes_the_pdfs(master, monkeypatch):

@@ -57,24 +57,22 @@ def test_validate_warns_when_the_scale_is_edited_after_a_merge(tmp_path):
 
 
 def test_a_new_year_keeps_the_scale(tmp_path):
-    """Moving 設定 on to the next year leaves 評価基準 as it is: next year's files carry the same scale."""
-    from tests.workbook.returns_kit import small_settings
+    """⑥ 年度更新 leaves 評価基準 as it is: next year's files carry the same scale."""
     from workbook.files.master import Master
-    from workbook.sheets import master_sheets as ms
 
     city = City(tmp_path)
     edit_scale(city, {"K4": 120})               # the city's own floor, set before distribution
+    city.settings = Master.open(city.master).settings
     city.send(POLICY)
     city.collect()
+    assert city.status()[POLICY][2] == "受理"
     before = Master.open(city.master).settings.scale
-    master = Master.open(city.master)
-    ws = master.wb[names.SHEET_SETTINGS]
-    ms.reset(ws)
-    ms.write_settings(ws, small_settings(city.plan, fiscal_year=7))
-    master.save(backup=False)
+    city.close_year(force=True)                 # ⑥ 年度更新
     city.collect()
     after = Master.open(city.master).settings
     assert after.fiscal_year == 7 and after.scale == before and after.scale.grade("A").floor == 120
+    kept = Master.open(city.root / "年度末" / "master_令和6年度末.xlsm").settings      # the closed year's copy too
+    assert kept.fiscal_year == 6 and kept.scale == before
 
 
 def test_a_scale_edited_before_distribution_reaches_the_masters_own_sheets(tmp_path):

@@ -54,7 +54,8 @@ def test_bas_files_are_ascii_with_a_module_name():
 
 
 def test_each_step_on_the_operations_sheet_is_bound_to_a_sub_of_the_bas_files():
-    assert [s.macro for s in STEPS] == ["SelfCheck", "Distribute", "Collect", "Validate", "MakeReports", "Remind"]
+    assert [s.macro for s in STEPS] == ["SelfCheck", "Distribute", "Collect", "Validate", "MakeReports", "Remind",
+                                        "NextYear"]
     assert {s.macro for s in STEPS} <= set(all_subs())
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
+import olefile
 import openpyxl
 import pytest
 
@@ -168,3 +170,35 @@ def test_lower_is_better_actual_shows_the_direction_in_the_progress_sheet():
         summary = summarize(plan, {("福祉相談課", "1-1-3"): entry}, small_settings(plan), ["福祉相談課"])
         row = next(r for r in progress_rows(summary) if r[2] == "1-1-3")
         assert row[column] == want
+
+
+def test_a_sheet_added_to_a_saved_master_gets_its_vba_document_module_and_keeps_the_rest(tmp_path):
+    """年度別実績 is added to masters made before it (by the first ⑥ 年度更新): Excel needs a document
+    module per sheet, and the project keeps every module and Sub it had (buttons too)."""
+    from macros.vba import build_project
+    from workbook.domain.year_results import YearResult
+    from workbook.files.master import VbaSpec
+    from workbook.ooxml.buttons import document_modules, existing_buttons
+    from workbook.ooxml.package import Package
+    from workbook.ooxml.vba.reader import module_code
+    from tests.workbook.returns_kit import small_plan, small_settings
+
+    plan = small_plan()
+    path = build_master(plan, small_settings(plan), tmp_path / "master.xlsm", vba=VbaSpec(build_project))
+    before_project = Package(path).parts["xl/vbaProject.bin"]
+    buttons = [(b.macro, b.caption, b.top_left) for b in existing_buttons(path)]
+    master = Master.open(path)
+    master.write_year_results([YearResult(6, "1-1-1", "相談窓口の周知", "福祉政策課", grade="B")])
+    master.save(backup=False)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    assert wb.sheetnames.index("年度別実績") == wb.sheetnames.index("進捗一覧") + 1
+    project = Package(path).parts["xl/vbaProject.bin"]
+    documents = re.findall(r"^Document=(\w+)/", olefile.OleFileIO(project).openstream("PROJECT").read().decode(), re.M)
+    assert documents == document_modules(path) and len(documents) == len(wb.sheetnames) + 1
+    for module in ("Addin", "xlwings", "xlwings_udfs", "Dictionary"):
+        assert module_code(project, module) == module_code(before_project, module), module
+    assert [(b.macro, b.caption, b.top_left) for b in existing_buttons(path)] == buttons
+    master = Master.open(path)                        # saved again: nothing to add, the project is kept as it is
+    master.write_year_results([])
+    master.save(backup=False)
+    assert Package(path).parts["xl/vbaProject.bin"] == project

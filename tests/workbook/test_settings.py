@@ -89,8 +89,15 @@ def test_letter_settings_are_appended_so_earlier_cells_stay():
     assert keys.index("protection_password") == 14 and cell_of("deadline") == "C8"
     assert keys[15:22] == ["sender", "sender_name", "document_number", "resubmission_deadline", "reminder_folder",
                            "mail_attachment", "shared_folder"]
-    assert keys[22:] == ["meeting_document_number", "meeting_name", "meeting_date", "report_paper",
-                         "publisher_section", "publisher_address", "publisher_phone", "sample"]
+    assert keys[22:30] == ["meeting_document_number", "meeting_name", "meeting_date", "report_paper",
+                           "publisher_section", "publisher_address", "publisher_phone", "sample"]
+    assert keys[30:] == ["year_end_folder"]                      # ⑥ 年度更新 (issue 15), appended last
+
+
+def test_the_year_end_folder_reads_back_and_defaults_for_an_older_master(master_path):
+    assert settings_from_values({"fiscal_year": 6}).year_end_folder == "年度末"
+    set_setting(master_path, "year_end_folder", "年度末の控え")
+    assert Master.open(master_path).settings.year_end_folder == "年度末の控え"
 
 
 def test_document_settings_read_back(master_path):

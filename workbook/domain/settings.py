@@ -54,6 +54,7 @@ class Settings:
     publisher_address: str = ""
     publisher_phone: str = ""
     sample: bool = False              # the answers are the demo's invented sample: every output says サンプル
+    year_end_folder: str = "年度末"    # ⑥ 年度更新 keeps each closed year's master here (年度末の控え)
 
     @property
     def attach_files(self) -> bool:
@@ -104,6 +105,8 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
     ("publisher_phone", "発行（電話）", "例：03-3430-1111（代表）"),
     ("sample", "サンプルデータ", "「サンプル」と入力されていると、報告書・ブックに「サンプル」と表示します（デモ用）。"
      "実際の回答で使うときは空欄にしてください"),
+    ("year_end_folder", "年度末フォルダ", "⑥ 年度更新で、締めた年度のマスターの控え（読み取り専用）を保存するフォルダ。"
+     "report --fiscal-year はこの控えから過去の年度の報告書を作り直します"),
 ]
 
 
@@ -208,7 +211,7 @@ def settings_from_values(values: dict[str, object]) -> Settings:
             "archive_folder", "backup_folder", "correction_folder", "reminder_folder",
             "sender", "sender_name", "document_number", "resubmission_deadline", "shared_folder",
             "meeting_document_number", "meeting_name", "meeting_date", "publisher_section", "publisher_address",
-            "publisher_phone")},
+            "publisher_phone", "year_end_folder")},
     )
 
 

@@ -1,7 +1,7 @@
 """The master workbook (.xlsm): build it, open it, change it, and save it without losing anything."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -13,6 +13,7 @@ from workbook.domain.problems import Report
 from workbook.domain.progress import Summary, summarize
 from workbook.domain.returns import Entry
 from workbook.domain.settings import SAMPLE_NOTE, Settings
+from workbook.domain.year_results import YearResult
 from workbook.errors import MasterError
 from workbook.files.snapshot import MasterSnapshot
 from workbook.ooxml.package import Package
@@ -23,6 +24,7 @@ from workbook.sheets import styles as st
 from workbook.sheets import names, progress_sheet
 from workbook.sheets.department import protect, write_department_table
 from workbook.sheets.names import check_sheet_titles, sheet_title
+from workbook.sheets.year_results_sheet import write_year_results
 
 MASTER_SUFFIX = ".xlsm"
 VBA_PART = "xl/vbaProject.bin"
@@ -46,6 +48,8 @@ STEPS: tuple[Step, ...] = (
     Step("④", "報告書作成", "MakeReports", "進捗状況報告書と委員会用概要（Word）を報告書フォルダに作ります。"),
     Step("⑤", "再依頼", "Remind", "未提出・要修正の担当課への再依頼の文書（Word）と、課ごとのメールの下書き（.eml）を"
                                    "再依頼フォルダに作ります。"),
+    Step("⑥", "年度更新", "NextYear", "年度末に、報告対象年度を締めて次の年度に進めます（年度別実績と年度末の控えを残します）。"
+                                     "ボタンは確認だけを行い、実行のコマンドを表示します（マスターを閉じて実行）。"),
 )
 
 
@@ -182,6 +186,36 @@ class Master:
         ms.reset(ws)
         ms.write_checks(ws, report.rows())
 
+    def write_setting_values(self, values: dict[str, object]) -> None:
+        """Change 設定 cells by key (column A), leaving the sheet as it is otherwise."""
+        ws = self.wb[names.SHEET_SETTINGS]
+        rows = {str(ws.cell(row=r, column=1).value or "").strip(): r for r in range(2, ws.max_row + 1)}
+        for key, value in values.items():
+            if key not in rows:
+                raise MasterError(f"シート「{names.SHEET_SETTINGS}」に「{key}」の行がありません。")
+            ws.cell(row=rows[key], column=3).value = value
+        if "fiscal_year" in values and names.SHEET_OPERATIONS in self.wb.sheetnames:   # 操作 names the year too
+            self.wb[names.SHEET_OPERATIONS][ms.OPERATIONS_YEAR_CELL] = ms.operations_subtitle(
+                replace(self.settings, fiscal_year=values["fiscal_year"]))
+
+    def write_plan_sheets(self) -> None:
+        """計画 and 指標 rewritten from self.plan (a revised plan brought in by ⑥ 年度更新)."""
+        for title, write in ((names.SHEET_PLAN, ms.write_plan), (names.SHEET_INDICATORS, ms.write_indicators)):
+            ws = self.wb[title] if title in self.wb.sheetnames else self.wb.create_sheet(title)
+            ms.reset(ws)
+            write(ws, self.plan)
+
+    def write_year_results(self, results: list[YearResult]) -> None:
+        """The whole 年度別実績 sheet; made right after 進捗一覧 the first time."""
+        title = names.SHEET_YEAR_RESULTS
+        if title not in self.wb.sheetnames:
+            after = self.wb.sheetnames.index(names.SHEET_PROGRESS) + 1 if names.SHEET_PROGRESS in self.wb.sheetnames \
+                else len(self.wb.sheetnames)
+            self.wb.create_sheet(title, after)
+        ws = self.wb[title]
+        ms.reset(ws)
+        write_year_results(ws, results)
+
     def append_history(self, rows: list[list[object]]) -> None:
         if not rows:
             return
@@ -219,9 +253,12 @@ def save_workbook(wb: Workbook, path: Path, backup_folder: Path | None) -> Path 
             backup_path = backup_copy(path, backup_folder)
 
     def write(tmp: Path) -> None:
+        from workbook.ooxml.buttons import document_modules
+        from workbook.ooxml.vba.project import with_document_modules
+
         wb.save(tmp)
-        if vba is not None:
-            finish_xlsm(tmp, vba, buttons)
+        if vba is not None:     # a sheet added (年度別実績) gets its document module; the rest is kept
+            finish_xlsm(tmp, with_document_modules(vba, document_modules(tmp)), buttons)
         check_parts_kept(before, part_names(tmp), path)
 
     replace_atomically(path, write)

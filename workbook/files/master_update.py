@@ -1,4 +1,4 @@
-"""Writing what collect and validate decided into the master, in one save.
+"""Writing what collect, validate and next-year decided into the master, in one save.
 
 A MasterUpdate holds the new contents: the department sheets that change (entries and contact),
 the 進捗一覧 summary, the 提出状況 and 検証結果 rows, and the 履歴 rows to add. apply() compares
@@ -7,7 +7,9 @@ them with what the master holds and writes only the differences, by patching the
 matches the plan. When it does not (the plan or the fiscal year changed after the sheets were
 written) the sheets are rewritten through Master (openpyxl) and Master.save. Both ways back up
 the master, write a temporary file, check that no package part was lost and replace the file.
-Nothing is written, and no backup made, when nothing differs.
+Nothing is written, and no backup made, when nothing differs. ⑥ 年度更新 (macros/next_year.py) adds
+the 設定 cells, the plan sheets and 年度別実績 to the update, and is always written the openpyxl way
+(every department sheet changes year); the Excel buttons never write such an update.
 
 The update is one object for both writers: patch_for() computes the patch in memory, apply()
 saves it (the command line), and changes() describes it per sheet (workbook.ooxml.changes:
@@ -32,6 +34,7 @@ from workbook.domain.era import parse_moment
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.progress import Summary
 from workbook.domain.returns import Entry, same_value
+from workbook.domain.year_results import YearResult
 from workbook.files.snapshot import MasterSnapshot
 
 
@@ -42,6 +45,14 @@ class MasterUpdate:
     checks: list[list[object]]                                   # rows under REPORT_COLUMNS
     departments: dict[str, tuple[dict[str, Entry], tuple[str, str]]] = field(default_factory=dict)
     history: list[list[object]] = field(default_factory=list)   # rows to add to 履歴
+    # ⑥ 年度更新 only (always written through openpyxl: the year of every department sheet changes too)
+    settings: dict[str, object] = field(default_factory=dict)   # 設定 cells to change, by key
+    plan_sheets: bool = False                                    # 計画 and 指標 rewritten from snap.plan
+    year_results: list[YearResult] | None = None                 # the whole 年度別実績 (None: as it is)
+
+    @property
+    def closes_year(self) -> bool:
+        return bool(self.settings or self.plan_sheets or self.year_results is not None)
 
 
 @dataclass
@@ -92,6 +103,8 @@ def changes(snap: MasterSnapshot, update: MasterUpdate) -> list[SheetChange] | N
 
 # --- can the saved sheets be patched in place? ----------------------------------------------
 def _patchable(snap: MasterSnapshot, update: MasterUpdate) -> bool:
+    if update.closes_year:
+        return False
     for department in update.departments:
         if not snap.department(department).current:
             return False
@@ -233,7 +246,7 @@ def _letter(n: int) -> str:
 def _rewrite(snap: MasterSnapshot, update: MasterUpdate, backup: bool) -> Path | None:
     from workbook.files.master import Master
 
-    master = Master.open(snap.path)
+    master = Master(snap)          # snap's plan and settings: ⑥ 年度更新 passes those of the next year
     departments = dict(update.departments)
     for department in (d.name for d in snap.plan.departments):
         state = snap.department(department)
@@ -249,4 +262,10 @@ def _rewrite(snap: MasterSnapshot, update: MasterUpdate, backup: bool) -> Path |
     ms.reset(ws)
     ms.write_checks(ws, update.checks)
     master.append_history(update.history)
+    if update.settings:
+        master.write_setting_values(update.settings)
+    if update.plan_sheets:
+        master.write_plan_sheets()
+    if update.year_results is not None:
+        master.write_year_results(update.year_results)
     return master.save(backup)

@@ -28,6 +28,8 @@ from workbook.sheets.table import Table, input_formulas, parse_table
 from workbook.domain.returns import CONTACT_FIELDS, Entry
 from workbook.domain.scale import Scale
 from workbook.sheets.scale_sheet import read_scale_rows
+from workbook.sheets.year_results_sheet import results_from_rows
+from workbook.domain.year_results import YearResult
 from workbook.domain.settings import Settings, check_rule_fits_scale, check_year_in_plan, settings_from_values
 
 
@@ -95,6 +97,16 @@ class MasterSnapshot:
         listed_names = {d.name for d in listed}
         snap.plan.departments[:] = listed + [d for d in snap.plan.departments if d.name not in listed_names]
         return snap
+
+    def for_year(self, fiscal_year: int, plan: Plan | None = None) -> "MasterSnapshot":
+        """The same bytes read as if 設定 named another fiscal year (and, given, another plan): what
+        ⑥ 年度更新 writes for the next year is decided on this view (the roll in _department)."""
+        from dataclasses import replace
+
+        view = MasterSnapshot(self.path, self.data, plan or self.plan, replace(self.settings, fiscal_year=fiscal_year),
+                              self._book)
+        view._package = self._package
+        return view
 
     def folder(self, name: str) -> Path:
         return self.path.parent / name
@@ -165,9 +177,9 @@ class MasterSnapshot:
         return parse_table(self.rows(title), department, self.formulas(title))
 
     def previous(self, department: str) -> dict[str, Entry]:
-        """Last year's answers for a distributed file's 前年度 columns: a sheet written for the year
-        before holds them in its input columns (設定 was moved on to the next year), a sheet of this
-        year in its 前年度 columns; any other year gives nothing."""
+        """Last year's answers for a distributed file's 前年度 columns: a sheet of this year holds them
+        in its 前年度 columns (⑥ 年度更新 put them there), a sheet written for the year before in its
+        input columns (a view for the next year, for_year); any other year gives nothing."""
         state = self.department(department)
         if state.table is None:
             return {}
@@ -205,7 +217,19 @@ class MasterSnapshot:
                 if clean_text(value)]
         return out
 
+    def sheets_year(self) -> int | None:
+        """The fiscal year 進捗一覧 and the department sheets were written for, when one differs from
+        設定's (設定's year edited by hand instead of ⑥ 年度更新); None when they agree."""
+        rows = self.rows(names.SHEET_PROGRESS)
+        years = [progress_sheet.progress_year(rows[0])] if rows else []
+        years += [self.department(d.name).year for d in self.plan.departments if self.department(d.name).table]
+        return next((y for y in years if y is not None and y != self.settings.fiscal_year), None)
+
     # --- fixed sheets -----------------------------------------------------------------------
+    def year_results(self) -> list[YearResult]:
+        """The closed years' records (年度別実績; none before the first ⑥ 年度更新)."""
+        return results_from_rows(self.rows(names.SHEET_YEAR_RESULTS))
+
     def status_rows(self) -> list[list[object]]:
         return self.body(names.SHEET_STATUS)
 

@@ -5,6 +5,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.views import Selection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import names
@@ -38,6 +39,9 @@ def reset(ws: Worksheet) -> None:
     ws.data_validations.dataValidation = []
     ws.protection.sheet = False
     ws.freeze_panes = None
+    # openpyxl adds two pane selections each time D7-like panes are frozen: a sheet written again would
+    # carry five (the schema allows four, openxml-audit reports it); start from the one a new sheet has
+    ws.sheet_view.selection = [Selection(activeCell="A1", sqref="A1")]
     ws.auto_filter.ref = None
 
 
@@ -67,12 +71,19 @@ def table(ws: Worksheet, headers: list[str], rows: list[list[object]], widths: l
     return last
 
 
+OPERATIONS_YEAR_CELL = "B2"      # the 操作 sheet's line naming the reported year (⑥ 年度更新 rewrites it)
+
+
+def operations_subtitle(settings: Settings) -> str:
+    return f"{settings.municipality}　報告対象：{fiscal_year_label(settings.fiscal_year)}"
+
+
 def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str, str, str]]) -> None:
     """The 操作 sheet: what to do, in order; buttons are placed over column F by package.py."""
     ws["B1"] = settings.title(f"{settings.plan_name} 進捗管理")
     ws["B1"].font = st.TITLE
-    ws["B2"] = f"{settings.municipality}　報告対象：{fiscal_year_label(settings.fiscal_year)}"
-    ws["B2"].font = st.SUBTITLE
+    ws[OPERATIONS_YEAR_CELL] = operations_subtitle(settings)
+    ws[OPERATIONS_YEAR_CELL].font = st.SUBTITLE
     if settings.sample:
         ws["B3"] = SAMPLE_NOTE
         ws["B3"].font = st.WARN

@@ -258,6 +258,33 @@ def build_vba_project(standard_modules: dict[str, str], class_modules: dict[str,
     return write_compound_file(streams)
 
 
+def with_document_modules(vba_project: bytes, document_modules: Sequence[str]) -> bytes:
+    """The project with exactly these document modules (workbook's first), every standard and class
+    module kept as its source: for a sheet added to a saved master (Excel needs a document module per
+    sheet). The project itself when its document modules already match. Document modules come back
+    empty, as the masters this add-on makes carry them."""
+    import olefile
+    from oletools.olevba import VBA_Parser
+
+    try:
+        ole = olefile.OleFileIO(vba_project)
+        project = ole.openstream("PROJECT").read().decode("latin-1")
+        ole.close()
+        parser = VBA_Parser("vbaProject.bin", data=vba_project)
+        parser.vba_stomping_detected = False  # a malware check that logs a warning for data in memory
+        sources = {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
+    except Exception as exc:  # olefile/oletools raise many kinds on damaged input
+        raise AddonError(f"VBA プロジェクトを読めません: {exc}") from exc
+    documents = re.findall(r"^Document=(\w+)/", project, re.M)
+    if sorted(documents) == sorted(document_modules):
+        return vba_project
+    standard = {n: sources.get(n, "") for n in re.findall(r"^Module=(\w+)", project, re.M)}
+    classes = {n: sources.get(n, "") for n in re.findall(r"^Class=(\w+)", project, re.M)}
+    name = re.search(r'^Name="([^"]*)"', project, re.M)
+    return build_vba_project(standard, classes, document_modules=document_modules,
+                             project_name=name.group(1) if name else "VBAProject")
+
+
 def xlwings_standalone_modules() -> tuple[dict[str, str], dict[str, str]]:
     """Return (standard, class) module sources of xlwings' standalone VBA.
 
