@@ -43,12 +43,18 @@ def _is_marked(tbl) -> bool:
     return caption is not None and caption.get(qn("w:val")) == COUNTS_TABLE
 
 
-def _set_width(tc, twips: int) -> None:
-    """w:tcW of a cell (the rendered body is plain XML: no python-docx element classes)."""
+def _cell_properties(tc):
+    """The cell's w:tcPr, made when it has none."""
     props = tc.find(qn("w:tcPr"))
     if props is None:
         props = OxmlElement("w:tcPr")
         tc.insert(0, props)
+    return props
+
+
+def _set_width(tc, twips: int) -> None:
+    """w:tcW of a cell (the rendered body is plain XML: no python-docx element classes)."""
+    props = _cell_properties(tc)
     width = props.find(qn("w:tcW"))
     if width is None:
         width = OxmlElement("w:tcW")
@@ -119,10 +125,7 @@ HEADER_POINTS = 9.0
 
 
 def _span(tc, columns: int) -> None:
-    props = tc.find(qn("w:tcPr"))
-    if props is None:
-        props = OxmlElement("w:tcPr")
-        tc.insert(0, props)
+    props = _cell_properties(tc)
     span = props.find(qn("w:gridSpan"))
     if span is None:
         span = OxmlElement("w:gridSpan")
