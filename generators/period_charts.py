@@ -27,6 +27,13 @@ ACTUAL, TARGET, PACE = "#1F4E78", "#C00000", "#7F7F7F"
 
 def trajectory_chart(t: Trajectory, years: list[int], estimate_year: int | None, path: Path) -> Path:
     """years: the period's fiscal years (the x axis, after the baseline year when it is earlier)."""
+    fig = trajectory_figure(t, years, estimate_year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path
+
+
+def trajectory_figure(t: Trajectory, years: list[int], estimate_year: int | None) -> Figure:
     font = japanese_font()
     small = FontProperties(fname=font.get_file(), size=8)
     base_year, target_year = t.baseline_year, t.target_year
@@ -82,6 +89,4 @@ def trajectory_chart(t: Trajectory, years: list[int], estimate_year: int | None,
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False, prop=small,
                   handlelength=2.0, columnspacing=1.0)
         fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png")
-    return path
+    return fig
