@@ -89,7 +89,8 @@ def _overview(doc, period: Period) -> None:
 
 
 def _year_heads(period: Period) -> list[str]:
-    return [period.year_label(y) for y in period.years]
+    """One column head per year; （見込み） on a line of its own, as the column is narrow."""
+    return [period.year_label(y).replace("（", "\n（") for y in period.years]
 
 
 def _grades(doc, period: Period) -> None:
