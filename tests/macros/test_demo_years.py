@@ -132,3 +132,14 @@ def test_period_report_has_every_action_and_year_and_counts_equal_a_recount(demo
         found[(goal, row[1])] = Counter({c: int(v) for c, v in zip(columns, row[2:-1]) if int(v)})
         assert int(row[-1]) == sum(int(v) for v in row[2:-1])
     assert found == recount
+
+
+def test_period_report_refuses_a_master_with_nothing_closed_or_reported(tmp_path, capsys):
+    from macros.cli import main
+    from macros.operations import new_master
+    from workbook.files.sample import komae_settings
+
+    master = new_master(komae_plan(), komae_settings(6), tmp_path)
+    assert main(["period-report", str(master)]) == 2
+    assert "締めた年度も今年度の回答もまだないため" in capsys.readouterr().err
+    assert not (tmp_path / "報告書").exists() or not any((tmp_path / "報告書").iterdir())
