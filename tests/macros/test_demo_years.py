@@ -143,3 +143,19 @@ def test_period_report_refuses_a_master_with_nothing_closed_or_reported(tmp_path
     assert main(["period-report", str(master)]) == 2
     assert "締めた年度も今年度の回答もまだないため" in capsys.readouterr().err
     assert not (tmp_path / "報告書").exists() or not any((tmp_path / "報告書").iterdir())
+
+
+def test_report_for_r6_made_again_after_r8_is_what_the_demo_wrote_in_r6(demo3):
+    import re
+
+    from macros.cli import main
+
+    out, _ = demo3
+
+    def text(path: Path) -> str:
+        return re.sub(r"令和(\d+|元)年\d+月\d+日", "＜日付＞", all_text(open_docx(path)))
+
+    names = ("令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx")
+    written = {name: text(out / "報告書" / name) for name in names}
+    assert main(["report", str(out / DEMO_MASTER_NAME), "--fiscal-year", "R6", "--no-pdf"]) == 0
+    assert {name: text(out / "報告書" / "令和6年度" / name) for name in names} == written
