@@ -17,6 +17,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PROGRESS_REPORT_TEMPLATE = TEMPLATES / "progress_report_tpl.docx"            # the table form (the default)
 PROGRESS_REPORT_CARDS_TEMPLATE = TEMPLATES / "progress_report_cards_tpl.docx"
 COMMITTEE_SUMMARY_TEMPLATE = TEMPLATES / "committee_summary_tpl.docx"
+PERIOD_REPORT_TEMPLATE = TEMPLATES / "period_report_tpl.docx"               # 計画期間評価報告書
 
 
 def environment() -> Environment:

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, required=True, help="出力フォルダ")
     demo.add_argument("--fiscal-year", type=_year, default=6, help="報告対象年度（既定 R6）")
     demo.add_argument("--no-pdf", action="store_true", help="報告書の PDF を作らない")
+    demo.add_argument("--years", type=int, default=1, metavar="年数",
+                      help="続けて実行する年度の数（既定 1）。例：--years 3 で R6〜R8 を年度更新しながら実行し、計画期間評価報告書も作る")
     demo.add_argument("--scale", default=None, metavar="名前",
                       help="評価基準のプリセット（" + "・".join(PRESETS) + "）。例：--scale 4段階（既定：さいたま市方式）")
     new = sub.add_parser("new", help="計画ファイルからマスターを作る")
@@ -103,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="未提出・要修正の課が残っていても締める（その課は年度別実績と履歴に記録）")
     year.add_argument("--plan", type=Path, default=None, metavar="計画ファイル",
                       help="改定した計画ファイル（new と同じ様式）：次の年度からの取組目標と事業費を置き換え、年度を加える")
+    period = sub.add_parser("period-report", help="計画期間評価報告書（Word）：計画期間の各年度の達成度・指標の推移を並べる")
+    period.add_argument("master", type=Path, help="マスター（.xlsm）")
     return parser
 
 
@@ -114,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from .demo import run_demo
 
-            outcome = run_demo(args.out, args.fiscal_year, pdf=not args.no_pdf, progress=_say, scale=args.scale)
+            outcome = run_demo(args.out, args.fiscal_year, pdf=not args.no_pdf, progress=_say, scale=args.scale,
+                               years=args.years)
         elif args.command == "new":
             outcome = ops.new_from_plan_file(args.plan, args.out, args.municipality, args.plan_name,
                                              args.fiscal_year, progress=_say, scale=args.scale)
@@ -132,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             outcome = ops.remind(args.master, progress=_say)
         elif args.command == "next-year":
             outcome = ops.next_year(args.master, args.plan, args.force, progress=_say)
+        elif args.command == "period-report":
+            outcome = ops.period_report(args.master, progress=_say)
         else:
             outcome = ops.report(args.master, pdf=not args.no_pdf, progress=_say, layout=args.layout, final=args.final,
                                  meeting={"document_number": args.document_number, "name": args.meeting_name,

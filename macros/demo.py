@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dataclasses import replace
 
-from workbook.domain.era import fiscal_year_label, wareki_date, western_year
+from workbook.domain.era import fiscal_year_label, short_label, wareki_date, western_year
 from workbook.domain.problems import problem
 from workbook.domain.scale_presets import DEFAULT_SCALE, PRESETS, preset
 from workbook.errors import MasterError
@@ -28,17 +28,32 @@ def _clear(out: Path, progress: Progress) -> None:
 
 
 def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progress = _quiet,
-             scale: str | None = None) -> Outcome:
-    """scale: a preset name (the default preset when None); the sample answers keep their meaning."""
+             scale: str | None = None, years: int = 1) -> Outcome:
+    """scale: a preset name (the default preset when None); the sample answers keep their meaning.
+    years: how many fiscal years from fiscal_year, closed one after another with next-year (the
+    sample's first year leaves 指導室 未提出, so that close is forced and recorded); with more than
+    one, the plan-period evaluation at the end. Only the last year's report is made as PDF."""
     chosen = DEFAULT_SCALE if scale is None else preset(scale)
     if chosen is None:
         raise MasterError(problem("scale-unknown-preset", value=scale, choices="・".join(PRESETS)).message)
     _clear(out, progress)
     plan = komae_plan()
     settings = replace(komae_settings(fiscal_year), scale=chosen, sample=True, **demo_meeting(fiscal_year))
+    last = fiscal_year + years - 1
+    if years < 1 or last not in plan.fiscal_years:
+        raise MasterError(f"--years は 1 から {len(plan.fiscal_years) - plan.fiscal_years.index(fiscal_year)} まで"
+                          f"です（狛江市の計画は{fiscal_year_label(plan.fiscal_years[-1])}まで）。"
+                          if fiscal_year in plan.fiscal_years else f"計画に{fiscal_year_label(fiscal_year)}がありません。")
     outcome = Outcome()
     steps = [("マスター作成", lambda: _build(plan, settings, out))]
-    steps += [(label, step) for label, step in ops.demo_steps(out, pdf)]
+    for year in range(fiscal_year, last + 1):
+        prefix = f"{short_label(year)} " if years > 1 else ""
+        steps += [(prefix + label, step) for label, step in
+                  ops.demo_steps(out, pdf and year == last, meeting=_meeting_options(year) if year != fiscal_year else None)]
+        if year < last:
+            steps.append((f"{prefix}年度更新", lambda: ops.next_year(out / ops.DEMO_MASTER_NAME, force=True)))
+    if years > 1:
+        steps.append(("計画期間評価報告書", lambda: ops.period_report(out / ops.DEMO_MASTER_NAME)))
     for i, (label, step) in enumerate(steps, start=1):
         progress(f"[{i}/{len(steps)}] {label}…")
         result = step()
@@ -61,6 +76,13 @@ def demo_meeting(fiscal_year: int) -> dict[str, str]:
             "publisher_section": "狛江市 福祉保健部 福祉政策課",
             "publisher_address": "〒201-8585 東京都狛江市和泉本町一丁目1番5号",
             "publisher_phone": "03-3430-1111（代表）"}
+
+
+def _meeting_options(fiscal_year: int) -> dict[str, str]:
+    """A later year's meeting, for report (設定 keeps the first year's as typed)."""
+    meeting = demo_meeting(fiscal_year)
+    return {"document_number": meeting["meeting_document_number"], "name": meeting["meeting_name"],
+            "date": meeting["meeting_date"]}
 
 
 def _build(plan, settings, out: Path) -> Outcome:

@@ -141,16 +141,20 @@ def _follow_the_scale(m: Master, outcome: Outcome) -> None:
 def fill_sample_returns(master: Path, progress: Progress = _quiet) -> Outcome:
     """Demo: fill the distributed files as the departments would and put them in 回収/.
 
-    The distributed files stay as they are; one department (sample_answers.NOT_RETURNED) sends nothing.
+    The distributed files stay as they are; one department (sample_answers.NOT_RETURNED) sends nothing
+    in the plan's first year (it returns its file in the later years of demo --years 3).
     """
     m = Master.open(master)
     plan, settings = m.plan, m.settings
     source = m.folder(settings.distribution_folder)
     inbox = m.folder(settings.inbox_folder)
     outcome = Outcome()
+    current = fiscal_year_label(settings.fiscal_year)   # a person clears the earlier years' returns away
+    for old in sorted(p for p in inbox.glob("*.xlsx") if not p.name.startswith(current)):
+        keep_aside(old, inbox / KEPT_RETURNS_FOLDER)
     for department in (d.name for d in plan.departments if plan.actions_of(d.name)):
         distributed = source / file_name(settings, department)
-        if department in NOT_RETURNED:
+        if department in NOT_RETURNED and settings.fiscal_year <= min(plan.fiscal_years, default=settings.fiscal_year):
             outcome.say(f"{department}: 未提出（サンプルでは提出しない課）")
             continue
         if not distributed.exists():

@@ -22,9 +22,10 @@ The Excel button only checks (check_only): the master must be closed, as every s
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from workbook.domain.era import fiscal_year_label, short_label
+from workbook.domain.era import fiscal_year_label, parse_date, short_label, wareki_date
 from workbook.domain.plan import Plan
 from workbook.domain.plan_revision import BUDGET, Revision, revise
 from workbook.domain.problems import Report
@@ -100,12 +101,15 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     entries = {(d.name, code): e for d in rolled.plan.departments
                for code, e in rolled.department(d.name).entries.items()}
     stamp = now()
+    moved = _moved_deadlines(snap.settings)
     history = _plan_history(revision, stamp, plan_file) + drops.history
     history += [[stamp, CLOSE, "", "", "報告対象年度", label, new_label, copy.name]]
+    history += [[stamp, CLOSE, "", "", DEADLINES[k], old, new, ""] for k, (old, new) in moved.items()]
     history += [[stamp, CLOSE, l.name, "", "締めた時の提出状況", l.state, "未完了のまま締めた（--force）", ""] for l in late]
     progress("マスターを新しい年度に書き換えています…")
     update = MasterUpdate(summarize(rolled.plan, entries, rolled.settings, []), [r.to_row() for r in status],
-                          report.rows(), drops.departments, history, settings={"fiscal_year": new_year},
+                          report.rows(), drops.departments, history,
+                          settings={"fiscal_year": new_year} | {k: v for k, (_, v) in moved.items()},
                           plan_sheets=revision is not None, year_results=kept + results)
     written = apply(rolled, update)
     outcome.lines[:0] = [f"{label}を締め、報告対象年度を{new_label}にしました。",
@@ -114,6 +118,8 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
                          f"{label}のマスターの控え（読み取り専用）: {copy}{note}"]
     if revision is not None:
         outcome.lines[3:3] = _revision_lines(revision, plan_file)
+    for key, (old, new) in moved.items():
+        outcome.say(f"設定の{DEADLINES[key]}を「{old}」から「{new}」に進めました（1年後の同じ曜日。違う日にするときは設定シートで直してください）。")
     if late:
         outcome.say("未完了のまま締めた担当課（年度別実績の「締めた時の提出状況」と履歴に記録）："
                     + "、".join(f"{l.name}（{l.state}）" for l in late))
@@ -126,6 +132,22 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
                 f"python -m macros report \"{master}\" --fiscal-year {short_label(year)} で作り直せます。")
     outcome.files += [master, copy]
     return outcome
+
+
+DEADLINES = {"deadline": "提出期限", "resubmission_deadline": "再提出期限"}
+
+
+def _moved_deadlines(settings) -> dict[str, tuple[str, str]]:
+    """設定's deadlines 52 weeks on, the same weekday (key -> (old, new)), those written as a date."""
+    out = {}
+    for key in DEADLINES:
+        old = getattr(settings, key)
+        day = parse_date(old)
+        if not old or day is None:
+            continue
+        later = day + dt.timedelta(weeks=52)     # the same weekday, a year on
+        out[key] = (old, f"{wareki_date(later)}（{'月火水木金土日'[later.weekday()]}）")
+    return out
 
 
 def _refuse_closed(snap: MasterSnapshot, kept, summary) -> None:

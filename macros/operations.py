@@ -130,8 +130,8 @@ def remind(master: Path, progress: Progress = _quiet) -> Outcome:
 DEMO_MASTER_NAME = "狛江市_再犯防止推進計画_進捗管理.xlsm"
 
 
-def demo_steps(out: Path, pdf: bool) -> list[tuple[str, Callable[[], object]]]:
-    """The yearly cycle after the master is built."""
+def demo_steps(out: Path, pdf: bool, meeting: dict[str, str] | None = None) -> list[tuple[str, Callable[[], object]]]:
+    """The yearly cycle after the master is built (meeting: report's, when not 設定's)."""
     from .distribute import fill_sample_returns
 
     master = out / DEMO_MASTER_NAME
@@ -139,5 +139,12 @@ def demo_steps(out: Path, pdf: bool) -> list[tuple[str, Callable[[], object]]]:
         ("配布", lambda: distribute(master)),
         ("担当課の回答（サンプル）を記入", lambda: fill_sample_returns(master)),
         ("回収・検証", lambda: collect(master)),
-        ("報告書作成", lambda: report(master, pdf)),
+        ("報告書作成", lambda: report(master, pdf, **({"meeting": meeting} if meeting else {}))),
     ]
+
+
+def period_report(master: Path, progress: Progress = _quiet) -> Outcome:
+    """計画期間評価報告書: every year of the plan side by side, from 年度別実績 and the current year."""
+    from .period_report import run_period_report
+
+    return run_period_report(Path(master), progress)

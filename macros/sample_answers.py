@@ -10,10 +10,15 @@ What the sample contains, on purpose (validation should find the mistakes):
 - まちづくり推進課 types the 実績値 of 4-2-2 as "７５％" (full-width digits and a unit).
 - 3-3-1 is shared: 福祉政策課 grades it B, 学校教育課 grades it － (with a reason): consolidated B.
 - 指導室 does not return its file (NOT_RETURNED), so it shows as 未提出 and 5-1-1 stays incomplete.
+
+The plan's later years (demo --years 3) are answered from the first by later_answer: each grade
+moves one step up or down or stays (year_step, fixed per action, department and year), the
+mistakes are corrected, 指導室 returns its file, and typed actuals move with the grade.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import openpyxl
@@ -22,7 +27,9 @@ from workbook.sheets import styles as st
 from workbook.files.department_file import RETURN_LINE_HEIGHT, file_name, read_department_file
 from workbook.sheets.layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW, PLAN_KEYS, col_number,
                      split_key)
-from workbook.domain.plan import Plan
+from workbook.domain.era import fiscal_year_label
+from workbook.domain.normalize import parse_number
+from workbook.domain.plan import Direction, Plan
 from workbook.domain.scale import Common, Scale
 from workbook.domain.scale_presets import DEFAULT_SCALE
 from workbook.domain.settings import Settings
@@ -167,15 +174,55 @@ EDITS: dict[tuple[str, str], dict[str, object]] = {
 
 
 def answer_for(plan: Plan, code: str, department: str, fiscal_year: int) -> Answer:
-    """The sample answer; a plain 'carried out as planned' for actions the sample does not know."""
+    """The sample answer; a plain 'carried out as planned' for actions the sample does not know.
+    The plan's first year is answered as written above (with its mistakes); later years from it
+    by later_answer: some grades improve, some fall, and the mistakes are gone."""
     known = ANSWERS.get((code, department)) or ANSWERS.get((code, ""))
-    if known is not None:
-        return known
-    try:
-        target = plan.action(code).target_for(fiscal_year) or "計画の取組"
-    except KeyError:  # a row the plan no longer has
-        target = "計画の取組"
-    return Answer(f"「{target}」に取り組んだ。", "計画どおり実施した。", MET, "計画どおり実施できたため。")
+    if known is None:
+        try:
+            target = plan.action(code).target_for(fiscal_year) or "計画の取組"
+        except KeyError:  # a row the plan no longer has
+            target = "計画の取組"
+        known = Answer(f"「{target}」に取り組んだ。", "計画どおり実施した。", MET, "計画どおり実施できたため。")
+    first = plan.fiscal_years[0] if plan.fiscal_years else fiscal_year
+    return known if fiscal_year <= first else later_answer(known, code, department, fiscal_year, first)
+
+
+# A later year's grade, one step along this ladder from the year before (NONE: carried out at last)
+LADDER = (BELOW, MET, ABOVE)
+UP_REASON = "前年度の課題への対応が進み、目標を上回る成果があったため。"
+DOWN_REASON = "関係機関との調整に時間を要し、目標を下回ったため。"
+SAME_REASON = "前年度に引き続き、計画どおり実施できたため。"
+
+
+def year_step(code: str, department: str, fiscal_year: int) -> int:
+    """+1 (improves), -1 (falls) or 0, fixed for the action, department and year (no randomness)."""
+    value = zlib.crc32(f"{code}|{department}|{fiscal_year}".encode("utf-8")) % 6
+    return 1 if value == 0 else -1 if value == 1 else 0
+
+
+def later_answer(first: Answer, code: str, department: str, fiscal_year: int, first_year: int) -> Answer:
+    grade = first.grade if first.grade in LADDER or first.grade == NONE else MET   # a mistake is corrected
+    steps = [year_step(code, department, y) for y in range(first_year + 1, fiscal_year + 1)]
+    for step in steps:
+        if grade == NONE:
+            grade = MET if step else NONE
+        else:
+            grade = LADDER[max(0, min(len(LADDER) - 1, LADDER.index(grade) + step))]
+    step = steps[-1]
+    reason = UP_REASON if step > 0 and grade == ABOVE else DOWN_REASON if grade == BELOW else \
+        (first.reason or SAME_REASON) if step == 0 and grade == first.grade else SAME_REASON
+    if grade == NONE:
+        reason = first.reason
+    actuals = {n: _moved(v, fiscal_year - first_year, step) for n, v in first.actuals.items()}
+    return replace(first, grade=grade, reason=reason, actuals=actuals,
+                   content=f"{fiscal_year_label(fiscal_year)}も、{first.content}")
+
+
+def _moved(value: object, years: int, step: int) -> object:
+    """A typed actual some years on: drifting down a little a year, more when the grade moved."""
+    number = parse_number(value)
+    return value if number is None else round(number.value * (1 - 0.04 * years + 0.06 * step))
 
 
 def on_scale(code: str, scale: Scale) -> str:
@@ -205,7 +252,13 @@ def sample_actual(plan: Plan, code: str, department: str, n: int, fiscal_year: i
         return answer.actuals[n]
     indicators = plan.indicators_of(code, department)
     target = indicators[n - 1].target_for(fiscal_year) if n <= len(indicators) else None
-    return target if target is not None else 0
+    if target is None:
+        return 0
+    first = plan.fiscal_years[0] if plan.fiscal_years else fiscal_year
+    if fiscal_year <= first:
+        return target
+    step = year_step(code, department, fiscal_year) * (1 if indicators[n - 1].direction is Direction.HIGHER else -1)
+    return round(target * (1 + 0.08 * step), 1)
 
 
 def return_name(settings: Settings, department: str) -> str:
@@ -233,7 +286,7 @@ def fill_return(distributed: Path, target: Path, plan: Plan, scale: Scale = DEFA
             values["grade"] = on_scale(values["grade"], scale)
         else:
             values = {"actual": sample_actual(plan, code, department, n, year)}
-        edits = EDITS.get((department, key), {})
+        edits = EDITS.get((department, key), {}) if year <= min(plan.fiscal_years, default=year) else {}
         if any(k in PLAN_KEYS for k in edits):
             ws.protection.sheet = False   # a person unprotects the sheet to change a grey cell
         values.update(edits)

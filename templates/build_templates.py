@@ -16,6 +16,7 @@ and the ratio rule come from the scale.
     build_report_table.py   進捗状況報告書, the published table form (the default)
     build_report_cards.py   進捗状況報告書, one card per action (report --layout cards)
     build_summary.py        委員会用概要
+    build_period_report.py  計画期間評価報告書 (the chapters are written when rendering)
     build_letters.py        照会文, 再依頼
 with the house style and helpers of docx_kit.py (styles, tables), docx_pages.py (pages, headers,
 fields) and report_parts.py (what the two layouts of the report share).
@@ -32,6 +33,7 @@ import build_letters  # noqa: E402
 from build_report_cards import PROGRESS_REPORT_CARDS, build_progress_report_cards  # noqa: E402
 from build_report_table import PROGRESS_REPORT, build_progress_report  # noqa: E402
 from build_summary import COMMITTEE_SUMMARY, build_committee_summary  # noqa: E402
+from build_period_report import PERIOD_REPORT, build_period_report  # noqa: E402
 
 
 def build_all(folder: Path = HERE) -> list[Path]:
@@ -40,7 +42,8 @@ def build_all(folder: Path = HERE) -> list[Path]:
             build_progress_report_cards(folder / PROGRESS_REPORT_CARDS),
             build_committee_summary(folder / COMMITTEE_SUMMARY),
             build_letters.build_request_memo(folder / build_letters.REQUEST_MEMO),
-            build_letters.build_reminder(folder / build_letters.REMINDER)]
+            build_letters.build_reminder(folder / build_letters.REMINDER),
+            build_period_report(folder / PERIOD_REPORT)]
 
 
 if __name__ == "__main__":
