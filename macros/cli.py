@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="未提出・要修正の課が残っていても締める（その課は年度別実績と履歴に記録）")
     year.add_argument("--plan", type=Path, default=None, metavar="計画ファイル",
                       help="改定した計画ファイル（new と同じ様式）：次の年度からの取組目標と事業費を置き換え、年度を加える")
+    rollup = sub.add_parser("rollup", help="集約：複数の自治体のマスターの進捗を共通区分と国の重点課題で並べる（マスターは読むだけ）")
+    rollup.add_argument("masters", type=Path, nargs="+", metavar="マスターまたはフォルダ", help="マスター（.xlsm）かそのフォルダ")
+    rollup.add_argument("--out", type=Path, required=True, help="出力フォルダ")
+    rollup.add_argument("--map", type=Path, default=None, metavar="対応表",
+                        help="施策と重点課題の対応表（既定：出力フォルダの 対応表.xlsx。あれば読み、修正を引き継ぐ）")
     return parser
 
 
@@ -130,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             outcome = ops.validate(args.master, progress=_say)
         elif args.command == "remind":
             outcome = ops.remind(args.master, progress=_say)
+        elif args.command == "rollup":
+            from .rollup import rollup
+
+            outcome = rollup(args.masters, args.out, args.map, progress=_say)
         elif args.command == "next-year":
             outcome = ops.next_year(args.master, args.plan, args.force, progress=_say)
         else:
