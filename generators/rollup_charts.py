@@ -45,7 +45,8 @@ def class_chart(rows: list[tuple[str, ClassCounts]], path: Path, title: str = ""
                 if value and bar.get_width() >= max(max(left) + max(values), 1) * 0.03:
                     ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(value),
                             ha="center", va="center", fontproperties=small,
-                            color="white" if is_dark(colour) else "black")
+                            color="white" if is_dark(colour) else "black",
+                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if hatch else None)
             left = [a + b for a, b in zip(left, values)]
         ax.set_xlabel(xlabel, fontproperties=small)
         ax.set_xlim(0, max(left + [1]) * 1.05)

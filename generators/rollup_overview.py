@@ -69,7 +69,18 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float]):
     t = doc.add_table(rows=1 + len(rows), cols=len(header))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
+    t.autofit = False   # fixed layout: the widths below hold in Word and LibreOffice
+    t._tbl.tblPr.find(qn("w:tblW")).set(qn("w:type"), "dxa")
+    t._tbl.tblPr.find(qn("w:tblW")).set(qn("w:w"), str(int(sum(widths) * 56.7)))
+    for gridcol, width in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        gridcol.set(qn("w:w"), str(int(width * 56.7)))
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "57")    # 1 mm: four full-width characters fit a 12.5 mm column
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    t._tbl.tblPr.append(margins)
     for r, values in enumerate([header] + rows):
         row = t.rows[r]
         trpr = row._tr.get_or_add_trPr()
@@ -81,9 +92,9 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float]):
             cell.width = Mm(widths[c])
             p = cell.paragraphs[0]
             run = p.add_run(str(value))
-            run.font.size = Pt(8)
+            run.font.size = Pt(7 if r == 0 else 8)
             run.bold = r == 0
-            if r == 0 or c >= 2:
+            if r == 0 or c >= 1:
                 p.alignment = 1
             if r == 0:
                 shading = OxmlElement("w:shd")
@@ -121,7 +132,7 @@ def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[s
             + [str(c.counts.counts.get(cls, 0)) for cls in CLASSES]
             + ["－" if c.points_average is None else number(c.points_average, 1), f"{c.on_track}/{c.indicators}"]
             for c in cities]
-    _table(doc, header, rows, [20, 16, 18, 10, 10] + [10] * len(CLASSES) + [12, 14])
+    _table(doc, header, rows, [18, 17, 19, 9, 10] + [12.5] * len(CLASSES) + [11, 11])
 
     doc.add_heading("3 重点課題別の状況", level=1)
     doc.add_paragraph(f"重点課題は{PLAN_NAME}の 7 つです。各自治体の施策がどの重点課題にあたるかは、集約のブックの"

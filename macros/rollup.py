@@ -40,16 +40,21 @@ def master_files(inputs: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, notes
 
 
+def shown(path: Path) -> str:
+    """A file as notes name it: with its folder, since every city's master may have the same name."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
 def _read(path: Path) -> tuple[MasterRead | None, str]:
     try:
         return read_master(path), ""
     except AddonError as exc:
-        return None, f"{path.name}: マスターとして読めないため、集約に入れていません。{exc}"
+        return None, f"{shown(path)}: マスターとして読めないため、集約に入れていません。{exc}"
     except Exception as exc:  # a library's error on a file that is not a workbook at all
         from .failures import failure_text
 
         why = failure_text(exc) or "このアドオンのマスターではないか、壊れています"
-        return None, f"{path.name}: マスターとして読めないため、集約に入れていません（{why}）。"
+        return None, f"{shown(path)}: マスターとして読めないため、集約に入れていません（{why}）。"
 
 
 def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress: Progress = quiet,
@@ -83,9 +88,9 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
         for row in rows:
             mapping.setdefault(row.match, row)
         cities.append(city_year(read.summary, read.plan, s.municipality_code, s.municipality, s.plan_name,
-                                read.path.name, rows, read.last_collect))
+                                shown(read.path), rows, read.last_collect))
         if not s.municipality_code:
-            notes.append(f"{read.path.name}: 設定に全国地方公共団体コードがないため、自治体名「{s.municipality}」で"
+            notes.append(f"{shown(read.path)}: 設定に全国地方公共団体コードがないため、自治体名「{s.municipality}」で"
                          "見分けました（同じ名前の自治体があると区別できません。設定にコードを入力してください）。")
         if not read.summary.returned_departments:
             notes.append(f"{s.municipality}（{fiscal_year_label(s.fiscal_year)}）: まだ回答を取り込んでいません"
@@ -133,7 +138,7 @@ def _one_per_city_year(reads: list[MasterRead]) -> tuple[list[MasterRead], list[
         for other in group[:-1]:
             when = wareki_datetime(winner.last_collect) if winner.last_collect else "記録なし"
             notes.append(f"{winner.settings.municipality}（{fiscal_year_label(year)}）のマスターが 2 つ以上あります。"
-                         f"最後の回収が新しい {winner.path.name}（{when}）を使い、{other.path.name} は集約に入れていません。")
+                         f"最後の回収が新しい {shown(winner.path)}（{when}）を使い、{shown(other.path)} は集約に入れていません。")
     return chosen, notes
 
 

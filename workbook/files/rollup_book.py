@@ -94,6 +94,7 @@ def _map_sheet(ws, rows: list[MapRow]) -> None:
         ws.add_data_validation(dv)
     for r in range(2, len(rows) + 2):
         ws.cell(row=r, column=7).fill = PatternFill("solid", fgColor="FFF2CC")   # the column a person edits
+    _page(ws, landscape=True)
 
 
 # --- the roll-up workbook ----------------------------------------------------------------------
@@ -129,7 +130,7 @@ def _summary_sheet(ws, title: str, cities: list[CityYear], notes: list[str]) -> 
     ws.cell(row=row, column=1, value="注記").font = Font(name=_FONT, bold=True)
     for i, note in enumerate(notes or ["なし"], start=1):
         ws.cell(row=row + i, column=1, value=note).font = Font(name=_FONT, size=10)
-    _page(ws, landscape=True)
+    _page(ws, landscape=True, paper=ws.PAPERSIZE_A3)
 
 
 def _priority_sheet(ws, cities: list[CityYear]) -> None:
@@ -175,9 +176,9 @@ def _table(ws, headers: list[str], body: list[list[object]], widths: list[float]
     ws.print_title_rows = f"{start}:{start}"
 
 
-def _page(ws, landscape: bool) -> None:
+def _page(ws, landscape: bool, paper: str | None = None) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = paper or ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "&P / &N"
