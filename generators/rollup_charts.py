@@ -17,6 +17,7 @@ from workbook.domain.scale import Common
 
 from .charts import japanese_font, legend_columns, row_major
 from .scale_view import UNGRADED_STYLE, is_dark
+from .table_fit import ems
 
 STYLE = {Common.ABOVE.value: ("#2E75B6", ""), Common.MET.value: ("#9DC3E6", ""),
          Common.BELOW.value: ("#ED7D31", ""), Common.UNASSESSABLE.value: ("#A5A5A5", ""),
@@ -29,7 +30,10 @@ def class_chart(rows: list[tuple[str, ClassCounts]], path: Path, title: str = ""
     small = FontProperties(fname=font.get_file(), size=8)
     shown = [c for c in CLASSES if any(counts.counts.get(c, 0) for _, counts in rows)] or [CLASSES[0]]
     ncol = legend_columns(shown)
-    height = 0.28 * max(len(rows), 1) + 1.1 + 0.25 * (-(-len(shown) // ncol))
+    legend_rows = -(-len(shown) // ncol)
+    bottom_in, top_in = 0.5 + 0.22 * legend_rows, 0.35 if title else 0.15
+    height = 0.28 * max(len(rows), 1) + bottom_in + top_in
+    left_in = max((ems(label) for label, _ in rows), default=2) * 8 / 72 + 0.25
     with matplotlib.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False}):
         fig = Figure(figsize=(6.4, height), dpi=DPI)
         FigureCanvasAgg(fig)
@@ -61,9 +65,11 @@ def class_chart(rows: list[tuple[str, ClassCounts]], path: Path, title: str = ""
             ax.set_title(title, fontproperties=FontProperties(fname=font.get_file(), size=10))
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(row_major(handles, ncol), row_major(labels, ncol), loc="upper center",
-                  bbox_to_anchor=(0.5, -0.5 / max(height - 1, 0.6)), ncol=ncol, frameon=False, prop=small,
+                  bbox_to_anchor=(0.5, -0.42 / (height - bottom_in - top_in)), ncol=ncol, frameon=False, prop=small,
                   handlelength=1.2, columnspacing=1.0)
-        fig.tight_layout()
+        # fixed margins instead of tight_layout, which draws the figure twice (charts are most of the time)
+        fig.subplots_adjust(left=min(left_in / 6.4, 0.55), right=0.97, bottom=bottom_in / height,
+                            top=1 - top_in / height)
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="png")
     return path

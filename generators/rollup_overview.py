@@ -148,6 +148,9 @@ def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[s
         for k in keys:
             doc.add_heading(names.get(k, UNMAPPED), level=2)
             per_city = [(_label(c, years), c.by_priority.get(k, ClassCounts())) for c in cities]
+            if not any(counts.total for _, counts in per_city):
+                doc.add_paragraph("この重点課題にあたる施策は、対応表にありません。")
+                continue
             for i in range(0, max(len(per_city), 1), CHART_ROWS):
                 chart = class_chart(per_city[i:i + CHART_ROWS], images / f"p{k}_{i}.png")
                 doc.add_picture(str(chart), width=Mm(CHART_WIDTH_MM))

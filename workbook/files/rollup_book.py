@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from workbook.domain.national_plan import PLAN_NAME, PRIORITIES, UNMAPPED, parse_priority, priority
@@ -28,6 +28,7 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FONT = "游ゴシック"
+_HEAD_STYLE, _TEXT_STYLE, _VALUE_STYLE, _SHARE_STYLE = "集約見出し", "集約文字", "集約数値", "集約割合"
 
 
 def priority_label(number: int | None) -> str:
@@ -119,13 +120,10 @@ def _summary_sheet(ws, title: str, cities: list[CityYear], notes: list[str]) -> 
                     + [None if c.points_average is None else round(c.points_average, 1), c.indicators, c.on_track,
                        _moment(c.last_collect), c.source])
     widths = [9, 12, 24, 22, 12, 14, 9, 7, 7, 7] + [8] * 11 + [8, 7, 7, 18, 30]
-    _table(ws, SUMMARY_HEADERS, body, widths, start=3)
+    _table(ws, SUMMARY_HEADERS, body, widths, start=3, shares=tuple([10] + list(range(17, 22))))
     ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, bold=True, size=13)
     ws.cell(row=2, column=1, value="共通区分は各自治体の評価基準の「共通区分」列による。取組数・件数は再掲を除く。"
             "割合の分母は対象外を除く取組。順調な指標：今年度の提案が達成・上回った。").font = Font(name=_FONT, size=9)
-    for r in range(4, len(body) + 4):
-        for col in [10] + list(range(17, 22)):
-            ws.cell(row=r, column=col).number_format = "0.0%"
     row = len(body) + 5
     ws.cell(row=row, column=1, value="注記").font = Font(name=_FONT, bold=True)
     for i, note in enumerate(notes or ["なし"], start=1):
@@ -156,17 +154,30 @@ def _indicator_sheet(ws, cities: list[CityYear]) -> None:
     _page(ws, landscape=True)
 
 
-def _table(ws, headers: list[str], body: list[list[object]], widths: list[float], start: int = 1) -> None:
+def _styles(wb) -> None:
+    """Named cell styles: one registration per book, then each cell only names its style (fast)."""
+    if _HEAD_STYLE in wb.named_styles:
+        return
+    head = NamedStyle(_HEAD_STYLE, font=Font(name=_FONT, bold=True, size=9), fill=_HEAD_FILL, border=_BORDER,
+                      alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"))
+    text = NamedStyle(_TEXT_STYLE, font=Font(name=_FONT, size=9), border=_BORDER,
+                      alignment=Alignment(wrap_text=True, vertical="top"))
+    value = NamedStyle(_VALUE_STYLE, font=Font(name=_FONT, size=9), border=_BORDER, alignment=Alignment(vertical="top"))
+    share = NamedStyle(_SHARE_STYLE, font=Font(name=_FONT, size=9), border=_BORDER, alignment=Alignment(vertical="top"),
+                       number_format="0.0%")
+    for style in (head, text, value, share):
+        wb.add_named_style(style)
+
+
+def _table(ws, headers: list[str], body: list[list[object]], widths: list[float], start: int = 1,
+           shares: tuple[int, ...] = ()) -> None:
+    _styles(ws.parent)
     for c, name in enumerate(headers, start=1):
-        cell = ws.cell(row=start, column=c, value=name)
-        cell.font = Font(name=_FONT, bold=True, size=9)
-        cell.fill, cell.border = _HEAD_FILL, _BORDER
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.cell(row=start, column=c, value=name).style = _HEAD_STYLE
     for r, values in enumerate(body, start=start + 1):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
-            cell.font, cell.border = Font(name=_FONT, size=9), _BORDER
-            cell.alignment = Alignment(wrap_text=isinstance(value, str), vertical="top")
+            cell.style = _SHARE_STYLE if c in shares else _TEXT_STYLE if isinstance(value, str) else _VALUE_STYLE
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.row_dimensions[start].height = 36
