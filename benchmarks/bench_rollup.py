@@ -10,8 +10,8 @@ N masters are copies of these four, each given its own 自治体名 and 全国�
 
 Each size is timed in a fresh Python process (`python -m macros rollup --out ...`, the whole
 command: reading every master, the workbook, the 対応表 and the Word overview with its charts),
-and the peak resident memory is read with resource.getrusage(RUSAGE_CHILDREN) (the child's own
-peak; ru_maxrss in KiB on Linux). The projection to all 1,741 municipalities is a least-squares
+and the peak resident memory is the command's own peak (RUSAGE_SELF) plus that of the second process
+it starts for the Word overview (RUSAGE_CHILDREN): an upper bound (ru_maxrss in KiB on Linux). The projection to all 1,741 municipalities is a least-squares
 line through the measured points.
 """
 from __future__ import annotations
@@ -102,12 +102,14 @@ def time_rollup(folder: Path, out: Path) -> tuple[float, float]:
               "code = main(['rollup', '--out', sys.argv[1], sys.argv[2]])\n"
               "print(time.perf_counter() - t)\n"
               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
               "sys.exit(code)\n")
     result = subprocess.run([sys.executable, "-c", script, str(out), str(folder)], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     lines = result.stdout.strip().splitlines()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return float(lines[-2]), max(int(lines[-1]), children) / 1024
+    # the command's own peak plus its second process's (the Word overview): an upper bound, as if
+    # both peaked at the same moment
+    return float(lines[-3]), (int(lines[-2]) + int(lines[-1])) / 1024
 
 
 def main() -> None:
@@ -135,6 +137,11 @@ def main() -> None:
     print(f"linear fit: {intercept:.2f} s + {slope * 1000:.1f} ms per master; "
           f"{ALL_MUNICIPALITIES} masters ({ALL_MUNICIPALITIES * ACTIONS:,} actions): "
           f"{intercept + slope * ALL_MUNICIPALITIES:.0f} s projected")
+    if len(results) > 1:
+        (x0, _, m0), (x1, _, m1) = results[-2], results[-1]
+        per = (m1 - m0) / (x1 - x0)
+        print(f"memory: {per:.2f} MB per master between {x0} and {x1}; "
+              f"{ALL_MUNICIPALITIES} masters: {m1 + per * (ALL_MUNICIPALITIES - x1):.0f} MB projected")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     if args.keep is None:
         shutil.rmtree(root, ignore_errors=True)

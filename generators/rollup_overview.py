@@ -24,7 +24,8 @@ from workbook.domain.rollup import CLASSES, CityYear, ClassCounts, total_by_prio
 from .rollup_charts import class_chart
 
 BODY_FONT, HEADING_FONT = "游明朝", "游ゴシック"
-CHART_ROWS = 40            # cities per chart of a 重点課題 (more go on to the next chart)
+DETAIL_LIMIT = 30          # up to this many cities: a chart per 重点課題 (a bar per city) and per city
+CHART_ROWS = 30            # beyond: the cities' overall counts, this many bars a chart (one A4 page)
 CHART_WIDTH_MM = 160
 
 
@@ -143,22 +144,35 @@ def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[s
     rows = [[names.get(k, UNMAPPED), str(totals[k].total)] + [str(totals[k].counts.get(cls, 0)) for cls in CLASSES]
             for k in keys]
     _table(doc, ["重点課題", "取組数"] + list(CLASSES), rows, [62, 14] + [15] * len(CLASSES))
+    detailed = len(cities) <= DETAIL_LIMIT
     with tempfile.TemporaryDirectory() as tmp:
         images = Path(tmp)
-        for k in keys:
+        chart = class_chart([(names.get(k, UNMAPPED), totals[k]) for k in keys], images / "total.png",
+                            title="重点課題別（集約したすべての自治体）")
+        doc.add_picture(str(chart), width=Mm(CHART_WIDTH_MM))
+        if not detailed:
+            doc.add_paragraph(f"自治体が {DETAIL_LIMIT} を超えるため、重点課題ごとの自治体別のグラフは省きました。"
+                              "自治体ごとの件数は集約のブックのシート「重点課題別」にあります。")
+        for k in keys if detailed else []:
             doc.add_heading(names.get(k, UNMAPPED), level=2)
             per_city = [(_label(c, years), c.by_priority.get(k, ClassCounts())) for c in cities]
             if not any(counts.total for _, counts in per_city):
                 doc.add_paragraph("この重点課題にあたる施策は、対応表にありません。")
                 continue
-            for i in range(0, max(len(per_city), 1), CHART_ROWS):
-                chart = class_chart(per_city[i:i + CHART_ROWS], images / f"p{k}_{i}.png")
+            doc.add_picture(str(class_chart(per_city, images / f"p{k}.png")), width=Mm(CHART_WIDTH_MM))
+        doc.add_heading("4 自治体別の状況" + ("（重点課題別）" if detailed else ""), level=1)
+        if detailed:
+            for n, c in enumerate(cities):
+                rows_c = [(names.get(k, UNMAPPED), c.by_priority.get(k, ClassCounts())) for k in keys]
+                doc.add_heading(f"{_label(c, 2)}（{c.scale_name}）", level=2)
+                doc.add_picture(str(class_chart(rows_c, images / f"c{n}.png")), width=Mm(CHART_WIDTH_MM))
+        else:
+            doc.add_paragraph(f"自治体ごとの取組の共通区分（{CHART_ROWS} 自治体ずつ）。重点課題別の内訳は、"
+                              "集約のブックのシート「重点課題別」にあります。")
+            overall = [(_label(c, years), c.counts) for c in cities]
+            for i in range(0, len(overall), CHART_ROWS):
+                chart = class_chart(overall[i:i + CHART_ROWS], images / f"all{i}.png")
                 doc.add_picture(str(chart), width=Mm(CHART_WIDTH_MM))
-        doc.add_heading("4 自治体別の状況（重点課題別）", level=1)
-        for n, c in enumerate(cities):
-            rows_c = [(names.get(k, UNMAPPED), c.by_priority.get(k, ClassCounts())) for k in keys]
-            doc.add_heading(f"{_label(c, 2)}（{c.scale_name}）", level=2)
-            doc.add_picture(str(class_chart(rows_c, images / f"c{n}.png")), width=Mm(CHART_WIDTH_MM))
         path.parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(path))
     return path

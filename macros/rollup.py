@@ -19,6 +19,7 @@ from workbook.files.rollup_read import MasterRead, read_master
 from .outcome import Outcome, Progress, quiet
 
 MAP_FILE = "対応表.xlsx"
+PARALLEL_FROM = 20        # more cities than this: the Word overview is written in a second process
 OUTPUT_PREFIXES = ("進捗集約_", "進捗集約概要_", "対応表", "~$")
 
 
@@ -58,11 +59,36 @@ def _read(path: Path) -> tuple[MasterRead | None, str]:
 
 
 def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress: Progress = quiet,
-           today: dt.date | None = None, pdf: bool = False) -> Outcome:
+           today: dt.date | None = None) -> Outcome:
     outcome = Outcome()
     today = today or dt.date.today()
     files, notes = master_files(inputs)
     map_path = map_file or out / MAP_FILE
+    with _beside(len(files) > PARALLEL_FROM) as pool:
+        pool.submit(_warm)    # a second process imports matplotlib and python-docx while this one reads
+        cities, map_list = _read_all(files, map_path, notes, progress)
+        title = f"再犯防止推進計画 進捗集約（{wareki_date(today)}作成）"
+        stamp = f"{today:%Y%m%d}"
+        book = out / f"進捗集約_{stamp}.xlsx"
+        progress("集約のブックと進捗集約概要（Word）を作成しています…")
+        overview = pool.submit(_overview, out / f"進捗集約概要_{stamp}.docx", title, cities, notes, today)
+        mapped = pool.submit(write_map, map_path, map_list)
+        write_rollup(book, title, cities, map_list, notes)
+        doc = overview.result()
+        mapped.result()
+    outcome.files += [book, map_path, doc]
+    outcome.say(f"集約: {len(cities)} 件（自治体×年度）、読み込んだファイル {len(files)} 件。")
+    for note in notes:
+        outcome.say(f"注意: {note}")
+    outcome.say(f"集約のブック: {book}")
+    outcome.say(f"対応表: {map_path}（重点課題の列を直すと、次の集約で使います）")
+    outcome.say(f"進捗集約概要: {doc}")
+    return outcome
+
+
+def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Progress
+              ) -> tuple[list[CityYear], list[MapRow]]:
+    """Every master read (notes for those that cannot be), one per city and year, with its 対応表 rows."""
     saved: dict = {}
     if map_path.exists():
         saved, map_notes = read_map(map_path)
@@ -97,25 +123,47 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
                          "（すべての取組を未評価として数えました）。")
     cities.sort(key=lambda c: (c.fiscal_year, c.key))
     notes += caveats(cities)
-    title = f"再犯防止推進計画 進捗集約（{wareki_date(today)}作成）"
-    stamp = f"{today:%Y%m%d}"
-    book = out / f"進捗集約_{stamp}.xlsx"
-    map_list = sorted(mapping.values(), key=lambda r: (r.key, _order(r.goal_code), _order(r.measure_code)))
-    progress("集約のブックを作成しています…")
-    write_rollup(book, title, cities, map_list, notes)
-    write_map(map_path, map_list)
-    progress("進捗集約概要（Word）を作成しています…")
+    return cities, sorted(mapping.values(), key=lambda r: (r.key, _order(r.goal_code), _order(r.measure_code)))
+
+
+def _warm() -> None:
+    import generators.rollup_overview  # noqa: F401  (matplotlib, python-docx)
+
+
+def _overview(path: Path, title: str, cities: list[CityYear], notes: list[str], today: dt.date) -> Path:
     from generators.rollup_overview import write_overview
 
-    doc = write_overview(out / f"進捗集約概要_{stamp}.docx", title, cities, notes, today)
-    outcome.files += [book, map_path, doc]
-    outcome.say(f"集約: {len(cities)} 件（自治体×年度）、読み込んだファイル {len(files)} 件。")
-    for note in notes:
-        outcome.say(f"注意: {note}")
-    outcome.say(f"集約のブック: {book}")
-    outcome.say(f"対応表: {map_path}（重点課題の列を直すと、次の集約で使います）")
-    outcome.say(f"進捗集約概要: {doc}")
-    return outcome
+    return write_overview(path, title, cities, notes, today)
+
+
+class _Inline:
+    """An executor that runs the call at once (few cities: a second process would cost more than it saves)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # handed to result(), as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def _beside(parallel: bool):
+    """The Word overview (charts: mostly matplotlib time) in a second process while this one writes the
+    workbook, when there are many cities: the roll-up of 200 cities uses both cores."""
+    if not parallel:
+        return _Inline()
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=1)
 
 
 def _order(code: str) -> tuple:
