@@ -8,6 +8,7 @@ and the Word 進捗集約概要.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.domain.era import fiscal_year_label, wareki_date, wareki_datetime
@@ -94,7 +95,7 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
         saved, map_notes = read_map(map_path)
         notes += map_notes
         progress(f"対応表 {map_path.name} の修正を使います。")
-    reads: list[MasterRead] = []
+    found: list[_City] = []
     for n, path in enumerate(files, start=1):
         if n == 1 or n % 50 == 0:
             progress(f"マスターを読み込んでいます… {n}/{len(files)}")
@@ -103,24 +104,16 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
             notes.append(note)
             continue
         notes += read.notes
-        reads.append(read)
-    chosen, duplicate_notes = _one_per_city_year(reads)
+        found.append(_city(read, saved))   # the snapshot (the file's bytes) is let go here
+    chosen, duplicate_notes = _one_per_city_year(found)
     notes += duplicate_notes
     cities: list[CityYear] = []
     mapping: dict[tuple[str, str, str], MapRow] = {}
-    for read in chosen:
-        s = read.settings
-        rows = map_rows(city_key(s.municipality_code, s.municipality), s.municipality, read.plan, saved)
-        for row in rows:
+    for city in chosen:
+        for row in city.rows:
             mapping.setdefault(row.match, row)
-        cities.append(city_year(read.summary, read.plan, s.municipality_code, s.municipality, s.plan_name,
-                                shown(read.path), rows, read.last_collect))
-        if not s.municipality_code:
-            notes.append(f"{shown(read.path)}: 設定に全国地方公共団体コードがないため、自治体名「{s.municipality}」で"
-                         "見分けました（同じ名前の自治体があると区別できません。設定にコードを入力してください）。")
-        if not read.summary.returned_departments:
-            notes.append(f"{s.municipality}（{fiscal_year_label(s.fiscal_year)}）: まだ回答を取り込んでいません"
-                         "（すべての取組を未評価として数えました）。")
+        cities.append(city.city)
+        notes += city.notes
     cities.sort(key=lambda c: (c.fiscal_year, c.key))
     notes += caveats(cities)
     return cities, sorted(mapping.values(), key=lambda r: (r.key, _order(r.goal_code), _order(r.measure_code)))
@@ -171,21 +164,44 @@ def _order(code: str) -> tuple:
     return tuple(int(p) for p in parts), code
 
 
-def _one_per_city_year(reads: list[MasterRead]) -> tuple[list[MasterRead], list[str]]:
+@dataclass
+class _City:
+    city: CityYear
+    rows: list[MapRow]
+    path: Path
+    notes: list[str]      # said only when this master is the one used
+
+
+def _city(read: MasterRead, saved: dict) -> _City:
+    s = read.settings
+    rows = map_rows(city_key(s.municipality_code, s.municipality), s.municipality, read.plan, saved)
+    notes = []
+    if not s.municipality_code:
+        notes.append(f"{shown(read.path)}: 設定に全国地方公共団体コードがないため、自治体名「{s.municipality}」で"
+                     "見分けました（同じ名前の自治体があると区別できません。設定にコードを入力してください）。")
+    if not read.summary.returned_departments:
+        notes.append(f"{s.municipality}（{fiscal_year_label(s.fiscal_year)}）: まだ回答を取り込んでいません"
+                     "（すべての取組を未評価として数えました）。")
+    city = city_year(read.summary, read.plan, s.municipality_code, s.municipality, s.plan_name, shown(read.path),
+                     rows, read.last_collect)
+    return _City(city, rows, read.path, notes)
+
+
+def _one_per_city_year(found: list[_City]) -> tuple[list[_City], list[str]]:
     """Two masters of the same city and year: the later last collect (as recorded on 提出状況) wins."""
-    groups: dict[tuple[str, int], list[MasterRead]] = {}
-    for read in reads:
-        s = read.settings
-        groups.setdefault((city_key(s.municipality_code, s.municipality), s.fiscal_year), []).append(read)
+    groups: dict[tuple[str, int], list[_City]] = {}
+    for item in found:
+        groups.setdefault((item.city.key, item.city.fiscal_year), []).append(item)
     chosen, notes = [], []
     floor = dt.datetime.min
     for (key, year), group in groups.items():
-        group.sort(key=lambda r: r.last_collect or floor)
+        group.sort(key=lambda c: c.city.last_collect or floor)
         winner = group[-1]
         chosen.append(winner)
         for other in group[:-1]:
-            when = wareki_datetime(winner.last_collect) if winner.last_collect else "記録なし"
-            notes.append(f"{winner.settings.municipality}（{fiscal_year_label(year)}）のマスターが 2 つ以上あります。"
+            last = winner.city.last_collect
+            when = wareki_datetime(last) if last else "記録なし"
+            notes.append(f"{winner.city.municipality}（{fiscal_year_label(year)}）のマスターが 2 つ以上あります。"
                          f"最後の回収が新しい {shown(winner.path)}（{when}）を使い、{shown(other.path)} は集約に入れていません。")
     return chosen, notes
 
