@@ -140,6 +140,9 @@ def main() -> None:
     if len(results) > 1:
         (x0, _, m0), (x1, _, m1) = results[-2], results[-1]
         per = (m1 - m0) / (x1 - x0)
+        step = (results[-1][1] - results[-2][1]) / (x1 - x0)
+        print(f"time: {step * 1000:.1f} ms per master between {x0} and {x1}; {ALL_MUNICIPALITIES} masters: "
+              f"{results[-1][1] + step * (ALL_MUNICIPALITIES - x1):.0f} s projected from that slope")
         print(f"memory: {per:.2f} MB per master between {x0} and {x1}; "
               f"{ALL_MUNICIPALITIES} masters: {m1 + per * (ALL_MUNICIPALITIES - x1):.0f} MB projected")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
