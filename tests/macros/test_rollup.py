@@ -9,6 +9,7 @@ noted, and the rest still rolls up.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -127,7 +128,9 @@ def assert_counts_equal_recount(book: Path, masters: list[Path]) -> None:
 
 def test_three_scales_roll_up_to_the_recount(masters, tmp_path):
     out = tmp_path / "集約"
+    before = [hashlib.sha256(m.read_bytes()).hexdigest() for m in masters]
     book = run(masters, out)
+    assert [hashlib.sha256(m.read_bytes()).hexdigest() for m in masters] == before    # read only
     assert_counts_equal_recount(book, masters)
     assert (out / "対応表.xlsx").exists() and list(out.glob("進捗集約概要_*.docx"))
     notes = [r[0] for r in openpyxl.load_workbook(book)["集約"].iter_rows(min_row=8, max_col=1, values_only=True) if r[0]]
@@ -173,15 +176,29 @@ def test_a_bad_file_and_a_duplicate_are_noted_and_the_rest_rolls_up(masters, tmp
         if row[6].value:
             row[6].value = dt.datetime(2020, 4, 1, 9, 0)
     wb.save(older)
+    legacy = folder / "旧様式町.xlsm"                           # a master from before the 評価基準 sheet
+    shutil.copy(masters[0], legacy)
+    set_settings(legacy, {"municipality": "旧様式町", "municipality_code": "999997"})
+    wb = openpyxl.load_workbook(legacy, keep_vba=True)
+    wb.remove(wb["評価基準"])
+    wb.save(legacy)
     (folder / "メモ.xlsx").write_text("マスターではありません", encoding="utf-8")
     other = openpyxl.Workbook()
     other.active["A1"] = "名簿"
     other.save(folder / "名簿.xlsx")
+    fresh = tmp_path / "川口市"                                 # a master with no returns yet
+    assert cli(["new", "--plan", str(plan_copy(tmp_path)), "--out", str(fresh), "--municipality", "川口市",
+                "--scale", "3段階"]) == 0
+    capsys.readouterr()
     out = tmp_path / "集約"
-    book = run([folder], out)
+    book = run([folder, next(fresh.glob("*.xlsm"))], out)
     printed = capsys.readouterr().out
     summary = table(book, "集約", header_row=3)
-    assert sorted(r["自治体名"] for r in summary) == sorted(name for name, _, _ in CITIES)
+    assert sorted(r["自治体名"] for r in summary) == sorted([name for name, _, _ in CITIES] + ["川口市", "旧様式町"])
+    kawaguchi = next(r for r in summary if r["自治体名"] == "川口市")
+    assert kawaguchi["提出課数"] == 0 and kawaguchi["未評価（件）"] == kawaguchi["取組数（再掲を除く）"] > 0
+    assert "川口市（令和6年度）: まだ回答を取り込んでいません" in printed
+    assert "旧様式町.xlsm: シート「評価基準」ができる前の版" in printed
     komae = next(r for r in summary if r["自治体名"] == "狛江市")
     assert komae["ファイル"] != older.name
     for text in ("メモ.xlsx", "名簿.xlsx", older.name):
