@@ -131,7 +131,8 @@ def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[s
     header = ["自治体", "年度", "評価基準", "取組数", "提出"] + list(CLASSES) + ["点数平均", "順調な指標"]
     rows = [[c.municipality, c.year_label, c.scale_name, str(c.actions), f"{c.returned}/{c.departments}"]
             + [str(c.counts.counts.get(cls, 0)) for cls in CLASSES]
-            + ["－" if c.points_average is None else number(c.points_average, 1), f"{c.on_track}/{c.indicators}"]
+            + ["－" if c.points_average is None else number(c.points_average, 1),
+               "－" if c.indicators is None else f"{c.on_track}/{c.indicators}"]
             for c in cities]
     _table(doc, header, rows, [18, 17, 19, 9, 10] + [12.5] * len(CLASSES) + [11, 11])
 

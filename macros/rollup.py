@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.domain.era import fiscal_year_label, wareki_date, wareki_datetime
-from workbook.domain.rollup import CityYear, MapRow, city_key, city_year, map_rows
+from workbook.domain.rollup import CityYear, MapRow, city_key, city_year, closed_year, map_rows
 from workbook.errors import AddonError
 from workbook.files.rollup_book import read_map, write_map, write_rollup
 from workbook.files.rollup_read import MasterRead, read_master
@@ -104,7 +104,7 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
             notes.append(note)
             continue
         notes += read.notes
-        found.append(_city(read, saved))   # the snapshot (the file's bytes) is let go here
+        found += _cities(read, saved)   # the snapshot (the file's bytes) is let go here
     chosen, duplicate_notes = _one_per_city_year(found)
     notes += duplicate_notes
     cities: list[CityYear] = []
@@ -169,10 +169,11 @@ class _City:
     city: CityYear
     rows: list[MapRow]
     path: Path
-    notes: list[str]      # said only when this master is the one used
+    notes: list[str]      # said only when this master is the one used for this year
 
 
-def _city(read: MasterRead, saved: dict) -> _City:
+def _cities(read: MasterRead, saved: dict) -> list[_City]:
+    """The master's reported year, and each year it closed (年度別実績) as a row of its own."""
     s = read.settings
     rows = map_rows(city_key(s.municipality_code, s.municipality), s.municipality, read.plan, saved)
     notes = []
@@ -184,7 +185,14 @@ def _city(read: MasterRead, saved: dict) -> _City:
                      "（すべての取組を未評価として数えました）。")
     city = city_year(read.summary, read.plan, s.municipality_code, s.municipality, s.plan_name, shown(read.path),
                      rows, read.last_collect)
-    return _City(city, rows, read.path, notes)
+    out = [_City(city, rows, read.path, notes)]
+    results = read.snapshot.year_results()
+    for year in sorted({r.fiscal_year for r in results} - {s.fiscal_year}):
+        closed = closed_year(results, year, read.plan, s.scale, s.municipality_code, s.municipality, s.plan_name,
+                             shown(read.path), rows)
+        closed.last_collect = read.last_collect
+        out.append(_City(closed, rows, read.path, []))
+    return out
 
 
 def _one_per_city_year(found: list[_City]) -> tuple[list[_City], list[str]]:

@@ -3,8 +3,9 @@
 The counts per city and per 重点課題 in the roll-up equal a recount made here from the masters'
 sheets with openpyxl (計画, 担当課, the department sheets, 評価基準), without the add-on's readers or
 aggregation; the 重点課題 of each 施策 comes from the 対応表 the run wrote. A corrected 対応表 is kept
-on the next run; a file that is not a master and a second master of the same city and year are
-noted, and the rest still rolls up.
+on the next run; a file that is not a master, a second master of the same city and year, a master
+with no returns and one from before the 評価基準 sheet are noted, and the rest still rolls up; a year
+closed by ⑥ 年度更新 is a row of its own, counted from 年度別実績. The masters are never written.
 """
 from __future__ import annotations
 
@@ -205,3 +206,23 @@ def test_a_bad_file_and_a_duplicate_are_noted_and_the_rest_rolls_up(masters, tmp
         assert text in printed
         assert any(text in str(r[0]) for r in openpyxl.load_workbook(book)["集約"].iter_rows(values_only=True) if r[0])
     assert "マスターとして読めない" in printed and "2 つ以上あります" in printed
+
+
+def test_a_closed_year_is_a_row_of_its_own(masters, tmp_path):
+    """After ⑥ 年度更新 the master reports 令和7年度 (no returns yet) and keeps 令和6年度 in 年度別実績:
+    two rows, the closed year's counts equal to the recount of the master before it was closed."""
+    rolled = tmp_path / "府中市" / masters[1].name
+    rolled.parent.mkdir()
+    shutil.copy(masters[1], rolled)
+    ops.next_year(rolled, force=True)
+    out = tmp_path / "集約"
+    assert cli(["rollup", "--out", str(out), str(rolled)]) == 0
+    book = next(out.glob("進捗集約_*.xlsx"))
+    rows = {r["報告対象年度"]: r for r in table(book, "集約", header_row=3)}
+    assert set(rows) == {"令和6年度", "令和7年度"}
+    measures = {str(m["施策番号"]): m["重点課題"] for m in table(book, "対応表")}
+    total, _ = recount(masters[1], measures)
+    assert {c: rows["令和6年度"][f"{c}（件）"] for c in CLASSES} == total
+    assert rows["令和7年度"]["未評価（件）"] == rows["令和7年度"]["取組数（再掲を除く）"]
+    notes = [r[0] for r in openpyxl.load_workbook(book)["集約"].iter_rows(min_row=6, max_col=1, values_only=True)]
+    assert any("報告対象年度が異なります" in str(n) for n in notes)

@@ -15,6 +15,7 @@ from workbook.domain.national_plan import PRIORITIES, suggest
 from workbook.domain.plan import Plan
 from workbook.domain.progress import ActionProgress, Summary
 from workbook.domain.scale import Common, Scale
+from workbook.domain.year_results import YearResult
 
 UNGRADED = "未評価"
 CLASSES: tuple[str, ...] = tuple(c.value for c in Common) + (UNGRADED,)
@@ -99,8 +100,8 @@ class CityYear:
     returned: int
     counts: ClassCounts
     points_average: float | None
-    indicators: int
-    on_track: int
+    indicators: int | None          # None for a closed year (年度別実績 keeps actuals, not suggestions)
+    on_track: int | None
     by_priority: dict[int | None, ClassCounts]
     indicator_rows: list[IndicatorRow]
     last_collect: dt.datetime | None = None
@@ -172,6 +173,39 @@ def _indicator_rows(p: ActionProgress, scale: Scale) -> list[IndicatorRow]:
                          i.indicator.baseline, i.target, i.actual, i.progress, i.suggested or "",
                          common_class(scale, i.suggested) if i.suggested else "")
             for i in p.indicators]
+
+
+def closed_year(results: list[YearResult], fiscal_year: int, plan: Plan, scale: Scale, code: str,
+                municipality: str, plan_name: str, source: str, mapping: list[MapRow]) -> CityYear:
+    """A year closed by ⑥ 年度更新, from its 年度別実績 records: one 達成度（統合） per action (the
+    records repeat it per department). An action the plan no longer has counts under 未分類."""
+    measure_priority = {row.measure_code: row.priority for row in mapping}
+    actions = {a.code: a for a in plan.actions}
+    grades: dict[str, str] = {}
+    departments: dict[str, bool] = {}
+    for r in results:
+        if r.fiscal_year != fiscal_year:
+            continue
+        grades.setdefault(r.action_code, r.consolidated)
+        departments[r.department] = departments.get(r.department, False) or r.status in ("受理", "要修正")
+    counts = ClassCounts()
+    by_priority: dict[int | None, ClassCounts] = {p.number: ClassCounts() for p in PRIORITIES}
+    for action_code, grade in grades.items():
+        action = actions.get(action_code)
+        if action is not None and action.is_relisting:
+            continue
+        cls = common_class(scale, grade)
+        counts.add(cls)
+        number = measure_priority.get(action.measure_code) if action is not None else None
+        by_priority.setdefault(number, ClassCounts()).add(cls)
+    graded = [g for g in grades.values() if g]
+    return CityYear(
+        key=city_key(code, municipality), code=code, municipality=municipality, plan_name=plan_name,
+        period=plan_period(plan), fiscal_year=fiscal_year, source=source, scale_name=scale.name,
+        has_points=scale.has_points, actions=counts.total, departments=len(departments),
+        returned=sum(departments.values()), counts=counts,
+        points_average=scale.points_average(graded) if scale.has_points else None,
+        indicators=None, on_track=None, by_priority=by_priority, indicator_rows=[])
 
 
 def total_by_priority(cities: list[CityYear]) -> dict[int | None, ClassCounts]:

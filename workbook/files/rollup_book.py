@@ -123,7 +123,8 @@ def _summary_sheet(ws, title: str, cities: list[CityYear], notes: list[str]) -> 
     _table(ws, SUMMARY_HEADERS, body, widths, start=3, shares=tuple([10] + list(range(17, 22))))
     ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, bold=True, size=13)
     ws.cell(row=2, column=1, value="共通区分は各自治体の評価基準の「共通区分」列による。取組数・件数は再掲を除く。"
-            "割合の分母は対象外を除く取組。順調な指標：今年度の提案が達成・上回った。").font = Font(name=_FONT, size=9)
+            "割合の分母は対象外を除く取組。順調な指標：今年度の提案が達成・上回った。"
+            "締めた年度（⑥ 年度更新の後）の行はシート「年度別実績」から数え、指標の列は空欄。").font = Font(name=_FONT, size=9)
     row = len(body) + 5
     ws.cell(row=row, column=1, value="注記").font = Font(name=_FONT, bold=True)
     for i, note in enumerate(notes or ["なし"], start=1):
