@@ -176,9 +176,14 @@ def _table(ws, headers: list[str], body: list[list[object]], widths: list[float]
     for c, name in enumerate(headers, start=1):
         ws.cell(row=start, column=c, value=name).style = _HEAD_STYLE
     for r, values in enumerate(body, start=start + 1):
+        lines = 1
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
             cell.style = _SHARE_STYLE if c in shares else _TEXT_STYLE if isinstance(value, str) else _VALUE_STYLE
+            if isinstance(value, str) and c <= len(widths):
+                lines = max(lines, -(-_width(value) // max(int(widths[c - 1] / 0.9), 1)))
+        if lines > 1:   # wrapped text: LibreOffice and Excel keep the height a file gives
+            ws.row_dimensions[r].height = 12.5 * lines + 2
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.row_dimensions[start].height = 36
@@ -186,6 +191,11 @@ def _table(ws, headers: list[str], body: list[list[object]], widths: list[float]
     if body:
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(headers))}{start + len(body)}"
     ws.print_title_rows = f"{start}:{start}"
+
+
+def _width(text: str) -> int:
+    """Column-width units a 9-point text takes on one line (full-width characters count two)."""
+    return sum(2 if ord(ch) > 0x2000 else 1 for ch in text)
 
 
 def _page(ws, landscape: bool, paper: str | None = None) -> None:
