@@ -181,7 +181,7 @@ def _table(ws, headers: list[str], body: list[list[object]], widths: list[float]
             cell = ws.cell(row=r, column=c, value=value)
             cell.style = _SHARE_STYLE if c in shares else _TEXT_STYLE if isinstance(value, str) else _VALUE_STYLE
             if isinstance(value, str) and c <= len(widths):
-                lines = max(lines, -(-_width(value) // max(int(widths[c - 1] / 0.9), 1)))
+                lines = max(lines, -(-_width(value) // max(int(widths[c - 1] * 1.2), 1)))
         if lines > 1:   # wrapped text: LibreOffice and Excel keep the height a file gives
             ws.row_dimensions[r].height = 12.5 * lines + 2
     for c, width in enumerate(widths, start=1):
