@@ -40,7 +40,8 @@ def read_master(path: Path) -> MasterRead:
     snap = MasterSnapshot.read(path)
     notes = []
     if not snap.has_sheet(names.SHEET_SCALE):
-        notes.append(f"{path.name}: シート「{names.SHEET_SCALE}」ができる前の版（様式 2026.1 以前）のマスターです。"
+        notes.append(f"{path.parent.name}/{path.name}: シート「{names.SHEET_SCALE}」ができる前の版のマスターです"
+                     "（マスターは版の番号を持たないため、このシートの有無で見分けています）。"
                      f"達成度は設定の A・B の基準による「{snap.settings.scale.name}」として読みました。")
     entries = {}
     for department in snap.plan.departments:
