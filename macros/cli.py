@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="改定した計画ファイル（new と同じ様式）：次の年度からの取組目標と事業費を置き換え、年度を加える")
     period = sub.add_parser("period-report", help="計画期間評価報告書（Word）：計画期間の各年度の達成度・指標の推移を並べる")
     period.add_argument("master", type=Path, help="マスター（.xlsm）")
+    rollup = sub.add_parser("rollup", help="集約：複数の自治体のマスターの進捗を共通区分と国の重点課題で並べる（マスターは読むだけ）")
+    rollup.add_argument("masters", type=Path, nargs="+", metavar="マスターまたはフォルダ", help="マスター（.xlsm）かそのフォルダ")
+    rollup.add_argument("--out", type=Path, required=True, help="出力フォルダ")
+    rollup.add_argument("--map", type=Path, default=None, metavar="対応表",
+                        help="施策と重点課題の対応表（既定：出力フォルダの 対応表.xlsx。あれば読み、修正を引き継ぐ）")
     return parser
 
 
@@ -135,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
             outcome = ops.validate(args.master, progress=_say)
         elif args.command == "remind":
             outcome = ops.remind(args.master, progress=_say)
+        elif args.command == "rollup":
+            from .rollup import rollup
+
+            outcome = rollup(args.masters, args.out, args.map, progress=_say)
         elif args.command == "next-year":
             outcome = ops.next_year(args.master, args.plan, args.force, progress=_say)
         elif args.command == "period-report":

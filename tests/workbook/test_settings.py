@@ -91,7 +91,7 @@ def test_letter_settings_are_appended_so_earlier_cells_stay():
                            "mail_attachment", "shared_folder"]
     assert keys[22:30] == ["meeting_document_number", "meeting_name", "meeting_date", "report_paper",
                            "publisher_section", "publisher_address", "publisher_phone", "sample"]
-    assert keys[30:] == ["year_end_folder"]                      # ⑥ 年度更新 (issue 15), appended last
+    assert keys[30:] == ["year_end_folder", "municipality_code"]   # ⑥ 年度更新 (issue 15), then the roll-up (16)
 
 
 def test_the_year_end_folder_reads_back_and_defaults_for_an_older_master(master_path):
@@ -134,3 +134,15 @@ def test_the_points_rule_needs_points_on_the_scale(master_path):
     with pytest.raises(MasterError) as info:
         Master.open(master_path)
     assert cell_of("multi_department_rule") in str(info.value) and "点数" in str(info.value)
+
+
+def test_the_municipality_code_is_six_digits_or_blank(master_path):
+    assert [k for k, _, _ in SETTING_ROWS][-1] == "municipality_code"    # appended: older rows keep their cells
+    assert Master.open(master_path).settings.municipality_code == ""
+    set_setting(master_path, "municipality_code", "１３２１９５")
+    assert Master.open(master_path).settings.municipality_code == "132195"
+    assert settings_from_values({"fiscal_year": 6, "municipality_code": 11002}).municipality_code == "011002"
+    set_setting(master_path, "municipality_code", "13219")
+    with pytest.raises(MasterError) as info:
+        Master.open(master_path)
+    assert cell_of("municipality_code") in str(info.value) and "6 桁" in str(info.value)

@@ -55,6 +55,7 @@ class Settings:
     publisher_phone: str = ""
     sample: bool = False              # the answers are the demo's invented sample: every output says サンプル
     year_end_folder: str = "年度末"    # ⑥ 年度更新 keeps each closed year's master here (年度末の控え)
+    municipality_code: str = ""       # 全国地方公共団体コード (six digits): identifies the city in a roll-up
 
     @property
     def attach_files(self) -> bool:
@@ -107,6 +108,8 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
      "実際の回答で使うときは空欄にしてください"),
     ("year_end_folder", "年度末フォルダ", "⑥ 年度更新で、締めた年度のマスターの控え（読み取り専用）を保存するフォルダ。"
      "過去の年度の報告書は、この控えから作り直します（アドオンの README.md「年度更新」）"),
+    ("municipality_code", "全国地方公共団体コード", "6 桁の数字（例：132195）。都道府県や包括計画の集約で"
+     "自治体を見分けるのに使います。同じ名前の市（府中市・伊達市など）があるため。空欄でも使えます"),
 ]
 
 
@@ -192,6 +195,13 @@ def settings_from_values(values: dict[str, object]) -> Settings:
     if nfkc(paper) not in {nfkc(p) for p in PAPER_CHOICES}:
         raise setting_error("report_paper", values.get("report_paper"), "一覧（" + "／".join(PAPER_CHOICES) + "）から選んでください。")
     paper = next(p for p in PAPER_CHOICES if nfkc(p) == nfkc(paper))
+    raw = values.get("municipality_code")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and 0 < raw < 10 ** 6:
+        raw = f"{int(raw):06d}"   # typed as a number, Excel drops the leading zero (北海道 01…)
+    code = nfkc("" if raw is None else str(raw)).replace(" ", "").strip()
+    if code and not (len(code) == 6 and code.isascii() and code.isdigit()):
+        raise setting_error("municipality_code", values.get("municipality_code"),
+                            "6 桁の数字（例：132195）を入力するか、空欄にしてください。")
     defaults = Settings("", "", 0)
     return Settings(
         municipality=text("municipality"),
@@ -206,6 +216,7 @@ def settings_from_values(values: dict[str, object]) -> Settings:
         mail_attachment=attachment,
         report_paper=paper,
         sample=text("sample") == SAMPLE_MARK,
+        municipality_code=code,
         **{k: text(k, getattr(defaults, k)) for k in (
             "distribution_folder", "inbox_folder", "report_folder",
             "archive_folder", "backup_folder", "correction_folder", "reminder_folder",
