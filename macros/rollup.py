@@ -175,20 +175,23 @@ class _City:
 def _cities(read: MasterRead, saved: dict) -> list[_City]:
     """The master's reported year, and each year it closed (年度別実績) as a row of its own."""
     s = read.settings
-    rows = map_rows(city_key(s.municipality_code, s.municipality), s.municipality, read.plan, saved)
+    # without the code, the prefecture and the name tell cities apart (府中市 of 東京都 and of 広島県)
+    name = s.municipality if s.municipality_code or not s.prefecture else f"{s.prefecture} {s.municipality}"
+    rows = map_rows(city_key(s.municipality_code, name), name, read.plan, saved)
     notes = []
     if not s.municipality_code:
-        notes.append(f"{shown(read.path)}: 設定に全国地方公共団体コードがないため、自治体名「{s.municipality}」で"
-                     "見分けました（同じ名前の自治体があると区別できません。設定にコードを入力してください）。")
+        how = "都道府県と自治体名" if s.prefecture else "自治体名（設定に都道府県もないため）"
+        notes.append(f"{shown(read.path)}: 設定に全国地方公共団体コードがないため、{how}「{name}」で"
+                     "見分けました（設定にコードを入力してください）。")
     if not read.summary.returned_departments:
         notes.append(f"{s.municipality}（{fiscal_year_label(s.fiscal_year)}）: まだ回答を取り込んでいません"
                      "（すべての取組を未評価として数えました）。")
-    city = city_year(read.summary, read.plan, s.municipality_code, s.municipality, s.plan_name, shown(read.path),
+    city = city_year(read.summary, read.plan, s.municipality_code, name, s.plan_name, shown(read.path),
                      rows, read.last_collect)
     out = [_City(city, rows, read.path, notes)]
     results = read.snapshot.year_results()
     for year in sorted({r.fiscal_year for r in results} - {s.fiscal_year}):
-        closed = closed_year(results, year, read.plan, s.scale, s.municipality_code, s.municipality, s.plan_name,
+        closed = closed_year(results, year, read.plan, s.scale, s.municipality_code, name, s.plan_name,
                              shown(read.path), rows)
         closed.last_collect = read.last_collect
         out.append(_City(closed, rows, read.path, []))

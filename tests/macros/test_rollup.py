@@ -226,3 +226,20 @@ def test_a_closed_year_is_a_row_of_its_own(masters, tmp_path):
     assert rows["令和7年度"]["未評価（件）"] == rows["令和7年度"]["取組数（再掲を除く）"]
     notes = [r[0] for r in openpyxl.load_workbook(book)["集約"].iter_rows(min_row=6, max_col=1, values_only=True)]
     assert any("報告対象年度が異なります" in str(n) for n in notes)
+
+
+def test_cities_without_a_code_are_told_apart_by_prefecture(masters, tmp_path):
+    """Two 府中市 without the code, one in 東京都 and one in 広島県: two rows, not a duplicate."""
+    import shutil
+
+    copies = []
+    for prefecture in ("東京都", "広島県"):
+        folder = tmp_path / prefecture
+        folder.mkdir()
+        copy = folder / masters[1].name
+        shutil.copy2(masters[1], copy)
+        set_settings(copy, {"municipality_code": None, "prefecture": prefecture})
+        copies.append(copy)
+    book = run(copies, tmp_path / "集約")
+    names = sorted(r["自治体名"] for r in table(book, "集約", header_row=3) if r.get("自治体名"))
+    assert names == ["広島県 府中市", "東京都 府中市"]

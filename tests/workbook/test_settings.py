@@ -91,7 +91,7 @@ def test_letter_settings_are_appended_so_earlier_cells_stay():
                            "mail_attachment", "shared_folder"]
     assert keys[22:30] == ["meeting_document_number", "meeting_name", "meeting_date", "report_paper",
                            "publisher_section", "publisher_address", "publisher_phone", "sample"]
-    assert keys[30:] == ["year_end_folder", "municipality_code"]   # ⑥ 年度更新 (issue 15), then the roll-up (16)
+    assert keys[30:] == ["year_end_folder", "municipality_code", "prefecture"]   # ⑥ 年度更新 (15), the roll-up (16)
 
 
 def test_the_year_end_folder_reads_back_and_defaults_for_an_older_master(master_path):
@@ -137,7 +137,7 @@ def test_the_points_rule_needs_points_on_the_scale(master_path):
 
 
 def test_the_municipality_code_is_six_digits_or_blank(master_path):
-    assert [k for k, _, _ in SETTING_ROWS][-1] == "municipality_code"    # appended: older rows keep their cells
+    assert [k for k, _, _ in SETTING_ROWS][-2:] == ["municipality_code", "prefecture"]    # appended: older rows keep their cells
     assert Master.open(master_path).settings.municipality_code == ""
     set_setting(master_path, "municipality_code", "１３２１９５")
     assert Master.open(master_path).settings.municipality_code == "132195"

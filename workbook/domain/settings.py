@@ -56,6 +56,7 @@ class Settings:
     sample: bool = False              # the answers are the demo's invented sample: every output says サンプル
     year_end_folder: str = "年度末"    # ⑥ 年度更新 keeps each closed year's master here (年度末の控え)
     municipality_code: str = ""       # 全国地方公共団体コード (six digits): identifies the city in a roll-up
+    prefecture: str = ""              # 都道府県: with the name, identifies a city without the code
 
     @property
     def attach_files(self) -> bool:
@@ -110,6 +111,7 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
      "過去の年度の報告書は、この控えから作り直します（アドオンの README.md「年度更新」）"),
     ("municipality_code", "全国地方公共団体コード", "6 桁の数字（例：132195）。都道府県や包括計画の集約で"
      "自治体を見分けるのに使います。同じ名前の市（府中市・伊達市など）があるため。空欄でも使えます"),
+    ("prefecture", "都道府県", "例：東京都。全国地方公共団体コードが空欄のとき、集約で自治体を都道府県と名前で見分けます"),
 ]
 
 
@@ -222,7 +224,7 @@ def settings_from_values(values: dict[str, object]) -> Settings:
             "archive_folder", "backup_folder", "correction_folder", "reminder_folder",
             "sender", "sender_name", "document_number", "resubmission_deadline", "shared_folder",
             "meeting_document_number", "meeting_name", "meeting_date", "publisher_section", "publisher_address",
-            "publisher_phone", "year_end_folder")},
+            "publisher_phone", "year_end_folder", "prefecture")},
     )
 
 
