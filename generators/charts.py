@@ -47,6 +47,39 @@ def japanese_font() -> FontProperties:
     return FontProperties(fname=matplotlib_fontja.get_font_ttf_path())
 
 
+def stacked_bars(ax, names: list[str], segments: list[tuple[str, str, str, list[int]]], small: FontProperties,
+                 linewidth: float, height: float, min_share: float = 0.0) -> None:
+    """Horizontal bars, one per name (top to bottom in the order given), one segment per (label, colour,
+    hatch, values), each count written in its segment (not in one narrower than min_share of the
+    longest bar so far). The x axis ends just past the longest bar."""
+    left = [0] * len(names)
+    for label, colour, hatch, values in segments:
+        values = values[::-1]
+        bars = ax.barh(names[::-1], values, left=left, color=colour, hatch=hatch, edgecolor="#404040",
+                       linewidth=linewidth, label=label, height=height)
+        for bar, value in zip(bars, values):
+            if value and bar.get_width() >= max(max(left) + max(values), 1) * min_share:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(value),
+                        ha="center", va="center", fontproperties=small,
+                        color="white" if is_dark(colour) else "black",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if hatch else None)
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_xlim(0, max(left + [1]) * 1.05)
+
+
+def style_axis(ax, xlabel: str, small: FontProperties, title: str, title_font: FontProperties) -> None:
+    """The house look of a bar chart: integer ticks, a light grid behind the bars, no top/right frame."""
+    ax.set_xlabel(xlabel, fontproperties=small)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    for tick in ax.get_xticklabels() + ax.get_yticklabels():
+        tick.set_fontproperties(small)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#D9D9D9", linewidth=0.5)
+    ax.set_axisbelow(True)
+    if title:
+        ax.set_title(title, fontproperties=title_font)
+
+
 def grade_distribution_chart(rows: list[tuple[str, GradeCounts]], path: Path, title: str = "",
                              xlabel: str = "取組数", scale: Scale | None = None) -> Path:
     """Stacked horizontal bars, one per row (基本目標), one segment per code of the scale and 未評価,
@@ -64,29 +97,10 @@ def grade_distribution_chart(rows: list[tuple[str, GradeCounts]], path: Path, ti
         fig = Figure(figsize=(6.4, height), dpi=200)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        names = [label for label, _ in rows][::-1]
-        left = [0] * len(rows)
-        for (code, colour, hatch), label in zip(shown, labels):
-            values = [counts.counts.get(code, 0) for _, counts in rows][::-1]
-            bars = ax.barh(names, values, left=left, color=colour, hatch=hatch, edgecolor="#404040",
-                           linewidth=0.6, label=label, height=0.6)
-            for bar, value in zip(bars, values):
-                if value:
-                    ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(value),
-                            ha="center", va="center", fontproperties=small,
-                            color="white" if is_dark(colour) else "black",
-                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if hatch else None)
-            left = [a + b for a, b in zip(left, values)]
-        ax.set_xlabel(xlabel, fontproperties=small)
-        ax.set_xlim(0, max(left + [1]) * 1.05)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        for tick in ax.get_xticklabels() + ax.get_yticklabels():
-            tick.set_fontproperties(small)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="x", color="#D9D9D9", linewidth=0.5)
-        ax.set_axisbelow(True)
-        if title:
-            ax.set_title(title, fontproperties=FontProperties(fname=font.get_file(), size=11))
+        segments = [(label, colour, hatch, [counts.counts.get(code, 0) for _, counts in rows])
+                    for (code, colour, hatch), label in zip(shown, labels)]
+        stacked_bars(ax, [label for label, _ in rows], segments, small, linewidth=0.6, height=0.6)
+        style_axis(ax, xlabel, small, title, FontProperties(fname=font.get_file(), size=11))
         handles, names = ax.get_legend_handles_labels()
         ax.legend(row_major(handles, ncol), row_major(names, ncol), loc="upper center",
                   bbox_to_anchor=(0.5, -0.22 if len(rows) > 3 else -0.35), ncol=ncol,

@@ -15,8 +15,8 @@ from matplotlib.font_manager import FontProperties
 from workbook.domain.rollup import CLASSES, UNGRADED, ClassCounts
 from workbook.domain.scale import Common
 
-from .charts import japanese_font, legend_columns, row_major
-from .scale_view import UNGRADED_STYLE, is_dark
+from .charts import japanese_font, legend_columns, row_major, stacked_bars, style_axis
+from .scale_view import UNGRADED_STYLE
 from .table_fit import ems
 
 STYLE = {Common.ABOVE.value: ("#2E75B6", ""), Common.MET.value: ("#9DC3E6", ""),
@@ -38,31 +38,10 @@ def class_chart(rows: list[tuple[str, ClassCounts]], path: Path, title: str = ""
         fig = Figure(figsize=(6.4, height), dpi=DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        names = [label for label, _ in rows][::-1]
-        left = [0] * len(rows)
-        for cls in shown:
-            colour, hatch = STYLE[cls]
-            values = [counts.counts.get(cls, 0) for _, counts in rows][::-1]
-            bars = ax.barh(names, values, left=left, color=colour, hatch=hatch, edgecolor="#404040",
-                           linewidth=0.5, label=cls, height=0.65)
-            for bar, value in zip(bars, values):
-                if value and bar.get_width() >= max(max(left) + max(values), 1) * 0.03:
-                    ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(value),
-                            ha="center", va="center", fontproperties=small,
-                            color="white" if is_dark(colour) else "black",
-                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if hatch else None)
-            left = [a + b for a, b in zip(left, values)]
-        ax.set_xlabel(xlabel, fontproperties=small)
-        ax.set_xlim(0, max(left + [1]) * 1.05)
+        segments = [(cls, *STYLE[cls], [counts.counts.get(cls, 0) for _, counts in rows]) for cls in shown]
+        stacked_bars(ax, [label for label, _ in rows], segments, small, linewidth=0.5, height=0.65, min_share=0.03)
         ax.set_ylim(-0.6, len(rows) - 0.4)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        for tick in ax.get_xticklabels() + ax.get_yticklabels():
-            tick.set_fontproperties(small)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="x", color="#D9D9D9", linewidth=0.5)
-        ax.set_axisbelow(True)
-        if title:
-            ax.set_title(title, fontproperties=FontProperties(fname=font.get_file(), size=10))
+        style_axis(ax, xlabel, small, title, FontProperties(fname=font.get_file(), size=10))
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(row_major(handles, ncol), row_major(labels, ncol), loc="upper center",
                   bbox_to_anchor=(0.5, -0.42 / (height - bottom_in - top_in)), ncol=ncol, frameon=False, prop=small,

@@ -43,6 +43,24 @@ def _is_marked(tbl) -> bool:
     return caption is not None and caption.get(qn("w:val")) == COUNTS_TABLE
 
 
+def _table_mm(tbl) -> float:
+    """The table's width (w:tblW) in millimetres."""
+    return int(tbl.find(qn("w:tblPr")).find(qn("w:tblW")).get(qn("w:w"))) / TWIPS_PER_MM
+
+
+def _set_grid(tbl, mm: list[float]) -> list[int]:
+    """Replace the table's w:tblGrid with columns of these widths; their widths in twips."""
+    twips = [int(w * TWIPS_PER_MM) for w in mm]
+    grid = tbl.find(qn("w:tblGrid"))
+    for col in list(grid):
+        grid.remove(col)
+    for w in twips:
+        col = OxmlElement("w:gridCol")
+        col.set(qn("w:w"), str(w))
+        grid.append(col)
+    return twips
+
+
 def _cell_properties(tc):
     """The cell's w:tcPr, made when it has none."""
     props = tc.find(qn("w:tcPr"))
@@ -100,16 +118,7 @@ def fit_counts_tables(document) -> None:
         if count == 0:
             continue
         columns = [[_cell_text(r[c]) for r in rows if c < len(r)] for c in range(count)]
-        width_el = tbl.find(qn("w:tblPr")).find(qn("w:tblW"))
-        total = int(width_el.get(qn("w:w"))) / TWIPS_PER_MM
-        twips = [int(w * TWIPS_PER_MM) for w in widths(columns, total)]
-        grid = tbl.find(qn("w:tblGrid"))
-        for col in list(grid):
-            grid.remove(col)
-        for w in twips:
-            col = OxmlElement("w:gridCol")
-            col.set(qn("w:w"), str(w))
-            grid.append(col)
+        twips = _set_grid(tbl, widths(columns, _table_mm(tbl)))
         for row in rows:
             for tc, w in zip(row, twips):
                 _set_width(tc, w)
@@ -166,16 +175,8 @@ def fit_matrix(document) -> None:
             continue
         rows = tbl.findall(qn("w:tr"))
         departments = len(rows[0].findall(qn("w:tc"))) - 2
-        total = int(tbl.find(qn("w:tblPr")).find(qn("w:tblW")).get(qn("w:w"))) / TWIPS_PER_MM
-        mm = matrix_widths(total, departments)
-        twips = [int(w * TWIPS_PER_MM) for w in mm]
-        grid = tbl.find(qn("w:tblGrid"))
-        for col in list(grid):
-            grid.remove(col)
-        for w in twips:
-            col = OxmlElement("w:gridCol")
-            col.set(qn("w:w"), str(w))
-            grid.append(col)
+        mm = matrix_widths(_table_mm(tbl), departments)
+        twips = _set_grid(tbl, mm)
         for tr in rows:
             cells = tr.findall(qn("w:tc"))
             if len(cells) == 1:
