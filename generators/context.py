@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from functools import partial
 
-from workbook.domain.house_style import house_text, number
+from workbook.domain.house_style import NONE, house_text, number
 from workbook.domain.era import fiscal_year_label, short_label, wareki_date
 from workbook.domain.plan import EvaluationKind, IndicatorKind, Plan
 from workbook.domain.progress import ActionProgress, IndicatorProgress, Summary
@@ -94,8 +94,7 @@ def judgement_text(ip: IndicatorProgress) -> str:
         return "実績なし"
     if j.ratio is None and j.trend is None:
         return "判定できない"      # no target, or a target equal to the baseline
-    measure = f"{j.rule.value} {j.trend.value if j.trend else '－'}" if j.ratio is None else \
-        f"{j.rule.value} {percent(j.ratio)}"
+    measure = j.measure_text(places=0, infinite=NONE)
     return f"{measure} → {j.code}" if j.code else measure
 
 

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from workbook.domain.era import parse_fiscal_year
+from workbook.domain.house_style import NONE, percent
 from workbook.domain.plan import Accumulation, Band, Direction, Indicator, IndicatorRule
 from workbook.domain.scale import Scale, Trend
 
@@ -30,19 +31,18 @@ class Judgement:
 
     @property
     def measure(self) -> str:
-        if self.rule is IndicatorRule.BASELINE:
-            return f"{self.rule.value} {self.trend.value if self.trend else '－'}"
-        return f"{self.rule.value} {format_ratio(self.ratio)}"
+        return self.measure_text()
+
+    def measure_text(self, places: int = 1, infinite: str = "∞") -> str:
+        """'目標比 102.3％', '基準値比 改善': the rule and its measure (percent in the house style)."""
+        if self.rule is IndicatorRule.BASELINE or self.ratio is None:
+            return f"{self.rule.value} {self.trend.value if self.trend else NONE}"
+        ratio = percent(self.ratio, places) if math.isfinite(self.ratio) else infinite
+        return f"{self.rule.value} {ratio}"
 
     @property
     def text(self) -> str:
         return f"{self.measure} → {self.code}" if self.code else self.measure
-
-
-def format_ratio(ratio: float | None) -> str:
-    if ratio is None:
-        return "－"
-    return f"{ratio:.1f}％" if math.isfinite(ratio) else "∞"
 
 
 def achievement_ratio(actual: float | None, target: float | None,
