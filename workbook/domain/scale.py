@@ -17,6 +17,12 @@ from workbook.domain.normalize import DASHES, nfkc
 _CIRCLES = str.maketrans({"〇": "○", "◯": "○"})
 
 
+def match_key(code: str) -> str:
+    """What typed input and a code are matched on: width, case, ○'s variants, any single dash."""
+    key = nfkc(code).strip().upper().translate(_CIRCLES)
+    return DASHES[0] if len(key) == 1 and key in DASHES else key
+
+
 class Common(str, Enum):
     """共通区分: what a code means across cities, so that masters with different scales compare."""
 
@@ -126,10 +132,8 @@ class Scale:
             return ""
         if text in self:
             return text
-        key = nfkc(text).strip().upper().translate(_CIRCLES)
-        if len(key) == 1 and key in DASHES:
-            return next((g.code for g in self.grades if len(g.code) == 1 and g.code in DASHES), None)
-        return next((g.code for g in self.grades if nfkc(g.code).strip().upper().translate(_CIRCLES) == key), None)
+        key = match_key(text)
+        return next((g.code for g in self.grades if match_key(g.code) == key), None)
 
     def reason_required(self, code: str) -> bool:
         grade = self.grade(code)

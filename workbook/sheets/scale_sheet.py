@@ -10,9 +10,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook.domain.normalize import DASHES, nfkc, parse_number
+from workbook.domain.normalize import nfkc, parse_number
 from workbook.domain.problems import Problem, problem
-from workbook.domain.scale import Common, Grade, Scale, Trend
+from workbook.domain.scale import Common, Grade, Scale, Trend, match_key
 from workbook.sheets import styles as st
 
 INCLUDE, EXCLUDE = "含める", "除く"
@@ -101,11 +101,11 @@ def parse_scale(rows: list[list[object]], name: str, sheet: str = "", file: str 
             if _text(v.get(h)) == "":
                 problems.append(problem("scale-missing-value", cell=cell(r, h), field=h, **where))
         code = _text(v.get("記号"))
-        if code and _key(code) in keys:
+        if code and match_key(code) in keys:
             problems.append(problem("scale-duplicate-code", cell=cell(r, "記号"), value=code, **where))
         elif code and (set(code) & set(',"') or code.startswith("=")):
             problems.append(problem("scale-bad-code", cell=cell(r, "記号"), value=code, **where))
-        keys.setdefault(_key(code), r)
+        keys.setdefault(match_key(code), r)
         seen.setdefault(code, r)
         rank = _rank(v.get("順位"))
         if rank is False:
@@ -149,12 +149,6 @@ def parse_scale(rows: list[list[object]], name: str, sheet: str = "", file: str 
         if not problems:
             return scale, []
     return None, problems
-
-
-def _key(code: str) -> str:
-    """A code as typed input is matched against it (Scale.normalize): width, case, dash variants."""
-    key = nfkc(code).strip().upper()
-    return "－" if len(key) == 1 and key in DASHES else key
 
 
 def _text(value: object) -> str:
