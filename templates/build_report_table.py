@@ -21,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from docx_kit import (CAPTION, GOAL_LINE, MATRIX_MARK, MATRIX_TEXT, MEASURE_ROW, NOTE, ROW_CODE, ROW_TEXT,
+from docx_kit import (CAPTION, GOAL_LINE, MATRIX_MARK, MATRIX_TEXT, MEASURE_ROW, ROW_CODE, ROW_TEXT,
                       TOC_1, TOC_TITLE, TREE_ACTION, TREE_GOAL, TREE_MEASURE, grade_table, mark_table, new_document, tight_cells,
                       para, table, table_form_styles, tag)
 from docx_pages import (continue_numbering, header_line, landscape, own_header_footer, page_number_footer, restart_numbering,
@@ -154,10 +154,7 @@ def progress(doc) -> None:
               "{% elif k.actions_with_relistings != '0' %}すべての取組に達成度が記入されています。{% endif %}")
     para(doc, "表2　基本目標別の達成度（{{ by_goal_total.scope }}。{{ counts_form }}）", CAPTION)
     grade_table(doc, "by_goal_total.rows", ["by_goal_total.total"])
-    para(doc, "{{ counts_note }}", NOTE)
-    tag(doc, "{%p if points_note %}")
-    para(doc, "{{ points_note }}", NOTE)
-    tag(doc, "{%p endif %}")
+    parts.counts_notes(doc)
     tag(doc, "{%p for g in goals %}")
     para(doc, "基本目標{{ g.code }}　{{ g.name }}", "Heading 2")
     para(doc, "取組 {{ g.total }} 件（{{ g.scope }}）：{{ g.counts }}", GOAL_LINE)

@@ -62,10 +62,7 @@ def build_committee_summary(path: Path) -> Path:
     grade_table(doc, "by_goal.rows", ["by_goal.total"])
     para(doc, "表2　定量的評価・定性的評価の内訳（{{ overall.scope }}。{{ counts_form }}）", CAPTION)
     grade_table(doc, "overall.rows")
-    para(doc, "{{ counts_note }}", NOTE)
-    tag(doc, "{%p if points_note %}")
-    para(doc, "{{ points_note }}", NOTE)
-    tag(doc, "{%p endif %}")
+    parts.counts_notes(doc)
 
     para(doc, "3　主な成果（{{ highlights_title }}）", "Heading 1")
     tag(doc, "{%p if highlights %}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from docx_kit import CAPTION, CELL, CELL_NUM, COLOPHON, BULLET, para, table, tag
+from docx_kit import CAPTION, CELL, CELL_NUM, COLOPHON, BULLET, NOTE, para, table, tag
 
 TITLE = "{{ mark.sample }}{{ fiscal_year }}　進捗状況報告書{{ mark.draft }}"
 HEADER = "{{ mark.sample }}{{ plan_name }}　{{ fiscal_year }} 進捗状況報告書{{ mark.draft }}"
@@ -26,6 +26,14 @@ def cover(doc, top_mm: float, gap_mm: float, subtitle: str = "（取組状況確
     p = para(doc, "{{ date }}", "Subtitle")
     p.paragraph_format.space_before = Mm(gap_mm)
     para(doc, "{{ municipality }}", "Subtitle")
+
+
+def counts_notes(doc) -> None:
+    """The notes under a counts table: what the shares are of, and the points average when the scale has points."""
+    para(doc, "{{ counts_note }}", NOTE)
+    tag(doc, "{%p if points_note %}")
+    para(doc, "{{ points_note }}", NOTE)
+    tag(doc, "{%p endif %}")
 
 
 def grading_rule(doc, caption: str, widths: list[float]) -> None:
