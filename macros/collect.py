@@ -40,6 +40,7 @@ from workbook.sheets.layout import DATA_SHEET
 
 from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, status_of
 from .merged import Merged, now as _now, plan_drops as _plan_drops
+from .batch import batch
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
@@ -53,6 +54,7 @@ class Received:
     kept_before: bool = False   # already in the archive before this collect (received in an earlier one)
 
 
+@batch
 def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _quiet,
                 write: Writer = apply) -> Outcome:
     progress(f"マスター {master.name} を読み込んでいます…")

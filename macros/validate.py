@@ -22,9 +22,11 @@ from workbook.sheets.names import sheet_title
 
 from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, row_number, status_of
 from .merged import plan_drops as _plan_drops
+from .batch import batch
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
+@batch
 def run_validate(master: Path, progress: Progress = _quiet, write: Writer = apply) -> Outcome:
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)

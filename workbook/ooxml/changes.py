@@ -107,7 +107,7 @@ class CellReader:
 
     def value(self, cell: etree._Element | None, shared: dict[str, tuple[str, str]]) -> object:
         """The value a block holds for this <c> (None for no cell). shared: si -> (ref, formula)."""
-        if cell is None:
+        if cell is None or not len(cell):     # no <v>, <f> or <is>: an empty (perhaps styled) cell
             return None
         kind = cell.get("t")
         f = cell.find(_F)
@@ -200,9 +200,7 @@ def describe(title: str, original, final, reader: CellReader) -> SheetChange | N
     moved = sorted(r for r in final.height_rows if (final.height(r) or default) != (original.height(r) or default))
     if not differ and not moved:
         return None
-    used = [r for r in original.row_numbers() if original.columns_of(r)]
-    used_rows = used[-1] if used else 0
-    used_columns = max((max(original.columns_of(r)) for r in used), default=0)
+    used_rows, used_columns = original.used_range()
     if differ:
         rows, cols = [r for r, _ in differ], [c for _, c in differ]
         top, left, bottom, right = min(rows), min(cols), max(rows), max(cols)

@@ -9,7 +9,6 @@ cell's value (never an empty inline string); the style stays. It remembers what 
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import math
 import re
@@ -99,6 +98,21 @@ class SheetXml:
             previous = number
         self._last = max(rows, default=0)          # the last row number (new rows after it are appended)
         self.initial_rows = frozenset(rows)
+        self.initial_used = self.used_range() if record else None   # what changes() reports as UsedRange
+
+    def used_range(self) -> tuple[int, int]:
+        """(the last row holding cells, the last column of any cell): what Excel's UsedRange covers.
+        Cells are in column order in a row (ECMA-376 18.3.1.4), so a row's last cell is its widest."""
+        last_row = last_column = 0
+        for r, row in self._rows.items():
+            last = next(row.iterchildren(_C, reversed=True), None)
+            if last is None:
+                continue
+            ref = last.get("r")
+            digits = len(str(r))
+            column = (_COLUMNS.get(ref[:-digits]) or _column(ref[:-digits])) if ref else max(self._row_cells(r))
+            last_row, last_column = max(last_row, r), max(last_column, column)
+        return last_row, last_column
 
     # --- finding and making rows and cells -------------------------------------------------
     def _row(self, r: int) -> etree._Element:
@@ -202,7 +216,7 @@ class SheetXml:
             if r in self.deleted_rows:
                 self.before_cells[(r, c)] = _cells_of(self.deleted_rows[r], r).get(c)
             else:
-                self.before_cells[(r, c)] = None if cell is None or r not in self.initial_rows else copy.deepcopy(cell)
+                self.before_cells[(r, c)] = None if cell is None or r not in self.initial_rows else cell.__copy__()
         if cell is None:
             cell = self._cell(r, c, style)
         elif len(cell):
@@ -268,6 +282,7 @@ class SheetXml:
         self.before_heights.clear()
         self.deleted_rows.clear()
         self.initial_rows = frozenset(self._rows)
+        self.initial_used = self.used_range() if self.record else None
         self.changed = False
         self.removed_formulas.clear()
 
@@ -388,6 +403,9 @@ class Original:
 
     def default_height(self) -> float:
         return self.final.default_height()
+
+    def used_range(self) -> tuple[int, int]:
+        return self.final.initial_used
 
     def shared_formulas(self) -> dict[str, tuple[str, str]]:
         return {}
