@@ -225,7 +225,7 @@ def test_changes_from_the_edit_records_equal_changes_from_a_second_parse(tmp_pat
     """changes() compares with the sheet as read through the edited sheet's records (ooxml.sheet_xml.Original)
     instead of parsing the part again: both must describe the same change, whatever the edits."""
     from workbook.ooxml.changes import describe
-    from workbook.ooxml.sheet_xml import Original
+    from workbook.ooxml.original import Original
 
     path = tmp_path / "b.xlsx"
     wb = openpyxl.Workbook()

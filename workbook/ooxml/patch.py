@@ -26,7 +26,8 @@ from workbook.errors import MasterError
 from workbook.ooxml.changes import CellReader, SheetChange, describe
 from workbook.ooxml.package import MAIN, REL, Package, check_parts_kept, part_names
 from workbook.ooxml.save import backup_copy, replace_atomically
-from workbook.ooxml.sheet_xml import Original, SheetXml
+from workbook.ooxml.original import Original
+from workbook.ooxml.sheet_xml import SheetXml
 from workbook.ooxml.zipcopy import write_package
 
 CALC_CHAIN = "xl/calcChain.xml"
