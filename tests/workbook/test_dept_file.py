@@ -14,7 +14,7 @@ from workbook.sheets.department import row_specs
 from workbook.sheets.instructions import write_instructions
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW,
                              HEADER_ROW, IDENTITY_SHEET, INFO_SHEET, MISSING_COUNT_CELL, TEMPLATE_VERSION,
-                             applies, col_letter, col_number)
+                             applies, col_letter, col_number, is_open)
 from workbook.domain.returns import Entry
 from workbook.files.sample import komae_plan, komae_settings
 from macros.sample_answers import fill_return
@@ -91,7 +91,7 @@ def test_plan_cells_locked_input_cells_open_and_sheet_protected(tmp_path, plan, 
     for key, kind, _ in row_specs(plan, "まちづくり推進課"):
         for col in COLUMNS:
             cell = ws.cell(row=rows[key], column=col_number(col.key))
-            open_ = col.editable and applies(col, kind)
+            open_ = is_open(col, settings.fiscal_year, plan.fiscal_years[-1]) and applies(col, kind)
             assert cell.protection.locked is (not open_), (cell.coordinate, col.key)
     assert ws["C7"].value == plan.action("4-2-2").title and ws["C7"].protection.locked
     for ref in (CONTACT_NAME_CELL, CONTACT_PHONE_CELL):
@@ -148,7 +148,8 @@ def test_print_set_up_a4_landscape_one_page_wide_with_frozen_header(tmp_path, pl
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
-    assert ws.print_area == f"'{DATA_SHEET}'!$B$1:$M${last}"
+    # this year's inputs and the proposals for the next two years (今後の方針 only in the plan's last year)
+    assert ws.print_area == f"'{DATA_SHEET}'!$B$1:${col_letter('next_budget_2')}${last}"
     assert ws.freeze_panes == f"D{FIRST_ROW}"
     assert ws.page_margins.footer < ws.page_margins.bottom
     # no indicator rows for this department: the 指標 column is hidden, 実績値 stays (it holds the phone cell)
@@ -184,7 +185,7 @@ def test_last_years_answers_stand_read_only_beside_the_inputs(tmp_path, plan, se
     assert grade.protection.locked and result.protection.locked
     assert not ws.column_dimensions[col_letter("prev_grade")].hidden
     assert read_department_file(path).entries["4-2-2"].prev_grade == "B"
-    assert str(ws.print_area).endswith(f"${col_letter('prev_result')}${FIRST_ROW + 3}")   # printed as well
+    assert str(ws.print_area).endswith(f"${col_letter('next_budget_2')}${FIRST_ROW + 3}")   # printed as well
     # without last year's answers the two columns are hidden, not removed (the layout stays)
     blank = openpyxl.load_workbook(write(tmp_path / "b", plan, settings, "まちづくり推進課"))[DATA_SHEET]
     assert blank.column_dimensions[col_letter("prev_result")].hidden
