@@ -20,6 +20,12 @@ from workbook.domain.returns import DepartmentReturn, Entry, Identity
 from workbook.domain.settings import SAMPLE_NOTE, Settings
 
 RETURN_LINE_HEIGHT = 16.0  # points per wrapped line: 游ゴシック 10pt needs more than the default 14
+PRINTABLE_MM = 297 - 2 * 0.4 * 25.4 - 4   # A4 landscape between the side margins (styles.a4_page), a little spare
+
+
+def _mm(width: float) -> float:
+    """A column's printed width at 100 %: Excel's width in characters -> pixels (7 each, 5 padding) -> mm."""
+    return (width * 7 + 5) * 25.4 / 96
 
 
 def file_name(settings: Settings, department: str) -> str:
@@ -74,7 +80,7 @@ def _fit_for_return(ws, last: int, department: str, settings: Settings, plan: Pl
     """What only the distributed copy needs: room to type, a page header, last year's columns when any
     (the 内部評価/委員会意見 ones, with 意見への対応, only when last year had an opinion), and a print area
     that ends at the last column shown (the proposals; 今後の方針 in the plan's last year)."""
-    from workbook.sheets.layout import COLUMNS, FIRST_ROW, col_letter, is_open
+    from workbook.sheets.layout import COLUMNS, FIRST_ROW, col_letter, col_number, is_open
 
     for key in ("prev_grade", "prev_result"):
         ws.column_dimensions[col_letter(key)].hidden = not has_previous
@@ -83,11 +89,17 @@ def _fit_for_return(ws, last: int, department: str, settings: Settings, plan: Pl
     if last >= FIRST_ROW:   # after hiding: a hidden column's text does not make its row tall
         st.autofit_rows(ws, FIRST_ROW, last, line_height=RETURN_LINE_HEIGHT, min_lines=3)
     last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
-    shown = [c for c in COLUMNS if not ws.column_dimensions[col_letter(c.key)].hidden
+    shown = [c for c in COLUMNS if c.key != "key" and not ws.column_dimensions[col_letter(c.key)].hidden
              and (not c.editable or is_open(c, settings.fiscal_year, last_year))]
     ws.print_area = f"B1:{col_letter(shown[-1].key)}{max(last, FIRST_ROW - 1)}"
-    if len(shown) > 16:   # this year's report on one page wide, last year's and the proposals on the next
-        ws.page_setup.fitToWidth = 2
+    # A4 landscape in two column groups: this year's report (up to 事業費), then last year's answers and
+    # opinions with the proposals, 取組番号 and 重点取組 repeated; one scale for both, the wider fitting
+    split = col_number("budget")
+    titles = [c for c in shown if c.key in ("code", "title")]
+    groups = ([c for c in shown if col_number(c.key) <= split], titles + [c for c in shown if col_number(c.key) > split])
+    widest = max(sum(_mm(c.width) for c in group) for group in groups)
+    st.print_in_groups(ws, split, f"{col_letter('code')}:{col_letter('title')}", a3=False,
+                       scale=max(10, min(100, int(PRINTABLE_MM / widest * 100))))
     ws.oddFooter.left.text = f"{fiscal_year_label(settings.fiscal_year)} 進捗報告（{department}）"
     ws.oddFooter.left.size = 9
 

@@ -18,6 +18,9 @@ from workbook.domain.normalize import display_width
 from workbook.domain.returns import Entry
 
 
+HEADER_HEIGHT = 54   # points: four lines, for the proposals' amount headers
+
+
 def row_specs(plan: Plan, department: str) -> list[tuple[str, str, Indicator | None]]:
     """(key, row kind, indicator) for each table row of a department, in plan order."""
     return list(plan.derived(("row_specs", department), lambda: _row_specs(plan, department)))
@@ -112,6 +115,8 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
         # the year header is read back as written (sheets.table); others may break for the eye
         header = header_for(col, fiscal_year) if col.key == "target" else _header_text(header_for(col, fiscal_year),
                                                                                         col.width)
+        if col.offset and col.numeric:    # a narrow amount column: 令和8年度／事業費／（千円・／要求額）
+            header = header_for(col, fiscal_year).replace(" ", "\n", 1).replace("（", "\n（", 1).replace("・", "・\n", 1)
         ws.cell(row=HEADER_ROW, column=col_number(col.key), value=header)
         ws.column_dimensions[col_letter(col.key)].width = col.width
     for i, header in enumerate(extra_headers):
@@ -159,7 +164,7 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
         ws.cell(row=row, column=helper_col, value=_missing_formula(row, kind, scale))
     last = row
     st.autofit_rows(ws, FIRST_ROW, last)
-    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.row_dimensions[HEADER_ROW].height = HEADER_HEIGHT
     helper = get_column_letter(helper_col)
     ws[MISSING_COUNT_CELL] = f"=SUM({helper}{FIRST_ROW}:{helper}{max(last, FIRST_ROW)})" + (
         f'+IF({CONTACT_NAME_CELL}="",1,0)+IF({CONTACT_PHONE_CELL}="",1,0)' if count_contact else "")

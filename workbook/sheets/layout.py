@@ -29,7 +29,7 @@ ACTION_ROW = "取組"
 INDICATOR_ROW = "指標"
 
 DIRECTIONS = ("継続", "拡充", "見直し", "完了")   # 今後の方針: the choices, in the plan's last fiscal year only
-BUDGET_BASIS = "計画の事業費は当初予算ベースです。ここには要求額・見込み額を記入してください（計画の事業費は当初予算の確定後に更新します）。"
+BUDGET_BASIS = "計画に載せる事業費は当初予算ベースです（ここに記入する要求額・見込み額は、予算の確定後に当初予算の額に置き換わります）。"
 
 
 @dataclass(frozen=True)
@@ -100,11 +100,11 @@ COLUMNS: tuple[Column, ...] = (
            help="前年度の内部評価・委員会意見（左の列）への対応を記入してください。意見がなければ空欄で構いません。"),
     Column("next_plan_1", "次年度の取組（要求）", 20, True, offset=1,
            help="次年度に予定する取組（予算要求の内容）を記入してください。" + BUDGET_BASIS),
-    Column("next_budget_1", "次年度 事業費（千円・要求額）", 9, True, numeric=True, offset=1,
+    Column("next_budget_1", "次年度 事業費（千円・要求額）", 10, True, numeric=True, offset=1,
            help="次年度の事業費の要求額を千円単位の数値で。" + BUDGET_BASIS),
     Column("next_plan_2", "翌々年度の取組（見込み）", 20, True, offset=2,
            help="翌々年度の取組の見込みを記入してください。" + BUDGET_BASIS),
-    Column("next_budget_2", "翌々年度 事業費（千円・見込み）", 9, True, numeric=True, offset=2,
+    Column("next_budget_2", "翌々年度 事業費（千円・見込み）", 10, True, numeric=True, offset=2,
            help="翌々年度の事業費の見込額を千円単位の数値で。" + BUDGET_BASIS),
     Column("direction", "今後の方針", 9, True, last_year_only=True,
            help="計画期間の最終年度に、次期計画での取組の方針を " + "・".join(DIRECTIONS) + " から選んでください。"),
