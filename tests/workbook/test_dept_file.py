@@ -139,14 +139,18 @@ def test_missing_count_formula_sums_a_helper_per_row_and_the_contact(tmp_path, p
     assert ws.cell(row=FIRST_ROW + 1, column=helper).value == '=IF(OR(G8="",ISNUMBER(G8)),0,1)'  # indicator row
 
 
-def test_print_set_up_a4_landscape_one_page_wide_with_frozen_header(tmp_path, plan, settings):
+def test_print_set_up_a4_landscape_in_two_column_groups_with_frozen_header(tmp_path, plan, settings):
     path = write(tmp_path, plan, settings, "福祉政策課")
     ws = openpyxl.load_workbook(path)[DATA_SHEET]
     last = FIRST_ROW + len(row_specs(plan, "福祉政策課")) - 1
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert ws.page_setup.fitToHeight == 0
+    # this year's report up to 事業費 on one page wide, then the proposals, 取組番号・重点取組 repeated:
+    # a fixed scale (Excel ignores manual breaks when fitting to pages)
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert [b.id for b in ws.col_breaks.brk] == [col_number("budget")]
+    assert ws.print_title_cols == f"${col_letter('code')}:${col_letter('title')}"
+    assert 40 <= ws.page_setup.scale <= 100 and ws.page_setup.pageOrder == "overThenDown"
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     # this year's inputs and the proposals for the next two years (今後の方針 only in the plan's last year)
     assert ws.print_area == f"'{DATA_SHEET}'!$B$1:${col_letter('next_budget_2')}${last}"

@@ -18,7 +18,7 @@ from workbook.domain.normalize import display_width
 from workbook.domain.returns import Entry
 
 
-HEADER_HEIGHT = 54   # points: four lines, for the proposals' amount headers
+HEADER_HEIGHT = 62   # points: four lines, for the proposals' amount headers
 
 
 def row_specs(plan: Plan, department: str) -> list[tuple[str, str, Indicator | None]]:
