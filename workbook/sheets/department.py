@@ -9,14 +9,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.scale import Scale
-from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
-                     HELPER_HEADER,
-                     INDICATOR_ROW, MISSING_COUNT_CELL, PREV_KEYS, DIRECTIONS, applies, col_letter, col_number,
-                     column, header_for, indicator_key, is_open, split_key)
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DIRECTIONS, FIRST_ROW,
+                     HEADER_ROW, HELPER_HEADER, INDICATOR_ROW, MISSING_COUNT_CELL, PREV_KEYS, applies, col_letter,
+                     col_number, column, header_for, indicator_key, is_open, split_key)
 from workbook.domain.plan import Indicator, Plan
 from workbook.domain.normalize import display_width
 from workbook.domain.returns import Entry
-
 
 HEADER_HEIGHT = 62   # points: four lines, for the proposals' amount headers
 
@@ -113,10 +111,11 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
     for col in COLUMNS:
         # the year header is read back as written (sheets.table); others may break for the eye
-        header = header_for(col, fiscal_year) if col.key == "target" else _header_text(header_for(col, fiscal_year),
-                                                                                        col.width)
+        header = header_for(col, fiscal_year)
         if col.offset and col.numeric:    # a narrow amount column: 令和8年度／事業費／（千円・／要求額）
-            header = header_for(col, fiscal_year).replace(" ", "\n", 1).replace("（", "\n（", 1).replace("・", "・\n", 1)
+            header = header.replace(" ", "\n", 1).replace("（", "\n（", 1).replace("・", "・\n", 1)
+        elif col.key != "target":
+            header = _header_text(header, col.width)
         ws.cell(row=HEADER_ROW, column=col_number(col.key), value=header)
         ws.column_dimensions[col_letter(col.key)].width = col.width
     for i, header in enumerate(extra_headers):
