@@ -3,7 +3,6 @@ read-only in the next year's files, 意見への対応 and the next two years' �
 in the plan's last year, and files and sheets of the template before still read."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -12,13 +11,14 @@ import pytest
 from macros.collect import run_collect
 from macros.distribute import run_distribute
 from tests.macros.city import CONSULT, POLICY, City
-from tests.macros.test_next_year import a_full_year, evaluate
+from tests.macros.test_next_year import a_full_year
 from tests.workbook.returns_kit import fill, good_values, make_return, set_saved_time, small_plan, small_settings
 from workbook.files.department_file import file_name, read_department_file
 from workbook.files.master import Master, build_master
 from workbook.files.snapshot import MasterSnapshot
-from workbook.sheets.layout import (DATA_SHEET, FIRST_ROW, HEADER_ROW, IDENTITY_SHEET, TEMPLATE_VERSION, col_letter,
-                                    col_number)
+from workbook.domain.problems import REPORT_COLUMNS
+from workbook.sheets.layout import (COLUMNS, DATA_SHEET, FIRST_ROW, HEADER_ROW, HELPER_HEADER, IDENTITY_SHEET,
+                                    TEMPLATE_VERSION, col_letter, col_number)
 
 OPINION = ("連携は進んだ", "会議の回数を増やすこと")     # 令和6年度's 内部評価 and 委員会意見 of 1-1-2
 
@@ -130,7 +130,6 @@ def test_a_bad_direction_and_an_amount_not_a_number_are_flagged_with_their_cells
     run_collect(master, None)
 
     book = openpyxl.load_workbook(master)
-    from workbook.domain.problems import REPORT_COLUMNS
     i = {h: REPORT_COLUMNS.index(h) for h in ("コード", "担当課", "セル")}
     checks = {(r[i["コード"]], r[i["担当課"]], r[i["セル"]]) for r in book["検証結果"].iter_rows(min_row=2, values_only=True)}
     assert ("direction-invalid", POLICY, f"{col_letter('direction')}{rows['1-1-1']}") in checks
@@ -160,7 +159,7 @@ def as_template_2026_2(path: Path) -> Path:
     ws = wb[DATA_SHEET]
     first, count = col_number("prev_internal"), col_number("direction") - col_number("prev_internal") + 1
     ws.delete_cols(first, count)
-    assert ws.cell(row=HEADER_ROW, column=first).value == "未入力数"
+    assert ws.cell(row=HEADER_ROW, column=first).value == HELPER_HEADER
     for r in range(FIRST_ROW, ws.max_row + 1):
         if ws.cell(row=r, column=1).value:
             ws.cell(row=r, column=first).value = 2       # the helper's count, as Excel saves it
@@ -207,14 +206,13 @@ def test_a_master_whose_department_sheets_are_of_template_2026_2_takes_a_new_ret
     city.collect()
     ws = city.book()[POLICY]
     r = rows_of(ws)["1-1-1"]
-    assert ws.cell(row=HEADER_ROW, column=len(__import__("workbook.sheets.layout", fromlist=["COLUMNS"]).COLUMNS) + 1
-                   ).value == "未入力数"                          # rewritten in the current layout
+    assert ws.cell(row=HEADER_ROW, column=len(COLUMNS) + 1).value == HELPER_HEADER   # rewritten in the current layout
     assert (ws.cell(row=r, column=col_number("response")).value,
             ws.cell(row=r, column=col_number("next_budget_2")).value,
             ws.cell(row=r, column=col_number("prev_internal")).value) == ("対応した", 90, None)
 
 
-def test_the_report_shows_the_departments_answer_to_the_opinions(city, tmp_path):
+def test_the_report_shows_the_departments_answer_to_the_opinions(city):
     from macros.report import run_report
     from tests.generators.docx_read import all_text, open_docx
 
