@@ -151,6 +151,7 @@ def action_card(p: ActionProgress, fiscal_year: int, scale: Scale) -> dict:
         "reason": clean(p.joined("reason")),
         "issues": clean(p.joined("issues")),
         "next": clean(p.joined("next")),
+        "response": clean(p.joined("response")),     # the answer to last year's 内部評価・委員会意見
         "budget": clean(p.joined("budget")),
         "indicators": "\n".join(_indicator_line(i, fiscal_year) for i in p.indicators if i.actual is not None),
         "missing_departments": "、".join(p.missing_departments),

@@ -181,12 +181,14 @@ def _low(doc, period: Period) -> None:
 def _closing(doc, period: Period) -> None:
     doc.add_heading("6　次期計画の策定に向けた整理", level=1)
     doc.add_paragraph("取組ごとに計画期間の達成度と、直近の年度の課題・今後の方向性を並べました。"
-                      "「次期計画での方向性」（継続・拡充・見直し・完了など）は、担当課と協議のうえ記入してください。", NOTE)
+                      "「次期計画での方向性」には、計画の最終年度に担当課が選んだ今後の方針（継続・拡充・見直し・完了）を"
+                      "載せています。空欄の取組は、担当課と協議のうえ記入してください。", NOTE)
     years = period.years
     text = (TEXT_WIDTH - 16 - 28 - 24 - YEAR_WIDTH * len(years)) / 3
     widths = [16, text, 28] + [YEAR_WIDTH] * len(years) + [text, text, 24]
     rows = [[a.code, a.title, "、".join(a.departments)] + [_grade(period, a.code, y) for y in years]
-            + [_joined(period, a.code, "issues"), _joined(period, a.code, "next"), ""] for a in period.plan.actions]
+            + [_joined(period, a.code, "issues"), _joined(period, a.code, "next"), _joined(period, a.code, "direction")]
+            for a in period.plan.actions]
     _table(doc, widths, ["取組番号", "重点取組", "担当課"] + _year_heads(period)
            + ["課題（直近の年度）", "今後の方向性（直近の年度）", "次期計画での方向性"], rows, numeric_from=3,
            first_numeric=True, numeric_to=3 + len(years))
@@ -200,10 +202,15 @@ def _grade(period: Period, code: str, year: int) -> str:
 
 
 def _joined(period: Period, code: str, key: str) -> str:
-    records = [r for r in period.latest(code) if r.text(key)]
+    """A text of the action's latest year (an answer, or a proposal such as 今後の方針), labelled
+    【課名】 when several departments gave one."""
+    def text(r) -> str:
+        return r.text(key) if key in r.texts else str(r.proposal(key) or "")
+
+    records = [r for r in period.latest(code) if text(r)]
     if len(records) == 1:
-        return records[0].text(key)
-    return "\n".join(f"【{r.department}】{r.text(key)}" for r in records)
+        return text(records[0])
+    return "\n".join(f"【{r.department}】{text(r)}" for r in records)
 
 
 def _value(value: float | None, unit: str, year: str = "") -> str:

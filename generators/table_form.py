@@ -2,7 +2,7 @@
 the columns of an action's row, 施策の体系 (the tree) and 関連事業と担当課 (the ● matrix).
 
 Departments' own text is put in as typed (only made safe for a docx run); what this module adds
-is labels (【課名】, 実績：, 課題：) and the marks of the tree and the matrix.
+is labels (【課名】, 実績：, 課題：, 意見への対応：) and the marks of the tree and the matrix.
 """
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def row_fields(p: ActionProgress) -> dict:
         else:
             lines.append(department)
     work = _per_department(p, lambda d: _labelled(text(d, "content"), [("実績", text(d, "result"))]))
-    assessment = _per_department(p, lambda d: _labelled(text(d, "reason"), [("課題", text(d, "issues"))]))
+    assessment = _per_department(p, lambda d: _labelled(text(d, "reason"), [("課題", text(d, "issues")),
+                                                                          ("意見への対応", text(d, "response"))]))
     for label, value in (("内部評価", p.internal_evaluation), ("委員会意見", p.committee_opinion)):
         if clean(value):
             assessment = "\n".join(t for t in (assessment, f"〔{label}〕{clean(value)}") if t)

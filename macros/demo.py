@@ -49,7 +49,8 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
     for year in range(fiscal_year, last + 1):
         prefix = f"{short_label(year)} " if years > 1 else ""
         steps += [(prefix + label, step) for label, step in
-                  ops.demo_steps(out, pdf and year == last, meeting=_meeting_options(year) if year != fiscal_year else None)]
+                  ops.demo_steps(out, pdf and year == last, meeting=_meeting_options(year) if year != fiscal_year else None,
+                                 evaluations=year < last)]
         if year < last:
             steps.append((f"{prefix}年度更新", lambda: ops.next_year(out / ops.DEMO_MASTER_NAME, force=True)))
     if years > 1:

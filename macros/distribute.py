@@ -168,3 +168,27 @@ def fill_sample_returns(master: Path, progress: Progress = _quiet) -> Outcome:
         outcome.files.append(target)
         outcome.say(f"{department}: {len(returned.entries) if returned else 0} 取組に記入 → {settings.inbox_folder}/{target.name}")
     return outcome
+
+
+def fill_sample_evaluations(master: Path, progress: Progress = _quiet) -> Outcome:
+    """Demo (--years 3): the section types 内部評価 and 委員会意見 into 進捗一覧 for some actions, as
+    after the committee meets; the next year's files show them to the departments."""
+    from macros.sample_answers import sample_evaluations
+    from workbook.sheets import names
+    from workbook.sheets import styles as st
+    from workbook.sheets.progress_sheet import PROGRESS_EDITABLE, PROGRESS_HEADERS
+
+    m = Master.open(master)
+    evaluations = sample_evaluations(m.plan, m.settings.fiscal_year)
+    ws = m.wb[names.SHEET_PROGRESS]
+    code_col = PROGRESS_HEADERS.index("取組番号") + 1
+    columns = [PROGRESS_HEADERS.index(name) + 1 for name in PROGRESS_EDITABLE]
+    typed = 0
+    for row in range(2, ws.max_row + 1):
+        texts = evaluations.get(str(ws.cell(row=row, column=code_col).value or ""))
+        if texts:
+            for column, text in zip(columns, texts):
+                st.write_text(ws, row, column, text or None)
+            typed += 1
+    m.save(backup=False)
+    return Outcome([f"進捗一覧に内部評価・委員会意見（サンプル）を {typed} 取組に記入しました。"])

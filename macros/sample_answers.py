@@ -261,6 +261,58 @@ def sample_actual(plan: Plan, code: str, department: str, n: int, fiscal_year: i
     return round(target * (1 + 0.08 * step), 1)
 
 
+RESPONSES = ("ご意見を踏まえ、{next}", "ご意見を受けて関係機関と協議し、対象者に届く周知の方法を見直した。",
+             "実績を数値で示せるよう、取組ごとの記録方法を改めた。", "ご意見のとおり、関係課と役割分担を確認し、連携して進めている。")
+OUTLOOKS = ("前年度の取組を継続し、成果を検証する。", "取組の対象を広げ、関係機関との連携を強化する。",
+            "これまでの実績を踏まえ、事業の進め方を見直す。")
+
+
+def proposals(plan: Plan, code: str, department: str, fiscal_year: int, has_opinion: bool) -> dict[str, object]:
+    """The sample's 意見への対応, the next two years' 取組 and 事業費 (千円), and in the plan's last year
+    今後の方針: fixed per action, department and year (no randomness), some of them left empty."""
+    answer = answer_for(plan, code, department, fiscal_year)
+    pick = zlib.crc32(f"{code}|{department}|{fiscal_year}|proposal".encode("utf-8"))
+    try:
+        coming = plan.action(code).target_for(fiscal_year + 1).strip()
+    except KeyError:  # a row the plan no longer has
+        coming = ""
+    plan_1 = answer.next or "計画どおり継続して実施する。"
+    out: dict[str, object] = {
+        "response": "" if not has_opinion or pick % 5 == 0 else
+        RESPONSES[pick % len(RESPONSES)].format(next=answer.next or "取組の進め方を見直した。"),
+        "next_plan_1": f"「{coming}」に向けて、{plan_1}" if coming and pick % 2 else plan_1,
+        "next_plan_2": "" if pick % 4 == 0 else OUTLOOKS[pick % len(OUTLOOKS)],
+        "next_budget_1": None, "next_budget_2": None,
+    }
+    if answer.budget:      # the year's amount moved a little: the request, then the outlook
+        out["next_budget_1"] = round(answer.budget * (1 + 0.05 * year_step(code, department, fiscal_year + 1)))
+        out["next_budget_2"] = out["next_budget_1"] if pick % 3 else round(answer.budget * 1.1)
+    elif pick % 7 == 0:    # a small new expense (研修の講師謝礼, 印刷費)
+        out["next_budget_1"] = 50 + pick % 5 * 30
+    if plan.fiscal_years and fiscal_year == plan.fiscal_years[-1]:
+        grade = answer.grade
+        out["direction"] = ("完了" if pick % 13 == 0 else "拡充" if grade == ABOVE or pick % 9 == 1
+                            else "見直し" if grade in (BELOW, NONE) else "継続")
+    return out
+
+
+# 内部評価 and 委員会意見 the section types into 進捗一覧 (demo --years 3): for some actions each year
+INTERNAL = ("成果を数値で示し、効果を検証できるようにすること。", "関係機関との役割分担を明確にして進めること。",
+            "対象者に支援が届いているか把握する方法を検討すること。")
+COMMITTEE = ("当事者の視点を取り入れた周知の工夫を期待する。", "民間団体との連携をさらに進められたい。",
+             "取組の成果が市民に伝わるよう発信を工夫されたい。")
+
+
+def sample_evaluations(plan: Plan, fiscal_year: int) -> dict[str, tuple[str, str]]:
+    """Action code -> (内部評価, 委員会意見) for about a third of the actions, fixed per year."""
+    out = {}
+    for action in plan.actions:
+        pick = zlib.crc32(f"{action.code}|{fiscal_year}|evaluation".encode("utf-8"))
+        if pick % 3 == 0:
+            out[action.code] = (INTERNAL[pick % len(INTERNAL)], COMMITTEE[pick % len(COMMITTEE)] if pick % 2 else "")
+    return out
+
+
 def return_name(settings: Settings, department: str) -> str:
     name = file_name(settings, department)
     suffix = RENAMED.get(department, "")
@@ -290,6 +342,8 @@ def fill_return(distributed: Path, target: Path, plan: Plan, scale: Scale = DEFA
         if any(k in PLAN_KEYS for k in edits):
             ws.protection.sheet = False   # a person unprotects the sheet to change a grey cell
         values.update(edits)
+        if n is None:
+            values.update(proposals(plan, code, department, year, found.entries[code].has_opinion))
         for col_key, value in values.items():
             st.write_text(ws, row, col_number(col_key), None if value in ("", None) else value)
     if found.key_rows:

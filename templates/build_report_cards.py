@@ -30,6 +30,7 @@ def action_card(doc) -> None:
         "{%tr if a.reason %}", ["評価の理由", "{{ a.reason }}"], "{%tr endif %}",
         "{%tr if a.issues %}", ["課題", "{{ a.issues }}"], "{%tr endif %}",
         "{%tr if a.next %}", ["今後の方向性", "{{ a.next }}"], "{%tr endif %}",
+        "{%tr if a.response %}", ["前年度の意見への対応", "{{ a.response }}"], "{%tr endif %}",
         "{%tr if a.budget %}", ["事業費（千円）", "{{ a.budget }}"], "{%tr endif %}",
         "{%tr if a.missing_departments %}", ["未報告の担当課", "{{ a.missing_departments }}"], "{%tr endif %}",
         "{%tr if a.internal_evaluation %}", ["内部評価", "{{ a.internal_evaluation }}"], "{%tr endif %}",

@@ -159,3 +159,24 @@ def test_report_for_r6_made_again_after_r8_is_what_the_demo_wrote_in_r6(demo3):
     written = {name: text(out / "報告書" / name) for name in names}
     assert main(["report", str(out / DEMO_MASTER_NAME), "--fiscal-year", "R6", "--no-pdf"]) == 0
     assert {name: text(out / "報告書" / "令和6年度" / name) for name in names} == written
+
+
+def test_the_demo_feeds_back_opinions_and_collects_proposals_and_r8s_directions(demo3):
+    """R6 and R7 were evaluated (sample 内部評価・委員会意見): the next year's files show them and some
+    departments answer; every year has proposals; in R8 (the plan's last year) 今後の方針 is chosen, and
+    the plan-period report's closing table carries it."""
+    from workbook.sheets.layout import DIRECTIONS
+
+    out, _ = demo3
+    kept = MasterSnapshot.read(out / DEMO_MASTER_NAME).year_results()
+    assert any(r.internal_evaluation for r in kept if r.fiscal_year == 6)
+    assert any(r.proposal("response") for r in kept if r.fiscal_year == 7)
+    assert any(r.proposal("next_budget_1") for r in kept) and any(r.proposal("next_plan_2") for r in kept)
+    assert not any(r.proposal("direction") for r in kept)                   # R6 and R7 are not the last year
+    snap = MasterSnapshot.read(out / DEMO_MASTER_NAME)
+    directions = Counter(e.values.get("direction") for d in snap.plan.departments
+                         for e in snap.table(d.name).entries.values())
+    assert set(directions) - {None} == set(DIRECTIONS) and directions["継続"] > directions["見直し"]
+    closing = next(t for t in open_docx(out / "報告書" / PERIOD_REPORT).tables
+                   if t.rows[0].cells[-1].text == "次期計画での方向性")
+    assert {row.cells[-1].text for row in closing.rows[1:]} & set(DIRECTIONS)

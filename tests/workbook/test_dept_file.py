@@ -14,7 +14,7 @@ from workbook.sheets.department import row_specs
 from workbook.sheets.instructions import write_instructions
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW,
                              HEADER_ROW, IDENTITY_SHEET, INFO_SHEET, MISSING_COUNT_CELL, TEMPLATE_VERSION,
-                             applies, col_letter, col_number)
+                             applies, col_letter, col_number, is_open)
 from workbook.domain.returns import Entry
 from workbook.files.sample import komae_plan, komae_settings
 from macros.sample_answers import fill_return
@@ -91,7 +91,7 @@ def test_plan_cells_locked_input_cells_open_and_sheet_protected(tmp_path, plan, 
     for key, kind, _ in row_specs(plan, "まちづくり推進課"):
         for col in COLUMNS:
             cell = ws.cell(row=rows[key], column=col_number(col.key))
-            open_ = col.editable and applies(col, kind)
+            open_ = is_open(col, settings.fiscal_year, plan.fiscal_years[-1]) and applies(col, kind)
             assert cell.protection.locked is (not open_), (cell.coordinate, col.key)
     assert ws["C7"].value == plan.action("4-2-2").title and ws["C7"].protection.locked
     for ref in (CONTACT_NAME_CELL, CONTACT_PHONE_CELL):
@@ -139,16 +139,21 @@ def test_missing_count_formula_sums_a_helper_per_row_and_the_contact(tmp_path, p
     assert ws.cell(row=FIRST_ROW + 1, column=helper).value == '=IF(OR(G8="",ISNUMBER(G8)),0,1)'  # indicator row
 
 
-def test_print_set_up_a4_landscape_one_page_wide_with_frozen_header(tmp_path, plan, settings):
+def test_print_set_up_a4_landscape_in_two_column_groups_with_frozen_header(tmp_path, plan, settings):
     path = write(tmp_path, plan, settings, "福祉政策課")
     ws = openpyxl.load_workbook(path)[DATA_SHEET]
     last = FIRST_ROW + len(row_specs(plan, "福祉政策課")) - 1
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert ws.page_setup.fitToHeight == 0
+    # this year's report up to 事業費 on one page wide, then the proposals, 取組番号・重点取組 repeated:
+    # a fixed scale (Excel ignores manual breaks when fitting to pages)
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert [b.id for b in ws.col_breaks.brk] == [col_number("budget")]
+    assert ws.print_title_cols == f"${col_letter('code')}:${col_letter('title')}"
+    assert 40 <= ws.page_setup.scale <= 100 and ws.page_setup.pageOrder == "overThenDown"
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
-    assert ws.print_area == f"'{DATA_SHEET}'!$B$1:$M${last}"
+    # this year's inputs and the proposals for the next two years (今後の方針 only in the plan's last year)
+    assert ws.print_area == f"'{DATA_SHEET}'!$B$1:${col_letter('next_budget_2')}${last}"
     assert ws.freeze_panes == f"D{FIRST_ROW}"
     assert ws.page_margins.footer < ws.page_margins.bottom
     # no indicator rows for this department: the 指標 column is hidden, 実績値 stays (it holds the phone cell)
@@ -184,7 +189,7 @@ def test_last_years_answers_stand_read_only_beside_the_inputs(tmp_path, plan, se
     assert grade.protection.locked and result.protection.locked
     assert not ws.column_dimensions[col_letter("prev_grade")].hidden
     assert read_department_file(path).entries["4-2-2"].prev_grade == "B"
-    assert str(ws.print_area).endswith(f"${col_letter('prev_result')}${FIRST_ROW + 3}")   # printed as well
+    assert str(ws.print_area).endswith(f"${col_letter('next_budget_2')}${FIRST_ROW + 3}")   # printed as well
     # without last year's answers the two columns are hidden, not removed (the layout stays)
     blank = openpyxl.load_workbook(write(tmp_path / "b", plan, settings, "まちづくり推進課"))[DATA_SHEET]
     assert blank.column_dimensions[col_letter("prev_result")].hidden

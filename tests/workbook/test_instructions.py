@@ -10,7 +10,7 @@ import pytest
 from workbook.files.department_file import file_name, write_department_file
 from workbook.domain.scale_presets import PRESETS, legacy_scale
 from workbook.sheets.instructions import write_instructions
-from workbook.sheets.layout import COLUMNS, INFO_SHEET
+from workbook.sheets.layout import COLUMNS, INFO_SHEET, header_for, is_open
 from workbook.files.sample import komae_plan, komae_settings
 
 
@@ -63,11 +63,15 @@ def test_grade_definitions_follow_the_scale_in_the_settings(tmp_path, plan, sett
 def test_every_input_column_and_the_contact_is_explained(tmp_path, plan, settings):
     found = pairs(sheet(tmp_path, plan, settings, "福祉相談課"))
     labels = list(found)
-    for col in COLUMNS:
-        if col.editable:
-            assert any(label.startswith(col.header) for label in labels), col.header
+    for col in COLUMNS:      # labelled as the sheet's headers are: the proposals with their years
+        if is_open(col, settings.fiscal_year, plan.fiscal_years[-1]):
+            assert any(label.startswith(header_for(col, settings.fiscal_year)) for label in labels), col.header
     assert "回答者（必須）" in found and "電話（内線）（必須）" in found
     assert any(label.startswith("評価の理由（") and "C・－" in label for label in labels)
+    assert "令和7年度の取組（要求）" in found and "当初予算ベース" in found["令和7年度 事業費（千円・要求額）"]
+    assert not any(label.startswith("今後の方針") for label in labels)          # the plan's last year only
+    last = pairs(sheet(tmp_path / "last", plan, replace(settings, fiscal_year=8), "福祉相談課"))
+    assert any(label.startswith("今後の方針") for label in last)
 
 
 def test_shared_actions_are_listed_with_the_other_department(tmp_path, plan, settings):

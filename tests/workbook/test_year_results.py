@@ -77,3 +77,45 @@ def test_a_sheet_sorted_by_hand_reads_the_same_records():
     order = [3, 1, 4, 2]
     shuffled = [rows[0]] + [rows[i] for i in order]
     assert sorted(results_from_rows(shuffled), key=lambda r: r.key) == sorted(results, key=lambda r: r.key)
+
+
+def _with_proposals():
+    summary = _summary()
+    entry = summary.actions[0].entries[POLICY]
+    entry.values.update(response="配架先を増やした", next_plan_1="配架先を広げる", next_budget_1="１５０",
+                        next_plan_2="継続する", next_budget_2=160, direction="拡充")
+    return summary
+
+
+def test_a_record_keeps_the_answer_to_the_opinions_and_the_proposals(tmp_path):
+    results = results_of_year(_with_proposals(), {POLICY: "受理", CONSULT: "受理"})
+    first = results[0]
+    assert first.proposals == {"response": "配架先を増やした", "next_plan_1": "配架先を広げる", "next_budget_1": 150.0,
+                               "next_plan_2": "継続する", "next_budget_2": 160.0, "direction": "拡充"}
+    assert results[1].proposals == {"response": "", "next_plan_1": "", "next_budget_1": None, "next_plan_2": "",
+                                    "next_budget_2": None, "direction": ""}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "年度別実績"
+    write_year_results(ws, results)
+    wb.save(tmp_path / "book.xlsx")
+    rows = SheetValues.open(tmp_path / "book.xlsx").rows("年度別実績")
+    assert [str(v) for v in rows[0][16:22]] == ["意見への対応", "次年度の取組（要求）", "次年度 事業費（千円・要求額）",
+                                             "翌々年度の取組（見込み）", "翌々年度 事業費（千円・見込み）", "今後の方針"]
+    assert results_from_rows(rows) == results
+    changed = [results[0].__class__(**{**results[0].__dict__, "proposals": {**first.proposals, "direction": "継続"}})]
+    assert differences(results[:1], changed) == ["1-1-1 福祉政策課 今後の方針：「拡充」→「継続」"]
+
+
+def test_a_sheet_written_before_the_proposal_columns_still_reads(tmp_path):
+    """年度別実績 as a master closed before template 2026.3 wrote it: the proposal columns absent."""
+    results = results_of_year(_summary(), {POLICY: "受理", CONSULT: "受理"})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "年度別実績"
+    write_year_results(ws, results)
+    ws.delete_cols(17, 6)              # 意見への対応 … 今後の方針: the indicator columns move left
+    wb.save(tmp_path / "old.xlsx")
+    rows = SheetValues.open(tmp_path / "old.xlsx").rows("年度別実績")
+    assert "意見への対応" not in rows[0] and rows[0][16] == "指標1"
+    assert results_from_rows(rows) == results

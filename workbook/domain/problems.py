@@ -94,6 +94,8 @@ _t("contact-missing", WARNING, "連絡先が未入力", "{cell}「{field}」が�
 _t("grade-invalid", ERROR, "達成度が評価基準の記号でない", "{cell} の達成度「{value}」は使えません。{choices} から選んでください。")
 _t("reason-missing", ERROR, "理由が必要な達成度で理由が未入力", "{cell} 達成度が {value} のときは「評価の理由」を必ず入力してください。")
 _t("number-invalid", ERROR, "数値として読めない", "{cell}「{field}」の「{value}」を数値として読めません。数字（単位は不要）で入力してください。")
+_t("direction-invalid", ERROR, "今後の方針が選択肢にない", "{cell}「{field}」の「{value}」は使えません。{choices} のいずれかを一覧から選んでください。")
+_t("response-missing", WARNING, "意見への対応が未記入", "{cell}「{field}」が空欄です。前年度の{value}が示されているため、対応を記入してください（対応が不要な場合はその旨を記入してください）。")
 _t("grade-inconsistent", WARNING, "達成度と実績値が合わない", "{cell} 自己評価 {value} ですが、実績値から計算すると（{ratio}）{expected} になります。評価か実績値を確認してください。")
 _t("formula-in-input", ERROR, "入力欄に数式", "{cell} に数式（{value}）が入っています。数式は使わず、値を入力してください。")
 _t("error-value-in-input", ERROR, "入力欄にエラー値", "{cell}「{field}」にエラー値（{value}）が入っています。値を入力し直して再送してください。この欄は取り込みませんでした（マスターの値はそのままです）。")

@@ -16,6 +16,22 @@ class Entry:
     actuals: dict[int, object] = field(default_factory=dict)  # indicator number (1..) -> 実績値
     prev_grade: str = ""
     prev_result: str = ""
+    prev_internal: str = ""      # last year's 内部評価 of the action (read-only beside the row)
+    prev_committee: str = ""     # last year's 委員会意見 of the action
+
+    @property
+    def has_previous(self) -> bool:
+        return bool(self.prev_grade or self.prev_result or self.prev_internal or self.prev_committee)
+
+    @property
+    def has_opinion(self) -> bool:
+        """Last year's 内部評価 or 委員会意見 is there: the department may answer it (意見への対応)."""
+        return bool(self.prev_internal.strip() or self.prev_committee.strip())
+
+    def previous(self) -> "Entry":
+        """Only the 前年度 fields, as an entry of its own (what a distributed file shows read-only)."""
+        return Entry(self.action_code, self.department, prev_grade=self.prev_grade, prev_result=self.prev_result,
+                     prev_internal=self.prev_internal, prev_committee=self.prev_committee)
 
     def get(self, key: str) -> object:
         return self.values.get(key)

@@ -14,6 +14,12 @@ from workbook.domain.progress import Summary
 # the department's answer fields kept per year (keys of the department table) and their names
 TEXT_FIELDS = {"content": "取組内容", "result": "実績・成果", "reason": "評価の理由", "issues": "課題",
                "next": "今後の方向性・次年度の取組"}
+# the department's answer to last year's opinions and its proposals (template 2026.3), kept per year;
+# the years are relative to the row's fiscal year (次年度 = the year after it)
+PROPOSAL_FIELDS = {"response": "意見への対応", "next_plan_1": "次年度の取組（要求）",
+                   "next_budget_1": "次年度 事業費（千円・要求額）", "next_plan_2": "翌々年度の取組（見込み）",
+                   "next_budget_2": "翌々年度 事業費（千円・見込み）", "direction": "今後の方針"}
+PROPOSAL_BUDGETS = ("next_budget_1", "next_budget_2")
 
 
 @dataclass(frozen=True)
@@ -43,12 +49,20 @@ class YearResult:
     committee_opinion: str = ""
     status: str = ""                    # the department's 提出状況 when the year was closed
     indicators: tuple[IndicatorResult, ...] = ()
+    proposals: dict[str, object] = field(default_factory=dict)   # PROPOSAL_FIELDS -> text, or 千円 (None)
 
-    def __post_init__(self) -> None:     # every text field present, so records compare by value
+    def __post_init__(self) -> None:     # every field present, so records compare by value
         object.__setattr__(self, "texts", {k: self.texts.get(k, "") for k in TEXT_FIELDS})
+        object.__setattr__(self, "proposals", {
+            k: self.proposals.get(k) if k in PROPOSAL_BUDGETS else (self.proposals.get(k) or "")
+            for k in PROPOSAL_FIELDS})
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "")
+
+    def proposal(self, key: str) -> object:
+        """意見への対応, 今後の方針 and the proposals' texts ('' when none); 事業費 as a number or None."""
+        return self.proposals.get(key)
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -65,6 +79,8 @@ def results_of_year(summary: Summary, states: dict[str, str]) -> list[YearResult
         for department in action.departments:
             entry = p.entries.get(department)
             budget = parse_number(entry.get("budget")) if entry else None
+            proposals = {k: _amount(entry.get(k)) if k in PROPOSAL_BUDGETS else entry.text(k)
+                         for k in PROPOSAL_FIELDS} if entry else {}
             indicators = tuple(
                 IndicatorResult(i.indicator.name, i.indicator.unit, i.target, i.actual)
                 for i in p.indicators if i.department == department)
@@ -74,8 +90,13 @@ def results_of_year(summary: Summary, states: dict[str, str]) -> list[YearResult
                 consolidated=p.grade, texts={k: entry.text(k) if entry else "" for k in TEXT_FIELDS},
                 budget=budget.value if budget else None, internal_evaluation=p.internal_evaluation.strip(),
                 committee_opinion=p.committee_opinion.strip(), status=states.get(department, ""),
-                indicators=indicators))
+                indicators=indicators, proposals=proposals))
     return out
+
+
+def _amount(value: object) -> float | None:
+    parsed = parse_number(value)
+    return parsed.value if parsed else None
 
 
 def years_of(results: list[YearResult]) -> list[int]:
@@ -108,6 +129,8 @@ def _compared(a: YearResult, b: YearResult):
     yield "事業費", a.budget, b.budget
     yield "内部評価", a.internal_evaluation, b.internal_evaluation
     yield "委員会意見", a.committee_opinion, b.committee_opinion
+    for key, label in PROPOSAL_FIELDS.items():
+        yield label, a.proposal(key), b.proposal(key)
     yield "指標", _indicators(a), _indicators(b)
 
 

@@ -20,6 +20,15 @@ from workbook.domain.returns import DepartmentReturn, Entry, Identity
 from workbook.domain.settings import SAMPLE_NOTE, Settings
 
 RETURN_LINE_HEIGHT = 16.0  # points per wrapped line: 游ゴシック 10pt needs more than the default 14
+PRINTABLE_MM = 297 - 2 * 0.4 * 25.4 - 4   # A4 landscape between the side margins (styles.a4_page), a little spare
+
+
+def _mm(width: float) -> float:
+    """A column's printed width at 100 %, in mm, from Excel's width in characters: Calibri's digits are
+    7 px (+5 padding), counted as 9.2 so that a PC without Calibri (LibreOffice draws its substitute,
+    DejaVu Sans, about 9 px wide) still gets each column group on one page wide; Excel prints it a
+    little smaller than it could."""
+    return (width * 9.2 + 5) * 25.4 / 96
 
 
 def file_name(settings: Settings, department: str) -> str:
@@ -40,14 +49,14 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
     if instructions is not None:
         instructions(info, plan, settings, department)
     data = wb.create_sheet(DATA_SHEET)
-    entries = {code: Entry(code, department, prev_grade=e.prev_grade, prev_result=e.prev_result)
-               for code, e in (previous or {}).items()}
+    entries = {code: e.previous() for code, e in (previous or {}).items()}
     last = write_department_table(
         data, plan, department, settings.fiscal_year, entries=entries, count_contact=True, scale=settings.scale,
         title=settings.title(f"{fiscal_year_label(settings.fiscal_year)} {plan.name} 進捗報告（{department}）"),
         subtitle=f"{settings.municipality}　提出期限：{settings.deadline or '（設定なし）'}　問い合わせ：{settings.contact}")
-    _fit_for_return(data, last, department, settings, has_previous=any(
-        e.prev_grade or e.prev_result for e in entries.values()))
+    _fit_for_return(data, last, department, settings, plan,
+                    has_previous=any(e.prev_grade or e.prev_result for e in entries.values()),
+                    has_opinions=any(e.has_opinion for e in entries.values()))
     protect(data, settings.protection_password)
     identity = Identity(
         municipality=settings.municipality, plan_name=settings.plan_name, fiscal_year=settings.fiscal_year,
@@ -69,16 +78,31 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
     return identity
 
 
-def _fit_for_return(ws, last: int, department: str, settings: Settings, has_previous: bool) -> None:
-    """What only the distributed copy needs: room to type, a page header, last year's columns when any."""
-    from workbook.sheets.layout import FIRST_ROW, col_letter
+def _fit_for_return(ws, last: int, department: str, settings: Settings, plan: Plan, has_previous: bool,
+                    has_opinions: bool) -> None:
+    """What only the distributed copy needs: room to type, a page header, last year's columns when any
+    (the 内部評価/委員会意見 ones, with 意見への対応, only when last year had an opinion), and a print area
+    that ends at the last column shown (the proposals; 今後の方針 in the plan's last year)."""
+    from workbook.sheets.layout import COLUMNS, FIRST_ROW, col_letter, col_number, is_open
 
-    if last >= FIRST_ROW:
-        st.autofit_rows(ws, FIRST_ROW, last, line_height=RETURN_LINE_HEIGHT, min_lines=3)
     for key in ("prev_grade", "prev_result"):
         ws.column_dimensions[col_letter(key)].hidden = not has_previous
-    if has_previous:   # last year's answers are printed too, beside this year's inputs
-        ws.print_area = f"B1:{col_letter('prev_result')}{max(last, FIRST_ROW - 1)}"
+    for key in ("prev_internal", "prev_committee", "response"):
+        ws.column_dimensions[col_letter(key)].hidden = not has_opinions
+    if last >= FIRST_ROW:   # after hiding: a hidden column's text does not make its row tall
+        st.autofit_rows(ws, FIRST_ROW, last, line_height=RETURN_LINE_HEIGHT, min_lines=3)
+    last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
+    shown = [c for c in COLUMNS if c.key != "key" and not ws.column_dimensions[col_letter(c.key)].hidden
+             and (not c.editable or is_open(c, settings.fiscal_year, last_year))]
+    ws.print_area = f"B1:{col_letter(shown[-1].key)}{max(last, FIRST_ROW - 1)}"
+    # A4 landscape in two column groups: this year's report (up to 事業費), then last year's answers and
+    # opinions with the proposals, 取組番号 and 重点取組 repeated; one scale for both, the wider fitting
+    split = col_number("budget")
+    titles = [c for c in shown if c.key in ("code", "title")]
+    groups = ([c for c in shown if col_number(c.key) <= split], titles + [c for c in shown if col_number(c.key) > split])
+    widest = max(sum(_mm(c.width) for c in group) for group in groups)
+    st.print_in_groups(ws, split, f"{col_letter('code')}:{col_letter('title')}", a3=False,
+                       scale=max(10, min(100, int(PRINTABLE_MM / widest * 100))))
     ws.oddFooter.left.text = f"{fiscal_year_label(settings.fiscal_year)} 進捗報告（{department}）"
     ws.oddFooter.left.size = 9
 

@@ -162,10 +162,12 @@ class MasterSnapshot:
         if year == fiscal_year:
             entries = table.entries
         elif year == fiscal_year - 1:
-            entries = _carried_forward(table.entries, department, self.settings.scale)
+            entries = _carried_forward(table.entries, department, self.settings.scale,
+                                       self.closed_evaluations(year))
         else:
             entries = {}
-        current = year == fiscal_year and table.keys == keys
+        # an older template's sheet (fewer columns) is rewritten, never patched
+        current = year == fiscal_year and table.keys == keys and table.current_layout
         return DepartmentState(entries, table.contact if year == fiscal_year else ("", ""), table, current, year)
 
     def table(self, department: str) -> Table:
@@ -187,11 +189,7 @@ class MasterSnapshot:
             return state.entries
         if state.year != self.settings.fiscal_year:
             return {}
-        out = {}
-        for code, entry in state.table.entries.items():
-            if entry.prev_grade or entry.prev_result:
-                out[code] = Entry(code, department, prev_grade=entry.prev_grade, prev_result=entry.prev_result)
-        return out
+        return {code: entry.previous() for code, entry in state.table.entries.items() if entry.has_previous}
 
     def dropped_answers(self, department: str) -> list[tuple[str, str, object]]:
         """(action code, field, value) of this year's answers in rows the plan no longer has for the
@@ -246,6 +244,18 @@ class MasterSnapshot:
             return {}
         return progress_sheet.evaluations_from_rows(rows[1:])
 
+    def closed_evaluations(self, year: int) -> dict[str, tuple[str, str]]:
+        """内部評価 and 委員会意見 of a closed (earlier) year, per action: from a 進捗一覧 still built
+        for that year (⑥ 年度更新 reads it so), else from that year's rows of 年度別実績."""
+        rows = self.rows(names.SHEET_PROGRESS)
+        if rows and progress_sheet.progress_year(rows[0]) == year:
+            return progress_sheet.evaluations_from_rows(rows[1:])
+        out: dict[str, tuple[str, str]] = {}
+        for r in self.year_results():
+            if r.fiscal_year == year and (r.internal_evaluation or r.committee_opinion):
+                out.setdefault(r.action_code, (r.internal_evaluation, r.committee_opinion))
+        return out
+
     def rolled_evaluations(self) -> list[tuple[str, str, object]]:
         """(action code, field, value) of the 内部評価/委員会意見 typed in a 進捗一覧 built for another
         fiscal year: rebuilding it for this year leaves them out."""
@@ -286,13 +296,17 @@ def _year_label(year: int | None) -> str:
     return fiscal_year_label(year) if year else "年度不明"
 
 
-def _carried_forward(entries: dict[str, Entry], department: str, scale: Scale) -> dict[str, Entry]:
-    """Last year's answers become this year's 前年度 columns (as MasterSnapshot.previous gives them)."""
+def _carried_forward(entries: dict[str, Entry], department: str, scale: Scale,
+                     evaluations: dict[str, tuple[str, str]] | None = None) -> dict[str, Entry]:
+    """Last year's answers, and the 内部評価/委員会意見 given on them, become this year's 前年度
+    columns (as MasterSnapshot.previous gives them)."""
     out = {}
     for code, entry in entries.items():
         grade = scale.normalize(entry.grade)
+        internal, committee = (evaluations or {}).get(code, ("", ""))
         prev = Entry(code, department, prev_grade=grade or "",   # an invalid grade is not carried
-                     prev_result=clean_text(entry.get("result")))
-        if prev.prev_grade or prev.prev_result:
+                     prev_result=clean_text(entry.get("result")), prev_internal=clean_text(internal),
+                     prev_committee=clean_text(committee))
+        if prev.has_previous:
             out[code] = prev
     return out

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.indicator_rules import judge
-from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, INDICATOR_ROW, CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW,
-                     IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies, col_letter, column, split_key)
+from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, DIRECTIONS, INDICATOR_ROW,
+                     CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW, IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies,
+                     col_letter, column, is_open, split_key)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
@@ -235,6 +236,7 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
     """Missing, malformed and inconsistent entries, and formulas or over-long text in input cells."""
     out: list[Problem] = []
     planned = {key: kind for key, kind, _ in row_specs(plan, where.department)}
+    last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
     for key in ret.row_keys_found:
         if key not in planned:
             continue
@@ -246,6 +248,8 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
         kind = planned[key]
         values = entry.values if kind == ACTION_ROW else {"actual": entry.actuals.get(n)}
         for col, letter in _INPUTS[kind]:
+            if not is_open(col, settings.fiscal_year, last_year):   # 今後の方針 before the plan's last year
+                continue
             cell, value = f"{letter}{row}", values.get(col.key)
             at = dict(cell=cell, field=col.header, action_code=code)
             if cell in ret.formulas:
@@ -262,6 +266,10 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
                 out.append(where.problem("actual-missing", **at))   # a year without a survey is normal
             elif col.numeric and not blank(value) and parse_number(value) is None:
                 out.append(where.problem("number-invalid", value=_short(value), **at))
+            elif col.key == "direction" and not blank(value) and clean_text(value) not in DIRECTIONS:
+                out.append(where.problem("direction-invalid", value=_short(value), choices="・".join(DIRECTIONS), **at))
+            elif col.key == "response" and blank(value) and col.key in values and entry.has_opinion:
+                out.append(where.problem("response-missing", value=_opinions(entry), **at))
         if kind == ACTION_ROW:
             out.extend(_grade_problems(ret, plan, settings, where, code, row))
     for cell, formula in ret.formulas.items():
@@ -275,6 +283,12 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
     if blank(ret.contact_name) and CONTACT_NAME_CELL not in ret.formulas and CONTACT_NAME_CELL not in ret.error_cells:
         out.append(where.problem("contact-missing", cell=CONTACT_NAME_CELL, field=CONTACT_LABEL))
     return out
+
+
+def _opinions(entry) -> str:
+    """Which of last year's opinions the row shows ('内部評価・委員会意見')."""
+    return "・".join(name for name, text in (("内部評価", entry.prev_internal), ("委員会意見", entry.prev_committee))
+                    if text.strip())
 
 
 _INPUTS = {kind: [(c, col_letter(c.key)) for c in COLUMNS if c.editable and applies(c, kind)]

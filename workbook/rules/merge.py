@@ -8,7 +8,8 @@ What is taken, and how:
   5,621戸, 96%, 延べ10,091名) as the number, line breaks as "\\n", and text longer than a cell
   holds is cut to 32,767 characters (the archive keeps the file as sent; the cut is reported);
 - a formula is stored as its text ("=SUM(…)"), which the writers keep as text, never a formula;
-- a row missing from the return leaves that row of the master as it was;
+- a row missing from the return leaves that row of the master as it was, and so does a column its
+  template did not have yet (a file of an older template version);
 - every value that replaces a non-empty value is listed as a Change for 履歴 (old and new).
 
 Which return of a department wins ("newer"): the one last saved later, by the time the file
@@ -109,7 +110,9 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
         entry = out.setdefault(code, Entry(code, department))
         if kind == ACTION_ROW:
             values = source.values
-            entry.values = {k: storable(k, values.get(k), scale) for k, letter in inputs if f"{letter}{row}" not in held}
+            # a column the return's template does not have (an older file) leaves the master's value
+            entry.values = {k: storable(k, values.get(k), scale) for k, letter in inputs
+                            if f"{letter}{row}" not in held and k in values}
         elif f"{actual}{row}" not in held:
             entry.actuals[n] = storable("actual", source.actuals.get(n))
     return out

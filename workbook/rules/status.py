@@ -19,7 +19,7 @@ from workbook.files.corrections import Item
 ACCEPTED, NEEDS_FIX, NOT_RETURNED = "受理", "要修正", "未提出"
 SECTION_ONLY = frozenset({"plan-name-changed", "scale-changed", "scale-edited-after-merge"})   # the section's own change: not counted against a department
 ENTRY_CODES = frozenset({"required-missing", "actual-missing", "contact-missing", "grade-invalid", "reason-missing", "number-invalid",
-                         "grade-inconsistent", "formula-in-input", "error-value-in-input", "text-too-long",
+                         "grade-inconsistent", "direction-invalid", "response-missing", "formula-in-input", "error-value-in-input", "text-too-long",
                          "not-returned"})
 
 

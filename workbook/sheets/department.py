@@ -9,14 +9,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.scale import Scale
-from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, HEADER_ROW,
-                     INDICATOR_ROW, MISSING_COUNT_CELL, applies, col_letter, col_number,
-                     indicator_key, split_key, year_header)
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DIRECTIONS, FIRST_ROW,
+                     HEADER_ROW, HELPER_HEADER, INDICATOR_ROW, MISSING_COUNT_CELL, PREV_KEYS, applies, col_letter,
+                     col_number, column, header_for, indicator_key, is_open, split_key)
 from workbook.domain.plan import Indicator, Plan
 from workbook.domain.normalize import display_width
 from workbook.domain.returns import Entry
 
-HELPER_HEADER = "未入力数"
+HEADER_HEIGHT = 62   # points: four lines, for the proposals' amount headers
 
 
 def row_specs(plan: Plan, department: str) -> list[tuple[str, str, Indicator | None]]:
@@ -108,9 +108,14 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
                   "赤いセルは未入力の必須項目か、修正が必要な値です。")
     note.font = st.NOTE
 
+    last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
     for col in COLUMNS:
         # the year header is read back as written (sheets.table); others may break for the eye
-        header = year_header(fiscal_year) if col.key == "target" else _header_text(col.header, col.width)
+        header = header_for(col, fiscal_year)
+        if col.offset and col.numeric:    # a narrow amount column: 令和8年度／事業費／（千円・／要求額）
+            header = header.replace(" ", "\n", 1).replace("（", "\n（", 1).replace("・", "・\n", 1)
+        elif col.key != "target":
+            header = _header_text(header, col.width)
         ws.cell(row=HEADER_ROW, column=col_number(col.key), value=header)
         ws.column_dimensions[col_letter(col.key)].width = col.width
     for i, header in enumerate(extra_headers):
@@ -122,6 +127,9 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     ws.column_dimensions[get_column_letter(helper_col)].hidden = True
     if not has_indicators:  # nothing to show in 指標: give the width to the input columns
         ws.column_dimensions[col_letter("indicator")].hidden = True
+    for col in COLUMNS:     # 今後の方針 outside the plan's last year: there, but hidden and locked
+        if col.editable and not is_open(col, fiscal_year, last_year):
+            ws.column_dimensions[col_letter(col.key)].hidden = True
 
     row = FIRST_ROW - 1
     for key, kind, indicator in specs:
@@ -130,11 +138,11 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
         entry = entries.get(code)
         plan_values = {"key": key, **plan_cells(plan, key, kind, indicator, fiscal_year)}
         if entry is not None and kind == ACTION_ROW:
-            plan_values.update(prev_grade=entry.prev_grade, prev_result=entry.prev_result)
+            plan_values.update({k: getattr(entry, k) for k in PREV_KEYS})
         for col in COLUMNS:
             cell = ws.cell(row=row, column=col_number(col.key))
             value = None
-            if col.key in plan_values or col.key in ("prev_grade", "prev_result"):
+            if col.key in plan_values or col.key in PREV_KEYS:
                 value = plan_values.get(col.key) or None
             elif entry is not None and applies(col, kind):
                 value = entry.actuals.get(n) if col.key == "actual" else entry.values.get(col.key)
@@ -142,9 +150,11 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
             cell.font, cell.border = st.BODY, st.BORDER
             cell.alignment = st.CENTER_TOP if col.key in ("grade", "prev_grade") else st.WRAP_TOP
             if col.editable and applies(col, kind):
-                cell.fill, cell.protection = st.INPUT_FILL, st.UNLOCKED
                 # text format: an answer typed as "=..." stays text instead of becoming a formula
                 cell.number_format = "#,##0.##" if col.numeric else "@"
+                opened = is_open(col, fiscal_year, last_year)
+                cell.fill = st.INPUT_FILL if opened else st.NA_FILL
+                cell.protection = st.UNLOCKED if opened else st.LOCKED
             elif col.editable:
                 cell.fill, cell.protection = st.NA_FILL, st.LOCKED
             else:
@@ -153,7 +163,7 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
         ws.cell(row=row, column=helper_col, value=_missing_formula(row, kind, scale))
     last = row
     st.autofit_rows(ws, FIRST_ROW, last)
-    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.row_dimensions[HEADER_ROW].height = HEADER_HEIGHT
     helper = get_column_letter(helper_col)
     ws[MISSING_COUNT_CELL] = f"=SUM({helper}{FIRST_ROW}:{helper}{max(last, FIRST_ROW)})" + (
         f'+IF({CONTACT_NAME_CELL}="",1,0)+IF({CONTACT_PHONE_CELL}="",1,0)' if count_contact else "")
@@ -161,7 +171,7 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     ws[MISSING_COUNT_CELL].border = st.BORDER
     ws.freeze_panes = f"D{FIRST_ROW}"
     if last >= FIRST_ROW:
-        _add_validations(ws, last, scale)
+        _add_validations(ws, last, scale, fiscal_year, last_year)
         _add_conditional_formats(ws, last, scale)
     if count_contact:
         _mark_contact(ws)
@@ -229,7 +239,12 @@ def grade_prompt(scale: Scale, limit: int = 255) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _add_validations(ws: Worksheet, last: int, scale: Scale) -> None:
+def direction_list_formula() -> str:
+    """The 今後の方針 column's drop-down (a list validation's formula1)."""
+    return '"' + ",".join(DIRECTIONS) + '"'
+
+
+def _add_validations(ws: Worksheet, last: int, scale: Scale, fiscal_year: int, last_year: int | None) -> None:
     grade = DataValidation(type="list", formula1=grade_list_formula(scale), allow_blank=True,
                            showErrorMessage=True, errorTitle="自己評価",
                            error=("・".join(scale.codes) + " のいずれかを一覧から選んでください。")[:255],
@@ -242,10 +257,21 @@ def _add_validations(ws: Worksheet, last: int, scale: Scale) -> None:
     ws.add_data_validation(grade)
     ws.add_data_validation(numeric)
     grade.add(f"{col_letter('grade')}{FIRST_ROW}:{col_letter('grade')}{last}")
-    for key in ("actual", "budget"):
-        numeric.add(f"{col_letter(key)}{FIRST_ROW}:{col_letter(key)}{last}")
     for col in COLUMNS:
-        if col.editable and col.help and not col.numeric and col.key != "grade":
+        if col.numeric and col.editable:
+            # a proposal's amount gets its own rule: its input message says what the amount is
+            rule = numeric if not col.offset else _numeric_rule(ws, col.header, col.help)
+            rule.add(f"{col_letter(col.key)}{FIRST_ROW}:{col_letter(col.key)}{last}")
+    if any(c.last_year_only and is_open(c, fiscal_year, last_year) for c in COLUMNS):
+        direction = DataValidation(type="list", formula1=direction_list_formula(), allow_blank=True,
+                                   showErrorMessage=True, errorTitle="今後の方針",
+                                   error="・".join(DIRECTIONS) + " のいずれかを一覧から選んでください。",
+                                   showInputMessage=True, promptTitle="今後の方針",
+                                   prompt=column("direction").help[:255])
+        ws.add_data_validation(direction)
+        direction.add(f"{col_letter('direction')}{FIRST_ROW}:{col_letter('direction')}{last}")
+    for col in COLUMNS:
+        if col.editable and col.help and not col.numeric and col.key not in ("grade", "direction"):
             text = col.help
             if col.key == "reason" and _reason_codes(scale):
                 text = f"自己評価の理由。{'・'.join(_reason_codes(scale))} の場合は必ず記入してください。"
@@ -253,6 +279,15 @@ def _add_validations(ws: Worksheet, last: int, scale: Scale) -> None:
                                 prompt=text[:255])
             ws.add_data_validation(dv)
             dv.add(f"{col_letter(col.key)}{FIRST_ROW}:{col_letter(col.key)}{last}")
+
+
+def _numeric_rule(ws: Worksheet, title: str, prompt: str) -> DataValidation:
+    rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="-1E+15",
+                          allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                          errorTitle="数値で入力", error="千円単位の数値（半角数字、単位なし）で入力してください。",
+                          showInputMessage=True, promptTitle=title[:32], prompt=prompt[:255])
+    ws.add_data_validation(rule)
+    return rule
 
 
 def _add_conditional_formats(ws: Worksheet, last: int, scale: Scale) -> None:

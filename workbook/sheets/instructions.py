@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.sheets import styles as st
 from workbook.domain.era import fiscal_year_label
-from workbook.sheets.layout import COLUMNS, DATA_SHEET, INDICATOR_ROW
+from workbook.sheets.layout import BUDGET_BASIS, COLUMNS, DATA_SHEET, INDICATOR_ROW, header_for, is_open
 from workbook.domain.plan import Plan
 from workbook.domain.scale import Scale
 from workbook.domain.settings import SAMPLE_NOTE, Settings
@@ -50,12 +50,13 @@ def reason_codes(scale: Scale) -> list[str]:
     return [g.code for g in scale.grades if g.reason_required]
 
 
-def item_rows(settings: Settings) -> list[tuple[str, str]]:
-    """(label, how to fill) for every cell a department fills, in sheet order."""
+def item_rows(settings: Settings, last_year: int | None = None) -> list[tuple[str, str]]:
+    """(label, how to fill) for every cell a department fills, in sheet order; last_year: the plan's
+    last fiscal year (今後の方針 is filled only then)."""
     rows = [("回答者（必須）", "この報告について問い合わせを受ける方の氏名（係名）。ファイルに1か所です。"),
             ("電話（内線）（必須）", "日中つながる電話番号または内線番号。")]
     for col in COLUMNS:
-        if not col.editable:
+        if not is_open(col, settings.fiscal_year, last_year):
             continue
         marks = ["必須"] if col.required else []
         help_text = col.help
@@ -66,7 +67,7 @@ def item_rows(settings: Settings) -> list[tuple[str, str]]:
             help_text = "　".join(g.label for g in settings.scale.grades)
         if col.on == INDICATOR_ROW:
             marks.append("指標の行に入力")
-        rows.append((col.header + (f"（{'・'.join(marks)}）" if marks else ""), help_text))
+        rows.append((header_for(col, settings.fiscal_year) + (f"（{'・'.join(marks)}）" if marks else ""), help_text))
     return rows
 
 
@@ -112,9 +113,12 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
     # page 2: reference for while filling in
     ws.row_breaks.append(Break(id=row))
     row = _section(ws, row + 1, "記入する項目")
-    for label, text in item_rows(settings):
+    for label, text in item_rows(settings, plan.fiscal_years[-1] if plan.fiscal_years else None):
         _pair(ws, row, label, text)
         row += 1
+    row = _note(ws, row, "前年度の自己評価・実績・成果・内部評価・委員会意見の列（灰色）は、前年度の報告と評価を参考に"
+                "表示しています。内部評価・委員会意見がある取組は「意見への対応」に対応を記入してください。")
+    row = _note(ws, row, "次年度・翌々年度の取組と事業費は、予算要求の段階の要求額・見込み額です。" + BUDGET_BASIS)
 
     shared = [(a, [d for d in a.departments if d != department]) for a in actions if len(a.departments) > 1]
     if shared:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.domain.era import find_fiscal_year, fiscal_year_label
@@ -81,14 +80,7 @@ def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
 def print_in_groups(ws: Worksheet) -> None:
     """A3 landscape at 100 %, a column break after PRINT_FIRST_GROUP_ENDS, the key columns repeated,
     pages across before down (both halves of the same actions follow each other)."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = 100
-    ws.page_setup.pageOrder = "overThenDown"
-    after = PROGRESS_HEADERS.index(PRINT_FIRST_GROUP_ENDS) + 1
-    if all(b.id != after for b in ws.col_breaks.brk):      # the sheet is rewritten in place (ms.reset)
-        ws.col_breaks.append(Break(id=after))
-    ws.print_title_cols = PRINT_KEY_COLUMNS
+    st.print_in_groups(ws, PROGRESS_HEADERS.index(PRINT_FIRST_GROUP_ENDS) + 1, PRINT_KEY_COLUMNS)
 
 
 @dataclass(frozen=True)

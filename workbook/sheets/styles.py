@@ -70,6 +70,22 @@ def a4_page(ws: Worksheet, landscape: bool = True, title_rows: str | None = None
         ws.print_title_rows = title_rows
 
 
+def print_in_groups(ws: Worksheet, after: int, title_cols: str, a3: bool = True, scale: int = 100) -> None:
+    """Landscape at a fixed scale in two column groups: a column break after column `after`, the
+    title columns repeated on the left of each page, pages across before down (both halves of the
+    same rows follow each other). Fit-to-page is off: Excel ignores manual breaks under it."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if a3 else ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = scale
+    ws.page_setup.pageOrder = "overThenDown"
+    if all(b.id != after for b in ws.col_breaks.brk):      # a sheet rewritten in place keeps its break
+        ws.col_breaks.append(Break(id=after))
+    ws.print_title_cols = title_cols
+
+
 def mark_sample(ws: Worksheet, note: str) -> None:
     """The page header of a sheet whose answers are the demo's invented sample (settings.SAMPLE_NOTE)."""
     ws.oddHeader.center.text = note

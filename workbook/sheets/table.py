@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW,
-                     HEADER_ROW, PLAN_KEYS, applies, col_letter, col_number, split_key)
+                     HEADER_ROW, HELPER_HEADER, PLAN_KEYS, PREV_KEYS, applies, col_letter, col_number, split_key)
 from workbook.domain.normalize import clean_text
 from workbook.domain.returns import Entry
 
@@ -62,6 +62,22 @@ class Table:
     target_header: str = ""
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> column key -> value
     duplicates: dict[str, list[int]] = field(default_factory=dict)  # key -> later rows that carry it again
+    width: int = len(COLUMNS)   # the layout's columns the sheet has (an older template has fewer)
+
+    @property
+    def current_layout(self) -> bool:
+        return self.width == len(COLUMNS)
+
+
+def layout_width(rows: list[list[object]]) -> int:
+    """How many of the layout's columns a sheet has: those left of its hidden 未入力数 column (a sheet
+    written by an older template ends earlier; the columns added since read as absent, never as
+    that helper column's counts). A header row without the helper counts as the whole layout."""
+    header = rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else []
+    for i, value in enumerate(header):
+        if i >= 1 and clean_text(value) == HELPER_HEADER:
+            return min(i, len(COLUMNS))
+    return len(COLUMNS)
 
 
 def parse_table(rows: list[list[object]], department: str, formulas: dict[str, str] | None = None,
@@ -80,11 +96,14 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
     extra: list[tuple[int, str]] = []
     table_values: dict[str, dict[str, object]] = {}
     duplicates: dict[str, list[int]] = {}
+    width = layout_width(rows)
+    present = [col for col in COLUMNS if _NUMBERS[col.key] <= width]
     for r in range(FIRST_ROW, len(rows) + 1):
         row = rows[r - 1]
-        values = {col.key: (row[_NUMBERS[col.key] - 1] if _NUMBERS[col.key] <= len(row) else None) for col in COLUMNS}
+        values = {col.key: (row[_NUMBERS[col.key] - 1] if _NUMBERS[col.key] <= min(len(row), width) else None)
+                  for col in COLUMNS}
         if formulas:
-            for col in COLUMNS:
+            for col in present:
                 address = f"{_LETTERS[col.key]}{r}"
                 if address in formulas:
                     values[col.key] = formulas[address]
@@ -104,15 +123,15 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
         key_rows[key] = r
         table_values[key] = values
         plan_cells[key] = {k: values.get(k) for k in PLAN_KEYS}
-        for col in COLUMNS:
+        for col in present:
             address = f"{_LETTERS[col.key]}{r}"
             if col.editable and address in formulas:
                 found[address] = formulas[address]
         entry = entries.setdefault(code, Entry(code, department))
-        if n is None:
-            entry.values = {c.key: values.get(c.key) for c in COLUMNS if c.editable and applies(c, ACTION_ROW)}
-            entry.prev_grade = clean_text(values.get("prev_grade"))
-            entry.prev_result = clean_text(values.get("prev_result"))
+        if n is None:    # a column the sheet's template does not have is left out (not an empty answer)
+            entry.values = {c.key: values.get(c.key) for c in present if c.editable and applies(c, ACTION_ROW)}
+            for prev in PREV_KEYS:
+                setattr(entry, prev, clean_text(values.get(prev)))
         else:
             entry.actuals[n] = values.get("actual")
     contact = []
@@ -123,7 +142,7 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
             found[address] = formulas[address]
     return Table(entries, tuple(keys), key_rows, plan_cells, found, extra,
                  (clean_text(contact[0]), clean_text(contact[1])),
-                 clean_text(at(rows, HEADER_ROW, col_number("target"))), table_values, duplicates)
+                 clean_text(at(rows, HEADER_ROW, col_number("target"))), table_values, duplicates, width)
 
 
 def _key_from_code(code: str, known_keys: tuple[str, ...], taken: dict[str, int]) -> str:

@@ -13,14 +13,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook.domain.era import fiscal_year_label, parse_fiscal_year
 from workbook.domain.normalize import clean_text, parse_number
-from workbook.domain.year_results import TEXT_FIELDS, IndicatorResult, YearResult
+from workbook.domain.year_results import PROPOSAL_BUDGETS, PROPOSAL_FIELDS, TEXT_FIELDS, IndicatorResult, YearResult
 from workbook.sheets import styles as st
 from workbook.sheets.department import protect
 from workbook.sheets.master_sheets import table
 
+# the proposal columns (意見への対応 … 今後の方針) came later: after the others, as a sheet written before
+# them has none (it reads the same, with those fields empty); columns are found by their headers
 HEADERS = ["年度", "取組番号", "重点取組", "担当課", "取組目標", "自己評価", "達成度（統合）",
-           *TEXT_FIELDS.values(), "事業費（千円）", "内部評価", "委員会意見", "締めた時の提出状況"]
-WIDTHS = [10, 8, 20, 12, 18, 7, 8, 24, 24, 18, 18, 18, 9, 18, 18, 9]
+           *TEXT_FIELDS.values(), "事業費（千円）", "内部評価", "委員会意見", "締めた時の提出状況",
+           *PROPOSAL_FIELDS.values()]
+WIDTHS = [10, 8, 20, 12, 18, 7, 8, 24, 24, 18, 18, 18, 9, 18, 18, 9, 18, 18, 9, 18, 9, 8]
 INDICATOR_PARTS = ("", " 単位", " 目標値", " 実績値")      # after 指標N
 _INDICATOR_HEADER = re.compile(r"^指標(\d+)(| 単位| 目標値| 実績値)$")
 
@@ -37,7 +40,9 @@ def result_rows(results: list[YearResult]) -> list[list[object]]:
     for r in results:
         row: list[object] = [fiscal_year_label(r.fiscal_year), r.action_code, r.title, r.department, r.target,
                              r.grade, r.consolidated, *(r.text(k) for k in TEXT_FIELDS), _number(r.budget),
-                             r.internal_evaluation, r.committee_opinion, r.status]
+                             r.internal_evaluation, r.committee_opinion, r.status,
+                             *(_number(r.proposal(k)) if k in PROPOSAL_BUDGETS else r.proposal(k)
+                               for k in PROPOSAL_FIELDS)]
         for i in range(groups):
             if i < len(r.indicators):
                 ind = r.indicators[i]
@@ -98,7 +103,9 @@ def results_from_rows(rows: list[list[object]]) -> list[YearResult]:
             texts={k: clean_text(get(row, label)) for k, label in TEXT_FIELDS.items()},
             budget=_float(get(row, "事業費（千円）")), internal_evaluation=clean_text(get(row, "内部評価")),
             committee_opinion=clean_text(get(row, "委員会意見")), status=clean_text(get(row, "締めた時の提出状況")),
-            indicators=tuple(indicators)))
+            indicators=tuple(indicators),
+            proposals={k: _float(get(row, label)) if k in PROPOSAL_BUDGETS else clean_text(get(row, label))
+                       for k, label in PROPOSAL_FIELDS.items()}))
     return out
 
 
