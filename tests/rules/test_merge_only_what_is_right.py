@@ -283,3 +283,10 @@ def test_an_error_value_pasted_into_an_input_cell_is_not_a_clear(city):
     assert ("error-value-in-input", POLICY, "K7") in city.checks()
     assert cells(city, POLICY, "K7")["K7"] == "特になし"
     assert "特になし" not in {r[5] for r in city.rows(names.SHEET_HISTORY)}
+
+
+def test_a_chosen_direction_is_kept_as_the_list_has_it_not_with_the_spaces_typed_around_it():
+    from workbook.rules.merge import storable
+
+    assert storable("direction", " 拡充　") == "拡充"
+    assert storable("direction", "  ") is None

@@ -30,7 +30,7 @@ from workbook.domain.scale import Scale
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, applies, col_letter, column, split_key
 from workbook.rules.rows import Blocked
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import parse_number
+from workbook.domain.normalize import clean_text, parse_number
 from workbook.domain.returns import CONTACT_FIELDS, DepartmentReturn, Entry, same_value
 
 
@@ -79,6 +79,8 @@ def storable(key: str, value: object, scale: Scale | None = None) -> object:
     if key == "grade":
         grade = scale.normalize(value) if scale else None
         return grade or value
+    if key == "direction":               # a choice: kept as the drop-down has it (checked before merging)
+        return clean_text(value) or None
     if col.numeric and not isinstance(value, bool):
         parsed = parse_number(value)
         if parsed is not None:
