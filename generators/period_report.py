@@ -47,7 +47,7 @@ def file_name(period: Period) -> str:
 
 
 def period_text(period: Period) -> str:
-    years = period.plan.fiscal_years or tuple(period.years)
+    years = period.span or period.plan.fiscal_years or tuple(period.years)
     return f"{fiscal_year_label(years[0])}〜{fiscal_year_label(years[-1])}" if years else ""
 
 

@@ -8,6 +8,7 @@ from typing import Callable, Sequence
 import openpyxl
 from openpyxl.workbook import Workbook
 
+from workbook.domain.era import year_span_label
 from workbook.domain.plan import Plan
 from workbook.domain.problems import Report
 from workbook.domain.progress import Summary, summarize
@@ -166,7 +167,7 @@ class Master:
 
     def summary(self) -> Summary:
         return summarize(self.plan, self.all_entries(), self.settings, self.returned_departments(),
-                         self.snapshot.evaluations())
+                         self.snapshot.evaluations(), self.snapshot.earlier_actuals())
 
     def write_progress(self) -> Summary:
         summary = self.summary()
@@ -272,6 +273,8 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     if path.exists():
         raise MasterError(f"{path} は既にあります。上書きしないので、別の名前か別のフォルダを指定してください。")
     check_sheet_titles([d.name for d in plan.departments])
+    if not settings.plan_period and plan.fiscal_years:   # the plan's own years: revisions extend 計画, not this
+        settings = replace(settings, plan_period=year_span_label(plan.fiscal_years[0], plan.fiscal_years[-1]))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)
