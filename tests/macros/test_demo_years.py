@@ -14,14 +14,15 @@ import openpyxl
 import pytest
 
 from macros.operations import DEMO_MASTER_NAME
-from macros.sample_answers import NOT_RETURNED, answer_for, on_scale
+from macros.sample_answers import NOT_RETURNED, answer_for, on_scale, sample_actual
 from tests.generators.docx_read import all_text, open_docx
+from workbook.domain.normalize import parse_number
 from workbook.domain.scale_presets import DEFAULT_SCALE
 from workbook.files.sample import komae_plan
 from workbook.files.snapshot import MasterSnapshot
 
 ROOT = Path(__file__).resolve().parents[2]
-YEARS = {"令和6年度": 6, "令和7年度": 7}      # closed; R8 is the current year (見込み)
+YEARS = {"令和6年度": 6, "令和7年度": 7, "令和8年度": 8}      # all closed; the master moves on to R9
 # The first year's deliberate mistakes (macros/sample_answers.py): 福祉政策課's file comes back 要修正,
 # R6 closes (forced) without what was held back: the row whose grey plan cell was changed, and the
 # grades that cannot be taken (C without a reason, ◎).
@@ -55,17 +56,37 @@ def _expected(code: str, department: str, year: int) -> tuple[str, str]:
     return on_scale(answer.grade, DEFAULT_SCALE), answer.content
 
 
-def test_demo_runs_three_years_and_closes_two(demo3):
+def test_demo_runs_three_years_and_closes_each_with_the_revised_implementation_plan(demo3):
     out, stdout = demo3
-    for label in ("R6 年度更新", "R7 年度更新", "R8 報告書作成", "計画期間評価報告書"):
+    for label in ("R6 年度更新", "R7 年度更新", "R8 報告書作成", "R8 年度更新", "計画期間評価報告書"):
         assert label in stdout
-    assert "R8 年度更新" not in stdout
-    assert (out / "年度末" / "狛江市_再犯防止推進計画_進捗管理_令和6年度末.xlsm").exists()
-    assert (out / "年度末" / "狛江市_再犯防止推進計画_進捗管理_令和7年度末.xlsm").exists()
+    for year in (6, 7, 8):
+        assert (out / "年度末" / f"狛江市_再犯防止推進計画_進捗管理_令和{year}年度末.xlsm").exists()
+        revision = out / "計画改定" / f"実施計画_令和{year + 1}年度改定（サンプル）.xlsx"
+        assert revision.exists()
+        assert f"計画ファイル {revision.name} から" in stdout and f"計画に 令和{year + 3}年度 を加えました。" in stdout
+    assert "提出期限を「令和7年5月30日（金）」から「令和8年5月29日（金）」に進めました" in stdout
     assert "提出期限を「令和7年5月30日（金）」から「令和8年5月29日（金）」に進めました" in stdout
 
 
-def test_year_results_hold_every_action_for_r6_r7_and_the_master_r8_as_the_sample_answered(demo3):
+def test_the_rolled_plan_reaches_r11_while_the_plan_period_stays_r6_to_r8(demo3):
+    """Each revision adds a year of 取組目標 and 事業費 (the 実施計画's window); 計画期間 on 設定 is the plan's own."""
+    from macros.demo_plan import SAMPLE_BUDGETS, revised_plan
+
+    out, _ = demo3
+    snap = MasterSnapshot.read(out / DEMO_MASTER_NAME)
+    assert snap.settings.fiscal_year == 9
+    assert snap.settings.plan_period == "令和6年度〜令和8年度"
+    assert snap.plan.fiscal_years == (6, 7, 8, 9, 10, 11)
+    assert all(a.target_for(11) for a in snap.plan.actions)
+    expected = revised_plan(revised_plan(revised_plan(komae_plan(), 7), 8), 9)
+    for action in snap.plan.actions:
+        assert action.budgets == expected.action(action.code).budgets
+    assert snap.plan.action("4-2-2").budgets[9] == round(SAMPLE_BUDGETS["4-2-2"] * 1.02 ** 3)
+    assert snap.plan.action("5-3-1").budgets == {}         # a 再掲 is not counted twice
+
+
+def test_year_results_hold_every_action_for_r6_r7_and_r8_as_the_sample_answered(demo3):
     out, _ = demo3
     plan = komae_plan()
     rows = {(YEARS[r["年度"]], r["取組番号"], r["担当課"]): r for r in _year_rows(out)}
@@ -74,12 +95,13 @@ def test_year_results_hold_every_action_for_r6_r7_and_the_master_r8_as_the_sampl
     for (year, code, department), row in rows.items():
         grade, content = _expected(code, department, year)
         assert (row["自己評価"] or "", row["取組内容"] or "") == (grade, content), (year, code, department)
-    snap = MasterSnapshot.read(out / DEMO_MASTER_NAME)
-    assert snap.settings.fiscal_year == 8
-    for code, department in pairs:
-        entry = snap.department(department).entries[code]
-        grade, content = _expected(code, department, 8)
-        assert (entry.get("grade") or "", entry.text("content")) == (grade, content), (code, department)
+    # the indicators' actuals as the sample typed them (the recount: sample_actual, read as numbers)
+    for (year, code, department), row in rows.items():
+        for n, indicator in enumerate(plan.indicators_of(code, department), start=1):
+            if year == 6 and department in NOT_RETURNED:
+                continue
+            typed = parse_number(sample_actual(plan, code, department, n, year)).value
+            assert row[f"指標{n} 実績値"] == pytest.approx(typed), (year, code, department, indicator.name)
 
 
 def test_grades_change_from_year_to_year_both_ways(demo3):
@@ -103,8 +125,10 @@ def test_period_report_has_every_action_and_year_and_counts_equal_a_recount(demo
     assert "【サンプル】" in text and "計画期間評価報告書" in text
     for action in komae_plan().actions:
         assert action.code in text
-    for label in ("R6", "R7", "R8（見込み）"):
+    for label in ("R6", "R7", "R8"):
         assert label in text
+    assert "見込み）" not in text and "R9" not in text            # the period is R6–R8, all closed
+    assert "令和6年度〜令和8年度" in text
     # the recount: each action once a year with its 達成度（統合）, by 基本目標 (the code's first part)
     recount: dict[tuple[str, str], Counter] = {}
     seen = set()
@@ -113,14 +137,8 @@ def test_period_report_has_every_action_and_year_and_counts_equal_a_recount(demo
         if key in seen:
             continue
         seen.add(key)
-        label = {"令和6年度": "R6", "令和7年度": "R7"}[r["年度"]]
+        label = {"令和6年度": "R6", "令和7年度": "R7", "令和8年度": "R8"}[r["年度"]]
         recount.setdefault((f"基本目標{r['取組番号'].split('-')[0]}", label), Counter())[r["達成度（統合）"] or "未評価"] += 1
-    progress = openpyxl.load_workbook(out / DEMO_MASTER_NAME, keep_vba=True)["進捗一覧"]
-    heads = [c.value for c in progress[1]]
-    for values in progress.iter_rows(min_row=2, values_only=True):
-        row = dict(zip(heads, values))
-        if row["取組番号"]:
-            recount.setdefault((f"基本目標{row['基本目標']}", "R8（見込み）"), Counter())[row["達成度（統合）"] or "未評価"] += 1
     rows = _counts_table(docx)
     columns = rows[0][2:-1]
     assert columns == list(DEFAULT_SCALE.codes) + ["未評価"]
