@@ -164,6 +164,7 @@ def test_period_report_refuses_a_master_with_nothing_closed_or_reported(tmp_path
 
 
 def test_report_for_r6_made_again_after_r8_is_what_the_demo_wrote_in_r6(demo3):
+    """R8 is closed too: R6's documents, 実施計画（案） included, come again from R6's year-end copy."""
     import re
 
     from macros.cli import main
@@ -173,7 +174,46 @@ def test_report_for_r6_made_again_after_r8_is_what_the_demo_wrote_in_r6(demo3):
     def text(path: Path) -> str:
         return re.sub(r"令和(\d+|元)年\d+月\d+日", "＜日付＞", all_text(open_docx(path)))
 
-    names = ("令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx")
+    def cells(path: Path) -> list[tuple]:
+        return list(openpyxl.load_workbook(path)["実施計画（案）"].iter_rows(values_only=True))
+
+    names = ("令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx", "令和6年度_実施計画（案）.docx")
     written = {name: text(out / "報告書" / name) for name in names}
     assert main(["report", str(out / DEMO_MASTER_NAME), "--fiscal-year", "R6", "--no-pdf"]) == 0
     assert {name: text(out / "報告書" / "令和6年度" / name) for name in names} == written
+    book = "令和6年度_実施計画（案）.xlsx"
+    assert cells(out / "報告書" / "令和6年度" / book) == cells(out / "報告書" / book)
+
+
+def test_r8_implementation_plan_has_every_measure_the_years_and_the_revised_budgets(demo3):
+    """実施計画（案） of R8 (made before R8 was closed): 取組状況 R6–R8, 取組 and 事業費 R9–R11 as the two
+    revisions left the plan (no department proposes in the sample: every figure is the plan's)."""
+    from macros.demo_plan import revised_plan
+
+    out, _ = demo3
+    plan = revised_plan(revised_plan(komae_plan(), 7), 8)
+    docx = open_docx(out / "報告書" / "令和8年度_実施計画（案）.docx")
+    text = all_text(docx)
+    assert "【サンプル】実施計画（案）" in text and "令和9年度改定案" in text
+    for measure in plan.measures:
+        assert f"{measure.code}　{measure.name}" in text
+    assert "計画期間終了時点（令和8年度）の到達目標" in text and "（未記入）" in text   # Komae's file gives none
+    cells = {c.text for t in docx.tables for row in t.rows for c in row.cells}
+    for action in plan.actions:
+        for year in (9, 10):
+            budget = action.budgets.get(year)
+            shown = action.target_for(year) + (f"\n（事業費 {budget:,.0f}千円）" if budget else "")
+            assert shown in cells, (action.code, year)
+    ws = openpyxl.load_workbook(out / "報告書" / "令和8年度_実施計画（案）.xlsx")["実施計画（案）"]
+    assert ws["A1"].value.startswith("【サンプル】") and ws.oddHeader.center.text
+    heads = [c.value for c in ws[5]]
+    assert [h for h in heads if h.startswith("取組状況")] == ["取組状況（R6）", "取組状況（R7）", "取組状況（R8）"]
+    rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=6) if r[0].value}
+    assert {m.code for m in plan.measures} | {a.code for a in plan.actions} <= set(rows)
+    for action in plan.actions:
+        for year in (9, 10):
+            assert rows[action.code][heads.index(f"R{year}の事業費（千円）")] == action.budgets.get(year), action.code
+    # 取組状況 R6 from 年度別実績 (the sample's 実績・成果), R8 from the year being reported
+    year_rows = {(YEARS[r["年度"]], r["取組番号"]): r for r in _year_rows(out) if r["担当課"] == "福祉政策課"}
+    assert rows["1-1-1"][heads.index("取組状況（R6）")] == year_rows[(6, "1-1-1")]["実績・成果"]
+    assert rows["1-1-1"][heads.index("取組状況（R8）")] == year_rows[(8, "1-1-1")]["実績・成果"]
