@@ -54,15 +54,15 @@ def _body(doc, ip: ImplementationPlan, title: str) -> None:
                       f"並べた{revision_text(ip)}です。{fiscal_year_label(ip.window[0])}は取組内容、"
                       f"{fiscal_year_label(ip.window[1])}以降は見込みです。", NOTE)
     doc.add_paragraph(budget_note() + f"計画・担当課のどちらにもない欄は「{BLANK}」としています。", NOTE)
+    totals = [ip.budget_total(y) for y in ip.window]
+    report_table(doc, [60] + [30] * len(ip.window), ["年度"] + [fiscal_year_label(y) for y in ip.window],
+                 [["事業費の合計（千円）"] + [BLANK if t is None else number(t, 0) for t in totals]], numeric_from=1)
     goal = None
     for block in ip.blocks:
         if block.goal.code != goal:
             goal = block.goal.code
             doc.add_heading(f"基本目標{block.goal.code}　{block.goal.name}", level=1)
         _block(doc, ip, block)
-    doc.add_heading("事業費の合計", level=1)
-    report_table(doc, [60] + [30] * len(ip.window), ["年度"] + [short_label(y) for y in ip.window],
-                 [["事業費の合計（千円）"] + [number(ip.budget_total(y), 0) for y in ip.window]], numeric_from=1)
     doc.core_properties.title = title
 
 

@@ -51,7 +51,7 @@ def test_the_draft_takes_the_plans_values_and_the_departments_proposals():
     assert [(w.text, w.budget, w.source) for w in rows["1-1-3"].work] == [
         ("相談会を年4回に拡充", 1200.0, REQUESTED), ("相談会を年6回に拡充", 1500.0, OUTLOOK), ("", None, PLAN)]
     assert rows["1-1-3"].direction == "拡充"
-    assert ip.budget_total(8) == 1350.0
+    assert (ip.budget_total(8), ip.budget_total(10)) == (1350.0, None)      # R10: nobody gives one
 
 
 def test_word_and_excel_show_every_measure_the_years_and_the_budgets(tmp_path):
@@ -63,6 +63,8 @@ def test_word_and_excel_show_every_measure_the_years_and_the_budgets(tmp_path):
     assert "1-1　相談窓口の周知" in text and "多様な方法で周知します。" in text
     reach = next(r for t in doc.tables for r in table_rows(t) if r[0].startswith("計画期間終了時点"))
     assert reach == ["計画期間終了時点（令和8年度）の到達目標", BLANK]       # the plan gives none: never invented
+    totals = next(table_rows(t) for t in doc.tables if table_rows(t)[0][0] == "年度")
+    assert totals == [["年度", "令和8年度", "令和9年度", "令和10年度"], ["事業費の合計（千円）", "1,350", "1,660", BLANK]]
     actions = next(table_rows(t) for t in doc.tables if table_rows(t)[0][0] == "取組番号")
     assert actions[0][2:] == ["取組状況\nR6", "取組状況\nR7", "R8の取組\n（事業費）", "R9の取組\n（事業費）",
                               "R10の取組\n（事業費）"]

@@ -67,8 +67,10 @@ class ImplementationPlan:
     end_year: int | None             # the plan period's last year (到達目標)
     blocks: tuple[MeasureBlock, ...]
 
-    def budget_total(self, year: int) -> float:
-        return sum(w.budget or 0 for b in self.blocks for r in b.rows for w in r.work if w.year == year)
+    def budget_total(self, year: int) -> float | None:
+        """The year's 事業費 over every action; None when neither the plan nor a department gives one."""
+        budgets = [w.budget for b in self.blocks for r in b.rows for w in r.work if w.year == year and w.budget is not None]
+        return sum(budgets) if budgets else None
 
 
 def implementation_plan(plan: Plan, summary: Summary, results: list[YearResult],
