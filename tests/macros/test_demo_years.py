@@ -217,3 +217,16 @@ def test_r8_implementation_plan_has_every_measure_the_years_and_the_revised_budg
     year_rows = {(YEARS[r["年度"]], r["取組番号"]): r for r in _year_rows(out) if r["担当課"] == "福祉政策課"}
     assert rows["1-1-1"][heads.index("取組状況（R6）")] == year_rows[(6, "1-1-1")]["実績・成果"]
     assert rows["1-1-1"][heads.index("取組状況（R8）")] == year_rows[(8, "1-1-1")]["実績・成果"]
+
+
+def test_the_roll_up_names_the_plan_period_not_the_rolled_years(demo3, tmp_path):
+    from macros.rollup import rollup
+
+    out, _ = demo3
+    rollup([out / DEMO_MASTER_NAME], tmp_path)
+    book = openpyxl.load_workbook(next(tmp_path.glob("進捗集約_*.xlsx")))
+    rows = list(book["集約"].iter_rows(values_only=True))
+    head = next(n for n, r in enumerate(rows) if "計画期間" in r)
+    period, year = rows[head].index("計画期間"), rows[head].index("報告対象年度")
+    found = {(r[year], r[period]) for r in rows[head + 1:] if r[1]}
+    assert found == {(f"令和{y}年度", "令和6年度～令和8年度") for y in (6, 7, 8, 9)}   # R9: the master, nothing yet
