@@ -5,7 +5,7 @@ Per 施策, where the template's ［本文］ stands:
     a table headed 項目コード・施策 with 担当課, 施策の方向性 and 計画期間終了時点の到達目標
     (「（未記入）」 where the plan gives none), then a table of its actions: 取組状況 of the years so far,
     and per year of the window the 取組 with its 事業費（千円）— the plan's (当初予算ベース), or the
-    departments' proposal marked （要求） or （見込み）.
+    departments' proposal marked （要求） or （見込み）; a department's 意見への対応 follows the year reported's 取組状況.
 The data is workbook.domain.implementation_plan's; the .xlsx beside it is workbook.files.implementation_book's.
 """
 from __future__ import annotations
@@ -90,7 +90,10 @@ def _row(ip: ImplementationPlan, r: ActionRow) -> list[str]:
     title = f"{r.action.title}\n（{'、'.join(r.action.departments)}）"
     if r.direction:
         title += f"\n今後の方向性：{r.direction}"
-    return [r.action.code, title] + [r.results.get(y, "") or "－" for y in ip.past_years] + [_work(w) for w in r.work]
+    results = [r.results.get(y, "") or "－" for y in ip.past_years]
+    if r.response:                         # the answer to the committee's opinion, with the year reported
+        results[-1] += f"\n〔意見への対応〕{r.response}"
+    return [r.action.code, title] + results + [_work(w) for w in r.work]
 
 
 def _work(w: YearWork) -> str:

@@ -33,7 +33,8 @@ def _draft():
         (POLICY, "1-1-1"): Entry("1-1-1", POLICY, values={"result": "チラシ 2,000部", "grade": "B"}),
         (CONSULT, "1-1-3"): Entry("1-1-3", CONSULT, values={
             "result": "相談 120件", "grade": "A", "next_plan_1": "相談会を年4回に拡充", "next_budget_1": "1,200",
-            "next_plan_2": "相談会を年6回に拡充", "next_budget_2": 1500, "direction": "拡充"}),
+            "next_plan_2": "相談会を年6回に拡充", "next_budget_2": 1500, "direction": "拡充",
+            "response": "委員会の意見を受け、夜間の相談会を設けた。"}),
     }
     summary = summarize(plan, entries, small_settings(plan, 7), [POLICY, CONSULT])
     closed = [YearResult(6, "1-1-1", "相談窓口の周知", POLICY, texts={"result": "チラシ 1,000部"}),
@@ -50,7 +51,8 @@ def test_the_draft_takes_the_plans_values_and_the_departments_proposals():
         (8, "1-1-1 R8", 150.0, PLAN), (9, "1-1-1 R9", 160.0, PLAN), (10, "", None, PLAN)]
     assert [(w.text, w.budget, w.source) for w in rows["1-1-3"].work] == [
         ("相談会を年4回に拡充", 1200.0, REQUESTED), ("相談会を年6回に拡充", 1500.0, OUTLOOK), ("", None, PLAN)]
-    assert rows["1-1-3"].direction == "拡充"
+    assert (rows["1-1-3"].direction, rows["1-1-3"].response) == ("拡充", "委員会の意見を受け、夜間の相談会を設けた。")
+    assert rows["1-1-1"].response == ""
     assert (ip.budget_total(8), ip.budget_total(10)) == (1350.0, None)      # R10: nobody gives one
 
 
@@ -73,6 +75,7 @@ def test_word_and_excel_show_every_measure_the_years_and_the_budgets(tmp_path):
     assert by_code["1-1-3"][4] == "（要求）相談会を年4回に拡充\n（事業費 1,200千円・要求）"
     assert by_code["1-1-3"][5] == "（見込み）相談会を年6回に拡充\n（事業費 1,500千円・見込み）"
     assert by_code["1-1-3"][6] == BLANK
+    assert by_code["1-1-3"][3] == "相談 120件\n〔意見への対応〕委員会の意見を受け、夜間の相談会を設けた。"
 
     book = openpyxl.load_workbook(write_implementation_book(ip, tmp_path / "plan.xlsx", plan.name, "【サンプル】",
                                                             "サンプル：架空のデータ"))
@@ -87,7 +90,8 @@ def test_word_and_excel_show_every_measure_the_years_and_the_budgets(tmp_path):
     assert rows["1-1-1"][6].value == 150 and rows["1-1-1"][8].value == 160
     assert rows["1-1-3"][6].value == 1200 and rows["1-1-3"][6].number_format.endswith('"（要求）"')
     assert rows["1-1-3"][8].value == 1500 and rows["1-1-3"][8].number_format.endswith('"（見込み）"')
-    assert rows["1-1-3"][11].value == "拡充"
+    assert rows["1-1-3"][11].value == "拡充" and heads[11:] == ["今後の方向性", "意見への対応"]
+    assert rows["1-1-3"][12].value == "委員会の意見を受け、夜間の相談会を設けた。"
     assert ws.oddHeader.center.text == "サンプル：架空のデータ"
 
 

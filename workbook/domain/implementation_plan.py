@@ -7,7 +7,7 @@ next three years their 取組 and 事業費 (千円). The draft is made by `repo
 - the year history: 実績・成果 of the closed years (年度別実績) and of the year reported;
 - the departments' proposals in their returns (Entry values): next year's 取組 and 要求額
   (next_plan_1, next_budget_1) and the year after's outlook (next_plan_2, next_budget_2), and
-  their direction (継続・拡充・見直し・完了). Where a department proposes, the proposal is shown,
+  their direction (継続・拡充・見直し・完了) and 意見への対応 (response). Where a department proposes, the proposal is shown,
   labelled 要求 or 見込み, instead of the plan's value; the third year is the plan's.
 Nothing is invented: what neither the plan nor a department gives is left blank (BLANK).
 """
@@ -27,6 +27,7 @@ PLAN, REQUESTED, OUTLOOK = "計画", "要求", "見込み"
 # the proposals of the department file, per year after the one reported: (取組, 事業費, label)
 PROPOSALS = (("next_plan_1", "next_budget_1", REQUESTED), ("next_plan_2", "next_budget_2", OUTLOOK))
 DIRECTION = "direction"         # 継続 / 拡充 / 見直し / 完了
+RESPONSE = "response"           # 意見への対応: the department's answer to last year's committee opinion
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ActionRow:
     results: dict[int, str]     # year -> 取組状況 (実績・成果) of the years so far
     work: tuple[YearWork, ...]  # the window's years
     direction: str = ""         # the departments' 今後の方向性 (継続・拡充・見直し・完了), '' when none
+    response: str = ""          # their 意見への対応 (委員会意見 → next year's budget, seed 004), '' when none
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def _row(action: Action, p: ActionProgress | None, results: list[YearResult], pa
                 continue
         work.append(YearWork(y, action.target_for(y).strip(), action.budgets.get(y)))
     direction = _joined(action, [(d, e.text(DIRECTION)) for d, e in entries])
-    return ActionRow(action, texts, tuple(work), direction)
+    return ActionRow(action, texts, tuple(work), direction, _joined(action, [(d, e.text(RESPONSE)) for d, e in entries]))
 
 
 def _joined(action: Action, texts: list[tuple[str, str]]) -> str:

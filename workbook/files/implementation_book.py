@@ -1,7 +1,8 @@
 """実施計画（案） as an .xlsx (report writes it beside the Word version): one sheet, one row per action
 under a band per 施策, in seed 004's columns.
 
-    項目コード | 施策・重点取組 | 担当課 | 取組状況 (the years so far) | per year of the window: 取組, 事業費（千円）| 今後の方向性
+    項目コード | 施策・重点取組 | 担当課 | 取組状況 (the years so far) | per year of the window: 取組, 事業費（千円）
+    | 今後の方向性 | 意見への対応
 
 The band of a 施策 carries its 担当課, 施策の方向性 and 計画期間終了時点の到達目標 (「（未記入）」 when the
 plan gives none). A 事業費 stays a number; a department's proposal shows （要求） or （見込み） after it
@@ -47,9 +48,9 @@ def write_implementation_book(ip: ImplementationPlan, out: Path, plan_name: str,
     heads = (["項目コード", "施策・重点取組", "担当課"]
              + [f"取組状況（{short_label(y)}）" for y in ip.past_years]
              + [h for y in ip.window for h in (f"{short_label(y)}の取組", f"{short_label(y)}の事業費（千円）")]
-             + ["今後の方向性"])
+             + ["今後の方向性", "意見への対応"])
     kinds = (["code", "title", "departments"] + ["past"] * len(ip.past_years)
-             + ["work", "budget"] * len(ip.window) + ["direction"])
+             + ["work", "budget"] * len(ip.window) + ["direction", "past"])
     last_col = len(heads)
     st.write_text(ws, 1, 1, f"{sample_title}{plan_name}　{TITLE}").font = st.TITLE
     st.write_text(ws, 2, 1, f"{fiscal_year_label(ip.fiscal_year + 1)}改定案：{fiscal_year_label(ip.fiscal_year)}までの取組状況と、"
@@ -78,7 +79,7 @@ def write_implementation_book(ip: ImplementationPlan, out: Path, plan_name: str,
             values += [r.results.get(y, "") for y in ip.past_years]
             for w in r.work:
                 values += [work_label(w) + (w.text or BLANK), w.budget]
-            values.append(r.direction)
+            values += [r.direction, r.response]
             for col, value in enumerate(values, start=1):
                 cell = st.write_text(ws, row, col, value)
                 cell.font, cell.border, cell.alignment = st.BODY, st.BORDER, st.WRAP_TOP
