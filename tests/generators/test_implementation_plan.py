@@ -112,3 +112,10 @@ def test_a_plan_file_gives_each_measure_its_direction_and_reach(tmp_path):
         ("1-1", "分かりやすく周知します。", "相談先が市民に知られている。"), ("1-2", "", "")]
     master = build_master(plan, small_settings(plan), tmp_path / "master.xlsx")
     assert MasterSnapshot.read(master).plan.measures == plan.measures
+    # the section can also type them on the master's 計画 sheet, in the column of that name
+    book = openpyxl.load_workbook(master)
+    ws = book["計画"]
+    heads = [c.value for c in ws[1]]
+    ws.cell(row=4, column=heads.index("施策の方向性") + 1, value="関係機関と連携します。")
+    book.save(master)
+    assert MasterSnapshot.read(master).plan.measure("1-2").direction == "関係機関と連携します。"
