@@ -81,7 +81,7 @@ def request_memo_context(plan: Plan, settings: Settings, master_folder: Path, to
                          "file": department_file.file_name(settings, name)} for name in departments],
         "fill_steps": list(fill_steps(settings)),
         "items": [{"label": label, "help": text}
-                  for label, text in item_rows(settings, plan.fiscal_years[-1] if plan.fiscal_years else None)],
+                  for label, text in item_rows(settings, settings.period_end(plan.fiscal_years))],
         "grades": grades_of(settings.scale),
         "ratio_rule": ratio_rule(settings.scale),
         "reason_grades": codes_text(reason_codes(settings.scale)),

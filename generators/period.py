@@ -48,6 +48,7 @@ class Period:
     records: list[YearResult]            # closed years and, last, the estimate year's
     estimate_year: int | None = None     # the current year, not closed yet (its values are 見込み)
     default_rule: IndicatorRule = IndicatorRule.RATIO
+    span: tuple[int, ...] = ()           # the plan period (設定's 計画期間); () = the plan's years
 
     @property
     def years(self) -> list[int]:

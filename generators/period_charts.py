@@ -60,14 +60,17 @@ def trajectory_figure(t: Trajectory, years: list[int], estimate_year: int | None
                     markerfacecolor="white", linewidth=1.2, markersize=5, label=f"{ESTIMATE}")
         for y, v in points:
             ax.annotate(f"{number(v)}{unit}", (xs.index(y), v), textcoords="offset points", xytext=(0, 6),
-                        ha="center", fontproperties=small, color=ACTUAL)
+                        ha="center", fontproperties=small, color=ACTUAL, zorder=4,
+                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
         target = t.indicator.target
         if target is not None:
             ax.axhline(target, color=TARGET, linestyle="--", linewidth=1.0,
                        label=f"目標値 {number(target)}{unit}" + (f"（{short_label(target_year)}）" if target_year else ""))
         if (t.rule is IndicatorRule.PACE and None not in (target, t.indicator.baseline, base_year, target_year)):
             pace = [expected_value(t.indicator.baseline, base_year, target, target_year, y) for y in xs]
-            ax.plot(range(len(xs)), pace, color=PACE, linestyle=":", linewidth=1.2, label="目標に向かう線（進捗率の基準）")
+            # drawn over the actuals: an indicator exactly on pace would otherwise hide it
+            ax.plot(range(len(xs)), pace, color=PACE, linestyle=":", linewidth=1.8, zorder=3,
+                    label="目標に向かう線（進捗率の基準）")
         values = [v for _, v in points] + ([target] if target is not None else [])
         if values:
             low, high = min(values), max(values)

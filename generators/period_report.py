@@ -47,7 +47,7 @@ def file_name(period: Period) -> str:
 
 
 def period_text(period: Period) -> str:
-    years = period.plan.fiscal_years or tuple(period.years)
+    years = period.span or period.plan.fiscal_years or tuple(period.years)
     return f"{fiscal_year_label(years[0])}〜{fiscal_year_label(years[-1])}" if years else ""
 
 
@@ -105,7 +105,7 @@ def _grades(doc, period: Period) -> None:
         doc.add_paragraph(f"基本目標{goal.code}　{goal.name}", CAPTION)
         rows = [[a.code, a.title, "、".join(a.departments)] + [_grade(period, a.code, y) for y in years]
                 for a in actions]
-        _table(doc, fixed + [YEAR_WIDTH] * len(years), ["取組番号", "重点取組", "担当課"] + _year_heads(period), rows,
+        report_table(doc, fixed + [YEAR_WIDTH] * len(years), ["取組番号", "重点取組", "担当課"] + _year_heads(period), rows,
                numeric_from=3, first_numeric=True)
 
 
@@ -129,7 +129,7 @@ def _indicators(doc, period: Period, charts: Path) -> None:
                     + [_value(i.target, i.unit, i.target_year), i.direction.value])
     heads = ["取組番号", "指標名", "担当課", "基準値"] + _year_heads(period) + ["目標値", "向き"]
     widths = fixed[:4] + [YEAR_WIDTH] * len(years) + fixed[4:]
-    _table(doc, widths, heads, rows, numeric_from=3, first_numeric=True)
+    report_table(doc, widths, heads, rows, numeric_from=3, first_numeric=True)
     for n, t in enumerate(trajectories, start=1):
         _chart(doc, period, t, charts / f"indicator_{n}.png", n)
 
@@ -156,7 +156,7 @@ def _counts(doc, period: Period) -> None:
         rows.append(["合計" if n == 0 else "", period.year_label(y)] + [str(total.get(c, 0)) for c in columns] + [str(sum(total.values()))])
     width = 18
     first = TEXT_WIDTH - 30 - width * (len(columns) + 1)
-    _table(doc, [min(first, 60), 30] + [width] * (len(columns) + 1), ["基本目標", "年度"] + columns + ["計"], rows,
+    report_table(doc, [min(first, 60), 30] + [width] * (len(columns) + 1), ["基本目標", "年度"] + columns + ["計"], rows,
            numeric_from=1)
 
 
@@ -173,7 +173,7 @@ def _low(doc, period: Period) -> None:
     fixed[3] = TEXT_WIDTH - sum(fixed) - YEAR_WIDTH * len(years)
     rows = [[a.code, a.title, "、".join(a.departments)] + [_grade(period, a.code, y) for y in years]
             + [_joined(period, a.code, "issues")] for a in low]
-    _table(doc, fixed[:3] + [YEAR_WIDTH] * len(years) + fixed[3:],
+    report_table(doc, fixed[:3] + [YEAR_WIDTH] * len(years) + fixed[3:],
            ["取組番号", "重点取組", "担当課"] + _year_heads(period) + ["課題（直近の年度）"], rows, numeric_from=3,
            first_numeric=True, numeric_to=3 + len(years))
 
@@ -189,7 +189,7 @@ def _closing(doc, period: Period) -> None:
     rows = [[a.code, a.title, "、".join(a.departments)] + [_grade(period, a.code, y) for y in years]
             + [_joined(period, a.code, "issues"), _joined(period, a.code, "next"), _joined(period, a.code, "direction")]
             for a in period.plan.actions]
-    _table(doc, widths, ["取組番号", "重点取組", "担当課"] + _year_heads(period)
+    report_table(doc, widths, ["取組番号", "重点取組", "担当課"] + _year_heads(period)
            + ["課題（直近の年度）", "今後の方向性（直近の年度）", "次期計画での方向性"], rows, numeric_from=3,
            first_numeric=True, numeric_to=3 + len(years))
 
@@ -219,7 +219,7 @@ def _value(value: float | None, unit: str, year: str = "") -> str:
     return f"{number(value)}{unit}" + (f"（{year}）" if year else "")
 
 
-def _table(doc, widths: list[float], header: list[str], rows: list[list[str]], numeric_from: int = 99,
+def report_table(doc, widths: list[float], header: list[str], rows: list[list[str]], numeric_from: int = 99,
            first_numeric: bool = False, numeric_to: int | None = None):
     """A table in the template's 報告書表 style: fixed widths, the header row repeated on each page,
     no row split over two pages; columns from numeric_from (to numeric_to) centred."""

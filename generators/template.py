@@ -18,6 +18,7 @@ PROGRESS_REPORT_TEMPLATE = TEMPLATES / "progress_report_tpl.docx"            # t
 PROGRESS_REPORT_CARDS_TEMPLATE = TEMPLATES / "progress_report_cards_tpl.docx"
 COMMITTEE_SUMMARY_TEMPLATE = TEMPLATES / "committee_summary_tpl.docx"
 PERIOD_REPORT_TEMPLATE = TEMPLATES / "period_report_tpl.docx"               # 計画期間評価報告書
+IMPLEMENTATION_PLAN_TEMPLATE = TEMPLATES / "implementation_plan_tpl.docx"   # 実施計画（案）
 
 
 def environment() -> Environment:

@@ -270,6 +270,7 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
     drops: the departments whose sheets lose rows the plan no longer has (_plan_drops)."""
     plan, settings = snap.plan, snap.settings
     accepted = accepted_before(snap)
+    earlier = snap.earlier_actuals()      # 累計 indicators add up the closed years (年度別実績)
     now = _now()
     out = Merged()
     if drops is not None:
@@ -286,7 +287,7 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
                 if other.record.sha256 not in from_archive:   # a file still in the inbox that lost
                     report.add(problem("older-return", file=other.file, department=name, expected=chosen.file))
                     outcome.say(f"{other.file}: {name} のより新しいファイル {chosen.file} があるため取り込みません。")
-            found = return_problems(chosen.ret, plan, settings, Where(chosen.file, DATA_SHEET, name))
+            found = return_problems(chosen.ret, plan, settings, Where(chosen.file, DATA_SHEET, name), earlier)
             found = with_kept_values(found, chosen.ret, state.table.values if state.table else {}, state.contact)
             report.add(found)
             _say_plan_changes(found, name, outcome)

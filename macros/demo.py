@@ -6,14 +6,17 @@ import shutil
 from pathlib import Path
 
 from dataclasses import replace
+from functools import partial
 
 from workbook.domain.era import fiscal_year_label, short_label, wareki_date, western_year
 from workbook.domain.problems import problem
 from workbook.domain.scale_presets import DEFAULT_SCALE, PRESETS, preset
 from workbook.errors import MasterError
 from workbook.files.sample import komae_plan, komae_settings
+from workbook.files.snapshot import MasterSnapshot
 
 from . import operations as ops
+from .demo_plan import write_revised_plan
 from .outcome import Outcome, Progress, quiet as _quiet
 
 
@@ -30,9 +33,11 @@ def _clear(out: Path, progress: Progress) -> None:
 def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progress = _quiet,
              scale: str | None = None, years: int = 1) -> Outcome:
     """scale: a preset name (the default preset when None); the sample answers keep their meaning.
-    years: how many fiscal years from fiscal_year, closed one after another with next-year (the
-    sample's first year leaves 指導室 未提出, so that close is forced and recorded); with more than
-    one, the plan-period evaluation at the end. Only the last year's report is made as PDF."""
+    years: how many fiscal years from fiscal_year; with more than one, each is closed with next-year
+    and the July revision of the rolling 実施計画 (--plan, macros/demo_plan.py: one more year of 取組目標
+    and 事業費 each time), the last one too, and the plan-period evaluation is made at the end (the
+    sample's first year leaves 指導室 未提出, so that close is forced and recorded). Only the last
+    year's report is made as PDF."""
     chosen = DEFAULT_SCALE if scale is None else preset(scale)
     if chosen is None:
         raise MasterError(problem("scale-unknown-preset", value=scale, choices="・".join(PRESETS)).message)
@@ -50,9 +55,9 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
         prefix = f"{short_label(year)} " if years > 1 else ""
         steps += [(prefix + label, step) for label, step in
                   ops.demo_steps(out, pdf and year == last, meeting=_meeting_options(year) if year != fiscal_year else None,
-                                 evaluations=year < last)]
-        if year < last:
-            steps.append((f"{prefix}年度更新", lambda: ops.next_year(out / ops.DEMO_MASTER_NAME, force=True)))
+                                 evaluations=years > 1)]
+        if years > 1:   # every year of the period is closed, with the July revision of the 実施計画
+            steps.append((f"{prefix}年度更新（実施計画の改定）", partial(_next_year, out, year + 1)))
     if years > 1:
         steps.append(("計画期間評価報告書", lambda: ops.period_report(out / ops.DEMO_MASTER_NAME)))
     for i, (label, step) in enumerate(steps, start=1):
@@ -66,6 +71,13 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         outcome.say(f"  {path.relative_to(out)}")
     return outcome
+
+
+def _next_year(out: Path, new_year: int) -> Outcome:
+    """⑥ 年度更新 with the revised 実施計画 (macros/demo_plan.py) that adds the year after the window."""
+    master = out / ops.DEMO_MASTER_NAME
+    plan_file = write_revised_plan(MasterSnapshot.read(master).plan, new_year, out)
+    return ops.next_year(master, plan_file=plan_file, force=True)
 
 
 def demo_meeting(fiscal_year: int) -> dict[str, str]:

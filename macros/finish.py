@@ -66,7 +66,7 @@ def finish(snap: MasterSnapshot, report: Report, status: list[StatusRow], entrie
     """Rebuild 進捗一覧/提出状況/検証結果, write the correction lists, save the master once."""
     plan, settings = snap.plan, snap.settings
     returned = [r.department for r in status if r.reported]
-    summary = summarize(plan, entries_all, settings, returned, snap.evaluations())
+    summary = summarize(plan, entries_all, settings, returned, snap.evaluations(), snap.earlier_actuals())
     checks = report.rows()
     if carried:
         checks = sorted([r.to_row() for r in carried] + checks, key=lambda row: CheckRow.from_row(row).order())

@@ -4,6 +4,9 @@ not closed, the current year's answers (marked 見込み). The master is only re
 It can be made during the plan's last year, while the next plan is drafted: the current year's
 records are made from the one aggregation as next-year would make them, and shown as 見込み.
 Nothing current is shown when nothing is reported for the year yet (right after a close).
+The period is 設定's 計画期間 (the plan's own years when the master was made): years the rolling
+実施計画 added beyond it (next-year --plan) belong to the next plan and are left out, so after the
+last year is closed the report shows every year of the period closed, with no 見込み.
 """
 from __future__ import annotations
 
@@ -29,9 +32,10 @@ def period_of(master: Path) -> Period:
     refuse_hand_edited_year(snap)
     kept = snap.year_results()
     year = m.settings.fiscal_year
-    records = [r for r in kept if r.fiscal_year != year]
+    span = m.settings.period_years(m.plan.fiscal_years)
+    records = [r for r in kept if r.fiscal_year != year and r.fiscal_year in span]
     estimate = None
-    if not any(r.fiscal_year == year for r in kept):
+    if year in span and not any(r.fiscal_year == year for r in kept):
         summary = m.summary()
         if any(not e.is_blank() for p in summary.actions for e in p.entries.values()):
             late = late_departments(snap.plan, status_of(snap), check_rows(snap))
@@ -39,7 +43,7 @@ def period_of(master: Path) -> Period:
             records += results_of_year(summary, states)
             estimate = year
     return Period(m.plan, m.settings.scale, sorted(records, key=lambda r: r.fiscal_year), estimate,
-                  m.settings.indicator_rule), m
+                  m.settings.indicator_rule, span), m
 
 
 def run_period_report(master: Path, progress: Progress = _quiet) -> Outcome:

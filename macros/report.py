@@ -1,4 +1,5 @@
-"""報告書作成: the Word progress report and the committee summary (and PDFs), from the master.
+"""報告書作成: the Word progress report and the committee summary (and PDFs), from the master, and
+the draft of next year's 実施計画 (実施計画（案）, Word and .xlsx: workbook.domain.implementation_plan).
 
 Every number comes from Master.summary(), the aggregation that also fills 進捗一覧. The report
 is made only when 進捗一覧 as saved shows that aggregation (codes and grades): a department sheet
@@ -21,13 +22,16 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from generators import committee_summary, progress_report
+from generators import committee_summary, implementation_doc, progress_report
 from generators import pdf as pdf_files
 from generators.marks import OpenItems, open_items
 from workbook.rules.late import late_departments
 from workbook.rules.status import CheckRow, StatusRow
 from workbook.sheets import names
+from workbook.domain.implementation_plan import implementation_plan
+from workbook.files.implementation_book import write_implementation_book
 from workbook.files.intake import reason_text
+from workbook.domain.settings import SAMPLE_NOTE
 from workbook.errors import ReportError
 from workbook.files.master import Master
 from workbook.sheets.names import SHEET_PROGRESS
@@ -103,6 +107,9 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet, layo
         ("委員会用概要", committee_summary.file_name(fiscal_year),
          partial(committee_summary.write_committee_summary, items=items)),
     ]
+    draft = implementation_plan(m.plan, summary, m.snapshot.year_results(), settings.period_years(m.plan.fiscal_years))
+    documents.append(("実施計画（案）", implementation_doc.file_name(fiscal_year),
+                      lambda _s, plan, st, out: implementation_doc.write_implementation_doc(draft, st, out, plan.name)))
     with tempfile.TemporaryDirectory(prefix=".report_", dir=folder) as tmp:
         made = []
         for label, name, write in documents:
@@ -112,6 +119,8 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet, layo
         _paginate(made[0][1], pdfs.get(made[0][1]), pdf, outcome)
         _fit_summary(made[1][1], pdfs, lambda fit: documents[1][2](summary, m.plan, settings, made[1][1], fit=fit),
                      progress, outcome)
+        book = write_implementation_book(draft, Path(tmp) / Path(made[2][1]).with_suffix(".xlsx").name,
+                                         settings.plan_name, settings.title(""), SAMPLE_NOTE if settings.sample else "")
         for label, path in made:
             place(path, folder / path.name, outcome, f"{label}を作成しました")
             if path in pdfs:
@@ -120,6 +129,7 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet, layo
                 stale = keep_existing(folder / f"{path.stem}.pdf")
                 if stale is not None:
                     outcome.say(f"  （以前の PDF は内容が古いため {stale.name} に名前を変えました）")
+        place(book, folder / book.name, outcome, "実施計画（案）（Excel）を作成しました")
     _notes(items, outcome)
     return outcome
 

@@ -186,13 +186,14 @@ def _cities(read: MasterRead, saved: dict) -> list[_City]:
     if not read.summary.returned_departments:
         notes.append(f"{s.municipality}（{fiscal_year_label(s.fiscal_year)}）: まだ回答を取り込んでいません"
                      "（すべての取組を未評価として数えました）。")
+    period = s.period_years(read.plan.fiscal_years)       # 設定's 計画期間: a rolled 実施計画 does not move it
     city = city_year(read.summary, read.plan, s.municipality_code, name, s.plan_name, shown(read.path),
-                     rows, read.last_collect)
+                     rows, read.last_collect, period)
     out = [_City(city, rows, read.path, notes)]
     results = read.snapshot.year_results()
     for year in sorted({r.fiscal_year for r in results} - {s.fiscal_year}):
         closed = closed_year(results, year, read.plan, s.scale, s.municipality_code, name, s.plan_name,
-                             shown(read.path), rows)
+                             shown(read.path), rows, period)
         closed.last_collect = read.last_collect
         out.append(_City(closed, rows, read.path, []))
     return out

@@ -25,7 +25,7 @@ import openpyxl
 
 from workbook.sheets import styles as st
 from workbook.files.department_file import RETURN_LINE_HEIGHT, file_name, read_department_file
-from workbook.sheets.layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW, PLAN_KEYS, col_number,
+from workbook.sheets.layout import (CONTACT_NAME_CELL, CONTACT_PHONE_CELL, DATA_SHEET, FIRST_ROW, PLAN_KEYS, col_letter, col_number,
                      split_key)
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.normalize import parse_number
@@ -267,9 +267,10 @@ OUTLOOKS = ("前年度の取組を継続し、成果を検証する。", "取組
             "これまでの実績を踏まえ、事業の進め方を見直す。")
 
 
-def proposals(plan: Plan, code: str, department: str, fiscal_year: int, has_opinion: bool) -> dict[str, object]:
+def proposals(plan: Plan, code: str, department: str, fiscal_year: int, has_opinion: bool,
+              asks_direction: bool = False) -> dict[str, object]:
     """The sample's 意見への対応, the next two years' 取組 and 事業費 (千円), and in the plan's last year
-    今後の方針: fixed per action, department and year (no randomness), some of them left empty."""
+    今後の方針 (asks_direction: the file shows it): fixed per action, department and year, some left empty."""
     answer = answer_for(plan, code, department, fiscal_year)
     pick = zlib.crc32(f"{code}|{department}|{fiscal_year}|proposal".encode("utf-8"))
     try:
@@ -289,7 +290,7 @@ def proposals(plan: Plan, code: str, department: str, fiscal_year: int, has_opin
         out["next_budget_2"] = out["next_budget_1"] if pick % 3 else round(answer.budget * 1.1)
     elif pick % 7 == 0:    # a small new expense (研修の講師謝礼, 印刷費)
         out["next_budget_1"] = 50 + pick % 5 * 30
-    if plan.fiscal_years and fiscal_year == plan.fiscal_years[-1]:
+    if asks_direction:     # the plan period's last year: the file shows 今後の方針
         grade = answer.grade
         out["direction"] = ("完了" if pick % 13 == 0 else "拡充" if grade == ABOVE or pick % 9 == 1
                             else "見直し" if grade in (BELOW, NONE) else "継続")
@@ -327,6 +328,7 @@ def fill_return(distributed: Path, target: Path, plan: Plan, scale: Scale = DEFA
         raise ValueError(f"{distributed} is not a distributed department file")
     department, year = found.identity.department, found.identity.fiscal_year
     ws = wb[DATA_SHEET]
+    asks_direction = not ws.column_dimensions[col_letter("direction")].hidden   # as a person sees the file
     contact = next((d for d in plan.departments if d.name == department), None)
     for ref, value in ((CONTACT_NAME_CELL, contact.contact if contact and contact.contact else "（サンプル）担当者"),
                        (CONTACT_PHONE_CELL, contact.phone if contact and contact.phone else "内線 0000")):
@@ -343,7 +345,7 @@ def fill_return(distributed: Path, target: Path, plan: Plan, scale: Scale = DEFA
             ws.protection.sheet = False   # a person unprotects the sheet to change a grey cell
         values.update(edits)
         if n is None:
-            values.update(proposals(plan, code, department, year, found.entries[code].has_opinion))
+            values.update(proposals(plan, code, department, year, found.entries[code].has_opinion, asks_direction))
         for col_key, value in values.items():
             st.write_text(ws, row, col_number(col_key), None if value in ("", None) else value)
     if found.key_rows:

@@ -40,6 +40,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     # their rows stay until a new return replaces them or the section types a good value by hand
     held = [row for row in checks if row.code in ENTRY_CODES and row.is_error and row.file != master.name]
     accepted = accepted_before(snap)
+    earlier = snap.earlier_actuals()      # 累計 indicators add up the closed years (年度別実績)
     not_sent = {(str(r.department), str(r.value)) for r in carried if r.code == "row-not-distributed"}
     entries_all, contacts = {}, {}
     for department in plan.departments:
@@ -52,7 +53,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             ret = DepartmentReturn(Identity(settings.municipality, settings.plan_name, settings.fiscal_year, name, "", t.keys),
                                    t.entries, t.contact[0], t.contact[1], t.keys, t.key_rows, t.plan_cells,
                                    snap.formulas(sheet_title(name)), t.extra_rows)
-            found = entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name))
+            found = entry_problems(ret, plan, settings, Where(master.name, sheet_title(name), name), earlier)
             # rows added to the plan after distribution (collect said so): blank is not the department's error
             rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
             found = [p for p in found if not (p.code == "required-missing" and row_number(p.cell) in rows)]

@@ -17,6 +17,7 @@ and the ratio rule come from the scale.
     build_report_cards.py   進捗状況報告書, one card per action (report --layout cards)
     build_summary.py        委員会用概要
     build_period_report.py  計画期間評価報告書 (the chapters are written when rendering)
+    build_implementation_plan.py  実施計画（案） (the blocks per 施策 are written when rendering)
     build_letters.py        照会文, 再依頼
 with the house style and helpers of docx_kit.py (styles, tables), docx_pages.py (pages, headers,
 fields) and report_parts.py (what the two layouts of the report share).
@@ -34,16 +35,19 @@ from build_report_cards import PROGRESS_REPORT_CARDS, build_progress_report_card
 from build_report_table import PROGRESS_REPORT, build_progress_report  # noqa: E402
 from build_summary import COMMITTEE_SUMMARY, build_committee_summary  # noqa: E402
 from build_period_report import PERIOD_REPORT, build_period_report  # noqa: E402
+from build_implementation_plan import IMPLEMENTATION_PLAN, build_implementation_plan  # noqa: E402
 
 
 def build_all(folder: Path = HERE) -> list[Path]:
-    """The reports (table form, cards), the committee summary, then the two letters."""
+    """The reports (table form, cards), the committee summary, the two letters, the 計画期間評価報告書
+    and the 実施計画（案）."""
     return [build_progress_report(folder / PROGRESS_REPORT),
             build_progress_report_cards(folder / PROGRESS_REPORT_CARDS),
             build_committee_summary(folder / COMMITTEE_SUMMARY),
             build_letters.build_request_memo(folder / build_letters.REQUEST_MEMO),
             build_letters.build_reminder(folder / build_letters.REMINDER),
-            build_period_report(folder / PERIOD_REPORT)]
+            build_period_report(folder / PERIOD_REPORT),
+            build_implementation_plan(folder / IMPLEMENTATION_PLAN)]
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from generators.letters import REMINDER_TEMPLATE, REQUEST_MEMO_TEMPLATE
-from generators.template import (COMMITTEE_SUMMARY_TEMPLATE, PERIOD_REPORT_TEMPLATE, PROGRESS_REPORT_CARDS_TEMPLATE,
-                                 PROGRESS_REPORT_TEMPLATE,
+from generators.template import (COMMITTEE_SUMMARY_TEMPLATE, IMPLEMENTATION_PLAN_TEMPLATE, PERIOD_REPORT_TEMPLATE,
+                                 PROGRESS_REPORT_CARDS_TEMPLATE, PROGRESS_REPORT_TEMPLATE,
                                  TEMPLATES)
 
 from .docx_read import east_asia_font
@@ -26,7 +26,8 @@ def test_build_script_writes_every_template(tmp_path):
     written = _builder().build_all(tmp_path)
     assert [p.name for p in written] == [PROGRESS_REPORT_TEMPLATE.name, PROGRESS_REPORT_CARDS_TEMPLATE.name,
                                          COMMITTEE_SUMMARY_TEMPLATE.name, REQUEST_MEMO_TEMPLATE.name,
-                                         REMINDER_TEMPLATE.name, PERIOD_REPORT_TEMPLATE.name]
+                                         REMINDER_TEMPLATE.name, PERIOD_REPORT_TEMPLATE.name,
+                                         IMPLEMENTATION_PLAN_TEMPLATE.name]
     for path in written:
         assert Document(str(path)).paragraphs
 
@@ -34,7 +35,8 @@ def test_build_script_writes_every_template(tmp_path):
 @pytest.mark.parametrize("template, page", [(PROGRESS_REPORT_TEMPLATE, (297, 210)),
                                             (PROGRESS_REPORT_CARDS_TEMPLATE, (210, 297)),
                                             (COMMITTEE_SUMMARY_TEMPLATE, (210, 297)), (REQUEST_MEMO_TEMPLATE, (210, 297)),
-                                            (REMINDER_TEMPLATE, (210, 297)), (PERIOD_REPORT_TEMPLATE, (297, 210))])
+                                            (REMINDER_TEMPLATE, (210, 297)), (PERIOD_REPORT_TEMPLATE, (297, 210)),
+                                            (IMPLEMENTATION_PLAN_TEMPLATE, (297, 210))])
 def test_committed_template_is_a4_japanese_with_page_numbers(template, page):
     """A4 (the table form landscape), one page-number style (「- 3 -」) in every document."""
     doc = Document(str(template))

@@ -19,8 +19,8 @@ POLICY, CONSULT = "福祉政策課", "福祉相談課"
 
 
 class City:
-    def __init__(self, root: Path, vba: bool = False):
-        self.plan = small_plan()
+    def __init__(self, root: Path, vba: bool = False, plan: Plan | None = None):
+        self.plan = plan or small_plan()
         self.settings = small_settings(self.plan)
         self.root = root
         if vba:

@@ -22,6 +22,7 @@ from workbook.files.sample import komae_plan, komae_settings
 
 DOCX = ("令和6年度_進捗状況報告書.docx", "令和6年度_委員会用概要.docx")
 PDF = ("令和6年度_進捗状況報告書.pdf", "令和6年度_委員会用概要.pdf")
+DRAFT_PLAN = ("令和6年度_実施計画（案）.docx", "令和6年度_実施計画（案）.xlsx")   # always a draft: （案）
 
 
 @pytest.fixture
@@ -32,8 +33,8 @@ def master(tmp_path):
 def test_writes_both_documents_into_the_report_folder(master):
     outcome = run_report(master, pdf=False)
     folder = master.parent / "報告書"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(DOCX)
-    assert [p.name for p in outcome.files] == list(DOCX)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(DOCX + DRAFT_PLAN)
+    assert [p.name for p in outcome.files] == list(DOCX + DRAFT_PLAN)
     assert any("指導室" in line for line in outcome.lines)  # the department that did not report
     codes = {row.cells[0].text for t in Document(str(folder / DOCX[0])).tables for row in t.rows}
     assert {a.code for a in komae_plan().actions} <= codes
@@ -51,7 +52,7 @@ def test_an_existing_report_is_kept_under_a_time_stamped_name(master):
     kept = folder / f"令和6年度_進捗状況報告書_{stamp}.docx"
     assert kept.read_bytes() == first_bytes
     assert first.exists()
-    assert len(list(folder.glob("*.docx"))) == 4
+    assert len(list(folder.glob("*.docx"))) == 6          # the three documents, each kept once
     assert any(kept.name in line for line in outcome.lines)
 
 
@@ -79,14 +80,14 @@ def test_keep_existing_never_reuses_a_name(tmp_path):
 def test_without_libreoffice_the_docx_are_written_and_a_note_says_so(master, monkeypatch):
     monkeypatch.setattr(pdf_files, "soffice", lambda: None)
     outcome = run_report(master, pdf=True)
-    assert [p.suffix for p in outcome.files] == [".docx", ".docx"]
+    assert [p.suffix for p in outcome.files] == [".docx", ".docx", ".docx", ".xlsx"]
     assert any("LibreOffice" in line for line in outcome.lines)
 
 
 def test_a_master_nobody_answered_yet_still_gives_both_documents(tmp_path):
     path = build_master(komae_plan(), komae_settings(), tmp_path / "empty.xlsm")
     outcome = report(path, pdf=False)
-    assert len(outcome.files) == 2
+    assert len(outcome.files) == 4                  # with 実施計画（案）, .docx and .xlsx
     text = "\n".join(p.text for p in Document(str(outcome.files[1])).paragraphs)
     assert "達成度Aの取組はありません。" in text
 
@@ -119,8 +120,8 @@ def _last_page_lines(pdf) -> int:
 def test_pdfs_are_made_the_toc_numbered_and_the_summary_fits_three_pages(master):
     outcome = run_report(master, pdf=True)
     folder = master.parent / "報告書"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(DOCX + PDF)
-    assert len(outcome.files) == 4
+    assert sorted(p.name for p in folder.iterdir()) == sorted(DOCX + PDF + DRAFT_PLAN + ("令和6年度_実施計画（案）.pdf",))
+    assert len(outcome.files) == 7
     assert _pages(folder / PDF[1]) in (None, 1, 2, 3)
     if shutil.which("pdfinfo"):
         assert _pages(folder / PDF[1]) == 1 or _last_page_lines(folder / PDF[1]) > pdf_files.NEAR_EMPTY_LINES
@@ -174,7 +175,7 @@ def test_a_department_sheet_corrected_by_hand_stops_the_report_until_validate(ma
     validate(master)
     assert _progress_grade(master, "3-1-3") == "A"
     outcome = run_report(master, pdf=False)
-    assert len(outcome.files) == 2
+    assert len(outcome.files) == 4
 
 
 def test_a_changed_setting_stops_the_report_until_validate(master):
@@ -259,8 +260,8 @@ def test_without_libreoffice_word_makes_the_pdfs(master, monkeypatch):
     monkeypatch.setattr(windows, "word_export", export)
     assert report_module.pdf_converter()[0] == "Word"
     outcome = run_report(master, pdf=True)
-    assert exported == [".docx", ".docx"]
-    assert sorted(p.suffix for p in outcome.files) == [".docx", ".docx", ".pdf", ".pdf"]
+    assert exported == [".docx", ".docx", ".docx"]
+    assert sorted(p.suffix for p in outcome.files) == [".docx"] * 3 + [".pdf"] * 3 + [".xlsx"]
 
 
 def test_libreoffice_first_and_none_without_either(monkeypatch):
@@ -284,7 +285,7 @@ def test_a_word_failure_is_one_note_and_the_docx_stay(master, monkeypatch):
     monkeypatch.setattr(windows, "word_available", lambda: True)
     monkeypatch.setattr(windows, "word_export", export)
     outcome = run_report(master, pdf=True)
-    assert [p.suffix for p in outcome.files] == [".docx", ".docx"]
+    assert [p.suffix for p in outcome.files] == [".docx", ".docx", ".docx", ".xlsx"]
     assert sum("PDF" in line for line in outcome.lines) == 1
 
 
@@ -322,7 +323,7 @@ def test_a_needs_fix_department_keeps_it_a_draft(tmp_path):
 def test_final_when_nothing_is_open(tmp_path):
     path = filled_master(tmp_path, missing=())
     outcome = run_report(path, pdf=False, final=True)
-    assert not any("（案）" in line for line in outcome.lines)
+    assert not any("（案）" in line.replace("実施計画（案）", "") for line in outcome.lines)   # that one is a draft by name
     for name in DOCX:
         text = all_text(Document(str(path.parent / "報告書" / name)))
         assert "（案）" not in text and "付録" not in text

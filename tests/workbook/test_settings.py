@@ -26,7 +26,7 @@ def set_setting(path, key, value):
 
 @pytest.mark.parametrize("key,value", [
     ("fiscal_year", "令和六年度"), ("fiscal_year", 0), ("indicator_rule", "平均値"),
-    ("multi_department_rule", "平均"), ("mail_attachment", "送らない"),
+    ("multi_department_rule", "平均"), ("mail_attachment", "送らない"), ("plan_period", "令和8年度〜令和6年度"),
 ])
 def test_bad_settings_name_the_cell_and_value(master_path, key, value):
     set_setting(master_path, key, value)
@@ -91,7 +91,8 @@ def test_letter_settings_are_appended_so_earlier_cells_stay():
                            "mail_attachment", "shared_folder"]
     assert keys[22:30] == ["meeting_document_number", "meeting_name", "meeting_date", "report_paper",
                            "publisher_section", "publisher_address", "publisher_phone", "sample"]
-    assert keys[30:] == ["year_end_folder", "municipality_code", "prefecture"]   # ⑥ 年度更新 (15), the roll-up (16)
+    assert keys[30:] == ["year_end_folder", "municipality_code", "prefecture",   # ⑥ 年度更新 (15), the roll-up (16)
+                         "plan_period"]                                     # 計画期間 (15)
 
 
 def test_the_year_end_folder_reads_back_and_defaults_for_an_older_master(master_path):
@@ -137,7 +138,7 @@ def test_the_points_rule_needs_points_on_the_scale(master_path):
 
 
 def test_the_municipality_code_is_six_digits_or_blank(master_path):
-    assert [k for k, _, _ in SETTING_ROWS][-2:] == ["municipality_code", "prefecture"]    # appended: older rows keep their cells
+    assert [k for k, _, _ in SETTING_ROWS][-3:-1] == ["municipality_code", "prefecture"]    # appended: older rows keep their cells
     assert Master.open(master_path).settings.municipality_code == ""
     set_setting(master_path, "municipality_code", "１３２１９５")
     assert Master.open(master_path).settings.municipality_code == "132195"
@@ -146,3 +147,14 @@ def test_the_municipality_code_is_six_digits_or_blank(master_path):
     with pytest.raises(MasterError) as info:
         Master.open(master_path)
     assert cell_of("municipality_code") in str(info.value) and "6 桁" in str(info.value)
+
+
+def test_the_plan_period_is_the_plans_years_when_the_master_is_made_and_reads_back(master_path):
+    """計画期間: written from the plan's own years; a rolled plan (years added by revision) does not move it."""
+    settings = Master.open(master_path).settings
+    assert settings.plan_period == "令和6年度〜令和8年度"
+    assert settings.period_years((6, 7, 8, 9, 10)) == (6, 7, 8)
+    set_setting(master_path, "plan_period", "R6～R11")
+    assert Master.open(master_path).settings.period_years((6, 7, 8)) == (6, 7, 8, 9, 10, 11)
+    set_setting(master_path, "plan_period", None)     # an older master, or left blank: the plan's years
+    assert Master.open(master_path).settings.period_years((6, 7, 8, 9)) == (6, 7, 8, 9)

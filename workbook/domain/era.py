@@ -68,6 +68,15 @@ def find_fiscal_year(text: object) -> int | None:
     return _number(match.group(1)) if match else None
 
 
+def parse_year_span(text: object) -> tuple[int, int] | None:
+    """"令和6年度〜令和8年度", "R6～R8", "R6-R8" -> (6, 8); None when it is not two years in order."""
+    parts = [p for p in re.split(r"\s*[〜～~－\-ー]\s*", nfkc("" if text is None else str(text)).strip()) if p]
+    if len(parts) != 2:
+        return None
+    first, last = (parse_fiscal_year(p) for p in parts)
+    return (first, last) if first is not None and last is not None and first <= last else None
+
+
 def parse_date(text: object) -> _dt.date | None:
     """The date in a text ('令和7年5月30日（金）', 'R7.5.30', '平成31年4月1日', '2025/5/30') or a date
     cell; None when there is none or it is not a real day."""
@@ -117,6 +126,11 @@ def fiscal_year_label(fiscal_year: int) -> str:
     if fiscal_year < 1:
         return f"平成{_era_number(fiscal_year + REIWA_OFFSET - HEISEI_OFFSET)}年度"
     return f"令和{_era_number(fiscal_year)}年度"
+
+
+def year_span_label(first: int, last: int) -> str:
+    """(6, 8) -> "令和6年度〜令和8年度"."""
+    return f"{fiscal_year_label(first)}〜{fiscal_year_label(last)}"
 
 
 def western_year(fiscal_year: int) -> int:

@@ -50,6 +50,11 @@ class EvaluationKind(str, Enum):
     QUALITATIVE = "定性的"
 
 
+def indicator_key(action_code: str, name: str) -> str:
+    """How an indicator is told apart: its action and its name."""
+    return f"{action_code}|{name}"
+
+
 @dataclass(frozen=True)
 class Indicator:
     action_code: str
@@ -70,7 +75,7 @@ class Indicator:
 
     @property
     def key(self) -> str:
-        return f"{self.action_code}|{self.name}"
+        return indicator_key(self.action_code, self.name)
 
     def target_for(self, fiscal_year: int) -> float | None:
         """The target that the year is graded against: the year's own, else the plan's final one."""
@@ -108,6 +113,8 @@ class Measure:
     code: str
     name: str
     goal_code: str
+    direction: str = ""   # 施策の方向性 (seed 004's 実施計画), when the plan file gives it
+    reach: str = ""       # 計画期間終了時点の到達目標, when the plan file gives it
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,9 @@ def city_key(code: str, municipality: str) -> str:
     return code or municipality
 
 
-def plan_period(plan: Plan) -> str:
-    years = sorted(plan.fiscal_years)
+def plan_period(plan: Plan, period_years: tuple[int, ...] = ()) -> str:
+    """The plan period: period_years (設定's 計画期間) when given, else the years the plan has 取組目標 for."""
+    years = sorted(period_years or plan.fiscal_years)
     if not years:
         return ""
     return fiscal_year_label(years[0]) + ("" if len(years) == 1 else "～" + fiscal_year_label(years[-1]))
@@ -141,7 +142,8 @@ def map_rows(key: str, municipality: str, plan: Plan, saved: dict[tuple[str, str
 
 
 def city_year(summary: Summary, plan: Plan, code: str, municipality: str, plan_name: str, source: str,
-              mapping: list[MapRow], last_collect: dt.datetime | None = None) -> CityYear:
+              mapping: list[MapRow], last_collect: dt.datetime | None = None,
+              period_years: tuple[int, ...] = ()) -> CityYear:
     scale = summary.scale
     measure_priority = {row.measure_code: row.priority for row in mapping}
     counts = ClassCounts()
@@ -160,7 +162,7 @@ def city_year(summary: Summary, plan: Plan, code: str, municipality: str, plan_n
     on_track = sum(1 for i in indicators if i.common in (c.value for c in ON_TRACK))
     return CityYear(
         key=city_key(code, municipality), code=code, municipality=municipality, plan_name=plan_name,
-        period=plan_period(plan), fiscal_year=summary.fiscal_year, source=source, scale_name=scale.name,
+        period=plan_period(plan, period_years), fiscal_year=summary.fiscal_year, source=source, scale_name=scale.name,
         has_points=scale.has_points, actions=counts.total, departments=len(summary.departments),
         returned=len([d for d in summary.departments if d in summary.returned_departments]),
         counts=counts, points_average=scale.points_average(graded) if scale.has_points else None,
@@ -176,7 +178,8 @@ def _indicator_rows(p: ActionProgress, scale: Scale) -> list[IndicatorRow]:
 
 
 def closed_year(results: list[YearResult], fiscal_year: int, plan: Plan, scale: Scale, code: str,
-                municipality: str, plan_name: str, source: str, mapping: list[MapRow]) -> CityYear:
+                municipality: str, plan_name: str, source: str, mapping: list[MapRow],
+                period_years: tuple[int, ...] = ()) -> CityYear:
     """A year closed by ⑥ 年度更新, from its 年度別実績 records: one 達成度（統合） per action (the
     records repeat it per department). An action the plan no longer has counts under 未分類."""
     measure_priority = {row.measure_code: row.priority for row in mapping}
@@ -201,7 +204,7 @@ def closed_year(results: list[YearResult], fiscal_year: int, plan: Plan, scale: 
     graded = [g for g in grades.values() if g]
     return CityYear(
         key=city_key(code, municipality), code=code, municipality=municipality, plan_name=plan_name,
-        period=plan_period(plan), fiscal_year=fiscal_year, source=source, scale_name=scale.name,
+        period=plan_period(plan, period_years), fiscal_year=fiscal_year, source=source, scale_name=scale.name,
         has_points=scale.has_points, actions=counts.total, departments=len(departments),
         returned=sum(departments.values()), counts=counts,
         points_average=scale.points_average(graded) if scale.has_points else None,

@@ -57,6 +57,22 @@ class Settings:
     year_end_folder: str = "年度末"    # ⑥ 年度更新 keeps each closed year's master here (年度末の控え)
     municipality_code: str = ""       # 全国地方公共団体コード (six digits): identifies the city in a roll-up
     prefecture: str = ""              # 都道府県: with the name, identifies a city without the code
+    # 計画期間 as the plan states it ("令和6年度〜令和8年度"): set from the plan's years when the master is
+    # made, and unchanged when ⑥ 年度更新 --plan extends the rolling 実施計画 beyond it; "" = the plan's years
+    plan_period: str = ""
+
+    def period_years(self, plan_years: tuple[int, ...]) -> tuple[int, ...]:
+        """The fiscal years of the plan period: 計画期間 on 設定, else the years the plan has 取組目標 for."""
+        from workbook.domain.era import parse_year_span
+
+        span = parse_year_span(self.plan_period)
+        return tuple(range(span[0], span[1] + 1)) if span else tuple(plan_years)
+
+    def period_end(self, plan_years: tuple[int, ...]) -> int | None:
+        """The plan period's last fiscal year (今後の方針 is asked then), not the last year the rolling
+        実施計画 reaches; None for a plan without years."""
+        years = self.period_years(tuple(plan_years))
+        return max(years) if years else None
 
     @property
     def attach_files(self) -> bool:
@@ -112,6 +128,8 @@ SETTING_ROWS: list[tuple[str, str, str]] = [
     ("municipality_code", "全国地方公共団体コード", "6 桁の数字（例：132195）。都道府県や包括計画の集約で"
      "自治体を見分けるのに使います。同じ名前の市（府中市・伊達市など）があるため。空欄でも使えます"),
     ("prefecture", "都道府県", "例：東京都。全国地方公共団体コードが空欄のとき、集約で自治体を都道府県と名前で見分けます"),
+    ("plan_period", "計画期間", "例：令和6年度〜令和8年度。計画期間評価報告書と実施計画（案）の到達目標の年度に使います。"
+     "年度更新で改定計画を取り込み、実施計画を1年ずつ延ばしても変わりません。空欄なら計画の取組目標の年度"),
 ]
 
 
@@ -204,6 +222,10 @@ def settings_from_values(values: dict[str, object]) -> Settings:
     if code and not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise setting_error("municipality_code", values.get("municipality_code"),
                             "6 桁の数字（例：132195）を入力するか、空欄にしてください。")
+    from workbook.domain.era import parse_year_span
+
+    if text("plan_period") and parse_year_span(text("plan_period")) is None:
+        raise setting_error("plan_period", values.get("plan_period"), "「令和6年度〜令和8年度」のように入力してください。")
     defaults = Settings("", "", 0)
     return Settings(
         municipality=text("municipality"),
@@ -224,7 +246,7 @@ def settings_from_values(values: dict[str, object]) -> Settings:
             "archive_folder", "backup_folder", "correction_folder", "reminder_folder",
             "sender", "sender_name", "document_number", "resubmission_deadline", "shared_folder",
             "meeting_document_number", "meeting_name", "meeting_date", "publisher_section", "publisher_address",
-            "publisher_phone", "year_end_folder", "prefecture")},
+            "publisher_phone", "year_end_folder", "prefecture", "plan_period")},
     )
 
 

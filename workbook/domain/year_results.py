@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workbook.domain.normalize import parse_number
+from workbook.domain.plan import indicator_key
 from workbook.domain.progress import Summary
 
 # the department's answer fields kept per year (keys of the department table) and their names
@@ -97,6 +98,20 @@ def results_of_year(summary: Summary, states: dict[str, str]) -> list[YearResult
 def _amount(value: object) -> float | None:
     parsed = parse_number(value)
     return parsed.value if parsed else None
+
+
+def earlier_actuals(results: list[YearResult], fiscal_year: int) -> dict[tuple[str, str], dict[int, float]]:
+    """(indicator key, department) -> closed year -> actual, for the years before fiscal_year: what a
+    累計 indicator adds up (domain.indicator_rules.judge). An indicator with no closed year before is
+    left out, so it is judged on the year alone, as before any year was closed."""
+    out: dict[tuple[str, str], dict[int, float]] = {}
+    for r in results:
+        if r.fiscal_year >= fiscal_year:
+            continue
+        for i in r.indicators:
+            if i.actual is not None:
+                out.setdefault((indicator_key(r.action_code, i.name), r.department), {})[r.fiscal_year] = i.actual
+    return out
 
 
 def years_of(results: list[YearResult]) -> list[int]:

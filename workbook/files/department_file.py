@@ -52,6 +52,7 @@ def write_department_file(path: Path, plan: Plan, settings: Settings, department
     entries = {code: e.previous() for code, e in (previous or {}).items()}
     last = write_department_table(
         data, plan, department, settings.fiscal_year, entries=entries, count_contact=True, scale=settings.scale,
+        period_end=settings.period_end(plan.fiscal_years),
         title=settings.title(f"{fiscal_year_label(settings.fiscal_year)} {plan.name} 進捗報告（{department}）"),
         subtitle=f"{settings.municipality}　提出期限：{settings.deadline or '（設定なし）'}　問い合わせ：{settings.contact}")
     _fit_for_return(data, last, department, settings, plan,
@@ -91,7 +92,7 @@ def _fit_for_return(ws, last: int, department: str, settings: Settings, plan: Pl
         ws.column_dimensions[col_letter(key)].hidden = not has_opinions
     if last >= FIRST_ROW:   # after hiding: a hidden column's text does not make its row tall
         st.autofit_rows(ws, FIRST_ROW, last, line_height=RETURN_LINE_HEIGHT, min_lines=3)
-    last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
+    last_year = settings.period_end(plan.fiscal_years)
     shown = [c for c in COLUMNS if c.key != "key" and not ws.column_dimensions[col_letter(c.key)].hidden
              and (not c.editable or is_open(c, settings.fiscal_year, last_year))]
     ws.print_area = f"B1:{col_letter(shown[-1].key)}{max(last, FIRST_ROW - 1)}"

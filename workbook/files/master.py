@@ -1,6 +1,8 @@
 """The master workbook (.xlsm): build it, open it, change it, and save it without losing anything."""
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -8,6 +10,7 @@ from typing import Callable, Sequence
 import openpyxl
 from openpyxl.workbook import Workbook
 
+from workbook.domain.era import year_span_label
 from workbook.domain.plan import Plan
 from workbook.domain.problems import Report
 from workbook.domain.progress import Summary, summarize
@@ -103,6 +106,7 @@ class Master:
                 from workbook.files.intake import reason_text
 
                 raise MasterError(f"マスター {self.path.name} を開けません（{reason_text(exc)}）。") from exc
+            _settle_vba_archive(self._wb)
         return self._wb
 
     def folder(self, name: str) -> Path:
@@ -146,7 +150,7 @@ class Master:
         ms.reset(ws)
         write_department_table(ws, self.plan, department, self.settings.fiscal_year, entries=entries,
                                contact=contact, title=department_title(self.settings, department),
-                               scale=self.settings.scale)
+                               scale=self.settings.scale, period_end=self.settings.period_end(self.plan.fiscal_years))
         protect(ws)
         self._departments[department] = (entries, tuple(contact))
 
@@ -166,7 +170,7 @@ class Master:
 
     def summary(self) -> Summary:
         return summarize(self.plan, self.all_entries(), self.settings, self.returned_departments(),
-                         self.snapshot.evaluations())
+                         self.snapshot.evaluations(), self.snapshot.earlier_actuals())
 
     def write_progress(self) -> Summary:
         summary = self.summary()
@@ -233,6 +237,18 @@ class Master:
         return save_workbook(self.wb, self.path, self.folder(self.settings.backup_folder) if backup else None)
 
 
+def _settle_vba_archive(wb: Workbook) -> None:
+    """openpyxl keeps the macros in an in-memory zip it opened for appending and never closes; the
+    garbage collector may finalise it after its buffer, and Python then prints an English error on
+    the console. Finished and reopened for reading, it is read by save as before and needs no closing."""
+    archive = wb.vba_archive
+    if archive is None or archive.mode == "r":
+        return
+    buffer = archive.fp
+    archive.close()                     # writes the directory into the buffer (a buffer passed in stays open)
+    wb.vba_archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+
+
 def department_title(settings: Settings, department: str) -> str:
     """The title of a department's sheet in the master."""
     return settings.title(f"{department}（取り込み済みの回答）")
@@ -272,6 +288,8 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     if path.exists():
         raise MasterError(f"{path} は既にあります。上書きしないので、別の名前か別のフォルダを指定してください。")
     check_sheet_titles([d.name for d in plan.departments])
+    if not settings.plan_period and plan.fiscal_years:   # the plan's own years: revisions extend 計画, not this
+        settings = replace(settings, plan_period=year_span_label(plan.fiscal_years[0], plan.fiscal_years[-1]))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)
@@ -283,7 +301,8 @@ def build_master(plan: Plan, settings: Settings, path: str | Path, vba: VbaSpec 
     for department in plan.departments:
         ws = wb.create_sheet(sheet_title(department.name))
         write_department_table(ws, plan, department.name, settings.fiscal_year,
-                               title=department_title(settings, department.name), scale=settings.scale)
+                               title=department_title(settings, department.name), scale=settings.scale,
+                               period_end=settings.period_end(plan.fiscal_years))
         protect(ws)
     empty_summary = summarize(plan, {}, settings, [])
     progress_sheet.write_progress(wb.create_sheet(names.SHEET_PROGRESS), empty_summary, plan)

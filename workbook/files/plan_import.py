@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -39,7 +39,10 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "再掲元": ("再掲元",),
     "事業費(千円)": ("事業費(千円)", "事業費"),
     "備考": ("備考",),
+    "施策の方向性": ("施策の方向性",),
+    "到達目標": ("到達目標", "計画期間終了時点の到達目標", "計画期間終了時点における到達目標"),
 }
+MEASURE_TEXTS = {"施策の方向性": "direction", "到達目標": "reach"}   # per 施策: the first row that gives one
 REQUIRED_PLAN = ("基本目標番号", "基本目標", "施策番号", "施策", "取組番号", "重点取組", "担当課")
 
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -253,6 +256,11 @@ def plan_from_rows(plan_rows: Rows, indicator_rows: Rows | None, municipality: s
                                     value=action.relisted_from, **where))
     if not seen_codes:
         problems.append(problem("plan-no-actions", **where))
+    for row_number, row in _non_empty(table.rows):
+        code = table.get(row, "施策番号")
+        for column, name in MEASURE_TEXTS.items():
+            if code in measures and not getattr(measures[code], name) and table.get(row, column):
+                measures[code] = replace(measures[code], **{name: table.get(row, column)})
     indicators, indicator_problems = _import_indicators(indicator_rows, seen_codes)
     problems.extend(indicator_problems)
     if problems:

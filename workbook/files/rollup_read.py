@@ -52,5 +52,5 @@ def read_master(path: Path) -> MasterRead:
     received = ms.STATUS_HEADERS.index("受信日時")
     returned = [str(r[0]) for r in status if len(r) > sha and r[2] in _RETURNED and r[sha] not in (None, "")]
     moments = [m for m in (parse_moment(r[received]) for r in status if len(r) > received) if m]
-    summary = summarize(snap.plan, entries, snap.settings, returned, snap.evaluations())
+    summary = summarize(snap.plan, entries, snap.settings, returned, snap.evaluations(), snap.earlier_actuals())
     return MasterRead(path, snap, summary, max(moments, default=None), notes)

@@ -29,7 +29,7 @@ from workbook.domain.returns import CONTACT_FIELDS, Entry
 from workbook.domain.scale import Scale
 from workbook.sheets.scale_sheet import read_scale_rows
 from workbook.sheets.year_results_sheet import results_from_rows
-from workbook.domain.year_results import YearResult
+from workbook.domain.year_results import YearResult, earlier_actuals
 from workbook.domain.settings import Settings, check_rule_fits_scale, check_year_in_plan, settings_from_values
 
 
@@ -227,6 +227,10 @@ class MasterSnapshot:
     def year_results(self) -> list[YearResult]:
         """The closed years' records (年度別実績; none before the first ⑥ 年度更新)."""
         return results_from_rows(self.rows(names.SHEET_YEAR_RESULTS))
+
+    def earlier_actuals(self) -> dict[tuple[str, str], dict[int, float]]:
+        """The indicators' actuals of the years closed before 設定's year (for 累計 indicators)."""
+        return earlier_actuals(self.year_results(), self.settings.fiscal_year)
 
     def status_rows(self) -> list[list[object]]:
         return self.body(names.SHEET_STATUS)

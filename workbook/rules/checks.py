@@ -23,6 +23,7 @@ from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.domain.scale import scale_caption
 from workbook.domain.settings import Settings
 
+Earlier = dict[tuple[str, str], dict[int, float]]   # (indicator key, department) -> closed year -> actual
 TEXT_LIMIT = 32767   # characters an Excel cell holds
 CONTACT_LABEL = "回答者（担当者名）"
 PHONE_LABEL = "電話（内線）"
@@ -232,11 +233,12 @@ def _short(value: object, limit: int = 60) -> str:
 
 
 # --- entries ---------------------------------------------------------------------------------
-def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:
+def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where,
+                   earlier: Earlier | None = None) -> list[Problem]:
     """Missing, malformed and inconsistent entries, and formulas or over-long text in input cells."""
     out: list[Problem] = []
     planned = {key: kind for key, kind, _ in row_specs(plan, where.department)}
-    last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
+    last_year = settings.period_end(plan.fiscal_years)
     for key in ret.row_keys_found:
         if key not in planned:
             continue
@@ -271,7 +273,7 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
             elif col.key == "response" and blank(value) and col.key in values and entry.has_opinion:
                 out.append(where.problem("response-missing", value=_opinions(entry), **at))
         if kind == ACTION_ROW:
-            out.extend(_grade_problems(ret, plan, settings, where, code, row))
+            out.extend(_grade_problems(ret, plan, settings, where, code, row, earlier))
     for cell, formula in ret.formulas.items():
         if int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) < FIRST_ROW:   # the contact cells above the table
             label = CONTACT_LABEL if cell == CONTACT_NAME_CELL else PHONE_LABEL
@@ -296,7 +298,7 @@ _INPUTS = {kind: [(c, col_letter(c.key)) for c in COLUMNS if c.editable and appl
 
 
 def _grade_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where, code: str,
-                    row: int) -> list[Problem]:
+                    row: int, earlier: Earlier | None = None) -> list[Problem]:
     entry = ret.entries[code]
     raw = entry.values.get("grade")
     grade_cell = f"{col_letter('grade')}{row}"
@@ -313,7 +315,7 @@ def _grade_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where
     if scale.reason_required(grade) and blank(reason) and f"{col_letter('reason')}{row}" not in ret.formulas:
         out.append(where.problem("reason-missing", cell=f"{col_letter('reason')}{row}", value=grade,
                                  field="評価の理由", **at))
-    suggested, ratios = suggestion(plan, settings, where.department, code, entry.actuals)
+    suggested, ratios = suggestion(plan, settings, where.department, code, entry.actuals, earlier)
     if scale.differs_from_suggestion(grade, suggested):
         out.append(where.problem("grade-inconsistent", cell=grade_cell, value=grade, expected=suggested,
                                  ratio="・".join(ratios), field="自己評価", **at))
@@ -321,21 +323,23 @@ def _grade_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where
 
 
 def suggestion(plan: Plan, settings: Settings, department: str, code: str,
-               actuals: dict[int, object]) -> tuple[str, list[str]]:
+               actuals: dict[int, object], earlier: Earlier | None = None) -> tuple[str, list[str]]:
     """The code the department's indicators suggest for an action (the lowest of theirs), and the
-    measures behind it ('目標比 102.3％')."""
+    measures behind it ('目標比 102.3％'). earlier: the closed years' actuals (年度別実績, through
+    MasterSnapshot.earlier_actuals), which a 累計 indicator adds up as 進捗一覧 does."""
     codes, measures = [], []
     for n, indicator in enumerate(plan.indicators_of(code, department), start=1):
         parsed = parse_number(actuals.get(n))
         judgement = judge(indicator, parsed.value if parsed else None, settings.fiscal_year, settings.scale,
-                          settings.indicator_rule)
+                          settings.indicator_rule, (earlier or {}).get((indicator.key, department)))
         if judgement and judgement.code:
             codes.append(judgement.code)
             measures.append(judgement.measure)
     return settings.scale.lowest(codes), measures
 
 
-def return_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where) -> list[Problem]:
-    """Layout and entries of a return whose identity is right."""
-    return layout_problems(ret, plan, settings, where) + entry_problems(ret, plan, settings, where)
+def return_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where: Where,
+                    earlier: Earlier | None = None) -> list[Problem]:
+    """Layout and entries of a return whose identity is right (earlier: as for suggestion)."""
+    return layout_problems(ret, plan, settings, where) + entry_problems(ret, plan, settings, where, earlier)
 

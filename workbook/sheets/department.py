@@ -77,7 +77,7 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
                            entries: dict[str, Entry] | None = None, title: str = "",
                            subtitle: str = "", contact: tuple[str, str] = ("", ""),
                            extra_headers: tuple[str, ...] = (), count_contact: bool = False,
-                           scale: Scale) -> int:
+                           scale: Scale, period_end: int | None) -> int:
     """Fill ws with the department's table; returns the last data row. Protection is the caller's.
 
     count_contact: the contact name and phone count as missing entries too (distributed files).
@@ -108,7 +108,7 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
                   "赤いセルは未入力の必須項目か、修正が必要な値です。")
     note.font = st.NOTE
 
-    last_year = plan.fiscal_years[-1] if plan.fiscal_years else None
+    last_year = period_end          # the plan period's last year (Settings.period_end): 今後の方針 is open then
     for col in COLUMNS:
         # the year header is read back as written (sheets.table); others may break for the eye
         header = header_for(col, fiscal_year)

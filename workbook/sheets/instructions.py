@@ -113,7 +113,7 @@ def write_instructions(ws: Worksheet, plan: Plan, settings: Settings, department
     # page 2: reference for while filling in
     ws.row_breaks.append(Break(id=row))
     row = _section(ws, row + 1, "記入する項目")
-    for label, text in item_rows(settings, plan.fiscal_years[-1] if plan.fiscal_years else None):
+    for label, text in item_rows(settings, settings.period_end(plan.fiscal_years)):
         _pair(ws, row, label, text)
         row += 1
     row = _note(ws, row, "前年度の自己評価・実績・成果・内部評価・委員会意見の列（灰色）は、前年度の報告と評価を参考に"

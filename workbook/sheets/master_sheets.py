@@ -116,14 +116,19 @@ def write_operations(ws: Worksheet, settings: Settings, buttons: list[tuple[str,
 def write_plan(ws: Worksheet, plan: Plan) -> None:
     years = list(plan.fiscal_years)
     budget_years = sorted({y for a in plan.actions for y in a.budgets})
+    texts = [(h, k) for h, k in (("施策の方向性", "direction"), ("到達目標", "reach"))   # only when the plan has them
+             if any(getattr(m, k) for m in plan.measures)]
     headers = PLAN_HEADERS + [f"取組目標({short_label(y)})" for y in years] + \
-        [f"事業費({short_label(y)})" for y in budget_years] + ["備考"]
+        [f"事業費({short_label(y)})" for y in budget_years] + ["備考"] + [h for h, _ in texts]
     rows = []
     for a in plan.actions:
-        rows.append([a.goal_code, plan.goal(a.goal_code).name, a.measure_code, plan.measure(a.measure_code).name,
+        measure = plan.measure(a.measure_code)
+        rows.append([a.goal_code, plan.goal(a.goal_code).name, a.measure_code, measure.name,
                      a.code, a.title, a.overview, "、".join(a.departments), a.activity, a.kind.value, a.relisted_from]
-                    + [a.target_for(y) for y in years] + [a.budgets.get(y, "") for y in budget_years] + [a.note])
-    last = table(ws, headers, rows, PLAN_WIDTHS + [16] * len(years) + [8] * len(budget_years) + [14])
+                    + [a.target_for(y) for y in years] + [a.budgets.get(y, "") for y in budget_years] + [a.note]
+                    + [getattr(measure, k) for _, k in texts])
+    last = table(ws, headers, rows, PLAN_WIDTHS + [16] * len(years) + [8] * len(budget_years) + [14]
+                 + [30] * len(texts))
     _choice(ws, f"J2:J{last + 200}", ("定量的", "定性的"), "評価区分",
             "定量的＝数値目標に対する実績で評価／定性的＝実施状況で評価")
     _choice(ws, f"H2:H{last + 200}", None, "担当課", "複数の課は「、」で区切ります（例：福祉政策課、学校教育課）")
