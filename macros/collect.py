@@ -32,7 +32,8 @@ from workbook.files.archive import Archive, ArchiveRecord
 from workbook.files.intake import Intake, inspect, is_ignored, is_lock_file, lock_problem, reason_text
 from workbook.files.master_update import apply
 from workbook.files.snapshot import MasterSnapshot
-from workbook.rules.checks import Where, file_name_problems, identity_problems, ownership_problems, return_problems
+from workbook.rules.checks import (Where, column_problems, file_name_problems, identity_problems, ownership_problems,
+                                   return_problems)
 from workbook.rules.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
 from workbook.rules.rows import blocked, with_kept_values
 from workbook.rules.status import SECTION_ONLY, Taken, status_rows
@@ -246,6 +247,7 @@ def _identity_check(r: Received, snap: MasterSnapshot, accepted_before: bool) ->
     if not any(p.code == "unknown-department" for p in wrong):
         wrong += file_name_problems(ret.identity, snap.plan, r.file)
         wrong += ownership_problems(ret, snap.plan, r.file, foreign_rows=not accepted_before)
+        wrong += column_problems(ret, r.file)
     return wrong
 
 

@@ -256,6 +256,13 @@ class XlwingsBook:
         return self._commit(snap, write_order(by_name), lambda: self.write_changes(changes))
 
     def _write_by_comparison(self, snap: MasterSnapshot, update: MasterUpdate) -> Written:
+        older = [d.name for d in snap.plan.departments
+                 if snap.department(d.name).table is not None and not snap.department(d.name).table.current_layout]
+        if older:    # values alone would leave the new columns unformatted and locked: the command line rewrites them
+            raise MasterError(f"マスターの各課シート（{'、'.join(older[:3])}{' ほか' if len(older) > 3 else ''}）が以前の様式のため、"
+                              "Excel で開いたままでは書き込みません（新しい列の書式と保護を整えるため、シートを作り直します）。"
+                              "マスターを保存して閉じてから、コマンド プロンプトで一度だけ回収（python -m macros collect "
+                              f"\"{self.path}\"）を実行してください。次からはボタンで回収・検証できます。")
         with tempfile.TemporaryDirectory(prefix="saihan_") as folder:
             copy_path = Path(folder) / self.path.name
             shutil.copy2(self.path, copy_path)

@@ -212,6 +212,49 @@ def test_a_master_whose_department_sheets_are_of_template_2026_2_takes_a_new_ret
             ws.cell(row=r, column=col_number("prev_internal")).value) == ("対応した", 90, None)
 
 
+def test_a_return_with_a_column_deleted_is_not_merged(city):
+    """A department unprotects its file and deletes the read-only 前年度 内部評価 column: every input
+    after it moves one column left. The file names template 2026.3, whose table is wider: held whole."""
+    path = city.send(POLICY, {"1-1-1": {"response": "チラシを改訂した", "next_plan_1": "配架先を増やす",
+                                        "next_budget_1": 300}})
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    ws.protection.sheet = False
+    ws.delete_cols(col_number("prev_internal"))
+    wb.save(path)
+    city.collect()
+    assert ("columns-changed", POLICY, f"{col_letter('code')}{HEADER_ROW}") in city.checks()
+    ws = city.book()[POLICY]
+    r = rows_of(ws)["1-1-1"]
+    for key in ("content", "response", "next_plan_1", "next_budget_1"):
+        assert ws.cell(row=r, column=col_number(key)).value is None, key
+
+
+def test_the_excel_button_does_not_write_values_into_an_older_masters_sheets(city):
+    """Through the open book only values go in: an older layout's sheets would keep the new columns
+    locked and unformatted. The button refuses, saying to collect once from the command line."""
+    from macros.excel import XlwingsBook
+    from tests.macros import fake_xlwings as fx
+    from workbook.errors import MasterError
+
+    master = Master.open(city.master)
+    ws = master.department_sheet(POLICY)
+    first = col_number("prev_internal")
+    ws.delete_cols(first, col_number("direction") - first + 1)
+    master.save(backup=False)
+    before = city.master.read_bytes()
+    city.send(POLICY, {"1-1-1": {"response": "対応した"}})
+    fake = fx.Book.open(city.master)
+    with pytest.raises(MasterError, match="コマンド プロンプトで一度だけ回収"):
+        run_collect(city.master, None, write=XlwingsBook(fake).write_update)
+    assert city.master.read_bytes() == before
+    city.collect()                         # the command line rewrites the sheets in the current layout
+    ws = city.book()[POLICY]
+    r = rows_of(ws)["1-1-1"]
+    assert ws.cell(row=r, column=col_number("response")).value == "対応した"
+    assert not ws.cell(row=r, column=col_number("response")).protection.locked
+
+
 def test_the_report_shows_the_departments_answer_to_the_opinions(city):
     from macros.report import run_report
     from tests.generators.docx_read import all_text, open_docx

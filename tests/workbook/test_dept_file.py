@@ -269,3 +269,36 @@ def test_relisted_actions_say_which_action_they_repeat(tmp_path, komae_plan, kom
     ret = read_department_file(path)
     assert ret.plan_cells["3-3-2"]["title"] == "関係機関との連携による修学支援\n（3-3-1 の再掲）"
     assert ret.plan_cells["3-3-1"]["title"] == "義務教育を修了していない出所者等の修学支援"
+
+
+def test_a_sheet_written_again_in_the_plans_last_year_shows_the_direction_and_keeps_no_old_column_settings(tmp_path):
+    """A master's department sheet is rewritten in place each year (master_sheets.reset keeps column
+    settings): 今後の方針, hidden in R6, is shown in R8, the period's last year; an older layout's hidden
+    column there (its 未入力数) is shown again; no two <col> ranges overlap."""
+    import zipfile
+    from lxml import etree
+
+    from workbook.domain.scale_presets import DEFAULT_SCALE
+    from workbook.sheets import master_sheets as ms
+    from tests.workbook.returns_kit import small_plan
+    from workbook.sheets.department import write_department_table
+
+    plan = small_plan()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    write_department_table(ws, plan, "福祉政策課", 6, scale=DEFAULT_SCALE, period_end=8)
+    assert ws.column_dimensions[col_letter("direction")].hidden
+    ws.column_dimensions.group(col_letter("prev_internal"), col_letter("direction"), hidden=True)   # an older sheet
+    ms.reset(ws)
+    write_department_table(ws, plan, "福祉政策課", 8, scale=DEFAULT_SCALE, period_end=8)
+    path = tmp_path / "again.xlsx"
+    wb.save(path)
+    ws = openpyxl.load_workbook(path).active
+    for key in ("prev_internal", "response", "next_budget_2", "direction"):
+        assert not ws.column_dimensions[col_letter(key)].hidden, key
+    assert ws.column_dimensions["A"].hidden
+    with zipfile.ZipFile(path) as z:
+        cols = etree.fromstring(z.read("xl/worksheets/sheet1.xml")).iter(
+            "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}col")
+        spans = sorted((int(c.get("min")), int(c.get("max"))) for c in cols)
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), spans

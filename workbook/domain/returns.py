@@ -85,6 +85,7 @@ class DepartmentReturn:
     duplicate_rows: dict[str, list[int]] = field(default_factory=dict)  # key -> later rows that carry it again
     merged_ranges: tuple[str, ...] = ()       # merged cell ranges of the table sheet ('F7:G7')
     error_cells: dict[str, str] = field(default_factory=dict)   # input cell -> error value ('#N/A') typed or pasted
+    layout_width: int = 0     # the layout's columns found left of the hidden 未入力数 column (0: not known)
 
 
 def same_value(a: object, b: object) -> bool:

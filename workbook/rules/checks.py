@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openpyxl.utils.cell import get_column_letter
+
 from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.indicator_rules import judge
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, DIRECTIONS, INDICATOR_ROW,
                      CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW, IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies,
-                     col_letter, column, is_open, split_key)
+                     HEADER_ROW, col_letter, column, is_open, split_key, width_of)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
@@ -79,6 +81,17 @@ def identity_problems(identity: Identity, plan: Plan, settings: Settings, file: 
         out.append(where.problem("unknown-template-version", cell=IDENTITY_CELLS["template_version"],
                                  value=identity.template_version or "（空欄）"))
     return out
+
+
+def column_problems(ret: DepartmentReturn, file: str) -> list[Problem]:
+    """A table whose columns were deleted or added (its hidden 未入力数 column moved): every value
+    may stand in another column's place, so an error here means the file is not merged."""
+    want = width_of(ret.identity.template_version)
+    if want is None or not ret.layout_width or ret.layout_width == want:
+        return []
+    where = Where(file, DATA_SHEET, ret.identity.department)
+    return [where.problem("columns-changed", cell=f"{col_letter('code')}{HEADER_ROW}",
+                          value=get_column_letter(ret.layout_width), expected=get_column_letter(want))]
 
 
 _NAME_DELIMITERS = frozenset("_ 　()（）[]［］「」『』【】〔〕{}<>＜＞~～〜-－‐・,，、。.+＋#＃0123456789")

@@ -109,6 +109,9 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
     note.font = st.NOTE
 
     last_year = period_end          # the plan period's last year (Settings.period_end): 今後の方針 is open then
+    # a sheet rewritten in place starts from no column settings: an older layout's grouped <col> ranges
+    # would otherwise overlap the ones set below, and its hidden columns stay hidden
+    ws.column_dimensions.clear()
     for col in COLUMNS:
         # the year header is read back as written (sheets.table); others may break for the eye
         header = header_for(col, fiscal_year)
@@ -123,13 +126,12 @@ def write_department_table(ws: Worksheet, plan: Plan, department: str, fiscal_ye
         ws.column_dimensions[get_column_letter(last_col + 1 + i)].width = 16
     ws.cell(row=HEADER_ROW, column=helper_col, value=HELPER_HEADER)
     st.style_header_row(ws, HEADER_ROW, 1, helper_col)
-    ws.column_dimensions["A"].hidden = True
+    for col in COLUMNS:
+        ws.column_dimensions[col_letter(col.key)].hidden = (
+            col.key == "key"
+            or (col.key == "indicator" and not has_indicators)   # nothing to show: the width goes to the inputs
+            or (col.editable and not is_open(col, fiscal_year, last_year)))   # 今後の方針 outside the last year
     ws.column_dimensions[get_column_letter(helper_col)].hidden = True
-    if not has_indicators:  # nothing to show in 指標: give the width to the input columns
-        ws.column_dimensions[col_letter("indicator")].hidden = True
-    for col in COLUMNS:     # 今後の方針 outside the plan's last year: there, but hidden and locked
-        if col.editable and not is_open(col, fiscal_year, last_year):
-            ws.column_dimensions[col_letter(col.key)].hidden = True
 
     row = FIRST_ROW - 1
     for key, kind, indicator in specs:

@@ -65,6 +65,14 @@ def header_for(col: "Column", fiscal_year: int) -> str:
     return col.header
 
 
+def width_of(template_version: str) -> int | None:
+    """How many of the layout's columns a file of this template has (before 2026.3 the table ended at
+    前年度 実績・成果); None for a version this add-on does not know."""
+    if template_version == TEMPLATE_VERSION:
+        return len(COLUMNS)
+    return col_number("prev_result") if template_version in ACCEPTED_TEMPLATE_VERSIONS else None
+
+
 def is_open(col: "Column", fiscal_year: int, last_year: int | None) -> bool:
     """Whether a department fills the column in this fiscal year (今後の方針: the plan's last year only)."""
     return col.editable and (not col.last_year_only or fiscal_year == last_year)
