@@ -37,7 +37,7 @@ from workbook.rules.checks import (Where, column_problems, file_name_problems, i
 from workbook.rules.merge import Candidate, incoming_entries, merge_contact, merge_entries, newest
 from workbook.rules.rows import blocked, with_kept_values
 from workbook.rules.status import SECTION_ONLY, Taken, status_rows
-from workbook.sheets.layout import DATA_SHEET
+from workbook.sheets.layout import DATA_SHEET, closed_keys
 
 from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, status_of
 from .merged import Merged, now as _now, plan_drops as _plan_drops
@@ -295,8 +295,9 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
             _say_plan_changes(found, name, outcome)
             if chosen.record.sha256 != accepted.get(name):
                 held = blocked(found, chosen.ret)      # what was reported as an error is never merged
-                entries, changes = merge_entries(entries, incoming_entries(chosen.ret, plan, name, held,
-                                                                                settings.scale), plan, name)
+                entries, changes = merge_entries(entries, incoming_entries(
+                    chosen.ret, plan, name, held, settings.scale,
+                    closed_keys(settings.fiscal_year, settings.period_end(plan.fiscal_years))), plan, name)
                 contact, more = merge_contact(contact, (chosen.ret.contact_name, chosen.ret.contact_phone), name,
                                               keep=held)
                 changes += more

@@ -212,6 +212,22 @@ def test_a_master_whose_department_sheets_are_of_template_2026_2_takes_a_new_ret
             ws.cell(row=r, column=col_number("prev_internal")).value) == ("対応した", 90, None)
 
 
+def test_what_a_file_holds_in_the_closed_direction_column_is_not_taken(city):
+    """今後の方針 is hidden and locked before the period's last year; a file that has something there
+    anyway (unprotected and typed) leaves the master's cell as it was."""
+    path = city.send(POLICY, {"1-1-1": {"response": "対応した"}})
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    r = rows_of(ws)["1-1-1"]
+    ws.cell(row=r, column=col_number("direction")).value = "やめる"
+    wb.save(path)
+    city.collect()
+    ws = city.book()[POLICY]
+    r = rows_of(ws)["1-1-1"]
+    assert ws.cell(row=r, column=col_number("response")).value == "対応した"
+    assert ws.cell(row=r, column=col_number("direction")).value is None
+
+
 def test_a_return_with_a_column_deleted_is_not_merged(city):
     """A department unprotects its file and deletes the read-only 前年度 内部評価 column: every input
     after it moves one column left. The file names template 2026.3, whose table is wider: held whole."""

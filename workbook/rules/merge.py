@@ -92,14 +92,17 @@ def storable(key: str, value: object, scale: Scale | None = None) -> object:
 
 
 def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
-                     held: Blocked | None = None, scale: Scale | None = None) -> dict[str, Entry]:
+                     held: Blocked | None = None, scale: Scale | None = None,
+                     closed: frozenset[str] = frozenset()) -> dict[str, Entry]:
     """The return's values for the department's planned rows, as the master would store them.
 
     held: the rows and cells reported as errors (rules.rows.blocked); they are left out, so the
-    master keeps what it had there."""
+    master keeps what it had there. closed: the input columns not asked this year (layout.closed_keys;
+    今後の方針 before the period's last year): whatever a file holds there is not taken either."""
     held = held or Blocked()
     out: dict[str, Entry] = {}
-    inputs = [(c.key, col_letter(c.key)) for c in COLUMNS if c.editable and applies(c, ACTION_ROW)]
+    inputs = [(c.key, col_letter(c.key)) for c in COLUMNS
+              if c.editable and applies(c, ACTION_ROW) and c.key not in closed]
     actual = col_letter("actual")
     for key, kind, _ in row_specs(plan, department):
         if key not in ret.key_rows:

@@ -73,6 +73,11 @@ def width_of(template_version: str) -> int | None:
     return col_number("prev_result") if template_version in ACCEPTED_TEMPLATE_VERSIONS else None
 
 
+def closed_keys(fiscal_year: int, last_year: int | None) -> frozenset[str]:
+    """The input columns a department does not fill this year (hidden and locked in its file)."""
+    return frozenset(c.key for c in COLUMNS if c.editable and not is_open(c, fiscal_year, last_year))
+
+
 def is_open(col: "Column", fiscal_year: int, last_year: int | None) -> bool:
     """Whether a department fills the column in this fiscal year (今後の方針: the plan's last year only)."""
     return col.editable and (not col.last_year_only or fiscal_year == last_year)
