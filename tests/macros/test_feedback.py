@@ -212,6 +212,22 @@ def test_a_master_whose_department_sheets_are_of_template_2026_2_takes_a_new_ret
             ws.cell(row=r, column=col_number("prev_internal")).value) == ("対応した", 90, None)
 
 
+def test_a_master_closed_by_the_version_before_still_shows_last_years_opinions(city):
+    """Closed by a version without the 前年度 内部評価/委員会意見 columns: the sheets lack them, and
+    the opinions are read from 年度別実績 for the next files."""
+    a_full_year(city)
+    city.close_year()
+    master = Master.open(city.master)
+    first = col_number("prev_internal")
+    for department in (POLICY, CONSULT):
+        master.department_sheet(department).delete_cols(first, col_number("direction") - first + 1)
+    master.save(backup=False)
+    run_distribute(city.master)
+    ret = read_department_file(city.root / "配布" / file_name(city.settings, POLICY))
+    assert (ret.entries["1-1-2"].prev_internal, ret.entries["1-1-2"].prev_committee) == OPINION
+    assert (ret.entries["1-1-1"].prev_internal, ret.entries["1-1-1"].prev_committee) == ("", "")
+
+
 def test_what_a_file_holds_in_the_closed_direction_column_is_not_taken(city):
     """今後の方針 is hidden and locked before the period's last year; a file that has something there
     anyway (unprotected and typed) leaves the master's cell as it was."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbook.sheets import master_sheets as ms
@@ -101,8 +101,6 @@ class MasterSnapshot:
     def for_year(self, fiscal_year: int, plan: Plan | None = None) -> "MasterSnapshot":
         """The same bytes read as if 設定 named another fiscal year (and, given, another plan): what
         ⑥ 年度更新 writes for the next year is decided on this view (the roll in _department)."""
-        from dataclasses import replace
-
         view = MasterSnapshot(self.path, self.data, plan or self.plan, replace(self.settings, fiscal_year=fiscal_year),
                               self._book)
         view._package = self._package
@@ -189,7 +187,14 @@ class MasterSnapshot:
             return state.entries
         if state.year != self.settings.fiscal_year:
             return {}
-        return {code: entry.previous() for code, entry in state.table.entries.items() if entry.has_previous}
+        found = {code: entry.previous() for code, entry in state.table.entries.items() if entry.has_previous}
+        if not state.table.current_layout:   # a sheet rolled by an older version has no 前年度 内部評価/委員会意見
+            codes = {split_key(k)[0] for k in state.table.keys}      # the department's actions
+            for code, (internal, committee) in self.closed_evaluations(self.settings.fiscal_year - 1).items():
+                if code in codes:
+                    found[code] = replace(found.get(code) or Entry(code, department),
+                                          prev_internal=clean_text(internal), prev_committee=clean_text(committee))
+        return found
 
     def dropped_answers(self, department: str) -> list[tuple[str, str, object]]:
         """(action code, field, value) of this year's answers in rows the plan no longer has for the
