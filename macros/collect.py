@@ -297,7 +297,8 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
                 held = blocked(found, chosen.ret)      # what was reported as an error is never merged
                 entries, changes = merge_entries(entries, incoming_entries(
                     chosen.ret, plan, name, held, settings.scale,
-                    closed_keys(settings.fiscal_year, settings.period_end(plan.fiscal_years))), plan, name)
+                    closed_keys(settings.fiscal_year, settings.period_end(plan.fiscal_years))), plan, name,
+                    settings.fiscal_year)
                 contact, more = merge_contact(contact, (chosen.ret.contact_name, chosen.ret.contact_phone), name,
                                               keep=held)
                 changes += more

@@ -17,7 +17,7 @@ from workbook.files.snapshot import MasterSnapshot
 from workbook.rules.checks import Where, entry_problems, key_label
 from workbook.rules.rows import ROW_CODES
 from workbook.rules.status import ENTRY_CODES, CheckRow, scale_edits_after_merge, status_rows
-from workbook.sheets.layout import COLUMNS
+from workbook.sheets.layout import COLUMNS, header_for
 from workbook.sheets.names import sheet_title
 
 from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, row_number, status_of
@@ -57,7 +57,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
             # rows added to the plan after distribution (collect said so): blank is not the department's error
             rows = {r for key, r in t.key_rows.items() if (name, key_label(key)) in not_sent}
             found = [p for p in found if not (p.code == "required-missing" and row_number(p.cell) in rows)]
-            kept = _still_held([r for r in held if r.department == name], found, t.entries)
+            kept = _still_held([r for r in held if r.department == name], found, t.entries, snap.settings.fiscal_year)
             carried += kept
             # what the department sent is reported (kept), not the blank it left in the master; a row
             # held back as a whole (identity in doubt) is not asked for again either
@@ -90,13 +90,13 @@ def _merged_identities(snap: MasterSnapshot, accepted: dict[str, str]) -> dict[s
     return out
 
 
-def _still_held(held: list[CheckRow], found: list, entries: dict) -> list[CheckRow]:
+def _still_held(held: list[CheckRow], found: list, entries: dict, fiscal_year: int) -> list[CheckRow]:
     """The held values not yet settled. A row is settled only when the section has typed a value by
     hand since (the master's value differs from the one it held when collect left the department's
     value out: 保留時のマスターの値) and validate finds nothing wrong with it; until then, and until a
     newer return is merged, the department's rejected value stays reported."""
     flagged = {(p.action_code, p.field) for p in found}
-    by_header = {c.header: c.key for c in COLUMNS if c.editable}
+    by_header = {label: c.key for c in COLUMNS if c.editable for label in (c.header, header_for(c, fiscal_year))}
     out = []
     for row in held:
         key = by_header.get(row.field)

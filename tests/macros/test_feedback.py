@@ -134,6 +134,9 @@ def test_a_bad_direction_and_an_amount_not_a_number_are_flagged_with_their_cells
     checks = {(r[i["コード"]], r[i["担当課"]], r[i["セル"]]) for r in book["検証結果"].iter_rows(min_row=2, values_only=True)}
     assert ("direction-invalid", POLICY, f"{col_letter('direction')}{rows['1-1-1']}") in checks
     assert ("number-invalid", POLICY, f"{col_letter('next_budget_1')}{rows['1-1-1']}") in checks
+    fields = {r[REPORT_COLUMNS.index("項目")] for r in book["検証結果"].iter_rows(min_row=2, values_only=True)
+              if r[REPORT_COLUMNS.index("コード")] == "number-invalid"}
+    assert fields == {"令和9年度 事業費（千円・要求額）"}      # named with its year, as the sheet's header
     assert not {c for c in checks if c[2] and c[2].endswith(str(rows["1-1-2"])) and c[0] != "contact-missing"}
     sheet = book[POLICY]
     r1, r2 = rows_of(sheet)["1-1-1"], rows_of(sheet)["1-1-2"]

@@ -15,7 +15,7 @@ from workbook.domain.era import fiscal_year_label
 from workbook.domain.indicator_rules import judge
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, DIRECTIONS, INDICATOR_ROW,
                      CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW, IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies,
-                     HEADER_ROW, col_letter, column, is_open, split_key, width_of)
+                     HEADER_ROW, col_letter, column, header_for, is_open, split_key, width_of)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
@@ -266,7 +266,7 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
             if not is_open(col, settings.fiscal_year, last_year):   # 今後の方針 before the plan's last year
                 continue
             cell, value = f"{letter}{row}", values.get(col.key)
-            at = dict(cell=cell, field=col.header, action_code=code)
+            at = dict(cell=cell, field=header_for(col, settings.fiscal_year), action_code=code)
             if cell in ret.formulas:
                 out.append(where.problem("formula-in-input", value=ret.formulas[cell], **at))
                 continue

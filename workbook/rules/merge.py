@@ -27,7 +27,8 @@ from workbook.files.archive import ArchiveRecord
 from workbook.rules.checks import TEXT_LIMIT
 from workbook.sheets.department import row_specs
 from workbook.domain.scale import Scale
-from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, applies, col_letter, column, split_key
+from workbook.sheets.layout import (ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, applies, col_letter,
+                                    column, header_for, split_key)
 from workbook.rules.rows import Blocked
 from workbook.domain.plan import Plan
 from workbook.domain.normalize import clean_text, parse_number
@@ -123,16 +124,19 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
     return out
 
 
-def field_label(plan: Plan, department: str, code: str, key: str, n: int | None = None) -> str:
+def field_label(plan: Plan, department: str, code: str, key: str, n: int | None = None,
+                fiscal_year: int | None = None) -> str:
+    """The column's name as the sheet shows it (the proposals with their fiscal years, given one)."""
     if n is not None:
         indicators = plan.indicators_of(code, department)
         name = indicators[n - 1].name if 0 < n <= len(indicators) else f"指標{n}"
         return f"実績値（{name}）"
-    return next(c.header for c in COLUMNS if c.key == key)
+    col = column(key)
+    return header_for(col, fiscal_year) if fiscal_year is not None else col.header
 
 
 def merge_entries(current: dict[str, Entry], incoming: dict[str, Entry], plan: Plan,
-                  department: str) -> tuple[dict[str, Entry], list[Change]]:
+                  department: str, fiscal_year: int | None = None) -> tuple[dict[str, Entry], list[Change]]:
     """current with incoming's values laid over it; the replaced non-empty values as Changes."""
     merged = {code: entry.copy() for code, entry in current.items()}
     changes: list[Change] = []
@@ -142,7 +146,7 @@ def merge_entries(current: dict[str, Entry], incoming: dict[str, Entry], plan: P
             old = entry.values.get(key)
             if not same_value(old, value):
                 if old not in (None, ""):
-                    changes.append(Change(department, code, field_label(plan, department, code, key), old, value))
+                    changes.append(Change(department, code, field_label(plan, department, code, key, fiscal_year=fiscal_year), old, value))
                 entry.values[key] = value
         for n, value in new.actuals.items():
             old = entry.actuals.get(n)
