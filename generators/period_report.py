@@ -117,7 +117,7 @@ def _indicators(doc, period: Period, charts: Path) -> None:
         return
     doc.add_paragraph("基準値から各年度の実績値、目標値までの推移です。グラフは上ほど良い向きに描いています"
                       "（「以下」の指標は縦軸を逆にしています）。破線は目標値、点線は判定方法が進捗率の指標の"
-                      f"目標に向かう線、白抜きの点は{ESTIMATE}です。", NOTE)
+                      "目標に向かう線" + (f"、白抜きの点は{ESTIMATE}" if period.estimate_year else "") + "です。", NOTE)
     years = period.years
     fixed = [16, 0, 28, 20, 20, 14]
     fixed[1] = TEXT_WIDTH - sum(fixed) - YEAR_WIDTH * len(years)

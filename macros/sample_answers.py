@@ -17,6 +17,7 @@ mistakes are corrected, 指導室 returns its file, and typed actuals move with 
 """
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -215,8 +216,19 @@ def later_answer(first: Answer, code: str, department: str, fiscal_year: int, fi
     if grade == NONE:
         reason = first.reason
     actuals = {n: _moved(v, fiscal_year - first_year, step) for n, v in first.actuals.items()}
+    factor = 1 + 0.05 * (fiscal_year - first_year) + 0.08 * sum(steps)    # more done as the years go, less in a bad one
     return replace(first, grade=grade, reason=reason, actuals=actuals,
-                   content=f"{fiscal_year_label(fiscal_year)}も、{first.content}")
+                   content=f"{fiscal_year_label(fiscal_year)}も、{first.content}",
+                   result=_NUMBER.sub(lambda m: _scaled(m.group(), factor), first.result))
+
+
+# counts in a result text ('2,000部', '12か所'); single digits, years, dates, ages, shares and decimals stay
+_NUMBER = re.compile(r"(?<![\d.,和R第])(?:\d{1,3}(?:,\d{3})+|\d{2,})(?![\d.,年月日時歳%％])")
+
+
+def _scaled(text: str, factor: float) -> str:
+    value = max(1, round(int(text.replace(",", "")) * factor))
+    return f"{value:,}" if "," in text else str(value)
 
 
 def _moved(value: object, years: int, step: int) -> object:
