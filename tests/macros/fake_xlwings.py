@@ -182,7 +182,10 @@ class Book:
         """The workbook as Excel would show it after opening the file."""
         import openpyxl
 
+        from workbook.files.master import settle_vba_archive
+
         wb = openpyxl.load_workbook(path, keep_vba=str(path).lower().endswith(".xlsm"))
+        settle_vba_archive(wb)
         book = cls(path, wb.sheetnames, app)
         for ws, sheet in zip(wb.worksheets, book.sheets):
             sheet.api.ProtectContents = bool(ws.protection.sheet)
@@ -209,11 +212,12 @@ class Book:
         """Excel saves: the fake's cells go into the file (formats, VBA and buttons kept)."""
         import openpyxl
 
-        from workbook.files.master import save_workbook
+        from workbook.files.master import save_workbook, settle_vba_archive
         from workbook.sheets.styles import write_text
 
         target = Path(path or self.fullname)
         wb = openpyxl.load_workbook(target, keep_vba=target.suffix.lower() == ".xlsm")
+        settle_vba_archive(wb)
         for sheet in self.sheets:
             ws = wb[sheet.name]
             for row in ws.iter_rows():

@@ -106,7 +106,7 @@ class Master:
                 from workbook.files.intake import reason_text
 
                 raise MasterError(f"マスター {self.path.name} を開けません（{reason_text(exc)}）。") from exc
-            _settle_vba_archive(self._wb)
+            settle_vba_archive(self._wb)
         return self._wb
 
     def folder(self, name: str) -> Path:
@@ -237,7 +237,7 @@ class Master:
         return save_workbook(self.wb, self.path, self.folder(self.settings.backup_folder) if backup else None)
 
 
-def _settle_vba_archive(wb: Workbook) -> None:
+def settle_vba_archive(wb: Workbook) -> None:
     """openpyxl keeps the macros in an in-memory zip it opened for appending and never closes; the
     garbage collector may finalise it after its buffer, and Python then prints an English error on
     the console. Finished and reopened for reading, it is read by save as before and needs no closing."""
