@@ -12,12 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
-
-from docx_kit import NOTE, para, table_form_styles, tag, new_document
-from docx_pages import header_line, landscape, own_header_footer, page_number_footer, restart_numbering, text_width_mm
 import report_parts as parts
 
 PERIOD_REPORT = "period_report_tpl.docx"
@@ -27,24 +21,5 @@ HEADER = "{{ mark.sample }}{{ plan_name }}　" + TITLE + "（{{ period }}）{{ m
 
 
 def build_period_report(path: Path) -> Path:
-    doc = new_document(TITLE, page=landscape)
-    table_form_styles(doc, text_width_mm(doc.sections[0]))
-    cover = doc.sections[0]
-    para(doc, "{{ plan_name }}", "Subtitle").paragraph_format.space_before = Mm(40)
-    para(doc, "{{ mark.sample }}" + TITLE + "{{ mark.draft }}", "Title")
-    para(doc, "（計画期間 {{ period }}）", "Subtitle")
-    tag(doc, parts.SAMPLE_NOTE[0])
-    para(doc, parts.SAMPLE_NOTE[1], NOTE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    tag(doc, parts.SAMPLE_NOTE[2])
-    para(doc, "{{ as_of }}", "Subtitle").paragraph_format.space_before = Mm(30)
-    para(doc, "{{ municipality }}", "Subtitle")
-    body = doc.add_section(WD_SECTION.NEW_PAGE)
-    restart_numbering(body)
-    own_header_footer(body)
-    header_line(body.header, HEADER)
-    page_number_footer(body)
-    own_header_footer(cover)
-    para(doc, BODY_MARKER)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return parts.landscape_cover_and_body(path, TITLE, "{{ mark.sample }}" + TITLE + "{{ mark.draft }}",
+                                          "（計画期間 {{ period }}）", HEADER, BODY_MARKER)

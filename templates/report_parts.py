@@ -1,15 +1,19 @@
-"""Parts both layouts of the progress report share (build_report_table.py, build_report_cards.py):
-the cover, the grading rule, the indicator tables, the appendix of what is still open, the colophon.
+"""Parts the templates share: of both layouts of the progress report (build_report_table.py,
+build_report_cards.py) the cover, the grading rule, the indicator tables, the appendix of what is
+still open, the colophon; of the landscape documents whose body a generator writes (the period
+report, 実施計画（案）) the cover and body.
 
 Marks (generators/marks.py): {{ mark.sample }} is 【サンプル】 and {{ mark.draft }} （案） when they apply,
 empty otherwise; {{ mark.sample_note }} is the one line saying the results are invented.
 """
 from __future__ import annotations
 
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from docx_kit import CAPTION, CELL, CELL_NUM, COLOPHON, BULLET, NOTE, para, table, tag
+from docx_kit import CAPTION, CELL, CELL_NUM, COLOPHON, BULLET, NOTE, new_document, para, table, table_form_styles, tag
+from docx_pages import header_line, landscape, own_header_footer, page_number_footer, restart_numbering, text_width_mm
 
 TITLE = "{{ mark.sample }}{{ fiscal_year }}　進捗状況報告書{{ mark.draft }}"
 HEADER = "{{ mark.sample }}{{ plan_name }}　{{ fiscal_year }} 進捗状況報告書{{ mark.draft }}"
@@ -117,3 +121,30 @@ def colophon(doc) -> None:
         tag(doc, f"{{%p if colophon.{key} %}}")
         para(doc, f"{prefix}{{{{ colophon.{key} }}}}", COLOPHON)
         tag(doc, "{%p endif %}")
+
+
+def landscape_cover_and_body(path, title: str, title_line: str, subtitle: str, header: str, marker: str):
+    """A landscape document whose body a generator writes at one marker paragraph (the period report,
+    実施計画（案）): a cover (plan name, title, subtitle, the sample note, date and city; no header or
+    footer), then the body numbered from 1 under a header naming the document. Saved at path."""
+    doc = new_document(title, page=landscape)
+    table_form_styles(doc, text_width_mm(doc.sections[0]))
+    cover = doc.sections[0]
+    para(doc, "{{ plan_name }}", "Subtitle").paragraph_format.space_before = Mm(40)
+    para(doc, title_line, "Title")
+    para(doc, subtitle, "Subtitle")
+    tag(doc, SAMPLE_NOTE[0])
+    para(doc, SAMPLE_NOTE[1], NOTE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(doc, SAMPLE_NOTE[2])
+    para(doc, "{{ as_of }}", "Subtitle").paragraph_format.space_before = Mm(30)
+    para(doc, "{{ municipality }}", "Subtitle")
+    body = doc.add_section(WD_SECTION.NEW_PAGE)
+    restart_numbering(body)
+    own_header_footer(body)
+    header_line(body.header, header)
+    page_number_footer(body)
+    own_header_footer(cover)
+    para(doc, marker)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
