@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook.domain.era import fiscal_year_label, parse_date, short_label, wareki_date
+from workbook.domain.era import fiscal_year_label, parse_date, short_label, wareki_date, year_span_label
 from workbook.domain.plan import Plan
 from workbook.domain.plan_revision import BUDGET, Revision, revise
 from workbook.domain.problems import Report
@@ -102,6 +102,9 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
                for code, e in rolled.department(d.name).entries.items()}
     stamp = now()
     moved = _moved_deadlines(snap.settings)
+    # a master made before 設定 had 計画期間: the plan's own years, fixed before --plan extends them
+    period = {} if snap.settings.plan_period or not snap.plan.fiscal_years else \
+        {"plan_period": year_span_label(min(snap.plan.fiscal_years), max(snap.plan.fiscal_years))}
     history = _plan_history(revision, stamp, plan_file) + drops.history
     history += [[stamp, CLOSE, "", "", "報告対象年度", label, new_label, copy.name]]
     history += [[stamp, CLOSE, "", "", DEADLINES[k], old, new, ""] for k, (old, new) in moved.items()]
@@ -109,7 +112,7 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     progress("マスターを新しい年度に書き換えています…")
     update = MasterUpdate(summarize(rolled.plan, entries, rolled.settings, []), [r.to_row() for r in status],
                           report.rows(), drops.departments, history,
-                          settings={"fiscal_year": new_year} | {k: v for k, (_, v) in moved.items()},
+                          settings={"fiscal_year": new_year} | {k: v for k, (_, v) in moved.items()} | period,
                           plan_sheets=revision is not None, year_results=kept + results)
     written = apply(rolled, update)
     outcome.lines[:0] = [f"{label}を締め、報告対象年度を{new_label}にしました。",
@@ -118,6 +121,9 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
                          f"{label}のマスターの控え（読み取り専用）: {copy}{note}"]
     if revision is not None:
         outcome.lines[3:3] = _revision_lines(revision, plan_file)
+    if period:
+        outcome.say(f"設定に計画期間「{period['plan_period']}」を記入しました（計画の取組目標の年度から。改定計画で延ばした年度は"
+                    "次期計画の見通しとして扱います。違うときは設定シートで直してください）。")
     for key, (old, new) in moved.items():
         outcome.say(f"設定の{DEADLINES[key]}を「{old}」から「{new}」に進めました（1年後の同じ曜日。違う日にするときは設定シートで直してください）。")
     if late:

@@ -414,3 +414,28 @@ def test_a_master_made_before_next_year_existed_closes_with_its_own_buttons_and_
     assert module_code(Package(city.master).parts["xl/vbaProject.bin"], "Addin") == addin
     assert (city.root / COPY).exists() and MasterSnapshot.read(city.master).settings.fiscal_year == 7
     assert len(MasterSnapshot.read(city.master).year_results()) == 4
+
+
+def test_a_master_without_a_plan_period_gets_the_plans_own_years_before_a_revision_extends_them(city):
+    """A master made before 設定 had 計画期間 (the row is not there): closing the year with a revised
+    plan that adds a year writes the plan's own years first, so the period does not grow with it."""
+    from workbook.domain.era import year_span_label
+
+    master = Master.open(city.master)
+    ws = master.wb[names.SHEET_SETTINGS]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "plan_period")
+    ws.delete_rows(row)
+    master.save(backup=False)
+    before = MasterSnapshot.read(city.master)
+    years = before.plan.fiscal_years
+    assert before.settings.plan_period == "" and before.settings.period_years(years) == years
+    a_full_year(city)
+    later = max(years) + 1
+    city.plan = with_targets(city.plan, 7)          # the revision gives 令和7年度 and adds a year after the plan's
+    outcome = run_next_year(city.master, city.revised_plan(later), force=True)
+    after = MasterSnapshot.read(city.master)
+    assert later in after.plan.fiscal_years
+    own = year_span_label(min(years), max(years))
+    assert after.settings.plan_period == own
+    assert after.settings.period_end(after.plan.fiscal_years) == max(years)
+    assert any(f"計画期間「{own}」" in line for line in outcome.lines)

@@ -15,7 +15,7 @@ from workbook.domain.plan import Plan
 from workbook.domain.problems import Report
 from workbook.domain.progress import Summary, summarize
 from workbook.domain.returns import Entry
-from workbook.domain.settings import SAMPLE_NOTE, Settings
+from workbook.domain.settings import SAMPLE_NOTE, SETTING_ROWS, Settings
 from workbook.domain.year_results import YearResult
 from workbook.errors import MasterError
 from workbook.files.snapshot import MasterSnapshot
@@ -196,7 +196,12 @@ class Master:
         rows = {str(ws.cell(row=r, column=1).value or "").strip(): r for r in range(2, ws.max_row + 1)}
         for key, value in values.items():
             if key not in rows:
-                raise MasterError(f"シート「{names.SHEET_SETTINGS}」に「{key}」の行がありません。")
+                known = next((row for row in SETTING_ROWS if row[0] == key), None)
+                if known is None:
+                    raise MasterError(f"シート「{names.SHEET_SETTINGS}」に「{key}」の行がありません。")
+                rows[key] = ws.max_row + 1           # a master made before the row existed: it is added
+                ms.setting_row(ws, rows[key], key, known[1], value, known[2])
+                continue
             ws.cell(row=rows[key], column=3).value = value
         if "fiscal_year" in values and names.SHEET_OPERATIONS in self.wb.sheetnames:   # 操作 names the year too
             self.wb[names.SHEET_OPERATIONS][ms.OPERATIONS_YEAR_CELL] = ms.operations_subtitle(

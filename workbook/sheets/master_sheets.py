@@ -188,31 +188,38 @@ def departments_from_rows(rows) -> list[Department]:
 TOP = Alignment(vertical="top")
 
 
+def setting_row(ws: Worksheet, r: int, key: str, label: str, value: object, note: str) -> None:
+    """One 設定 row: the key (column A), the label, the value (open to edit; a list where it is a
+    choice) and the note. write_settings writes them all; a master made before a row existed gets it
+    appended when an operation first writes that setting (Master.write_setting_values)."""
+    ws.cell(row=r, column=1, value=key).font = st.NOTE
+    label_cell = ws.cell(row=r, column=2, value=label)
+    label_cell.font, label_cell.alignment = st.BOLD, TOP
+    value_cell = st.write_text(ws, r, 3, value)
+    value_cell.font, value_cell.border, value_cell.protection = st.BODY, st.BORDER, st.UNLOCKED
+    if key == "scale_name":     # shows the 評価基準 sheet's name; the scale is chosen there, not here
+        value_cell.value = f"='{names.SHEET_SCALE}'!{SCALE_NAME_CELL}"
+        value_cell.protection, value_cell.fill = st.LOCKED, st.PLAN_FILL
+    value_cell.alignment = TOP
+    note_cell = st.write_text(ws, r, 4, note)
+    note_cell.font, note_cell.alignment = st.NOTE, st.WRAP_TOP
+    choices = {"multi_department_rule": [c.value for c in CombineRule],
+               "indicator_rule": [c.value for c in IndicatorRule],
+               "mail_attachment": list(MAIL_ATTACHMENT_CHOICES), "report_paper": list(PAPER_CHOICES),
+               "sample": [SAMPLE_MARK]}.get(key)
+    if choices:
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
+                            showErrorMessage=True, error="一覧から選んでください。")
+        ws.add_data_validation(dv)
+        dv.add(value_cell.coordinate)
+
+
 def write_settings(ws: Worksheet, settings: Settings) -> None:
     rows = settings_to_rows(settings)
     ws["A1"], ws["B1"], ws["C1"], ws["D1"] = "キー", "項目", "値", "説明"
     st.style_header_row(ws, 1, 1, 4)
     for r, (key, label, value, note) in enumerate(rows, start=2):
-        ws.cell(row=r, column=1, value=key).font = st.NOTE
-        label_cell = ws.cell(row=r, column=2, value=label)
-        label_cell.font, label_cell.alignment = st.BOLD, TOP
-        value_cell = st.write_text(ws, r, 3, value)
-        value_cell.font, value_cell.border, value_cell.protection = st.BODY, st.BORDER, st.UNLOCKED
-        if key == "scale_name":     # shows the 評価基準 sheet's name; the scale is chosen there, not here
-            value_cell.value = f"='{names.SHEET_SCALE}'!{SCALE_NAME_CELL}"
-            value_cell.protection, value_cell.fill = st.LOCKED, st.PLAN_FILL
-        value_cell.alignment = TOP
-        note_cell = st.write_text(ws, r, 4, note)
-        note_cell.font, note_cell.alignment = st.NOTE, st.WRAP_TOP
-        choices = {"multi_department_rule": [r.value for r in CombineRule],
-                   "indicator_rule": [r.value for r in IndicatorRule],
-                   "mail_attachment": list(MAIL_ATTACHMENT_CHOICES), "report_paper": list(PAPER_CHOICES),
-                   "sample": [SAMPLE_MARK]}.get(key)
-        if choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                showErrorMessage=True, error="一覧から選んでください。")
-            ws.add_data_validation(dv)
-            dv.add(value_cell.coordinate)
+        setting_row(ws, r, key, label, value, note)
     note = ws.cell(row=len(rows) + 3, column=2, value="達成度の記号・定義・判定下限はシート「評価基準」にあります。")
     note.font = st.NOTE
     st.set_widths(ws, {"A": 20, "B": 30, "C": 34, "D": 60})
