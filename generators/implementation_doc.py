@@ -89,7 +89,7 @@ def _block(doc, ip: ImplementationPlan, block: MeasureBlock) -> None:
 def _row(ip: ImplementationPlan, r: ActionRow) -> list[str]:
     title = f"{r.action.title}\n（{'、'.join(r.action.departments)}）"
     if r.direction:
-        title += f"\n今後の方向性：{r.direction}"
+        title += f"\n今後の方針：{r.direction}"
     results = [r.results.get(y, "") or "－" for y in ip.past_years]
     if r.response:                         # the answer to the committee's opinion, with the year reported
         results[-1] += f"\n〔意見への対応〕{r.response}"
@@ -98,9 +98,9 @@ def _row(ip: ImplementationPlan, r: ActionRow) -> list[str]:
 
 def _work(w: YearWork) -> str:
     text = work_label(w) + (w.text or BLANK)
-    if w.budget is None:
-        return text
-    return f"{text}\n（事業費 {number(w.budget, 0)}千円{'・' + w.source if w.proposed else ''}）"
+    if w.budget is not None:
+        text += f"\n（事業費 {number(w.budget, 0)}千円{'・' + w.source if w.proposed else ''}）"
+    return text + (f"\n（{w.other_amounts}）" if w.other_amounts else "")
 
 
 def _span(years: tuple[int, ...]) -> str:

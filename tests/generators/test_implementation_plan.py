@@ -90,7 +90,7 @@ def test_word_and_excel_show_every_measure_the_years_and_the_budgets(tmp_path):
     assert rows["1-1-1"][6].value == 150 and rows["1-1-1"][8].value == 160
     assert rows["1-1-3"][6].value == 1200 and rows["1-1-3"][6].number_format.endswith('"（要求）"')
     assert rows["1-1-3"][8].value == 1500 and rows["1-1-3"][8].number_format.endswith('"（見込み）"')
-    assert rows["1-1-3"][11].value == "拡充" and heads[11:] == ["今後の方向性", "意見への対応"]
+    assert rows["1-1-3"][11].value == "拡充" and heads[11:] == ["今後の方針", "意見への対応"]
     assert rows["1-1-3"][12].value == "委員会の意見を受け、夜間の相談会を設けた。"
     assert ws.oddHeader.center.text == "サンプル：架空のデータ"
 
@@ -119,3 +119,29 @@ def test_a_plan_file_gives_each_measure_its_direction_and_reach(tmp_path):
     ws.cell(row=4, column=heads.index("施策の方向性") + 1, value="関係機関と連携します。")
     book.save(master)
     assert MasterSnapshot.read(master).plan.measure("1-2").direction == "関係機関と連携します。"
+
+
+def test_a_proposal_never_hides_the_plans_budget_and_a_relisting_is_counted_once():
+    """1-1-2 is shared: 福祉政策課 asks 500千円 for R8, 福祉相談課 proposes a 取組 only. The plan's 事業費
+    (the action's, 200) stays and the request is named beside it; only when both ask is their sum shown.
+    2-1-1 repeats 1-1-1 (再掲) with the same 事業費: the total counts it once."""
+    plan = small_plan()
+    relisted = replace(plan.actions[0], code="2-1-1", measure_code="1-1", relisted_from="1-1-1", order=9)
+    plan.actions[:] = [replace(a, targets={**a.targets, 8: f"{a.code} R8"}, budgets={8: 200.0 if a.code == "1-1-2" else 100.0})
+                       for a in plan.actions + [relisted]]
+    plan.fiscal_years = (6, 7, 8)
+    answers = {(POLICY, "1-1-2"): {"next_budget_1": 500}, (CONSULT, "1-1-2"): {"next_plan_1": "会議を年4回に"}}
+    entries = {(d, c): Entry(c, d, values={"result": "実施", "grade": "B", **v}) for (d, c), v in answers.items()}
+    ip = implementation_plan(plan, summarize(plan, entries, small_settings(plan, 7), [POLICY, CONSULT]), [], (6, 7, 8))
+    rows = {r.action.code: r for b in ip.blocks for r in b.rows}
+    first = rows["1-1-2"].work[0]
+    assert (first.text, first.text_source, first.budget, first.source) == (
+        f"【{CONSULT}】会議を年4回に", REQUESTED, 200.0, PLAN)
+    assert first.other_amounts == f"要求額 {POLICY} 500千円"
+    assert ip.budget_total(8) == 100.0 + 200.0 + 100.0          # 1-1-1, 1-1-2, 1-1-3; not 2-1-1 again
+
+    answers[(CONSULT, "1-1-2")]["next_budget_1"] = 80              # both ask: their sum replaces the plan's
+    entries = {(d, c): Entry(c, d, values={"result": "実施", "grade": "B", **v}) for (d, c), v in answers.items()}
+    ip = implementation_plan(plan, summarize(plan, entries, small_settings(plan, 7), [POLICY, CONSULT]), [], (6, 7, 8))
+    first = next(r for b in ip.blocks for r in b.rows if r.action.code == "1-1-2").work[0]
+    assert (first.budget, first.source, first.other_amounts) == (580.0, REQUESTED, "")

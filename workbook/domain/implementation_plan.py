@@ -7,8 +7,10 @@ next three years their 取組 and 事業費 (千円). The draft is made by `repo
 - the year history: 実績・成果 of the closed years (年度別実績) and of the year reported;
 - the departments' proposals in their returns (Entry values): next year's 取組 and 要求額
   (next_plan_1, next_budget_1) and the year after's outlook (next_plan_2, next_budget_2), and
-  their direction (継続・拡充・見直し・完了) and 意見への対応 (response). Where a department proposes, the proposal is shown,
-  labelled 要求 or 見込み, instead of the plan's value; the third year is the plan's.
+  their direction (継続・拡充・見直し・完了) and 意見への対応 (response). A proposed 取組 is shown, labelled 要求 or 見込み,
+  instead of the plan's; a proposed 事業費 replaces the plan's only when every department of the action gives
+  one (the plan's 事業費 is the action's, not a department's share); otherwise the plan's stays and the amounts
+  proposed are named beside it. The third year is the plan's.
 Nothing is invented: what neither the plan nor a department gives is left blank (BLANK).
 """
 from __future__ import annotations
@@ -37,11 +39,17 @@ class YearWork:
     year: int
     text: str
     budget: float | None
-    source: str = PLAN          # PLAN (当初予算ベース) or REQUESTED / OUTLOOK (the departments' proposals)
+    source: str = PLAN          # of the 事業費: PLAN (当初予算ベース) or REQUESTED / OUTLOOK (every department's proposal)
+    text_source: str = PLAN     # of the 取組: PLAN, or REQUESTED / OUTLOOK when a department proposed one
+    other_amounts: str = ""     # amounts some (not all) departments proposed, beside the plan's 事業費
 
     @property
     def proposed(self) -> bool:
         return self.source != PLAN
+
+    @property
+    def text_proposed(self) -> bool:
+        return self.text_source != PLAN
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,10 @@ class ImplementationPlan:
     blocks: tuple[MeasureBlock, ...]
 
     def budget_total(self, year: int) -> float | None:
-        """The year's 事業費 over every action; None when neither the plan nor a department gives one."""
-        budgets = [w.budget for b in self.blocks for r in b.rows for w in r.work if w.year == year and w.budget is not None]
+        """The year's 事業費 over every action, each once (a (再掲) row repeats another's); None when
+        neither the plan nor a department gives one."""
+        budgets = [w.budget for b in self.blocks for r in b.rows if not r.action.is_relisting
+                   for w in r.work if w.year == year and w.budget is not None]
         return sum(budgets) if budgets else None
 
 
@@ -104,15 +114,21 @@ def _row(action: Action, p: ActionProgress | None, results: list[YearResult], pa
     texts[year] = _joined(action, [(d, e.text("result")) for d, e in entries])
     work = []
     for n, y in enumerate(window):
-        if n < len(PROPOSALS):
-            text_key, budget_key, label = PROPOSALS[n]
-            proposed = [(d, e.text(text_key), _number(e.get(budget_key))) for d, e in entries]
-            if any(t or b is not None for _, t, b in proposed):
-                budgets = [b for _, _, b in proposed if b is not None]
-                text = _joined(action, [(d, t) for d, t, _ in proposed]) or action.target_for(y).strip()
-                work.append(YearWork(y, text, sum(budgets) if budgets else None, label))   # an amount alone: the plan's 取組
-                continue
-        work.append(YearWork(y, action.target_for(y).strip(), action.budgets.get(y)))
+        plan_text, plan_budget = action.target_for(y).strip(), action.budgets.get(y)
+        if n >= len(PROPOSALS):
+            work.append(YearWork(y, plan_text, plan_budget))
+            continue
+        text_key, budget_key, label = PROPOSALS[n]
+        amounts = [(d, _number(e.get(budget_key))) for d, e in entries]
+        amounts = [(d, b) for d, b in amounts if b is not None]
+        text = _joined(action, [(d, e.text(text_key)) for d, e in entries])
+        if amounts and len(amounts) == len(action.departments):     # every department asks: their sum
+            budget, source, others = sum(b for _, b in amounts), label, ""
+        else:                                                        # the plan's, and what some ask beside it
+            budget, source = plan_budget, PLAN
+            others = (f"{label}額 " + "、".join(f"{d} {b:,.0f}千円" if len(action.departments) > 1 else f"{b:,.0f}千円"
+                                               for d, b in amounts)) if amounts else ""
+        work.append(YearWork(y, text or plan_text, budget, source, label if text else PLAN, others))
     direction = _joined(action, [(d, e.text(DIRECTION)) for d, e in entries])
     return ActionRow(action, texts, tuple(work), direction, _joined(action, [(d, e.text(RESPONSE)) for d, e in entries]))
 

@@ -2,7 +2,7 @@
 under a band per 施策, in seed 004's columns.
 
     項目コード | 施策・重点取組 | 担当課 | 取組状況 (the years so far) | per year of the window: 取組, 事業費（千円）
-    | 今後の方向性 | 意見への対応
+    | 今後の方針 | 意見への対応
 
 The band of a 施策 carries its 担当課, 施策の方向性 and 計画期間終了時点の到達目標 (「（未記入）」 when the
 plan gives none). A 事業費 stays a number; a department's proposal shows （要求） or （見込み） after it
@@ -30,8 +30,14 @@ BAND_ALIGN = Alignment(wrap_text=True, vertical="top")
 
 
 def work_label(w: YearWork) -> str:
-    """（要求）/（見込み） for a department's proposal, '' for the plan's own value."""
-    return f"（{w.source}）" if w.proposed else ""
+    """（要求）/（見込み） before a 取組 a department proposed, '' for the plan's own."""
+    return f"（{w.text_source}）" if w.text_proposed else ""
+
+
+def work_text(w: YearWork) -> str:
+    """The year's 取組 as a cell shows it: labelled when proposed, and the amounts some departments asked
+    for beside the plan's 事業費 (which stays the action's)."""
+    return work_label(w) + (w.text or BLANK) + (f"\n（{w.other_amounts}）" if w.other_amounts else "")
 
 
 def budget_note() -> str:
@@ -48,7 +54,7 @@ def write_implementation_book(ip: ImplementationPlan, out: Path, plan_name: str,
     heads = (["項目コード", "施策・重点取組", "担当課"]
              + [f"取組状況（{short_label(y)}）" for y in ip.past_years]
              + [h for y in ip.window for h in (f"{short_label(y)}の取組", f"{short_label(y)}の事業費（千円）")]
-             + ["今後の方向性", "意見への対応"])
+             + ["今後の方針", "意見への対応"])
     kinds = (["code", "title", "departments"] + ["past"] * len(ip.past_years)
              + ["work", "budget"] * len(ip.window) + ["direction", "past"])
     last_col = len(heads)
@@ -78,14 +84,14 @@ def write_implementation_book(ip: ImplementationPlan, out: Path, plan_name: str,
             values: list[object] = [r.action.code, r.action.title, "、".join(r.action.departments)]
             values += [r.results.get(y, "") for y in ip.past_years]
             for w in r.work:
-                values += [work_label(w) + (w.text or BLANK), w.budget]
+                values += [work_text(w), w.budget]
             values += [r.direction, r.response]
             for col, value in enumerate(values, start=1):
                 cell = st.write_text(ws, row, col, value)
                 cell.font, cell.border, cell.alignment = st.BODY, st.BORDER, st.WRAP_TOP
                 if kinds[col - 1] == "budget" and value is not None:
                     w = r.work[(col - 4 - len(ip.past_years)) // 2]
-                    cell.number_format = BUDGET_FORMAT + (f'"{work_label(w)}"' if w.proposed else "")
+                    cell.number_format = BUDGET_FORMAT + (f'"（{w.source}）"' if w.proposed else "")
             row += 1
     total_row = row
     st.write_text(ws, total_row, 2, "事業費の合計（千円）").font = st.BOLD
