@@ -109,11 +109,14 @@ def _label(city: CityYear, years: int) -> str:
     return city.municipality + (f" {city.year_label}" if years > 1 else "")
 
 
-def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[str], today: dt.date) -> Path:
+def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[str], today: dt.date,
+                   sample: bool = False) -> Path:
+    """sample: a master holds the demo's invented answers (the title says サンプル, the notes say whose)."""
     from workbook.domain.era import wareki_date
+    from workbook.domain.settings import SAMPLE_TITLE
 
     doc = _document("進捗集約概要")
-    doc.add_paragraph("再犯防止推進計画 進捗集約概要", style="Title")
+    doc.add_paragraph((SAMPLE_TITLE if sample else "") + "再犯防止推進計画 進捗集約概要", style="Title")
     years = len({c.fiscal_year for c in cities})
     doc.add_paragraph(f"{wareki_date(today)}作成　集約した自治体×年度：{len(cities)} 件")
     doc.add_heading("1 集約にあたっての注意", level=1)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from workbook.domain.era import fiscal_year_label, wareki_date, wareki_datetime
 from workbook.domain.rollup import CityYear, MapRow, city_key, city_year, closed_year, map_rows
+from workbook.domain.settings import SAMPLE_TITLE
 from workbook.errors import AddonError
 from workbook.files.rollup_book import read_map, write_map, write_rollup
 from workbook.files.rollup_read import MasterRead, read_master
@@ -67,12 +68,18 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
     map_path = map_file or out / MAP_FILE
     with _beside(len(files) > PARALLEL_FROM) as pool:
         pool.submit(_warm)    # a second process imports matplotlib and python-docx while this one reads
-        cities, map_list = _read_all(files, map_path, notes, progress)
+        samples: list[str] = []
+        cities, map_list = _read_all(files, map_path, notes, progress, samples)
         title = f"再犯防止推進計画 進捗集約（{wareki_date(today)}作成）"
+        if samples:     # made from a demo's invented answers: said in the title and first among the notes
+            title = SAMPLE_TITLE + title
+            notes.insert(0, f"サンプル：{'、'.join(dict.fromkeys(samples))}のマスターは、デモ用に作った架空の回答によるものです"
+                            "（実在の取組の結果ではありません）。この集約はその値を含みます。")
         stamp = f"{today:%Y%m%d}"
         book = out / f"進捗集約_{stamp}.xlsx"
         progress("集約のブックと進捗集約概要（Word）を作成しています…")
-        overview = pool.submit(_overview, out / f"進捗集約概要_{stamp}.docx", title, cities, notes, today)
+        overview = pool.submit(_overview, out / f"進捗集約概要_{stamp}.docx", title, cities, notes, today,
+                               bool(samples))
         mapped = pool.submit(write_map, map_path, map_list)
         write_rollup(book, title, cities, map_list, notes)
         doc = overview.result()
@@ -87,9 +94,10 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
     return outcome
 
 
-def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Progress
+def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Progress, samples: list[str]
               ) -> tuple[list[CityYear], list[MapRow]]:
-    """Every master read (notes for those that cannot be), one per city and year, with its 対応表 rows."""
+    """Every master read (notes for those that cannot be), one per city and year, with its 対応表 rows;
+    samples gets the municipalities whose master holds the demo's sample answers (設定's サンプル)."""
     saved: dict = {}
     if map_path.exists():
         saved, map_notes = read_map(map_path)
@@ -104,6 +112,8 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
             notes.append(note)
             continue
         notes += read.notes
+        if read.settings.sample:
+            samples.append(read.settings.municipality)
         found += _cities(read, saved)   # the snapshot (the file's bytes) is let go here
     chosen, duplicate_notes = _one_per_city_year(found)
     notes += duplicate_notes
@@ -123,10 +133,11 @@ def _warm() -> None:
     import generators.rollup_overview  # noqa: F401  (matplotlib, python-docx)
 
 
-def _overview(path: Path, title: str, cities: list[CityYear], notes: list[str], today: dt.date) -> Path:
+def _overview(path: Path, title: str, cities: list[CityYear], notes: list[str], today: dt.date,
+              sample: bool = False) -> Path:
     from generators.rollup_overview import write_overview
 
-    return write_overview(path, title, cities, notes, today)
+    return write_overview(path, title, cities, notes, today, sample)
 
 
 class _Inline:

@@ -245,6 +245,12 @@ def test_the_roll_up_names_the_plan_period_not_the_rolled_years(demo3, tmp_path)
     period, year = rows[head].index("計画期間"), rows[head].index("報告対象年度")
     found = {(r[year], r[period]) for r in rows[head + 1:] if r[1]}
     assert found == {(f"令和{y}年度", "令和6年度～令和8年度") for y in (6, 7, 8, 9)}   # R9: the master, nothing yet
+    # the demo's master holds invented answers: the roll-up made from it says so, in the book and the overview
+    assert rows[0][0].startswith("【サンプル】")
+    assert any(str(r[0]).startswith("サンプル：狛江市") for r in rows if r[0])
+    from tests.generators.docx_read import all_text, open_docx
+    text = all_text(open_docx(next(tmp_path.glob("進捗集約概要_*.docx"))))
+    assert text.count("【サンプル】") >= 1 and "サンプル：狛江市" in text
 
 
 def test_the_demo_feeds_back_opinions_and_collects_proposals_and_r8s_directions(demo3):
