@@ -48,3 +48,10 @@ def test_short_label_and_year_in_text():
                                        ("2025/5/30", dt.date(2025, 5, 30)), ("令和7年2月30日", None), ("未定", None)])
 def test_parse_date_forms(text, day):
     assert parse_date(text) == day
+
+
+def test_a_plan_period_may_name_the_era_once():
+    from workbook.domain.era import parse_year_span
+
+    assert parse_year_span("令和6〜8年度") == parse_year_span("Ｒ６～８") == parse_year_span("令和6年度〜令和8年度") == (6, 8)
+    assert parse_year_span("令和8〜6年度") is None and parse_year_span("令和6〜八年度") is None

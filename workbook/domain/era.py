@@ -69,11 +69,14 @@ def find_fiscal_year(text: object) -> int | None:
 
 
 def parse_year_span(text: object) -> tuple[int, int] | None:
-    """"令和6年度〜令和8年度", "R6～R8", "R6-R8" -> (6, 8); None when it is not two years in order."""
+    """"令和6年度〜令和8年度", "R6～R8", "R6-R8", "令和6〜8年度" -> (6, 8); None when it is not two
+    years in order. The second year may leave out the era the first names."""
     parts = [p for p in re.split(r"\s*[〜～~－\-ー]\s*", nfkc("" if text is None else str(text)).strip()) if p]
     if len(parts) != 2:
         return None
     first, last = (parse_fiscal_year(p) for p in parts)
+    if last is None and first is not None:
+        last = parse_fiscal_year("令和" + parts[1])
     return (first, last) if first is not None and last is not None and first <= last else None
 
 
