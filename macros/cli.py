@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="未提出・要修正の課が残っていても締める（その課は年度別実績と履歴に記録）")
     year.add_argument("--plan", type=Path, default=None, metavar="計画ファイル",
                       help="改定した計画ファイル（new と同じ様式）：次の年度からの取組目標と事業費を置き換え、年度を加える")
+    year.add_argument("--end-of-plan", action="store_true",
+                      help="計画期間の最終年度を、次の年度の取組目標なしで締める（このマスターでの報告はここまで。次期計画は new で）")
     period = sub.add_parser("period-report", help="計画期間評価報告書（Word）：計画期間の各年度の達成度・指標の推移を並べる")
     period.add_argument("master", type=Path, help="マスター（.xlsm）")
     rollup = sub.add_parser("rollup", help="集約：複数の自治体のマスターの進捗を共通区分と国の重点課題で並べる（マスターは読むだけ）")
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
             outcome = rollup(args.masters, args.out, args.map, progress=_say)
         elif args.command == "next-year":
-            outcome = ops.next_year(args.master, args.plan, args.force, progress=_say)
+            outcome = ops.next_year(args.master, args.plan, args.force, progress=_say, end_of_plan=args.end_of_plan)
         elif args.command == "period-report":
             outcome = ops.period_report(args.master, progress=_say)
         else:

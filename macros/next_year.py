@@ -51,7 +51,7 @@ PLAN_REVISION = "計画改定"  # 履歴 operation: a 取組目標 or 事業費 
 
 
 def run_next_year(master: Path, plan_file: Path | None = None, force: bool = False, progress: Progress = _quiet,
-                  check_only: bool = False) -> Outcome:
+                  check_only: bool = False, end_of_plan: bool = False) -> Outcome:
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
     year = snap.settings.fiscal_year
@@ -65,8 +65,13 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     _refuse_stale_progress(snap, summary, master)
     revision = _revision(snap.plan, plan_file, new_year) if plan_file else None
     plan = revision.plan if revision else snap.plan
+    period_end = snap.settings.period_end(snap.plan.fiscal_years)
+    if end_of_plan and year != period_end:
+        raise MasterError(f"--end-of-plan は計画期間（設定の「計画期間」）の最終年度"
+                          f"{'（' + fiscal_year_label(period_end) + '）' if period_end else ''}を締めるときだけ使えます。"
+                          f"{label}は最終年度ではないため、何も変えていません。")
     try:
-        blank = _refuse_no_targets(plan, new_year, plan_file)
+        blank = [] if end_of_plan else _refuse_no_targets(plan, new_year, plan_file, year == period_end)
     except MasterError:
         if not check_only:
             raise
@@ -134,8 +139,13 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     outcome.say(f"各課シートの入力欄を空にし、{label}の自己評価と実績・成果を「前年度」の列に移しました。"
                 "提出状況はすべて未提出に戻しました。")
     outcome.say(f"マスターを保存しました: {master}" + (f"（保存前の控え: {written.backup.name}）" if written.backup else ""))
-    outcome.say(f"次は ① 配布 で{new_label}のファイルを配布してください。{label}の報告書は "
-                f"python -m macros report \"{master}\" --fiscal-year {short_label(year)} で作り直せます。")
+    if end_of_plan:
+        outcome.say(f"計画期間の最後の年度（{label}）を締めました。このマスターでの報告はここまでです（{new_label}の取組目標が"
+                    "ないため、配布はしません）。計画期間評価報告書は python -m macros period-report "
+                    f"\"{master}\" で、すべての年度を締めた年度として作れます。次期計画は python -m macros new で新しいマスターを作ってください。")
+    else:
+        outcome.say(f"次は ① 配布 で{new_label}のファイルを配布してください。")
+    outcome.say(f"{label}の報告書は python -m macros report \"{master}\" --fiscal-year {short_label(year)} で作り直せます。")
     outcome.files += [master, copy]
     return outcome
 
@@ -184,16 +194,20 @@ def _refuse_stale_progress(snap: MasterSnapshot, summary, master: Path) -> None:
                           f"先に ③ 検証 を実行してから、もう一度実行してください（python -m macros validate \"{master}\"）。")
 
 
-def _refuse_no_targets(plan: Plan, year: int, plan_file: Path | None) -> list[str]:
-    """The actions without a 取組目標 for the year (refused when none has one)."""
+def _refuse_no_targets(plan: Plan, year: int, plan_file: Path | None, period_ends: bool = False) -> list[str]:
+    """The actions without a 取組目標 for the year (refused when none has one). period_ends: the year
+    closed is the plan period's last; the message offers --end-of-plan."""
     blank = [a.code for a in plan.actions if not a.target_for(year).strip()]
     if year in plan.fiscal_years and len(blank) < len(plan.actions):
         return blank
     where = f"計画ファイル {plan_file.name} にも" if plan_file else "シート「計画」に"
+    end = (f"計画期間がこの年度で終わり、このマスターでの報告をここまでにするときは --end-of-plan を付けて実行してください"
+           f"（{fiscal_year_label(year - 1)}を締め、計画期間評価報告書は見込みなしで作れます。次期計画のマスターは new で作ります）。"
+           if period_ends else "")
     raise MasterError(f"{where}{fiscal_year_label(year)}の取組目標がないため、年度を進めていません。"
                       f"シート「計画」に「取組目標({short_label(year)})」の列を追加して記入するか、{fiscal_year_label(year)}の"
                       "取組目標を入れた計画ファイル（new と同じ様式）を --plan で指定してください"
-                      "（例：python -m macros next-year マスター.xlsm --plan 実施計画_改定.xlsx）。")
+                      "（例：python -m macros next-year マスター.xlsm --plan 実施計画_改定.xlsx）。" + end)
 
 
 def _revision(plan: Plan, plan_file: Path, first_year: int) -> Revision:

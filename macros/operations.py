@@ -110,14 +110,15 @@ def report(master: Path, pdf: bool = True, progress: Progress = _quiet, fiscal_y
 
 
 def next_year(master: Path, plan_file: Path | None = None, force: bool = False, progress: Progress = _quiet,
-              check_only: bool = False) -> Outcome:
+              check_only: bool = False, end_of_plan: bool = False) -> Outcome:
     """年度更新: close the reported year (年度別実績, 年度末の控え) and move the master on to the next one.
     check_only: only say whether it can be done (the button: the master is open in Excel)."""
     from .next_year import run_next_year
 
     if not check_only:
         _refuse_if_open(master)
-    return run_next_year(Path(master), Path(plan_file) if plan_file else None, force, progress, check_only)
+    return run_next_year(Path(master), Path(plan_file) if plan_file else None, force, progress, check_only,
+                         end_of_plan)
 
 
 def remind(master: Path, progress: Progress = _quiet) -> Outcome:

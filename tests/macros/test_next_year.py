@@ -439,3 +439,35 @@ def test_a_master_without_a_plan_period_gets_the_plans_own_years_before_a_revisi
     assert after.settings.plan_period == own
     assert after.settings.period_end(after.plan.fiscal_years) == max(years)
     assert any(f"計画期間「{own}」" in line for line in outcome.lines)
+
+
+def test_the_plan_periods_last_year_closes_with_end_of_plan_and_nothing_is_distributed_after(city):
+    """No 取組目標 for the year after the plan period: next-year says --end-of-plan; with it the last year
+    is closed like any other, the period report has every year closed, and distribute refuses."""
+    from macros.distribute import run_distribute
+    from macros.operations import period_report
+    from tests.generators.docx_read import all_text, open_docx
+
+    master = Master.open(city.master)
+    master.write_setting_values({"plan_period": "令和6年度〜令和6年度"})
+    master.save(backup=False)
+    a_full_year(city)
+    with pytest.raises(MasterError, match="--end-of-plan"):
+        run_next_year(city.master)
+    outcome = run_next_year(city.master, end_of_plan=True)
+    snap = MasterSnapshot.read(city.master)
+    assert snap.settings.fiscal_year == 7 and {r.fiscal_year for r in snap.year_results()} == {6}
+    assert any("計画期間の最後の年度（令和6年度）を締めました" in line for line in outcome.lines)
+    with pytest.raises(MasterError, match="取組目標が一つもない"):
+        run_distribute(city.master)
+    report = next(p for p in period_report(city.master).files if p.suffix == ".docx")
+    text = all_text(open_docx(report))
+    assert "令和6年度" in text and "見込み" not in text
+
+
+def test_end_of_plan_is_refused_before_the_plan_periods_last_year(city):
+    a_full_year(city)
+    before = city.master.read_bytes()
+    with pytest.raises(MasterError, match="最終年度（令和8年度）を締めるときだけ"):
+        run_next_year(city.master, end_of_plan=True)
+    assert city.master.read_bytes() == before
