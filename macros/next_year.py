@@ -88,7 +88,9 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
         outcome.say(f"{label}を締めて{new_label}に進める準備ができています（まだ何も変えていません）。")
         if blank is None:
             outcome.say(f"ただし計画に{new_label}の取組目標がないため、{new_label}の取組目標を入れた改定計画のファイル"
-                        "（new と同じ様式）を --plan で指定してください。")
+                        "（new と同じ様式）を --plan で指定してください。"
+                        + (f"計画期間が{label}で終わり、このマスターでの報告をここまでにするときは、--plan の代わりに"
+                           " --end-of-plan を付けてください。" if year == period_end else ""))
         outcome.say("年度更新はマスターのほぼすべてのシートを書き換えるため、Excel で開いたままでは実行しません。"
                     "マスターを保存して閉じてから、コマンド プロンプトで次を実行してください：")
         for line in command_line(master, year, needs_plan=blank is None):
