@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from workbook.domain.era import fiscal_year_label, wareki_date
+from workbook.domain.era import fiscal_year_label, wareki_date, year_span_label
 from workbook.domain.house_style import number
 from workbook.domain.settings import Settings
 
@@ -41,14 +41,14 @@ YEAR_WIDTH = 20
 
 
 def file_name(period: Period) -> str:
-    years = period.years
-    span = f"{fiscal_year_label(years[0])}〜{fiscal_year_label(years[-1])}" if years else ""
-    return f"{span}_{TITLE}.docx"
+    """Named by the plan period, as the document is (made mid-period too: 令和6年度〜令和8年度_…)."""
+    span = period_text(period)
+    return f"{span}_{TITLE}.docx" if span else f"{TITLE}.docx"
 
 
 def period_text(period: Period) -> str:
     years = period.span or period.plan.fiscal_years or tuple(period.years)
-    return f"{fiscal_year_label(years[0])}〜{fiscal_year_label(years[-1])}" if years else ""
+    return year_span_label(years[0], years[-1]) if years else ""
 
 
 def write_period_report(period: Period, settings: Settings, out: Path, today: dt.date | None = None) -> Path:

@@ -471,3 +471,15 @@ def test_end_of_plan_is_refused_before_the_plan_periods_last_year(city):
     with pytest.raises(MasterError, match="最終年度（令和8年度）を締めるときだけ"):
         run_next_year(city.master, end_of_plan=True)
     assert city.master.read_bytes() == before
+
+
+def test_a_period_report_made_mid_period_is_named_by_the_plan_period(city):
+    """Made in 令和7年度 of a 令和6〜8年度 plan: the file says the period its cover says, with R7 見込み."""
+    from macros.operations import period_report
+    from tests.generators.docx_read import all_text, open_docx
+
+    a_full_year(city)
+    city.close_year()
+    report = next(p for p in period_report(city.master).files if p.suffix == ".docx")
+    assert report.name == "令和6年度〜令和8年度_計画期間評価報告書.docx"
+    assert "令和6年度〜令和8年度" in all_text(open_docx(report))
