@@ -83,6 +83,15 @@ def test_the_screens_show_the_running_total_the_ratio_is_on(tmp_path):
     assert row["actual"] == "33件\n（累計 63件）" and row["target"] == "60件以上（R7まで累計）"
     assert row["ratio"] == "105％" and row["progress"] == "105％"   # a running total starts from nothing
 
+    from macros.cli import main as cli
+    from workbook.files.rollup_book import INDICATOR_HEADERS, INDICATOR_SHEET
+    assert cli(["rollup", "--out", str(tmp_path / "集約"), str(city.master)]) == 0
+    book = openpyxl.load_workbook(next((tmp_path / "集約").glob("進捗集約_*.xlsx")))
+    found = [dict(zip(INDICATOR_HEADERS, r)) for r in book[INDICATOR_SHEET].iter_rows(min_row=2, values_only=True)
+             if r[3] == "1-1-3"]
+    assert [(f["指標名"], f["目標値"], f["実績値"], f["進捗（％）"], f["提案"]) for f in found] == [
+        ("相談件数　累計 63件（R7までの目標 60件以上）", 30, 33, 105, "B")]
+
 
 def test_a_changed_reporting_department_keeps_the_running_total(tmp_path):
     """1-1-3 moves from 福祉相談課 to 福祉政策課 after R6: R7 still adds R6's actual, and the period
