@@ -12,6 +12,7 @@ from functools import partial
 
 from workbook.domain.house_style import NONE, house_text, number
 from workbook.domain.era import fiscal_year_label, short_label, wareki_date
+from workbook.domain.indicator_rules import running_figures
 from workbook.domain.plan import EvaluationKind, IndicatorKind, Plan
 from workbook.domain.progress import ActionProgress, IndicatorProgress, Summary
 from workbook.domain.scale import Scale
@@ -82,6 +83,9 @@ def _indicator_line(ip: IndicatorProgress, fiscal_year: int) -> str:
     label = "目標" if ip.target is None else f"{year}{'最終目標' if final else '目標'}"
     target = number(ip.target) + (f"{unit}{ind.direction.value}" if ip.target is not None else "")
     text = f"{ind.name}：実績 {number(ip.actual)}{unit}（{label} {target}"
+    running = running_figures(ip.judgement, ind, fiscal_year) if ip.judgement else ""
+    if running:       # 累計: the running total and the summed target explain the ratio
+        text = f"{ind.name}：実績 {number(ip.actual)}{unit}（{running}"
     if ip.judgement is not None and (ip.judgement.ratio is not None or ip.judgement.trend is not None):
         text += f"、{judgement_text(ip)}"
     return text + "）"
@@ -112,12 +116,18 @@ def indicator_row(ip: IndicatorProgress, fiscal_year: int, several: bool) -> dic
     year, final = target_year(ip, fiscal_year)
     target_label = " ".join(t for t in (year, "最終目標" if final else "") if t)
     target = partial(with_year, ip.target, target_label if ip.target is not None else "", ind.direction.value)
+    actual = f"{number(ip.actual)}{unit if ip.actual is not None else ''}"
+    j = ip.judgement
+    if j is not None and j.cumulative:    # 累計: judged on the running total against the summed targets
+        actual += f"\n（累計 {number(j.actual)}{unit}）"
+        target = partial(with_year, j.target, f"{short_label(fiscal_year)}まで累計" if j.target is not None else "",
+                         ind.direction.value)
     return {
         "code": ind.action_code,
         "name": "\n".join(t for t in (name, department) if t),
         "name_line": name + department,          # the wide (landscape) table: one line where it fits
         "baseline": with_year(ind.baseline, ind.baseline_year),
-        "actual": f"{number(ip.actual)}{unit if ip.actual is not None else ''}",
+        "actual": actual,
         "target": target(own_line=final),
         "target_line": target(),
         "final_target": with_year(ind.target, ind.target_year, ind.direction.value),

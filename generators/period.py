@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from workbook.domain.era import parse_fiscal_year, short_label
-from workbook.domain.plan import Direction, Indicator, IndicatorRule, Plan
+from workbook.domain.plan import Accumulation, Direction, Indicator, IndicatorRule, Plan
 from workbook.domain.scale import Scale
 from workbook.domain.year_results import YearResult
 
@@ -39,6 +39,24 @@ class Trajectory:
     @property
     def lower_is_better(self) -> bool:
         return self.indicator.direction is Direction.LOWER
+
+    @property
+    def cumulative(self) -> bool:
+        return self.indicator.accumulation is Accumulation.CUMULATIVE
+
+    @property
+    def values(self) -> dict[int, float | None]:
+        """What the indicator is judged on, year by year: the actuals, or for 累計 the running totals
+        (a year without an actual has none, the total goes on from the years that have one)."""
+        if not self.cumulative:
+            return dict(self.actuals)
+        out, total = {}, 0.0
+        for year in sorted(self.actuals):
+            value = self.actuals[year]
+            if value is not None:
+                total += value
+            out[year] = total if value is not None else None
+        return out
 
 
 @dataclass
@@ -111,11 +129,23 @@ class Period:
                 continue
             for department in action.departments:
                 for indicator in self.plan.indicators_of(action.code, department):
-                    actuals = {}
-                    for r in self.records:
-                        if r.action_code == action.code and r.department == department:
-                            found = next((i for i in r.indicators if i.name == indicator.name), None)
-                            actuals[r.fiscal_year] = found.actual if found else None
+                    shared = not indicator.department and len(action.departments) > 1
+                    actuals = self._actuals(action.code, department, indicator, shared)
                     out.append(Trajectory(action.code, department, indicator, indicator.rule or self.default_rule,
                                           actuals))
         return out
+
+    def _actuals(self, code: str, department: str, indicator: Indicator, shared: bool) -> dict[int, float | None]:
+        """Year -> the department's actual of the indicator; an indicator one department reports also
+        takes the years another department reported it in (担当課 changed), as 累計 counts them."""
+        own: dict[int, float | None] = {}
+        others: dict[int, float | None] = {}
+        for r in self.records:
+            if r.action_code != code:
+                continue
+            found = next((i for i in r.indicators if i.name == indicator.name), None)
+            if r.department == department:
+                own[r.fiscal_year] = found.actual if found else None
+            elif not shared and found is not None and found.actual is not None:
+                others.setdefault(r.fiscal_year, found.actual)
+        return {y: own.get(y) if own.get(y) is not None else others.get(y) for y in sorted({*own, *others})}

@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from workbook.domain.era import short_label
-from workbook.domain.house_style import number
+from workbook.domain.house_style import house_text, number
 from workbook.domain.indicator_rules import expected_value
-from workbook.domain.plan import IndicatorRule
+from workbook.domain.plan import Accumulation, IndicatorRule
 
 from .charts import japanese_font
 from .period import ESTIMATE, Trajectory
@@ -40,18 +40,20 @@ def trajectory_figure(t: Trajectory, years: list[int], estimate_year: int | None
     xs = sorted(set(years) | ({base_year} if base_year else set()) | ({target_year} if target_year else set()))
     labels = [short_label(y) + ("（基準）" if y == base_year else f"（{ESTIMATE}）" if y == estimate_year else "")
               for y in xs]
-    unit = t.indicator.unit
+    unit = house_text(t.indicator.unit)     # 75％, not 75%
+    values = t.values                        # for 累計, the running totals
     with matplotlib.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False}):
         fig = Figure(figsize=(5.2, 2.8), dpi=200)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        points = [(y, t.actuals.get(y)) for y in years if t.actuals.get(y) is not None]
+        points = [(y, values.get(y)) for y in years if values.get(y) is not None]
         if base_year and t.indicator.baseline is not None:
             points = [(base_year, t.indicator.baseline)] + [p for p in points if p[0] != base_year]
         closed = [p for p in points if p[0] != estimate_year]
         if closed:
             ax.plot([xs.index(y) for y, _ in closed], [v for _, v in closed], color=ACTUAL, marker="o",
-                    linewidth=1.6, markersize=5, label="実績値（基準値）")
+                    linewidth=1.6, markersize=5,
+                    label="累計（各年度までの実績の合計）" if t.cumulative else "実績値（基準値）")
         guess = [p for p in points if p[0] == estimate_year]
         if guess:
             last = closed[-1:] + guess
@@ -65,7 +67,8 @@ def trajectory_figure(t: Trajectory, years: list[int], estimate_year: int | None
         target = t.indicator.target
         if target is not None:
             ax.axhline(target, color=TARGET, linestyle="--", linewidth=1.0,
-                       label=f"目標値 {number(target)}{unit}" + (f"（{short_label(target_year)}）" if target_year else ""))
+                       label=f"目標値 {number(target)}{unit}" + (f"（{short_label(target_year)}）" if target_year else "")
+                       + (f"（{Accumulation.CUMULATIVE.value}）" if t.cumulative else ""))
         if (t.rule is IndicatorRule.PACE and None not in (target, t.indicator.baseline, base_year, target_year)):
             pace = [expected_value(t.indicator.baseline, base_year, target, target_year, y) for y in xs]
             # drawn over the actuals: an indicator exactly on pace would otherwise hide it

@@ -25,7 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from workbook.domain.era import fiscal_year_label, wareki_date, year_span_label
-from workbook.domain.house_style import number
+from workbook.domain.house_style import house_text, number
+from workbook.domain.plan import Accumulation
 from workbook.domain.settings import Settings
 
 from .marks import SAMPLE_MARK, SAMPLE_NOTE
@@ -117,15 +118,18 @@ def _indicators(doc, period: Period, charts: Path) -> None:
         return
     doc.add_paragraph("基準値から各年度の実績値、目標値までの推移です。グラフは上ほど良い向きに描いています"
                       "（「以下」の指標は縦軸を逆にしています）。破線は目標値、点線は判定方法が進捗率の指標の"
-                      "目標に向かう線" + (f"、白抜きの点は{ESTIMATE}" if period.estimate_year else "") + "です。", NOTE)
+                      "目標に向かう線" + (f"、白抜きの点は{ESTIMATE}" if period.estimate_year else "") + "です。"
+                      + ("「累計」の指標は各年度までの実績の合計を示しています。" if any(t.cumulative for t in trajectories)
+                         else ""), NOTE)
     years = period.years
     fixed = [16, 0, 28, 20, 20, 14]
     fixed[1] = TEXT_WIDTH - sum(fixed) - YEAR_WIDTH * len(years)
     rows = []
     for t in trajectories:
         i = t.indicator
-        rows.append([t.action_code, i.name, t.department, _value(i.baseline, i.unit, i.baseline_year)]
-                    + [_value(t.actuals.get(y), i.unit) for y in years]
+        name = f"{i.name}（{Accumulation.CUMULATIVE.value}）" if t.cumulative else i.name
+        rows.append([t.action_code, name, t.department, _value(i.baseline, i.unit, i.baseline_year)]
+                    + [_value(t.values.get(y), i.unit) for y in years]
                     + [_value(i.target, i.unit, i.target_year), i.direction.value])
     heads = ["取組番号", "指標名", "担当課", "基準値"] + _year_heads(period) + ["目標値", "向き"]
     widths = fixed[:4] + [YEAR_WIDTH] * len(years) + fixed[4:]
@@ -136,7 +140,8 @@ def _indicators(doc, period: Period, charts: Path) -> None:
 
 def _chart(doc, period: Period, t: Trajectory, path: Path, n: int) -> None:
     trajectory_chart(t, period.years, period.estimate_year, path)
-    caption = doc.add_paragraph(f"図{n}　{t.action_code}　{t.indicator.name}（{t.department}、"
+    name = f"{t.indicator.name}（{Accumulation.CUMULATIVE.value}）" if t.cumulative else t.indicator.name
+    caption = doc.add_paragraph(f"図{n}　{t.action_code}　{name}（{t.department}、"
                                 f"{'少ないほど良い' if t.lower_is_better else '多いほど良い'}）", CAPTION)
     caption.paragraph_format.keep_with_next = True
     doc.add_picture(str(path), width=Mm(130))
@@ -216,7 +221,7 @@ def _joined(period: Period, code: str, key: str) -> str:
 def _value(value: float | None, unit: str, year: str = "") -> str:
     if value is None:
         return ""
-    return f"{number(value)}{unit}" + (f"（{year}）" if year else "")
+    return f"{number(value)}{house_text(unit)}" + (f"（{house_text(year)}）" if year else "")
 
 
 def report_table(doc, widths: list[float], header: list[str], rows: list[list[str]], numeric_from: int = 99,

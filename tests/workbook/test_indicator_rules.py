@@ -1,7 +1,7 @@
 """Seed 003's worked examples on the さいたま市方式 scale (判定下限 A 110, B 90, C 0; 改善 A, 横ばい B, 悪化 C)."""
 import pytest
 
-from workbook.domain.indicator_rules import judge
+from workbook.domain.indicator_rules import earlier_of, judge, running_figures
 from workbook.domain.plan import Accumulation, Band, Direction, Indicator, IndicatorRule
 from workbook.domain.scale_presets import SAITAMA
 
@@ -68,3 +68,24 @@ def test_cumulative_without_the_earlier_years_compares_the_year_with_its_own_tar
                     yearly_targets={6: 100, 7: 100, 8: 100})
     j = judge(ind, 95, 7, SAITAMA)
     assert (j.actual, j.target, j.code) == (95, 100, "B")
+
+
+def test_the_running_figures_explain_a_cumulative_ratio():
+    ind = Indicator("4-1-1", "相談件数", "件", None, "", 300, "R8", Direction.HIGHER, Accumulation.CUMULATIVE,
+                    yearly_targets={6: 100, 7: 100, 8: 100})
+    j = judge(ind, 90, 7, SAITAMA, earlier_actuals={6: 120})
+    assert j.cumulative and running_figures(j, ind, 7) == "累計 210件（R7までの目標 200件以上）"
+    assert j.text == "目標比 105.0％ → B"
+    alone = judge(ind, 90, 7, SAITAMA)          # no closed years given: the year alone, nothing to add
+    assert not alone.cumulative and running_figures(alone, ind, 7) == ""
+
+
+def test_earlier_years_of_another_single_department_still_count():
+    ind = Indicator("4-1-1", "相談件数", "件", None, "", 300, "R8", Direction.HIGHER, Accumulation.CUMULATIVE)
+    moved = {("4-1-1|相談件数", "福祉相談課"): {6: 120.0}, ("4-1-1|相談件数", "福祉政策課"): {7: 90.0}}
+    assert earlier_of(moved, ind, "福祉政策課", shared=False) == {6: 120.0, 7: 90.0}
+    assert earlier_of(moved, ind, "福祉政策課", shared=True) == {7: 90.0}      # each keeps its own total
+    assert earlier_of(moved, ind, "生活福祉課", shared=True) is None
+    both = {("4-1-1|相談件数", "福祉相談課"): {6: 120.0}, ("4-1-1|相談件数", "福祉政策課"): {6: 80.0}}
+    assert earlier_of(both, ind, "福祉政策課", shared=False) == {6: 80.0}      # reported by both: its own
+    assert earlier_of({}, ind, "福祉政策課", shared=False) is None

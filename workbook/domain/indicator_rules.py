@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from workbook.domain.era import parse_fiscal_year
-from workbook.domain.house_style import NONE, percent
+from workbook.domain.era import parse_fiscal_year, short_label
+from workbook.domain.house_style import NONE, house_text, number, percent
 from workbook.domain.plan import Accumulation, Band, Direction, Indicator, IndicatorRule
 from workbook.domain.scale import Scale, Trend
 
@@ -28,6 +28,7 @@ class Judgement:
     ratio: float | None      # percent for 目標比 / 進捗率
     trend: Trend | None      # for 基準値比
     code: str
+    cumulative: bool = False  # judged on running totals (actual and target are the sums up to the year)
 
     @property
     def measure(self) -> str:
@@ -107,13 +108,14 @@ def judge(indicator: Indicator, actual: float | None, year: int, scale: Scale,
     rule = indicator.rule or default_rule
     direction = indicator.direction
     value, target = actual, indicator.target_for(year)
-    if indicator.accumulation is Accumulation.CUMULATIVE and earlier_actuals is not None:
+    cumulative = indicator.accumulation is Accumulation.CUMULATIVE and earlier_actuals is not None
+    if cumulative:
         # running totals; without the earlier years' actuals (None), the year's own target as before
         value = actual + sum(v for y, v in earlier_actuals.items() if y < year)
         target = cumulative_target(indicator, year)
     if rule is IndicatorRule.BASELINE:
         mark = trend(value, indicator.baseline, indicator.band, direction)
-        return Judgement(rule, value, indicator.baseline, None, mark, scale.for_trend(mark) or "")
+        return Judgement(rule, value, indicator.baseline, None, mark, scale.for_trend(mark) or "", cumulative)
     if rule is IndicatorRule.PACE:
         final_year = parse_fiscal_year(indicator.target_year) or (max(indicator.yearly_targets)
                                                                   if indicator.yearly_targets else None)
@@ -121,4 +123,38 @@ def judge(indicator: Indicator, actual: float | None, year: int, scale: Scale,
                            indicator.target, final_year, year)
     else:
         ratio = achievement_ratio(value, target, direction)
-    return Judgement(rule, value, target, ratio, None, scale.for_ratio(ratio) or "")
+    return Judgement(rule, value, target, ratio, None, scale.for_ratio(ratio) or "", cumulative)
+
+
+def running_figures(judgement: Judgement, indicator: Indicator, year: int) -> str:
+    """'累計 210件（R7までの目標 200件以上）': the running total and the cumulative target a 累計
+    indicator was judged on (the figures its 目標比 is explained by); '' when it was judged on the year."""
+    if not judgement.cumulative:
+        return ""
+    unit = house_text(indicator.unit)
+    target = (f"（{short_label(year)}までの目標 {number(judgement.target)}{unit}{indicator.direction.value}）"
+              if judgement.target is not None and judgement.rule is not IndicatorRule.BASELINE else "")
+    return f"{Accumulation.CUMULATIVE.value} {number(judgement.actual)}{unit}{target}"
+
+
+def earlier_of(earlier: dict[tuple[str, str], dict[int, float]] | None, indicator: Indicator, department: str,
+               shared: bool) -> dict[int, float] | None:
+    """The closed years' actuals a 累計 indicator adds up for a department (None when none).
+
+    earlier: (indicator key, department) -> year -> actual (domain.year_results.earlier_actuals).
+    shared: the indicator is reported by several departments now; each keeps its own totals. An
+    indicator one department reports counts every earlier year that one department reported, even
+    when 担当課 changed since; years reported by several departments then leave it to its own."""
+    if not earlier:
+        return None
+    own = earlier.get((indicator.key, department))
+    if shared:
+        return own
+    others = [years for (key, _), years in earlier.items() if key == indicator.key]
+    merged: dict[int, float] = {}
+    for years in others:
+        for year, value in years.items():
+            if year in merged:
+                return own          # a year reported by several departments: per-department totals
+            merged[year] = value
+    return merged or own

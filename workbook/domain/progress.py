@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from workbook.domain.indicator_rules import Judgement, judge
+from workbook.domain.indicator_rules import Judgement, earlier_of, judge
 from workbook.domain.plan import Action, EvaluationKind, Indicator, Plan
 from workbook.domain.normalize import parse_number
 from workbook.domain.scale import Common, Scale
@@ -152,7 +152,11 @@ def indicator_progress(indicator: Indicator, department: str, actual: object, fi
     target = indicator.target_for(fiscal_year)
     judgement = judge(indicator, value, fiscal_year, settings.scale, settings.indicator_rule, earlier_actuals)
     progress = None
-    if value is not None and target is not None and indicator.baseline is not None and target != indicator.baseline:
+    if judgement is not None and judgement.cumulative:
+        # 累計 starts from nothing: the running total against the summed targets (as its 目標比)
+        if judgement.target:
+            progress = judgement.actual / judgement.target * 100.0
+    elif value is not None and target is not None and indicator.baseline is not None and target != indicator.baseline:
         progress = (value - indicator.baseline) / (target - indicator.baseline) * 100.0
     return IndicatorProgress(indicator, department, value, target, judgement.ratio if judgement else None,
                              (judgement.code or None) if judgement else None, progress, judgement)
@@ -169,7 +173,8 @@ def action_progress(plan: Plan, action: Action, entries: dict[str, Entry], setti
         grades[department] = (scale.normalize(entry.get("grade")) or "") if entry else ""
         for n, indicator in enumerate(plan.indicators_of(action.code, department), start=1):
             actual = entry.actuals.get(n) if entry else None
-            earlier = (earlier_actuals or {}).get((indicator.key, department))
+            earlier = earlier_of(earlier_actuals, indicator, department,
+                                 shared=not indicator.department and len(action.departments) > 1)
             indicators.append(indicator_progress(indicator, department, actual, settings.fiscal_year, settings,
                                                  earlier))
     suggested = scale.lowest([i.suggested for i in indicators if i.suggested])

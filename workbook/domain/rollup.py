@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from workbook.domain.era import fiscal_year_label
+from workbook.domain.indicator_rules import running_figures
 from workbook.domain.national_plan import PRIORITIES, suggest
 from workbook.domain.plan import Plan
 from workbook.domain.progress import ActionProgress, Summary
@@ -158,7 +159,7 @@ def city_year(summary: Summary, plan: Plan, code: str, municipality: str, plan_n
         by_priority.setdefault(measure_priority.get(p.action.measure_code), ClassCounts()).add(cls)
         if p.grade:
             graded.append(p.grade)
-        indicators += _indicator_rows(p, scale)
+        indicators += _indicator_rows(p, scale, summary.fiscal_year)
     on_track = sum(1 for i in indicators if i.common in (c.value for c in ON_TRACK))
     return CityYear(
         key=city_key(code, municipality), code=code, municipality=municipality, plan_name=plan_name,
@@ -170,8 +171,14 @@ def city_year(summary: Summary, plan: Plan, code: str, municipality: str, plan_n
         last_collect=last_collect)
 
 
-def _indicator_rows(p: ActionProgress, scale: Scale) -> list[IndicatorRow]:
-    return [IndicatorRow(p.action.code, p.action.title, i.department, i.indicator.name, i.indicator.unit,
+def _indicator_rows(p: ActionProgress, scale: Scale, fiscal_year: int) -> list[IndicatorRow]:
+    """One row per indicator; a 累計 indicator judged on running totals names them after its name
+    (its 進捗率 and suggestion rest on them, its 目標 and 実績 stay the year's own)."""
+    def name(i) -> str:
+        running = running_figures(i.judgement, i.indicator, fiscal_year) if i.judgement else ""
+        return f"{i.indicator.name}　{running}" if running else i.indicator.name
+
+    return [IndicatorRow(p.action.code, p.action.title, i.department, name(i), i.indicator.unit,
                          i.indicator.baseline, i.target, i.actual, i.progress, i.suggested or "",
                          common_class(scale, i.suggested) if i.suggested else "")
             for i in p.indicators]

@@ -12,7 +12,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.domain.era import fiscal_year_label
-from workbook.domain.indicator_rules import judge
+from workbook.domain.indicator_rules import earlier_of, judge, running_figures
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, DIRECTIONS, INDICATOR_ROW,
                      CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW, IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies,
                      HEADER_ROW, col_letter, column, header_for, is_open, split_key, width_of)
@@ -343,11 +343,13 @@ def suggestion(plan: Plan, settings: Settings, department: str, code: str,
     codes, measures = [], []
     for n, indicator in enumerate(plan.indicators_of(code, department), start=1):
         parsed = parse_number(actuals.get(n))
+        shared = not indicator.department and len(plan.action(code).departments) > 1
         judgement = judge(indicator, parsed.value if parsed else None, settings.fiscal_year, settings.scale,
-                          settings.indicator_rule, (earlier or {}).get((indicator.key, department)))
+                          settings.indicator_rule, earlier_of(earlier, indicator, department, shared))
         if judgement and judgement.code:
             codes.append(judgement.code)
-            measures.append(judgement.measure)
+            running = running_figures(judgement, indicator, settings.fiscal_year)
+            measures.append(f"{running}、{judgement.measure}" if running else judgement.measure)
     return settings.scale.lowest(codes), measures
 
 

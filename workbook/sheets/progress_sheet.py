@@ -9,8 +9,9 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook.domain.era import find_fiscal_year, fiscal_year_label
+from workbook.domain.era import find_fiscal_year, fiscal_year_label, short_label
 from workbook.domain.house_style import house_text, number
+from workbook.domain.indicator_rules import running_figures
 from workbook.domain.plan import Direction, Plan
 from workbook.domain.progress import Summary
 from workbook.sheets import styles as st
@@ -43,16 +44,24 @@ def progress_rows(summary: Summary) -> list[list[object]]:
     for p in summary.actions:
         a = p.action
         dept_grades = "\n".join(f"{d}：{g or '未'}" for d, g in p.department_grades.items())
-        actuals = "\n".join(
-            f"{i.indicator.name}：{number(i.actual)}{house_text(i.indicator.unit)}（目標 {number(i.target)}"
-            f"{house_text(i.indicator.unit)}{_direction(i.indicator.direction)}）"
-            + (f"　{i.judgement.text}" if i.judgement else "")
-            for i in p.indicators if i.actual is not None)
+        actuals = "\n".join(_actual_line(i, summary.fiscal_year) for i in p.indicators if i.actual is not None)
         rows.append([a.goal_code, a.measure_code, a.code, a.title, "、".join(a.departments), a.kind.value,
                      a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
                      p.joined("content"), p.joined("result"), p.joined("reason"), p.joined("issues"),
                      p.joined("next"), p.internal_evaluation, p.committee_opinion])
     return rows
+
+
+def _actual_line(i, fiscal_year: int) -> str:
+    """'相談件数：90件（目標 100件以上）　目標比 90.0％ → C'; a 累計 indicator judged on running totals
+    shows them next to the year's own actual ('相談件数：R7 90件　累計 210件（R7までの目標 200件以上）　目標比 …')."""
+    unit = house_text(i.indicator.unit)
+    running = running_figures(i.judgement, i.indicator, fiscal_year) if i.judgement else ""
+    if running:
+        return (f"{i.indicator.name}：{short_label(fiscal_year)} {number(i.actual)}{unit}　{running}"
+                f"　{i.judgement.text}")
+    return (f"{i.indicator.name}：{number(i.actual)}{unit}（目標 {number(i.target)}{unit}"
+            f"{_direction(i.indicator.direction)}）" + (f"　{i.judgement.text}" if i.judgement else ""))
 
 
 def write_progress(ws: Worksheet, summary: Summary, plan: Plan) -> None:
