@@ -67,7 +67,7 @@ def indicators(doc, heading: str, caption_number: str, scale: float = 1.0, style
     para(doc, "数値目標（指標）を設定した取組について、現状値、{{ fiscal_year }}の実績値と目標値、最終目標値を示します。"
               "「判定（目安）」は指標ごとの判定方法による達成度の目安です（目標比：実績÷年度目標。少ないほど良い指標は"
               "目標÷実績／進捗率：現状値から目標値まで計画どおり進んだ場合に対する進み具合／基準値比：現状値より"
-              "改善・横ばい・悪化）。進捗は現状値から最終目標値までのうち到達した割合です（判定方法が累計の指標は、その年度までの実績の合計を目標の合計と比べ、進捗もその割合です）。")
+              "改善・横ばい・悪化）。進捗は現状値から最終目標値までのうち到達した割合です（集計が「累計」の指標は、その年度までの実績の合計を目標の合計と比べ、進捗もその割合です）。")
     tag(doc, "{%p for g in indicator_groups %}")
     para(doc, f"{caption_number}{{% if indicator_groups|length > 1 %}}-{{{{ loop.index }}}}{{% endif %}}　指標の状況"
               "{% if g.title %}（{{ g.title }}）{% endif %}", CAPTION)
