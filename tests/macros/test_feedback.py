@@ -231,6 +231,28 @@ def test_a_master_closed_by_the_version_before_still_shows_last_years_opinions(c
     assert (ret.entries["1-1-1"].prev_internal, ret.entries["1-1-1"].prev_committee) == ("", "")
 
 
+@pytest.mark.parametrize("change", ["insert", "delete-and-insert"])
+def test_a_return_with_a_column_inserted_or_moved_is_not_merged(city, change):
+    """A column inserted before the inputs makes the table wider; one deleted and another inserted keep
+    its width, but the headers no longer match the template's: either way the file is held whole."""
+    path = city.send(POLICY, {"1-1-1": {"response": "チラシを改訂した", "next_plan_1": "配架先を増やす",
+                                        "next_budget_1": 300}})
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    ws.protection.sheet = False
+    ws.insert_cols(col_number("prev_internal"))
+    if change == "delete-and-insert":
+        ws.delete_cols(col_number("prev_committee") + 1)      # the 前年度 委員会意見 column, now one to the right
+    wb.save(path)
+    city.collect()
+    codes = {code for code, d, _ in city.checks() if d == POLICY}
+    assert codes & {"columns-changed", "columns-moved"}, codes
+    ws = city.book()[POLICY]
+    r = rows_of(ws)["1-1-1"]
+    for key in ("content", "response", "next_plan_1", "next_plan_2", "next_budget_1"):
+        assert ws.cell(row=r, column=col_number(key)).value is None, key
+
+
 def test_what_a_file_holds_in_the_closed_direction_column_is_not_taken(city):
     """今後の方針 is hidden and locked before the period's last year; a file that has something there
     anyway (unprotected and typed) leaves the master's cell as it was."""

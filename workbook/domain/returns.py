@@ -86,6 +86,7 @@ class DepartmentReturn:
     merged_ranges: tuple[str, ...] = ()       # merged cell ranges of the table sheet ('F7:G7')
     error_cells: dict[str, str] = field(default_factory=dict)   # input cell -> error value ('#N/A') typed or pasted
     layout_width: int = 0     # the layout's columns found left of the hidden 未入力数 column (0: not known)
+    headers: tuple[str, ...] = ()   # the table's header row as found
 
 
 def same_value(a: object, b: object) -> bool:

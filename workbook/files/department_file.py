@@ -131,7 +131,7 @@ def read_department_file(path: Path, wb: Workbook | None = None) -> DepartmentRe
         error_cells={c.coordinate: str(c.value) for row in wb[DATA_SHEET].iter_rows() for c in row
                      if c.data_type == "e" and c.coordinate not in table.formulas
                      and is_input_cell(c.row, c.column)},
-        layout_width=table.width,
+        layout_width=table.width, headers=table.headers,
     )
 
 

@@ -255,5 +255,5 @@ def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
         identity=identity, entries=table.entries, contact_name=table.contact[0], contact_phone=table.contact[1],
         row_keys_found=table.keys, key_rows=table.key_rows, plan_cells=table.plan_cells,
         formulas=table.formulas, extra_rows=table.extra_rows, duplicate_rows=table.duplicates,
-        merged_ranges=merged, error_cells=errors, layout_width=table.width,
+        merged_ranges=merged, error_cells=errors, layout_width=table.width, headers=table.headers,
     )

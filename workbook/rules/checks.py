@@ -15,7 +15,7 @@ from workbook.domain.era import fiscal_year_label
 from workbook.domain.indicator_rules import earlier_of, judge, running_figures
 from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, DIRECTIONS, INDICATOR_ROW,
                      CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW, IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies,
-                     HEADER_ROW, col_letter, column, header_for, is_open, split_key, width_of)
+                     HEADER_ROW, TEMPLATE_VERSION, col_letter, col_number, column, header_for, is_open, split_key, width_of)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
@@ -87,11 +87,25 @@ def column_problems(ret: DepartmentReturn, file: str) -> list[Problem]:
     """A table whose columns were deleted or added (its hidden 未入力数 column moved): every value
     may stand in another column's place, so an error here means the file is not merged."""
     want = width_of(ret.identity.template_version)
-    if want is None or not ret.layout_width or ret.layout_width == want:
-        return []
     where = Where(file, DATA_SHEET, ret.identity.department)
-    return [where.problem("columns-changed", cell=f"{col_letter('code')}{HEADER_ROW}",
-                          value=get_column_letter(ret.layout_width), expected=get_column_letter(want))]
+    if want is not None and ret.layout_width and ret.layout_width != want:
+        return [where.problem("columns-changed", cell=f"{col_letter('code')}{HEADER_ROW}",
+                              value=get_column_letter(ret.layout_width), expected=get_column_letter(want))]
+    if ret.identity.template_version != TEMPLATE_VERSION or not ret.headers:
+        return []
+    for col in COLUMNS[1:]:            # as many columns, but one moved (or one deleted and another inserted)
+        i = col_number(col.key) - 1
+        have = ret.headers[i] if i < len(ret.headers) else ""
+        expected = header_for(col, ret.identity.fiscal_year)
+        if _squeezed(have) != _squeezed(expected):
+            return [where.problem("columns-moved", cell=f"{col_letter(col.key)}{HEADER_ROW}", value=have or "（空欄）",
+                                  expected=expected)]
+    return []
+
+
+def _squeezed(header: str) -> str:
+    """A header without the line breaks and spaces the sheet adds to fit it in its column."""
+    return "".join(header.split())
 
 
 _NAME_DELIMITERS = frozenset("_ 　()（）[]［］「」『』【】〔〕{}<>＜＞~～〜-－‐・,，、。.+＋#＃0123456789")

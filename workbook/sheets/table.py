@@ -62,7 +62,8 @@ class Table:
     target_header: str = ""
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> column key -> value
     duplicates: dict[str, list[int]] = field(default_factory=dict)  # key -> later rows that carry it again
-    width: int = len(COLUMNS)   # the layout's columns the sheet has (an older template has fewer)
+    width: int = len(COLUMNS)   # the columns left of 未入力数 (an older template has fewer; one inserted, more)
+    headers: tuple[str, ...] = ()   # the header row as found (what tells a column moved)
 
     @property
     def current_layout(self) -> bool:
@@ -72,11 +73,12 @@ class Table:
 def layout_width(rows: list[list[object]]) -> int:
     """How many of the layout's columns a sheet has: those left of its hidden 未入力数 column (a sheet
     written by an older template ends earlier; the columns added since read as absent, never as
-    that helper column's counts). A header row without the helper counts as the whole layout."""
+    that helper column's counts; a column inserted makes it wider than the layout). A header row
+    without the helper counts as the whole layout."""
     header = rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else []
     for i, value in enumerate(header):
         if i >= 1 and clean_text(value) == HELPER_HEADER:
-            return min(i, len(COLUMNS))
+            return i
     return len(COLUMNS)
 
 
@@ -142,7 +144,8 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
             found[address] = formulas[address]
     return Table(entries, tuple(keys), key_rows, plan_cells, found, extra,
                  (clean_text(contact[0]), clean_text(contact[1])),
-                 clean_text(at(rows, HEADER_ROW, col_number("target"))), table_values, duplicates, width)
+                 clean_text(at(rows, HEADER_ROW, col_number("target"))), table_values, duplicates, width,
+                 tuple(clean_text(v) for v in (rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else ())))
 
 
 def _key_from_code(code: str, known_keys: tuple[str, ...], taken: dict[str, int]) -> str:
