@@ -9,18 +9,17 @@ import datetime as dt
 from pathlib import Path
 
 from workbook.files.department_file import file_name, read_department_file, write_department_file
-from workbook.domain.era import fiscal_year_label, parse_date, short_label, wareki_date, western_year
+from workbook.domain.era import fiscal_year_label, parse_date, wareki_date, western_year
 from workbook.sheets.instructions import write_instructions
 from workbook.files.master import Master
 from workbook.domain.returns import Entry
-from workbook.errors import MasterError
 from macros.sample_answers import NOT_RETURNED, fill_return, return_name
 
 from workbook.ooxml.save import keep_aside, lock_file
 from workbook.domain.settings import setting_cell
 from generators.letters import request_memo_name, write_request_memo
 
-from .finish import refuse_hand_edited_year
+from .finish import refuse_hand_edited_year, refuse_year_without_targets
 from .outcome import Outcome, Progress, quiet as _quiet
 
 KEPT_FOLDER = "以前の配布"     # inside the distribution folder
@@ -32,12 +31,7 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
     m = Master.open(master)
     refuse_hand_edited_year(m.snapshot)     # files of a year the master's sheets are not in
     plan, settings = m.plan, m.settings
-    if plan.actions and not any(a.target_for(settings.fiscal_year).strip() for a in plan.actions):
-        kept = "、".join(fiscal_year_label(y) for y in sorted({y for a in plan.actions for y in a.targets}))
-        raise MasterError(f"計画に{fiscal_year_label(settings.fiscal_year)}の取組目標が一つもないため、配布していません"
-                          f"（取組目標がある年度：{kept or 'なし'}）。計画期間が終わったマスター（⑥ 年度更新 --end-of-plan で締めたもの）なら、"
-                          "次期計画は python -m macros new で新しいマスターを作ってください。続けるときは、シート「計画」に"
-                          f"「取組目標({short_label(settings.fiscal_year)})」の列を追加して記入してから配布してください。")
+    refuse_year_without_targets(m.snapshot, "配布していません")
     outcome = Outcome()
     _follow_the_scale(m, outcome)
     folder = m.folder(settings.distribution_folder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from workbook.domain.era import fiscal_year_label
+from workbook.domain.era import fiscal_year_label, short_label
 from workbook.domain.problems import Report
 from workbook.domain.settings import setting_cell
 from workbook.errors import MasterError
@@ -32,6 +32,23 @@ def check_rows(snap: MasterSnapshot) -> list[CheckRow]:
 
 def status_of(snap: MasterSnapshot) -> list[StatusRow]:
     return [StatusRow.from_row(r) for r in snap.status_rows()]
+
+
+def refuse_year_without_targets(snap: MasterSnapshot, refused: str) -> None:
+    """A reported year the plan has no 取組目標 for at all (the master after ⑥ 年度更新 --end-of-plan):
+    nothing was distributed, so nothing is distributed, reminded, reported or closed. refused: what was
+    not done ('配布していません')."""
+    plan, year = snap.plan, snap.settings.fiscal_year
+    if not plan.actions or any(a.target_for(year).strip() for a in plan.actions):
+        return
+    kept = "、".join(fiscal_year_label(y) for y in sorted({y for a in plan.actions for y, t in a.targets.items() if t}))
+    last = max((r.fiscal_year for r in snap.year_results()), default=None)
+    again = (f"締めた年度の報告書は python -m macros report マスター.xlsm --fiscal-year {short_label(last)} のように作り直せます。"
+             if last else "")
+    raise MasterError(f"計画に{fiscal_year_label(year)}の取組目標が一つもないため、{refused}（取組目標がある年度：{kept or 'なし'}）。"
+                      "計画期間が終わったマスター（⑥ 年度更新 --end-of-plan で締めたもの）なら、" + again +
+                      "次期計画は python -m macros new で新しいマスターを作ってください。このマスターで続けるときは、シート「計画」に"
+                      f"「取組目標({short_label(year)})」の列を追加して記入してください。")
 
 
 def refuse_hand_edited_year(snap: MasterSnapshot) -> None:

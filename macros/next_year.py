@@ -41,7 +41,7 @@ from workbook.rules.status import ACCEPTED, status_rows
 from workbook.sheets import names
 from workbook.sheets.progress_sheet import progress_differences
 
-from .finish import check_rows, refuse_hand_edited_year, status_of
+from .finish import check_rows, refuse_hand_edited_year, refuse_year_without_targets, status_of
 from .merged import now, year_drops
 from .outcome import Outcome, Progress, quiet as _quiet
 from .year_end import command_line, keep_year_end_copy
@@ -58,6 +58,7 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     new_year = year + 1
     label, new_label = fiscal_year_label(year), fiscal_year_label(new_year)
     refuse_hand_edited_year(snap)
+    refuse_year_without_targets(snap, "年度を締めていません")
     kept = snap.year_results()
     m = Master(snap)
     summary = m.summary()
@@ -66,6 +67,10 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     revision = _revision(snap.plan, plan_file, new_year) if plan_file else None
     plan = revision.plan if revision else snap.plan
     period_end = snap.settings.period_end(snap.plan.fiscal_years)
+    if end_of_plan and any(a.target_for(new_year).strip() for a in plan.actions):
+        raise MasterError(f"計画{'ファイル ' + plan_file.name + ' ' if plan_file else ''}に{new_label}の取組目標があるため、"
+                          f"--end-of-plan は使えません（{new_label}も報告を続ける計画です）。--end-of-plan を付けずに実行してください。"
+                          "何も変えていません。")
     if end_of_plan and year != period_end:
         raise MasterError(f"--end-of-plan は計画期間（設定の「計画期間」）の最終年度"
                           f"{'（' + fiscal_year_label(period_end) + '）' if period_end else ''}を締めるときだけ使えます。"

@@ -20,7 +20,7 @@ from workbook.rules.late import Late, late_departments
 from workbook.rules.status import CheckRow, StatusRow
 from workbook.sheets import names
 
-from .finish import refuse_hand_edited_year
+from .finish import refuse_hand_edited_year, refuse_year_without_targets
 from .outcome import Outcome, Progress, quiet as _quiet
 
 KEPT_FOLDER = "以前の再依頼"   # inside the 再依頼 folder
@@ -30,6 +30,7 @@ def run_remind(master: Path, progress: Progress = _quiet, today: dt.date | None 
     progress(f"マスター {master.name} を開いています…")
     snap = MasterSnapshot.read(master)
     refuse_hand_edited_year(snap)
+    refuse_year_without_targets(snap, "再依頼の文書を作っていません")
     plan, settings = snap.plan, snap.settings
     status = [StatusRow.from_row(r) for r in snap.status_rows()]
     late = late_departments(plan, status, CheckRow.from_sheet(snap.rows(names.SHEET_CHECKS)))

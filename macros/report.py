@@ -41,7 +41,7 @@ from workbook.ooxml.save import keep_aside
 from workbook.domain.era import fiscal_year_label
 
 from . import windows
-from .finish import refuse_hand_edited_year
+from .finish import refuse_hand_edited_year, refuse_year_without_targets
 from .outcome import Outcome, Progress, quiet as _quiet
 from .year_end import find_year_end_copy
 
@@ -91,6 +91,7 @@ def run_report(master: Path, pdf: bool = True, progress: Progress = _quiet, layo
     progress(f"マスター {Path(master).name} を読み込んでいます…")
     m = Master.open(master)
     refuse_hand_edited_year(m.snapshot)
+    refuse_year_without_targets(m.snapshot, "報告書を作っていません")
     summary = m.summary()
     check_progress_sheet(m, summary, Path(master))
     items = open_items_of(m, summary)

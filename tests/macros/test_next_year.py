@@ -458,11 +458,26 @@ def test_the_plan_periods_last_year_closes_with_end_of_plan_and_nothing_is_distr
     snap = MasterSnapshot.read(city.master)
     assert snap.settings.fiscal_year == 7 and {r.fiscal_year for r in snap.year_results()} == {6}
     assert any("計画期間の最後の年度（令和6年度）を締めました" in line for line in outcome.lines)
-    with pytest.raises(MasterError, match="取組目標が一つもない"):
-        run_distribute(city.master)
+    from macros.operations import remind, report as make_report
+    for operation in (run_distribute, remind, make_report, run_next_year):   # nothing was distributed for 令和7年度
+        with pytest.raises(MasterError, match="令和7年度の取組目標が一つもないため"):
+            operation(city.master)
+    again = make_report(city.master, pdf=False, fiscal_year=6)               # the closed year's documents still
+    assert any(p.name == "令和6年度_進捗状況報告書.docx" for p in again.files)
     report = next(p for p in period_report(city.master).files if p.suffix == ".docx")
     text = all_text(open_docx(report))
     assert "令和6年度" in text and "見込み" not in text
+
+
+def test_end_of_plan_is_refused_when_the_next_year_has_targets(city):
+    master = Master.open(city.master)
+    master.write_setting_values({"plan_period": "令和6年度〜令和6年度"})
+    master.save(backup=False)
+    a_full_year(city)
+    before = city.master.read_bytes()
+    with pytest.raises(MasterError, match="令和7年度の取組目標があるため、--end-of-plan は使えません"):
+        run_next_year(city.master, city.revised_plan(7), end_of_plan=True)
+    assert city.master.read_bytes() == before
 
 
 def test_end_of_plan_is_refused_before_the_plan_periods_last_year(city):
