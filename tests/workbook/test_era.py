@@ -55,3 +55,4 @@ def test_a_plan_period_may_name_the_era_once():
 
     assert parse_year_span("令和6〜8年度") == parse_year_span("Ｒ６～８") == parse_year_span("令和6年度〜令和8年度") == (6, 8)
     assert parse_year_span("令和8〜6年度") is None and parse_year_span("令和6〜八年度") is None
+    assert parse_year_span("2024〜26年度") is None          # a western year does not lend its era

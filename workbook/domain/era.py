@@ -75,7 +75,7 @@ def parse_year_span(text: object) -> tuple[int, int] | None:
     if len(parts) != 2:
         return None
     first, last = (parse_fiscal_year(p) for p in parts)
-    if last is None and first is not None:
+    if last is None and first is not None and re.match(r"(令和|[Rr])", parts[0]):   # 令和6〜8年度, not 2024〜26年度
         last = parse_fiscal_year("令和" + parts[1])
     return (first, last) if first is not None and last is not None and first <= last else None
 
