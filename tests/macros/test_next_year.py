@@ -439,6 +439,12 @@ def test_a_master_without_a_plan_period_gets_the_plans_own_years_before_a_revisi
     assert after.settings.plan_period == own
     assert after.settings.period_end(after.plan.fiscal_years) == max(years)
     assert any(f"計画期間「{own}」" in line for line in outcome.lines)
+    ws = openpyxl.load_workbook(city.master)[names.SHEET_SETTINGS]     # added under the last setting, above the note
+    keys = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+    row = keys.index("plan_period") + 2
+    assert ws.cell(row=row - 1, column=1).value and ws.cell(row=row, column=3).value == own
+    note = next(r for r in range(2, ws.max_row + 1) if str(ws.cell(row=r, column=2).value or "").startswith("達成度の記号"))
+    assert note > row
 
 
 def test_the_plan_periods_last_year_closes_with_end_of_plan_and_nothing_is_distributed_after(city):

@@ -199,8 +199,9 @@ class Master:
                 known = next((row for row in SETTING_ROWS if row[0] == key), None)
                 if known is None:
                     raise MasterError(f"シート「{names.SHEET_SETTINGS}」に「{key}」の行がありません。")
-                rows[key] = ws.max_row + 1           # a master made before the row existed: it is added
-                ms.setting_row(ws, rows[key], key, known[1], value, known[2])
+                ms.add_setting_row(ws, max((r for k, r in rows.items() if k), default=1) + 1, key, known[1], value,
+                                   known[2])
+                rows = {str(ws.cell(row=r, column=1).value or "").strip(): r for r in range(2, ws.max_row + 1)}
                 continue
             ws.cell(row=rows[key], column=3).value = value
         if "fiscal_year" in values and names.SHEET_OPERATIONS in self.wb.sheetnames:   # 操作 names the year too

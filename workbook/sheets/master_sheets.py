@@ -214,6 +214,18 @@ def setting_row(ws: Worksheet, r: int, key: str, label: str, value: object, note
         dv.add(value_cell.coordinate)
 
 
+def add_setting_row(ws: Worksheet, r: int, key: str, label: str, value: object, note: str) -> None:
+    """A row a master made before it existed gets, right under the last setting (the sheet's own notes
+    below move down one row, with their heights), fitted to its note like the others."""
+    heights = {n: ws.row_dimensions[n].height for n in range(r, ws.max_row + 1)}
+    ws.insert_rows(r)
+    for n, height in heights.items():
+        ws.row_dimensions[n + 1].height = height
+    ws.row_dimensions[r].height = None
+    setting_row(ws, r, key, label, value, note)
+    st.autofit_rows(ws, r, r)
+
+
 def write_settings(ws: Worksheet, settings: Settings) -> None:
     rows = settings_to_rows(settings)
     ws["A1"], ws["B1"], ws["C1"], ws["D1"] = "キー", "項目", "値", "説明"
