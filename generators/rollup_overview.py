@@ -115,7 +115,7 @@ def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[s
     from workbook.domain.era import wareki_date
     from workbook.domain.settings import SAMPLE_TITLE
 
-    doc = _document("進捗集約概要")
+    doc = _document((SAMPLE_TITLE if sample else "") + "進捗集約概要")
     doc.add_paragraph((SAMPLE_TITLE if sample else "") + "再犯防止推進計画 進捗集約概要", style="Title")
     years = len({c.fiscal_year for c in cities})
     doc.add_paragraph(f"{wareki_date(today)}作成　集約した自治体×年度：{len(cities)} 件")

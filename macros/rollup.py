@@ -104,6 +104,7 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
         notes += map_notes
         progress(f"対応表 {map_path.name} の修正を使います。")
     found: list[_City] = []
+    sample_ids: set[int] = set()
     for n, path in enumerate(files, start=1):
         if n == 1 or n % 50 == 0:
             progress(f"マスターを読み込んでいます… {n}/{len(files)}")
@@ -112,10 +113,12 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
             notes.append(note)
             continue
         notes += read.notes
+        made = _cities(read, saved)     # the snapshot (the file's bytes) is let go here
         if read.settings.sample:
-            samples.append(read.settings.municipality)
-        found += _cities(read, saved)   # the snapshot (the file's bytes) is let go here
+            sample_ids.update(id(c) for c in made)
+        found += made
     chosen, duplicate_notes = _one_per_city_year(found)
+    samples += [c.city.municipality for c in chosen if id(c) in sample_ids]     # only the masters used
     notes += duplicate_notes
     cities: list[CityYear] = []
     mapping: dict[tuple[str, str, str], MapRow] = {}
