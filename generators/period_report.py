@@ -20,8 +20,6 @@ from functools import partial
 from pathlib import Path
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from workbook.domain.era import fiscal_year_label, wareki_date, year_span_label
@@ -32,6 +30,7 @@ from workbook.domain.settings import Settings
 from .marks import SAMPLE_MARK, SAMPLE_NOTE
 from .period import ESTIMATE, UNGRADED, Period, Trajectory
 from .period_charts import trajectory_chart
+from .table_fit import fixed_columns, keep_rows_whole
 from .template import PERIOD_REPORT_TEMPLATE, render
 
 TITLE = "計画期間評価報告書"
@@ -231,18 +230,10 @@ def report_table(doc, widths: list[float], header: list[str], rows: list[list[st
     t = doc.add_table(rows=1 + len(rows), cols=len(widths))
     t.style = doc.styles["報告書表"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
-    grid = t._tbl.tblGrid.findall(qn("w:gridCol"))
-    for col, w in zip(grid, widths):
-        col.set(qn("w:w"), str(int(w * 56.7)))
+    fixed_columns(t, widths)
+    keep_rows_whole(t)
     for r, values in enumerate([header] + rows):
-        tr = t.rows[r]
-        props = tr._tr.get_or_add_trPr()
-        props.append(OxmlElement("w:cantSplit"))
-        if r == 0:
-            props.append(OxmlElement("w:tblHeader"))
-        for c, (cell, value) in enumerate(zip(tr.cells, values)):
-            cell.width = Mm(widths[c])
+        for c, (cell, value) in enumerate(zip(t.rows[r].cells, values)):
             numeric = numeric_from <= c < (numeric_to if numeric_to is not None else len(widths)) or \
                 (first_numeric and c == 0)
             style = HEAD if r == 0 else NUM if numeric else CELL

@@ -22,6 +22,7 @@ from workbook.domain.national_plan import PLAN_NAME, PRIORITIES, UNMAPPED
 from workbook.domain.rollup import CLASSES, CityYear, ClassCounts, total_by_priority
 
 from .rollup_charts import class_chart
+from .table_fit import fixed_columns, keep_rows_whole
 
 BODY_FONT, HEADING_FONT = "游明朝", "游ゴシック"
 DETAIL_LIMIT = 30          # up to this many cities: a chart per 重点課題 (a bar per city) and per city
@@ -70,11 +71,9 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float]):
     t = doc.add_table(rows=1 + len(rows), cols=len(header))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False   # fixed layout: the widths below hold in Word and LibreOffice
+    fixed_columns(t, widths)   # fixed layout: the widths hold in Word and LibreOffice
     t._tbl.tblPr.find(qn("w:tblW")).set(qn("w:type"), "dxa")
     t._tbl.tblPr.find(qn("w:tblW")).set(qn("w:w"), str(int(sum(widths) * 56.7)))
-    for gridcol, width in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
-        gridcol.set(qn("w:w"), str(int(width * 56.7)))
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         el = OxmlElement(f"w:{side}")
@@ -82,15 +81,11 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float]):
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     t._tbl.tblPr.append(margins)
+    keep_rows_whole(t)
     for r, values in enumerate([header] + rows):
         row = t.rows[r]
-        trpr = row._tr.get_or_add_trPr()
-        trpr.append(OxmlElement("w:cantSplit"))
-        if r == 0:
-            trpr.append(OxmlElement("w:tblHeader"))
         for c, value in enumerate(values):
             cell = row.cells[c]
-            cell.width = Mm(widths[c])
             p = cell.paragraphs[0]
             run = p.add_run(str(value))
             run.font.size = Pt(7 if r == 0 else 8)

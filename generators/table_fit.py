@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 
 COUNTS_TABLE = "達成度の件数表"   # templates/docx_kit.py writes the same title
 TWIPS_PER_MM = 56.7
@@ -59,6 +60,25 @@ def _set_grid(tbl, mm: list[float]) -> list[int]:
         col.set(qn("w:w"), str(w))
         grid.append(col)
     return twips
+
+
+def fixed_columns(table, mm: list[float]) -> None:
+    """A python-docx table laid out at these column widths (mm): its grid and every cell's width, so
+    Word and LibreOffice keep them (autofit off)."""
+    table.autofit = False
+    _set_grid(table._tbl, mm)
+    for row in table.rows:
+        for cell, width in zip(row.cells, mm):
+            cell.width = Mm(width)
+
+
+def keep_rows_whole(table) -> None:
+    """No row split over two pages, and the first row repeated at the top of each."""
+    for r, row in enumerate(table.rows):
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if r == 0:
+            props.append(OxmlElement("w:tblHeader"))
 
 
 def _cell_properties(tc):
