@@ -8,6 +8,16 @@ import pytest
 import xlwings as xw
 
 
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory):
+    """The demo's output (no PDF), made once for the modules that only read it."""
+    from macros.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    run_demo(out, pdf=False)
+    return out
+
+
 class ComError(Exception):
     """Stand-in for pywintypes.com_error."""
 

@@ -14,7 +14,6 @@ import pytest
 
 from generators.letters import write_request_memo
 from macros import operations as ops
-from macros.demo import run_demo
 from workbook.domain.scale_presets import PRESETS, legacy_scale
 from workbook.domain.settings import PATH_IN_BODY, SETTING_ROWS
 from workbook.files.master import Master
@@ -34,10 +33,8 @@ def cell_of(key: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("letters") / "demo"
-    run_demo(out, pdf=False)
-    return out
+def demo_dir(demo_output):
+    return demo_output
 
 
 @pytest.fixture

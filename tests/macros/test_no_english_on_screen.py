@@ -25,12 +25,8 @@ PATH = re.compile(r"\\\\[^\s、。]+|[A-Za-z]:\\[^\s、。]+")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from macros.demo import run_demo
-
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    run_demo(out, pdf=False)
-    return out
+def demo(demo_output):
+    return demo_output
 
 
 def strings(path: Path) -> dict[tuple[str, str], str]:

@@ -27,12 +27,8 @@ WAREKI_MOMENT = re.compile(r"令和\d+年\d+月\d+日 \d+:\d\d")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from macros.demo import run_demo
-
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    run_demo(out, pdf=False)
-    return out
+def demo(demo_output):
+    return demo_output
 
 
 def to_pdf(paths, outdir):
