@@ -231,28 +231,6 @@ def test_a_master_closed_by_the_version_before_still_shows_last_years_opinions(c
     assert (ret.entries["1-1-1"].prev_internal, ret.entries["1-1-1"].prev_committee) == ("", "")
 
 
-@pytest.mark.parametrize("change", ["insert", "delete-and-insert"])
-def test_a_return_with_a_column_inserted_or_moved_is_not_merged(city, change):
-    """A column inserted before the inputs makes the table wider; one deleted and another inserted keep
-    its width, but the headers no longer match the template's: either way the file is held whole."""
-    path = city.send(POLICY, {"1-1-1": {"response": "チラシを改訂した", "next_plan_1": "配架先を増やす",
-                                        "next_budget_1": 300}})
-    wb = openpyxl.load_workbook(path)
-    ws = wb[DATA_SHEET]
-    ws.protection.sheet = False
-    ws.insert_cols(col_number("prev_internal"))
-    if change == "delete-and-insert":
-        ws.delete_cols(col_number("prev_committee") + 1)      # the 前年度 委員会意見 column, now one to the right
-    wb.save(path)
-    city.collect()
-    codes = {code for code, d, _ in city.checks() if d == POLICY}
-    assert codes & {"columns-changed", "columns-moved"}, codes
-    ws = city.book()[POLICY]
-    r = rows_of(ws)["1-1-1"]
-    for key in ("content", "response", "next_plan_1", "next_plan_2", "next_budget_1"):
-        assert ws.cell(row=r, column=col_number(key)).value is None, key
-
-
 def test_what_a_file_holds_in_the_closed_direction_column_is_not_taken(city):
     """今後の方針 is hidden and locked before the period's last year; a file that has something there
     anyway (unprotected and typed) leaves the master's cell as it was."""
@@ -269,21 +247,31 @@ def test_what_a_file_holds_in_the_closed_direction_column_is_not_taken(city):
     assert ws.cell(row=r, column=col_number("direction")).value is None
 
 
-def test_a_return_with_a_column_deleted_is_not_merged(city):
-    """A department unprotects its file and deletes the read-only 前年度 内部評価 column: every input
-    after it moves one column left. The file names template 2026.3, whose table is wider: held whole."""
+@pytest.mark.parametrize("change", ["delete", "insert", "delete-and-insert"])
+def test_a_return_with_a_column_deleted_inserted_or_moved_is_not_merged(city, change):
+    """A department unprotects its file and deletes the read-only 前年度 内部評価 column (every input after
+    it moves one column left), inserts one there (the table is wider), or does both (the width is the
+    template's, but the headers no longer are): the file, of template 2026.3, is held whole."""
     path = city.send(POLICY, {"1-1-1": {"response": "チラシを改訂した", "next_plan_1": "配架先を増やす",
                                         "next_budget_1": 300}})
     wb = openpyxl.load_workbook(path)
     ws = wb[DATA_SHEET]
     ws.protection.sheet = False
-    ws.delete_cols(col_number("prev_internal"))
+    if change == "delete":
+        ws.delete_cols(col_number("prev_internal"))
+    else:
+        ws.insert_cols(col_number("prev_internal"))
+        if change == "delete-and-insert":
+            ws.delete_cols(col_number("prev_committee") + 1)      # the 前年度 委員会意見 column, now one to the right
     wb.save(path)
     city.collect()
-    assert ("columns-changed", POLICY, f"{col_letter('code')}{HEADER_ROW}") in city.checks()
+    if change == "delete":
+        assert ("columns-changed", POLICY, f"{col_letter('code')}{HEADER_ROW}") in city.checks()
+    codes = {code for code, d, _ in city.checks() if d == POLICY}
+    assert codes & {"columns-changed", "columns-moved"}, codes
     ws = city.book()[POLICY]
     r = rows_of(ws)["1-1-1"]
-    for key in ("content", "response", "next_plan_1", "next_budget_1"):
+    for key in ("content", "response", "next_plan_1", "next_plan_2", "next_budget_1"):
         assert ws.cell(row=r, column=col_number(key)).value is None, key
 
 
