@@ -71,12 +71,7 @@ def build_committee_summary(path: Path) -> Path:
            ["{{ h.code }}", ["{{ h.title }}", "（{{ h.departments }}）"],
             ["{{ h.result }}", "{%p if h.indicators %}", "{{ h.indicators }}", "{%p endif %}"]],
            "{%tr endfor %}"])
-    tag(doc, "{%p if highlights_more %}")
-    para(doc, "ほか {{ highlights_more }} 件（{{ k.scope }}。全件は進捗状況報告書を参照）", NOTE)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p else %}")
-    para(doc, "{{ highlights_title }}はありません。")
-    tag(doc, "{%p endif %}")
+    _more_or_none(doc, "highlights_more", "highlights_title")
 
     para(doc, "4　{{ attention_title }}", "Heading 1")
     tag(doc, "{%p if attention %}")
@@ -86,12 +81,7 @@ def build_committee_summary(path: Path) -> Path:
             ["理由：{{ c.reason }}", "{%p if c.next %}", "今後：{{ c.next }}", "{%p endif %}"]],
            "{%tr endfor %}"],
           body_styles=[CELL, CELL, CELL_NUM, CELL])
-    tag(doc, "{%p if attention_more %}")
-    para(doc, "ほか {{ attention_more }} 件（{{ k.scope }}。全件は進捗状況報告書を参照）", NOTE)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p else %}")
-    para(doc, "{{ attention_title }}はありません。")
-    tag(doc, "{%p endif %}")
+    _more_or_none(doc, "attention_more", "attention_title")
 
     para(doc, "5　報告の状況", "Heading 1")
     para(doc, "・{{ returns_note }}", BULLET)
@@ -110,3 +100,14 @@ def build_committee_summary(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+def _more_or_none(doc, more: str, title: str) -> None:
+    """Under a list cut short, 「ほか N 件」; with nothing to list (the {%p else %} of the list's if),
+    a line saying there is none. Closes the list's if."""
+    tag(doc, "{%p if " + more + " %}")
+    para(doc, "ほか {{ " + more + " }} 件（{{ k.scope }}。全件は進捗状況報告書を参照）", NOTE)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ " + title + " }}はありません。")
+    tag(doc, "{%p endif %}")
