@@ -39,7 +39,7 @@ def refuse_year_without_targets(snap: MasterSnapshot, refused: str) -> None:
     nothing was distributed, so nothing is distributed, reminded, reported or closed. refused: what was
     not done ('配布していません')."""
     plan, year = snap.plan, snap.settings.fiscal_year
-    if not plan.actions or any(a.target_for(year).strip() for a in plan.actions):
+    if not plan.actions or len(plan.without_target(year)) < len(plan.actions):
         return
     kept = "、".join(fiscal_year_label(y) for y in sorted({y for a in plan.actions for y, t in a.targets.items() if t}))
     last = max((r.fiscal_year for r in snap.year_results()), default=None)

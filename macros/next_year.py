@@ -67,7 +67,7 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     revision = _revision(snap.plan, plan_file, new_year) if plan_file else None
     plan = revision.plan if revision else snap.plan
     period_end = snap.settings.period_end(snap.plan.fiscal_years)
-    if end_of_plan and any(a.target_for(new_year).strip() for a in plan.actions):
+    if end_of_plan and len(plan.without_target(new_year)) < len(plan.actions):
         raise MasterError(f"計画{'ファイル ' + plan_file.name + ' ' if plan_file else ''}に{new_label}の取組目標があるため、"
                           f"--end-of-plan は使えません（{new_label}も報告を続ける計画です）。--end-of-plan を付けずに実行してください。"
                           "何も変えていません。")
@@ -204,7 +204,7 @@ def _refuse_stale_progress(snap: MasterSnapshot, summary, master: Path) -> None:
 def _refuse_no_targets(plan: Plan, year: int, plan_file: Path | None, period_ends: bool = False) -> list[str]:
     """The actions without a 取組目標 for the year (refused when none has one). period_ends: the year
     closed is the plan period's last; the message offers --end-of-plan."""
-    blank = [a.code for a in plan.actions if not a.target_for(year).strip()]
+    blank = plan.without_target(year)
     if year in plan.fiscal_years and len(blank) < len(plan.actions):
         return blank
     where = f"計画ファイル {plan_file.name} にも" if plan_file else "シート「計画」に"

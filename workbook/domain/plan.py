@@ -223,6 +223,10 @@ class Plan:
     def actions_of(self, department: str) -> list[Action]:
         return list(self._lookup()[1].get(department, ()))
 
+    def without_target(self, fiscal_year: int) -> list[str]:
+        """Codes of the actions with no 取組目標 for the year (all of them: nothing to report that year)."""
+        return [a.code for a in self.actions if not a.target_for(fiscal_year).strip()]
+
     def actions_in_goal(self, goal_code: str) -> list[Action]:
         return [a for a in self.actions if a.goal_code == goal_code]
 
