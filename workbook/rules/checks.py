@@ -97,15 +97,11 @@ def column_problems(ret: DepartmentReturn, file: str) -> list[Problem]:
         i = col_number(col.key) - 1
         have = ret.headers[i] if i < len(ret.headers) else ""
         expected = header_for(col, ret.identity.fiscal_year)
-        if _squeezed(have) != _squeezed(expected):
+        if loose(have) != loose(expected):     # the sheet breaks a header to fit its column
             return [where.problem("columns-moved", cell=f"{col_letter(col.key)}{HEADER_ROW}", value=have or "（空欄）",
                                   expected=expected)]
     return []
 
-
-def _squeezed(header: str) -> str:
-    """A header without the line breaks and spaces the sheet adds to fit it in its column."""
-    return "".join(header.split())
 
 
 _NAME_DELIMITERS = frozenset("_ 　()（）[]［］「」『』【】〔〕{}<>＜＞~～〜-－‐・,，、。.+＋#＃0123456789")
