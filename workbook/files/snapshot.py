@@ -52,6 +52,7 @@ class MasterSnapshot:
         self.settings = settings
         self._book = book
         self._departments: dict[str, DepartmentState] = {}
+        self._year_results: list[YearResult] | None = None
         self._package: Package | None = None
 
     @classmethod
@@ -230,8 +231,11 @@ class MasterSnapshot:
 
     # --- fixed sheets -----------------------------------------------------------------------
     def year_results(self) -> list[YearResult]:
-        """The closed years' records (年度別実績; none before the first ⑥ 年度更新)."""
-        return results_from_rows(self.rows(names.SHEET_YEAR_RESULTS))
+        """The closed years' records (年度別実績; none before the first ⑥ 年度更新), parsed once per
+        snapshot (collect asks for them when it checks and again when it rebuilds 進捗一覧)."""
+        if self._year_results is None:
+            self._year_results = results_from_rows(self.rows(names.SHEET_YEAR_RESULTS))
+        return list(self._year_results)
 
     def earlier_actuals(self) -> dict[tuple[str, str], dict[int, float]]:
         """The indicators' actuals of the years closed before 設定's year (for 累計 indicators)."""
