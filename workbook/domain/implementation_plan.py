@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbook.domain.house_style import number
 from workbook.domain.normalize import parse_number
 from workbook.domain.plan import Action, Goal, Measure, Plan
 from workbook.domain.progress import ActionProgress, Summary
@@ -126,8 +127,9 @@ def _row(action: Action, p: ActionProgress | None, results: list[YearResult], pa
             budget, source, others = sum(b for _, b in amounts), label, ""
         else:                                                        # the plan's, and what some ask beside it
             budget, source = plan_budget, PLAN
-            others = (f"{label}額 " + "、".join(f"{d} {b:,.0f}千円" if len(action.departments) > 1 else f"{b:,.0f}千円"
-                                               for d, b in amounts)) if amounts else ""
+            named = len(action.departments) > 1
+            others = (f"{label}額 " + "、".join((f"{d} " if named else "") + f"{number(b, 0)}千円" for d, b in amounts)
+                      if amounts else "")
         work.append(YearWork(y, text or plan_text, budget, source, label if text else PLAN, others))
     direction = _joined(action, [(d, e.text(DIRECTION)) for d, e in entries])
     return ActionRow(action, texts, tuple(work), direction, _joined(action, [(d, e.text(RESPONSE)) for d, e in entries]))
