@@ -273,6 +273,7 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
     plan, settings = snap.plan, snap.settings
     accepted = accepted_before(snap)
     earlier = snap.earlier_actuals()      # 累計 indicators add up the closed years (年度別実績)
+    closed = closed_keys(settings.fiscal_year, settings.period_end(plan.fiscal_years))   # not asked this year
     now = _now()
     out = Merged()
     if drops is not None:
@@ -295,9 +296,8 @@ def _merge(snap: MasterSnapshot, candidates: dict[str, list[Candidate]], from_ar
             _say_plan_changes(found, name, outcome)
             if chosen.record.sha256 != accepted.get(name):
                 held = blocked(found, chosen.ret)      # what was reported as an error is never merged
-                entries, changes = merge_entries(entries, incoming_entries(
-                    chosen.ret, plan, name, held, settings.scale,
-                    closed_keys(settings.fiscal_year, settings.period_end(plan.fiscal_years))), plan, name,
+                entries, changes = merge_entries(
+                    entries, incoming_entries(chosen.ret, plan, name, held, settings.scale, closed), plan, name,
                     settings.fiscal_year)
                 contact, more = merge_contact(contact, (chosen.ret.contact_name, chosen.ret.contact_phone), name,
                                               keep=held)
