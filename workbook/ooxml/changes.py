@@ -20,6 +20,8 @@ from openpyxl.formula.translate import Translator
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
+from workbook.ooxml import cell_xml
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -29,7 +31,7 @@ def _q(tag: str) -> str:
     return f"{{{MAIN}}}{tag}"
 
 
-_V, _F, _IS, _T, _R = _q("v"), _q("f"), _q("is"), _q("t"), _q("r")
+_T, _R = _q("t"), _q("r")
 
 
 class Formula(str):
@@ -105,26 +107,28 @@ class CellReader:
                         self._dates.add(i)
         return self._dates
 
-    def value(self, cell: etree._Element | None, shared: dict[str, tuple[str, str]]) -> object:
-        """The value a block holds for this <c> (None for no cell). shared: si -> (ref, formula)."""
-        if cell is None or not len(cell):     # no <v>, <f> or <is>: an empty (perhaps styled) cell
+    def value(self, cell: str | None, shared: dict[str, tuple[str, str]]) -> object:
+        """The value a block holds for this cell's text (None for no cell). shared: si -> (ref, formula)."""
+        parts = None if cell is None else cell_xml.content(cell)
+        if parts is None:                     # no <v>, <f> or <is>: an empty (perhaps styled) cell
             return None
-        kind = cell.get("t")
-        f = cell.find(_F)
-        if f is not None:
-            text = f.text
-            if f.get("t") == "shared" and f.get("si") in shared and not text:
-                origin, formula = shared[f.get("si")]
-                return Formula(Translator("=" + formula, origin).translate_formula(cell.get("r")))
+        start, inner = parts
+        kind = cell_xml.attr(start, "t")
+        found = cell_xml.formula(inner)
+        if found is not None:
+            attrs, text = found
+            si = cell_xml.attr(attrs, "si")
+            if cell_xml.attr(attrs, "t") == "shared" and si in shared and not text:
+                origin, formula = shared[si]
+                return Formula(Translator("=" + formula, origin).translate_formula(cell_xml.attr(start, "r")))
             if text is not None:
                 return Formula("=" + text)
         if kind == "inlineStr":
-            node = cell.find(_IS)
-            return None if node is None else (_text(node) or None)
-        v = cell.find(_V)
-        if v is None or v.text is None:
+            text = cell_xml.inline_text(inner)
+            return None if text is None else (_decode(text) or None)
+        raw = cell_xml.value_text(inner)
+        if raw is None:
             return None
-        raw = v.text
         if kind == "s":
             return self.strings[int(raw)] or None
         if kind in ("str", "e"):
@@ -132,7 +136,7 @@ class CellReader:
         if kind == "b":
             return raw.strip() in ("1", "true")
         number = float(raw)
-        if int(cell.get("s") or 0) in self.date_styles:
+        if int(cell_xml.attr(start, "s") or 0) in self.date_styles:
             return from_excel(number, epoch=_epoch_date(self._epoch))
         if number.is_integer() and not any(ch in raw for ch in ".eE"):
             return int(number)
@@ -146,12 +150,17 @@ def _epoch_date(year: int):
 
 
 def _text(node: etree._Element) -> str:
-    """The text of an <si> or <is>: its <t>, or its rich-text runs' <t> (phonetic <rPh> left out)."""
+    """The text of an <si>: its <t>, or its rich-text runs' <t> (phonetic <rPh> left out)."""
     t = node.find(_T)
     if t is not None:
         text = t.text or ""
     else:
         text = "".join(r.findtext(_T) or "" for r in node.iterfind(_R))
+    return _decode(text)
+
+
+def _decode(text: str) -> str:
+    """The OOXML escape _xHHHH_ decoded."""
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 

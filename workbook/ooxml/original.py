@@ -2,9 +2,7 @@
 with when the patch records its edits (the Excel writer), so that no second parse is needed."""
 from __future__ import annotations
 
-from lxml import etree
-
-from workbook.ooxml.sheet_xml import SheetXml, _cells_of
+from workbook.ooxml.sheet_xml import SheetXml
 
 class Original:
     """The sheet as it was read, seen through an edited SheetXml (what changes() compares with):
@@ -13,15 +11,12 @@ class Original:
 
     def __init__(self, final: SheetXml):
         self.final = final
-        self._deleted: dict[int, dict[int, etree._Element]] = {}
         self._new: dict[int, set[int]] | None = None
 
-    def _deleted_cells(self, r: int) -> dict[int, etree._Element]:
-        if r not in self._deleted:
-            self._deleted[r] = _cells_of(self.final.deleted_rows[r], r)
-        return self._deleted[r]
+    def _deleted_cells(self, r: int) -> dict[int, str]:
+        return self.final.deleted_cells(r)
 
-    def cell_at(self, r: int, c: int) -> etree._Element | None:
+    def cell_at(self, r: int, c: int) -> str | None:
         final = self.final
         if (r, c) in final.before_cells:
             before = final.before_cells[(r, c)]
@@ -51,7 +46,7 @@ class Original:
     def height(self, r: int) -> float | None:
         final = self.final
         if r in final.deleted_rows:
-            ht = final.deleted_rows[r].get("ht")
+            ht = final.deleted_height(r)
         elif r in final.before_heights:
             ht = final.before_heights[r]
         elif r in final.initial_rows:

@@ -1,0 +1,104 @@
+"""The sheet as text (ooxml.sheet_xml on ooxml.cell_xml): the forms other writers use read and
+edit as lxml would, rows not edited come back byte for byte."""
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from workbook.ooxml.cell_xml import Row, inline_text, split_rows
+from workbook.ooxml.changes import CellReader
+from workbook.ooxml.sheet_xml import SheetXml
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def sheet(rows: str, before: str = "", after: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">{before}'
+            f'<sheetData>{rows}</sheetData>{after}</worksheet>').encode()
+
+
+def values(xml: bytes) -> dict[tuple[int, int], object]:
+    out = {}
+    s = SheetXml(xml)
+    reader = CellReader(None, None)
+    for r in s.row_numbers():
+        for c in s.columns_of(r):
+            out[(r, c)] = reader.value(s.cell_at(r, c), s.shared_formulas())
+    return out
+
+
+def test_rows_not_edited_are_written_back_byte_for_byte():
+    rows = ('<row r="1" spans="1:2"><c r="A1" s="3" t="inlineStr"><is><t>見出し &amp; 注</t></is></c></row>'
+            '<row r="2"><c r="A2"><v>1</v></c><c r="B2" s="4"/></row>')
+    xml = sheet(rows, '<dimension ref="A1:B2"/>', '<pageMargins left="0.7"/>')
+    s = SheetXml(xml)
+    s.set(2, 2, "新")
+    out = s.tobytes().decode()
+    assert rows.split("<row r=\"2\"")[0] in out
+    assert '<row r="2"><c r="A2"><v>1</v></c><c r="B2" s="4" t="inlineStr"><is><t>新</t></is></c></row>' in out
+    assert out.startswith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>')
+    etree.fromstring(s.tobytes())
+
+
+def test_pretty_printed_rows_cells_without_r_and_a_row_extlst_are_read():
+    rows = ('\n  <row r="3">\n    <c s="1"><v>5</v></c>\n    <c><v>6</v></c>\n  </row>\n'
+            '  <row><c r="C4" t="inlineStr"><is><t>x</t></is></c><extLst><ext uri="u"/></extLst></row>\n')
+    s = SheetXml(sheet(rows))
+    assert s.row_numbers() == [3, 4] and s.columns_of(3) == [1, 2] and s.columns_of(4) == [3]
+    s.set(4, 1, 7)
+    out = s.tobytes().decode()
+    root = etree.fromstring(out.encode())
+    row4 = root.find(f"{{{MAIN}}}sheetData")[1]
+    assert row4.get("r") == "4" and [c.get("r") for c in row4.iterfind(f"{{{MAIN}}}c")] == ["A4", "C4"]
+    assert row4[-1].tag == f"{{{MAIN}}}extLst"
+    assert values(s.tobytes())[(3, 2)] == 6 and values(s.tobytes())[(4, 1)] == 7
+
+
+@pytest.mark.parametrize("odd", [
+    '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>',
+    "<row r='1'><c r='A1' t='inlineStr'><is><t>a&lt;b</t></is></c></row>",
+    '<row r="1"><!-- a comment --><c r="A1" t="inlineStr"><is><t>a&lt;b</t></is></c></row>',
+])
+def test_cdata_comments_and_single_quotes_are_read_through_lxml_first(odd):
+    s = SheetXml(sheet(odd))
+    assert values(s.tobytes()) == {(1, 1): "a<b"}
+    s.set(1, 2, "c")
+    assert values(s.tobytes()) == {(1, 1): "a<b", (1, 2): "c"}
+
+
+def test_values_read_as_lxml_reads_them():
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><r><t>漢</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 字</t></r>'
+            '<rPh sb="0" eb="1"><t>カン</t></rPh></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>a_x000D_b&#13;&gt;</t></is></c>'
+            '<c r="C1"><f>SUM(A2:A3)</f><v>3</v></c><c r="D1" t="b"><v>1</v></c><c r="E1" t="str"><f>"x"</f></c>'
+            '<c r="F1"><v>2.50</v></c><c r="G1" t="inlineStr"><is><t/></is></c><c r="H1" s="2"/></row>'
+            '<row r="2"><c r="A2"><f t="shared" ref="A2:A3" si="0">B2*2</f><v>4</v></c></row>'
+            '<row r="3"><c r="A3"><f t="shared" si="0"/><v>6</v></c></row>')
+    got = values(sheet(rows))
+    assert got[(1, 1)] == "漢 字" and got[(1, 2)] == "a\rb\r>"
+    assert got[(1, 3)] == "=SUM(A2:A3)" and got[(1, 4)] is True and got[(1, 5)] == '="x"'
+    assert got[(1, 6)] == 2.5 and got[(1, 7)] is None and got[(1, 8)] is None
+    assert got[(2, 1)] == "=B2*2" and got[(3, 1)] == "=B3*2"
+
+
+def test_written_text_is_escaped_as_lxml_escapes_it():
+    s = SheetXml(sheet('<row r="1"><c r="A1" t="s" s="5"><v>0</v></c></row>'))
+    s.set(1, 1, "a<b>&c\r\n d ")
+    s.set(1, 3, " 前後に空白 ")
+    out = s.tobytes()
+    root = etree.fromstring(out)
+    cells = root.find(f"{{{MAIN}}}sheetData")[0]
+    assert cells[0].get("s") == "5" and cells[0].get("t") == "inlineStr"
+    assert cells[0].findtext(f"{{{MAIN}}}is/{{{MAIN}}}t") == "a<b>&c\r\n d "
+    assert "&#13;" in out.decode() and out.decode().count('xml:space="preserve"') == 2
+
+
+def test_a_row_split_by_text_equals_the_regular_expression_reading():
+    text = ('<row r="12" spans="1:3" ht="30" customHeight="1"><c r="A12" s="1"/><c r="C12" t="inlineStr"><is><t>'
+            'x</t></is></c><c r="B12"><v>1</v></c></row>')
+    fast = Row.parse(text, 12)
+    slow = Row._parse_any(text[:text.find(">")], text[text.find(">") + 1:-6], 12)
+    assert fast.cells == slow.cells and list(fast.cells) == [1, 3, 2] and not fast.ordered
+    assert fast.text().index('r="B12"') < fast.text().index('r="C12"')
+    assert split_rows(text + " \n" + text.replace('"12"', '"13"')) == [text, text.replace('"12"', '"13"')]
+    assert inline_text("<v>1</v>") is None
