@@ -29,7 +29,7 @@ from workbook.sheets.names import sheet_title
 from workbook.ooxml.changes import SheetChange
 from workbook.ooxml.patch import PackagePatch
 from workbook.ooxml.sheet_xml import SheetXml, split_ref
-from workbook.sheets.row_heights import row_height
+from workbook.sheets.row_heights import RowHeights
 from workbook.domain.era import parse_moment
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.progress import Summary
@@ -142,7 +142,7 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
     state = snap.department(department)
     table = state.table
     sheet = patch.sheet(sheet_title(department))
-    widths = sheet.widths()
+    heights = RowHeights(sheet.widths(), lines)
     plan_cells = shared_plan_cells(snap.plan, department, snap.settings.fiscal_year)
     for key, kind, _ in row_specs(snap.plan, department):
         code, n = split_key(key)
@@ -161,7 +161,7 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
                 current[name] = want
                 changed = True
         if changed:
-            sheet.set_height(row, row_height({_NUMBERS[k]: v for k, v in current.items()}, widths, memo=lines))
+            sheet.set_height(row, heights.height({_NUMBERS[k]: v for k, v in current.items()}))
     for ref, want in ((CONTACT_NAME_CELL, contact[0]), (CONTACT_PHONE_CELL, contact[1])):
         r, c = split_ref(ref)
         have = table.contact[0] if ref == CONTACT_NAME_CELL else table.contact[1]
@@ -179,9 +179,6 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
     compared as that text, written as dates where the column shows dates (ms.table formats them in 和暦);
     a master written before, whose cells show text, keeps them as text.
     """
-    def height(row: list[object], widths) -> float:
-        return row_height({c: v for c, v in enumerate(row, start=1) if c not in unwrapped}, widths, memo=lines)
-
     def cell_value(value: object, dated: bool) -> object:
         moment = parse_moment(value) if dated else None
         return value if moment is None else moment
@@ -196,11 +193,11 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         styles = {c: sheet.style(2, c) or style for c in range(1, max(map(len, values), default=0) + 1)}
         dated = {c for c in moments if patch.shows_date(title, 2, c)}
         sheet.delete_rows_from(2)
-        widths = sheet.widths()
+        heights = RowHeights(sheet.widths(), lines, skip=unwrapped)
         for r, row in enumerate(values, start=2):
             for c, value in enumerate(row, start=1):
                 sheet.set(r, c, cell_value(value, c in dated), styles[c])
-            sheet.set_height(r, height(row, widths))
+            sheet.set_height(r, heights.height(dict(enumerate(row, start=1))))
         width = len(_header(snap.rows(title)))
         last = 1 + max(len(values), 1)
         ref = f"A1:{_letter(width)}{last}"
@@ -208,15 +205,17 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         sheet.set_ref("autoFilter", ref)
         patch.set_filter_range(title, ref)
         return
-    sheet = None
+    sheet = heights = None
     for r, (have, want) in enumerate(zip(current, values), start=2):
         if _same_rows([have], [want]):
             continue
-        sheet = sheet or patch.sheet(title)
+        if sheet is None:
+            sheet = patch.sheet(title)
+            heights = RowHeights(sheet.widths(), lines, skip=unwrapped)
         for c, value in enumerate(want, start=1):
             if not same_value(have[c - 1] if c - 1 < len(have) else None, value):
                 sheet.set(r, c, cell_value(value, c in moments and patch.shows_date(title, r, c)))
-        sheet.set_height(r, height(want, sheet.widths()))
+        sheet.set_height(r, heights.height(dict(enumerate(want, start=1))))
 
 
 def _same_rows(a: list[list[object]], b: list[list[object]]) -> bool:

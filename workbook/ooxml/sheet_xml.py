@@ -34,6 +34,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
 _COL = re.compile(r"<col\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([\w:]+)="([^"]*)"')
 _UNUSUAL = ("<!", "<?", "='")            # comments and CDATA, processing instructions, single quotes
 
 
@@ -209,17 +210,19 @@ class SheetXml:
                     row.ordered = False
         else:
             start, kept = cell_start(cell)
-            if has_formula(cell):
+            if "<f" in cell and has_formula(cell):
                 self.removed_formulas.add(f"{letter(c)}{r}")
         self.changed = True
         kind, t, inner = value.__class__, "", ""
         touched = self.touched
         if kind is str:                              # most values: text
-            content = _ILLEGAL.sub(_escape, value) if _ILLEGAL.search(value) else value
+            content = value if value.isprintable() or not _ILLEGAL.search(value) else _ILLEGAL.sub(_escape, value)
             touched[(r, c)] = value if content else None
             if content:                              # an empty inline string is never written
-                t = ' t="inlineStr"'
-                inner = _inline(content, "\n" in content or content[0].isspace() or content[-1].isspace())
+                space = ' xml:space="preserve"' if "\n" in content or content[0].isspace() or content[-1].isspace() \
+                    else ""
+                cells[c] = f'{start} t="inlineStr"><is><t{space}>{escape(content)}</t></is>{kept}</c>'
+                return
         elif value is None:
             touched[(r, c)] = None
         elif kind is bool:
@@ -305,9 +308,10 @@ class SheetXml:
         self._widths = out
         start = self.head.find("<cols>")
         for col in _COL.findall(self.head, start if start >= 0 else len(self.head)):
-            width = float(attr(col, "width") or 8.43)
-            hidden = attr(col, "hidden") in ("1", "true")
-            for n in range(int(attr(col, "min")), int(attr(col, "max")) + 1):
+            found = dict(_ATTRIBUTE.findall(col))
+            width = float(found.get("width") or 8.43)
+            hidden = found.get("hidden") in ("1", "true")
+            for n in range(int(found["min"]), int(found["max"]) + 1):
                 out[n] = (width, hidden)
         return out
 
