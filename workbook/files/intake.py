@@ -30,7 +30,7 @@ from workbook.ooxml.package import Package
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
 from workbook.ooxml.values import SheetValues
 from workbook.sheets.identity import identity_from_rows
-from workbook.sheets.table import input_errors, input_formulas, parse_table
+from workbook.sheets.table import input_errors, input_formulas, merged_ranges, parse_table
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 
@@ -227,9 +227,6 @@ def _reason(exc: BaseException) -> str:
     return reason_text(exc)
 
 
-_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
-
-
 def read_identity(data: bytes) -> Identity | None:
     """Only the identity sheet of a return (None when the file has none or cannot be read)."""
     try:
@@ -248,7 +245,7 @@ def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
     rows = book.rows(DATA_SHEET)
     xml = package.sheet_xml(DATA_SHEET)
     formulas = input_formulas(xml) if xml is not None else {}
-    merged = tuple(m.decode() for m in _MERGE_CELL.findall(xml)) if xml is not None else ()
+    merged = merged_ranges(xml) if xml is not None else ()
     errors = input_errors(xml) if xml is not None else {}
     table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)
     return DepartmentReturn(
