@@ -119,9 +119,9 @@ def inspect(data: bytes | None, name: str, size: int) -> Intake:
                 return fail("file-truncated", f"{info.filename}: {_reason(exc)}")
             except (NotImplementedError, RuntimeError) as exc:
                 return fail("file-unreadable", _reason(exc))
-        out.saved_at = _saved_at(zf)
+        out.saved_at = _saved_at(parts)
         try:
-            out.ret = read_return(data, Package.from_parts(Path(name), data, parts))
+            out.ret = read_return(data, Package.from_parts(Path(name), data, parts, zf))
         except Exception as exc:  # calamine and lxml raise their own types on damaged content
             return fail("file-unreadable", _reason(exc))
     if out.ret is None:
@@ -149,12 +149,10 @@ def _ole_kind(data: bytes) -> tuple[str, str]:
 _MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>\s*([^<]+?)\s*<")
 
 
-def _saved_at(zf: zipfile.ZipFile) -> str:
+def _saved_at(parts: dict[str, bytes]) -> str:
     """docProps/core.xml dcterms:modified (written by Excel and LibreOffice on save) as local time."""
-    try:
-        match = _MODIFIED.search(zf.read("docProps/core.xml"))
-    except KeyError:
-        return ""
+    core = parts.get("docProps/core.xml")
+    match = _MODIFIED.search(core) if core is not None else None
     if not match:
         return ""
     text = match.group(1).decode("ascii", "replace").replace("Z", "+00:00")

@@ -24,6 +24,7 @@ from workbook.domain.returns import Entry
 INPUT_COLUMNS = frozenset(col_number(c.key) for c in COLUMNS if c.editable)
 _LETTERS = {c.key: col_letter(c.key) for c in COLUMNS}
 _NUMBERS = {c.key: col_number(c.key) for c in COLUMNS}
+_KEYS = tuple(c.key for c in COLUMNS)
 
 
 def _cell_index(ref: str) -> tuple[int, int]:
@@ -100,15 +101,20 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
     duplicates: dict[str, list[int]] = {}
     width = layout_width(rows)
     present = [col for col in COLUMNS if _NUMBERS[col.key] <= width]
+    letters = [(col.key, _LETTERS[col.key]) for col in present]                  # where a formula can stand in
+    input_letters = [_LETTERS[col.key] for col in present if col.editable]
+    action_keys = [c.key for c in present if c.editable and applies(c, ACTION_ROW)]
+    absent = dict.fromkeys(_KEYS)    # every column key -> None, in layout order
     for r in range(FIRST_ROW, len(rows) + 1):
         row = rows[r - 1]
-        values = {col.key: (row[_NUMBERS[col.key] - 1] if _NUMBERS[col.key] <= min(len(row), width) else None)
-                  for col in COLUMNS}
+        limit = min(len(row), width)
+        values = absent.copy()
+        values.update(zip(_KEYS, row[:limit]))
         if formulas:
-            for col in present:
-                address = f"{_LETTERS[col.key]}{r}"
+            for col_key, letter in letters:
+                address = f"{letter}{r}"
                 if address in formulas:
-                    values[col.key] = formulas[address]
+                    values[col_key] = formulas[address]
         key = clean_text(values["key"])
         if not key and known_keys:
             key = _key_from_code(clean_text(values["code"]), known_keys, key_rows)
@@ -124,18 +130,19 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
         keys.append(key)
         key_rows[key] = r
         table_values[key] = values
-        plan_cells[key] = {k: values.get(k) for k in PLAN_KEYS}
-        for col in present:
-            address = f"{_LETTERS[col.key]}{r}"
-            if col.editable and address in formulas:
-                found[address] = formulas[address]
+        plan_cells[key] = {k: values[k] for k in PLAN_KEYS}
+        if formulas:
+            for letter in input_letters:
+                address = f"{letter}{r}"
+                if address in formulas:
+                    found[address] = formulas[address]
         entry = entries.setdefault(code, Entry(code, department))
         if n is None:    # a column the sheet's template does not have is left out (not an empty answer)
-            entry.values = {c.key: values.get(c.key) for c in present if c.editable and applies(c, ACTION_ROW)}
+            entry.values = {k: values[k] for k in action_keys}
             for prev in PREV_KEYS:
-                setattr(entry, prev, clean_text(values.get(prev)))
+                setattr(entry, prev, clean_text(values[prev]))
         else:
-            entry.actuals[n] = values.get("actual")
+            entry.actuals[n] = values["actual"]
     contact = []
     for r, c in CONTACT_CELLS:
         address = f"{get_column_letter(c)}{r}"
