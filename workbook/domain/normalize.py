@@ -89,6 +89,8 @@ def parse_number(value: object) -> ParsedNumber | None:
 
 def clean_text(value: object) -> str:
     """A cell value as text for display and comparison (None -> '')."""
+    if value.__class__ is str:   # most cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -83,8 +83,7 @@ class Archive:
         modified = dt.datetime.fromtimestamp(stat.st_mtime).strftime(TIME_FORMAT)
         received = record.received_at if record else now_text()
         stored = record.stored if record else _stored_name(received, sha, path.name)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / stored
+        target = self.folder / stored     # replace_atomically makes the folder
         def write(tmp: Path) -> None:
             with tmp.open("wb") as out:
                 if data is not None:
@@ -96,7 +95,8 @@ class Archive:
             os.utime(tmp, (stat.st_atime, stat.st_mtime))
 
         replace_atomically(target, write)
-        if _hash_file(target) != sha:
+        # the copy read back from disk: the same bytes as received (hashed when too large to hold)
+        if (target.read_bytes() != data) if data is not None else (_hash_file(target) != sha):
             raise OSError(f"受領控 {target} の内容が受け取ったファイルと一致しません。")
         record = record or ArchiveRecord(received, path.name, stored, sha, stat.st_size, modified)
         self.records[sha] = record
