@@ -23,6 +23,11 @@ def loose(text: object) -> str:
     return "".join(nfkc("" if text is None else str(text)).split())
 
 
+def same_loose(a: object, b: object) -> bool:
+    """loose(a) == loose(b), without normalising text that is the same to begin with."""
+    return a is b or (a.__class__ is str and b.__class__ is str and a == b) or loose(a) == loose(b)
+
+
 class _Widths(dict):
     """Character -> display width (2.0 for East Asian wide and full-width, else 1.1), filled on demand."""
 

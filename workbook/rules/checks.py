@@ -19,7 +19,7 @@ from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLU
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import clean_text, loose, nfkc, parse_number
+from workbook.domain.normalize import clean_text, loose, nfkc, parse_number, same_loose
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.domain.scale import scale_caption
@@ -97,7 +97,7 @@ def column_problems(ret: DepartmentReturn, file: str) -> list[Problem]:
         i = col_number(col.key) - 1
         have = ret.headers[i] if i < len(ret.headers) else ""
         expected = header_for(col, ret.identity.fiscal_year)
-        if loose(have) != loose(expected):     # the sheet breaks a header to fit its column
+        if not same_loose(have, expected):     # the sheet breaks a header to fit its column
             return [where.problem("columns-moved", cell=f"{col_letter(col.key)}{HEADER_ROW}", value=have or "（空欄）",
                                   expected=expected)]
     return []

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-from workbook.domain.normalize import clean_text, loose
+from workbook.domain.normalize import clean_text, same_loose
 from workbook.domain.problems import Problem
 from workbook.domain.returns import DepartmentReturn
 from workbook.sheets.table import is_input_cell
@@ -41,11 +41,6 @@ def _shown(cells: dict[str, object]) -> str:
     return " ".join(clean_text(cells.get(k)).replace("\n", " ") for k in ("code", "title") if clean_text(cells.get(k)))
 
 
-def _same_loose(a: object, b: object) -> bool:
-    """loose(a) == loose(b), without normalising the same text twice when it is the same."""
-    return a is b or (a.__class__ is str and b.__class__ is str and a == b) or loose(a) == loose(b)
-
-
 def identity_doubts(ret: DepartmentReturn, expected: dict[str, dict[str, object]], where) -> list[Problem]:
     """row-identity-doubt for every row whose key and shown labels disagree; expected: the plan's
     cells for the department's rows now (sheets.department.expected_plan_cells)."""
@@ -60,7 +55,7 @@ def identity_doubts(ret: DepartmentReturn, expected: dict[str, dict[str, object]
                                          if key in ret.identity.row_labels else None, expected.get(key)) if labels]
         if not allowed:
             continue      # a row the file was not distributed with and the plan lacks: row-added says so
-        if any(all(_same_loose(shown.get(k), labels.get(k)) for k in columns) for labels in allowed):
+        if any(all(same_loose(shown.get(k), labels.get(k)) for k in columns) for labels in allowed):
             continue
         want = allowed[0]
         out.append(where.problem(
