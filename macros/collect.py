@@ -113,8 +113,9 @@ def _archive_inbox(inbox: Path, master: Path, archive: Archive, report: Report, 
                    progress: Progress) -> list[tuple[str, ArchiveRecord, bytes | None]]:
     """Step 1: every file directly in the inbox into the archive, before anything reads it."""
     entries = sorted(inbox.iterdir())
+    master_path = master.resolve()
     files = [p for p in entries if p.is_file() and not is_ignored(p.name)
-             and not p.name.startswith(".~tmp_") and p.resolve() != master.resolve()]
+             and not p.name.startswith(".~tmp_") and p.resolve() != master_path]
     subfolders = [p.name for p in entries if p.is_dir() and not is_ignored(p.name) and _has_files(p)]
     if subfolders:
         outcome.say(f"サブフォルダ内のファイルは読みません: {'、'.join(subfolders)}"

@@ -23,6 +23,11 @@ def loose(text: object) -> str:
     return "".join(nfkc("" if text is None else str(text)).split())
 
 
+def same_loose(a: object, b: object) -> bool:
+    """loose(a) == loose(b), without normalising text that is the same to begin with."""
+    return a is b or (a.__class__ is str and b.__class__ is str and a == b) or loose(a) == loose(b)
+
+
 class _Widths(dict):
     """Character -> display width (2.0 for East Asian wide and full-width, else 1.1), filled on demand."""
 
@@ -89,6 +94,8 @@ def parse_number(value: object) -> ParsedNumber | None:
 
 def clean_text(value: object) -> str:
     """A cell value as text for display and comparison (None -> '')."""
+    if value.__class__ is str:   # most cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

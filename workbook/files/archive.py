@@ -14,7 +14,7 @@ import hashlib
 import io
 import os
 import re
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from workbook.domain.normalize import decode_japanese_text
@@ -35,6 +35,9 @@ class ArchiveRecord:
     sha256: str
     size: int
     modified: str        # the received file's modification time on disk (local time)
+
+
+_FIELDS = [f.name for f in fields(ArchiveRecord)]    # the index's columns, in order
 
 
 def now_text() -> str:
@@ -83,8 +86,7 @@ class Archive:
         modified = dt.datetime.fromtimestamp(stat.st_mtime).strftime(TIME_FORMAT)
         received = record.received_at if record else now_text()
         stored = record.stored if record else _stored_name(received, sha, path.name)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / stored
+        target = self.folder / stored     # replace_atomically makes the folder
         def write(tmp: Path) -> None:
             with tmp.open("wb") as out:
                 if data is not None:
@@ -96,7 +98,8 @@ class Archive:
             os.utime(tmp, (stat.st_atime, stat.st_mtime))
 
         replace_atomically(target, write)
-        if _hash_file(target) != sha:
+        # the copy read back from disk: the same bytes as received (hashed when too large to hold)
+        if (target.read_bytes() != data) if data is not None else (_hash_file(target) != sha):
             raise OSError(f"受領控 {target} の内容が受け取ったファイルと一致しません。")
         record = record or ArchiveRecord(received, path.name, stored, sha, stat.st_size, modified)
         self.records[sha] = record
@@ -198,7 +201,7 @@ class Archive:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(INDEX_HEADERS)
         for record in sorted(self.records.values(), key=lambda r: (r.received_at, r.stored)):
-            writer.writerow(astuple(record))
+            writer.writerow([getattr(record, name) for name in _FIELDS])
         text = buffer.getvalue()
         replace_atomically(self.folder / INDEX_NAME,
                            lambda tmp: tmp.write_text(text, encoding="utf-8-sig", newline=""))
@@ -213,7 +216,8 @@ def _is_time(text: str) -> bool:
 
 
 def _stored_name(received: str, sha: str, name: str) -> str:
-    stamp = dt.datetime.strptime(received, TIME_FORMAT).strftime("%Y%m%d_%H%M%S")
+    """received: a time as now_text() gives it ('2025-05-01 10:00:00' -> stamp '20250501_100000')."""
+    stamp = received.replace("-", "").replace(":", "").replace(" ", "_")
     stem, suffix = os.path.splitext(name)
     return f"{stamp}_{sha[:12]}_{stem[:80]}{suffix[:16]}"  # names stay well under 255 bytes
 

@@ -30,7 +30,7 @@ from workbook.ooxml.package import Package
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
 from workbook.ooxml.values import SheetValues
 from workbook.sheets.identity import identity_from_rows
-from workbook.sheets.table import input_errors, input_formulas, parse_table
+from workbook.sheets.table import input_errors, input_formulas, merged_ranges, parse_table
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 
@@ -119,9 +119,9 @@ def inspect(data: bytes | None, name: str, size: int) -> Intake:
                 return fail("file-truncated", f"{info.filename}: {_reason(exc)}")
             except (NotImplementedError, RuntimeError) as exc:
                 return fail("file-unreadable", _reason(exc))
-        out.saved_at = _saved_at(zf)
+        out.saved_at = _saved_at(parts)
         try:
-            out.ret = read_return(data, Package.from_parts(Path(name), data, parts))
+            out.ret = read_return(data, Package.from_parts(Path(name), data, parts, zf))
         except Exception as exc:  # calamine and lxml raise their own types on damaged content
             return fail("file-unreadable", _reason(exc))
     if out.ret is None:
@@ -149,12 +149,10 @@ def _ole_kind(data: bytes) -> tuple[str, str]:
 _MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>\s*([^<]+?)\s*<")
 
 
-def _saved_at(zf: zipfile.ZipFile) -> str:
+def _saved_at(parts: dict[str, bytes]) -> str:
     """docProps/core.xml dcterms:modified (written by Excel and LibreOffice on save) as local time."""
-    try:
-        match = _MODIFIED.search(zf.read("docProps/core.xml"))
-    except KeyError:
-        return ""
+    core = parts.get("docProps/core.xml")
+    match = _MODIFIED.search(core) if core is not None else None
     if not match:
         return ""
     text = match.group(1).decode("ascii", "replace").replace("Z", "+00:00")
@@ -227,9 +225,6 @@ def _reason(exc: BaseException) -> str:
     return reason_text(exc)
 
 
-_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
-
-
 def read_identity(data: bytes) -> Identity | None:
     """Only the identity sheet of a return (None when the file has none or cannot be read)."""
     try:
@@ -248,7 +243,7 @@ def read_return(data: bytes, package: Package) -> DepartmentReturn | None:
     rows = book.rows(DATA_SHEET)
     xml = package.sheet_xml(DATA_SHEET)
     formulas = input_formulas(xml) if xml is not None else {}
-    merged = tuple(m.decode() for m in _MERGE_CELL.findall(xml)) if xml is not None else ()
+    merged = merged_ranges(xml) if xml is not None else ()
     errors = input_errors(xml) if xml is not None else {}
     table = parse_table(rows, identity.department, formulas, known_keys=identity.row_keys)
     return DepartmentReturn(

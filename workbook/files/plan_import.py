@@ -99,6 +99,11 @@ class _Table:
         i = self.index.get(name)
         return clean_text(row[i]) if i is not None and i < len(row) else ""
 
+    def values(self, row: list[object]) -> dict[str, str]:
+        """get() of every column found, by name."""
+        n = len(row)
+        return {name: clean_text(row[i]) if i < n else "" for name, i in self.index.items()}
+
     def cell(self, row_number: int, name: str) -> str:
         i = self.index.get(name, 0)
         return f"{get_column_letter(i + 1)}{row_number}"
@@ -210,8 +215,9 @@ def plan_from_rows(plan_rows: Rows, indicator_rows: Rows | None, municipality: s
     measures: dict[str, Measure] = {}
     actions: list[Action] = []
     seen_codes: set[str] = set()
-    for order, (row_number, row) in enumerate(_non_empty(table.rows)):
-        values = {name: table.get(row, name) for name in table.index}
+    body = _non_empty(table.rows)
+    for order, (row_number, row) in enumerate(body):
+        values = table.values(row)
         missing = [n for n in REQUIRED_PLAN if not values.get(n)]
         for name in missing:
             problems.append(problem("plan-missing-value", cell=table.cell(row_number, name), field=name, **where))
@@ -256,7 +262,7 @@ def plan_from_rows(plan_rows: Rows, indicator_rows: Rows | None, municipality: s
                                     value=action.relisted_from, **where))
     if not seen_codes:
         problems.append(problem("plan-no-actions", **where))
-    for row_number, row in _non_empty(table.rows):
+    for row_number, row in body:
         code = table.get(row, "施策番号")
         for column, name in MEASURE_TEXTS.items():
             if code in measures and not getattr(measures[code], name) and table.get(row, column):
@@ -304,7 +310,7 @@ def _import_indicators(source: Rows | None, codes: set[str]) -> tuple[list[Indic
         return [], problems
     indicators = []
     for row_number, row in _non_empty(table.rows):
-        v = {name: table.get(row, name) for name in table.index}
+        v = table.values(row)
         bad = False
         for name in REQUIRED_INDICATOR:
             if not v.get(name):

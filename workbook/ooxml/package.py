@@ -60,13 +60,14 @@ def _describe(name: str) -> str:
 class Package:
     """The parts of a zip package in memory, with the XML ones parsed on demand."""
 
-    def __init__(self, path: Path, data: bytes | None = None, known: dict[str, bytes] | None = None):
+    def __init__(self, path: Path, data: bytes | None = None, known: dict[str, bytes] | None = None,
+                 opened: zipfile.ZipFile | None = None):
         """The package at path, or in data (the bytes already read from path); a part is inflated
-        when first read. known: parts already inflated (by name)."""
+        when first read. known: parts already inflated (by name); opened: data already opened as a zip."""
         self.path = Path(path)
         try:
             self.data = self.path.read_bytes() if data is None else data
-            self.zip = zipfile.ZipFile(io.BytesIO(self.data))
+            self.zip = zipfile.ZipFile(io.BytesIO(self.data)) if opened is None else opened
         except (OSError, zipfile.BadZipFile) as e:
             raise PackageError(f"「{self.path.name}」を Excel ブックとして読めません: {e}") from e
         self.infos = [i for i in self.zip.infolist() if not i.filename.endswith("/")]
@@ -74,9 +75,11 @@ class Package:
         self._start()
 
     @classmethod
-    def from_parts(cls, path: Path, data: bytes, parts: dict[str, bytes]) -> "Package":
-        """A package whose members were already read (intake inflates each one to check it)."""
-        return cls(path, data, parts)
+    def from_parts(cls, path: Path, data: bytes, parts: dict[str, bytes],
+                   opened: zipfile.ZipFile | None = None) -> "Package":
+        """A package whose members were already read (intake inflates each one to check it), from the
+        zip they were read from when it is still open (its directory is not read again)."""
+        return cls(path, data, parts, opened)
 
     def _start(self) -> None:
         self.trees: dict[str, etree._Element] = {}

@@ -25,14 +25,17 @@ def value(v: object) -> object:
     return v
 
 
+_TEXT = {str}
+
+
 def normalize_rows(rows: list[list[object]]) -> list[list[object]]:
     """value() on every cell; text (most cells) and None pass through without a call."""
     out = []
     for row in rows:
-        if all(v.__class__ is str for v in row):
-            out.append([None if v == "" else v for v in row])
+        if {*map(type, row)} <= _TEXT:     # a row of text only ('' -> None)
+            out.append([v or None for v in row])
         else:
-            out.append([(None if v == "" else v) if v.__class__ is str else value(v) for v in row])
+            out.append([(v or None) if v.__class__ is str else value(v) for v in row])
     return out
 
 

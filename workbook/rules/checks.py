@@ -13,13 +13,13 @@ from openpyxl.utils.cell import get_column_letter
 from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.indicator_rules import earlier_of, judge, running_figures
-from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, DIRECTIONS, INDICATOR_ROW,
+from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLUMNS, Column, DIRECTIONS, INDICATOR_ROW,
                      CONTACT_NAME_CELL, DATA_SHEET, FIRST_ROW, IDENTITY_COLUMNS, IDENTITY_SHEET, PLAN_KEYS, applies,
                      HEADER_ROW, TEMPLATE_VERSION, col_letter, col_number, column, header_for, is_open, split_key, width_of)
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import clean_text, loose, nfkc, parse_number
+from workbook.domain.normalize import clean_text, loose, nfkc, parse_number, same_loose
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.domain.scale import scale_caption
@@ -97,7 +97,7 @@ def column_problems(ret: DepartmentReturn, file: str) -> list[Problem]:
         i = col_number(col.key) - 1
         have = ret.headers[i] if i < len(ret.headers) else ""
         expected = header_for(col, ret.identity.fiscal_year)
-        if loose(have) != loose(expected):     # the sheet breaks a header to fit its column
+        if not same_loose(have, expected):     # the sheet breaks a header to fit its column
             return [where.problem("columns-moved", cell=f"{col_letter(col.key)}{HEADER_ROW}", value=have or "（空欄）",
                                   expected=expected)]
     return []
@@ -262,6 +262,12 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
     out: list[Problem] = []
     planned = {key: kind for key, kind, _ in row_specs(plan, where.department)}
     last_year = settings.period_end(plan.fiscal_years)
+    # the columns open this year (今後の方針: the plan's last year only); plain: text asks nothing more than
+    # to be there and fit in a cell
+    inputs = {kind: [(col, letter, header_for(col, settings.fiscal_year), not col.numeric and col.key != "direction")
+                     for col, letter in columns if is_open(col, settings.fiscal_year, last_year)]
+              for kind, columns in _INPUTS.items()}
+    formulas, errors = ret.formulas, ret.error_cells
     for key in ret.row_keys_found:
         if key not in planned:
             continue
@@ -272,29 +278,24 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
         row = ret.key_rows[key]
         kind = planned[key]
         values = entry.values if kind == ACTION_ROW else {"actual": entry.actuals.get(n)}
-        for col, letter in _INPUTS[kind]:
-            if not is_open(col, settings.fiscal_year, last_year):   # 今後の方針 before the plan's last year
+        for col, letter, header, plain in inputs[kind]:
+            value = values.get(col.key)
+            if plain and value.__class__ is str and len(value) <= TEXT_LIMIT and value.strip() and not formulas \
+                    and not errors:
+                continue    # most cells: text, filled in
+            cell = f"{letter}{row}"
+            if cell in formulas:
+                out.append(where.problem("formula-in-input", value=formulas[cell], cell=cell, field=header,
+                                         action_code=code))
                 continue
-            cell, value = f"{letter}{row}", values.get(col.key)
-            at = dict(cell=cell, field=header_for(col, settings.fiscal_year), action_code=code)
-            if cell in ret.formulas:
-                out.append(where.problem("formula-in-input", value=ret.formulas[cell], **at))
+            if cell in errors:
+                out.append(where.problem("error-value-in-input", value=errors[cell], cell=cell, field=header,
+                                         action_code=code))
                 continue
-            if cell in ret.error_cells:
-                out.append(where.problem("error-value-in-input", value=ret.error_cells[cell], **at))
-                continue
-            if isinstance(value, str) and len(value) > TEXT_LIMIT:
-                out.append(where.problem("text-too-long", value=f"{len(value):,}", **at))
-            if col.required and blank(value):
-                out.append(where.problem("required-missing", **at))
-            elif col.key == "actual" and blank(value):
-                out.append(where.problem("actual-missing", **at))   # a year without a survey is normal
-            elif col.numeric and not blank(value) and parse_number(value) is None:
-                out.append(where.problem("number-invalid", value=_short(value), **at))
-            elif col.key == "direction" and not blank(value) and clean_text(value) not in DIRECTIONS:
-                out.append(where.problem("direction-invalid", value=_short(value), choices="・".join(DIRECTIONS), **at))
-            elif col.key == "response" and blank(value) and col.key in values and entry.has_opinion:
-                out.append(where.problem("response-missing", value=_opinions(entry), **at))
+            found = _input_problem(col, value, values, entry)
+            if found:
+                out.extend(where.problem(kind_, cell=cell, field=header, action_code=code, **more)
+                           for kind_, more in found)
         if kind == ACTION_ROW:
             out.extend(_grade_problems(ret, plan, settings, where, code, row, earlier))
     for cell, formula in ret.formulas.items():
@@ -307,6 +308,24 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
             out.append(where.problem("error-value-in-input", cell=cell, value=text, field=label))
     if blank(ret.contact_name) and CONTACT_NAME_CELL not in ret.formulas and CONTACT_NAME_CELL not in ret.error_cells:
         out.append(where.problem("contact-missing", cell=CONTACT_NAME_CELL, field=CONTACT_LABEL))
+    return out
+
+
+def _input_problem(col: Column, value: object, values: dict[str, object], entry) -> list[tuple[str, dict]]:
+    """What is wrong with one input cell's value (code, the problem's fields besides where it is)."""
+    out = []
+    if isinstance(value, str) and len(value) > TEXT_LIMIT:
+        out.append(("text-too-long", dict(value=f"{len(value):,}")))
+    if col.required and blank(value):
+        out.append(("required-missing", {}))
+    elif col.key == "actual" and blank(value):
+        out.append(("actual-missing", {}))   # a year without a survey is normal
+    elif col.numeric and not blank(value) and parse_number(value) is None:
+        out.append(("number-invalid", dict(value=_short(value))))
+    elif col.key == "direction" and not blank(value) and clean_text(value) not in DIRECTIONS:
+        out.append(("direction-invalid", dict(value=_short(value), choices="・".join(DIRECTIONS))))
+    elif col.key == "response" and blank(value) and col.key in values and entry.has_opinion:
+        out.append(("response-missing", dict(value=_opinions(entry))))
     return out
 
 

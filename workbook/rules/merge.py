@@ -105,6 +105,7 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
     inputs = [(c.key, col_letter(c.key)) for c in COLUMNS
               if c.editable and applies(c, ACTION_ROW) and c.key not in closed]
     actual = col_letter("actual")
+    everything = not held.cells and not held.rows    # nothing held: no cell needs looking up
     for key, kind, _ in row_specs(plan, department):
         if key not in ret.key_rows:
             continue
@@ -118,8 +119,8 @@ def incoming_entries(ret: DepartmentReturn, plan: Plan, department: str,
             values = source.values
             # a column the return's template does not have (an older file) leaves the master's value
             entry.values = {k: storable(k, values.get(k), scale) for k, letter in inputs
-                            if f"{letter}{row}" not in held and k in values}
-        elif f"{actual}{row}" not in held:
+                            if k in values and (everything or f"{letter}{row}" not in held)}
+        elif everything or f"{actual}{row}" not in held:
             entry.actuals[n] = storable("actual", source.actuals.get(n))
     return out
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-from workbook.domain.normalize import clean_text, loose
+from workbook.domain.normalize import clean_text, same_loose
 from workbook.domain.problems import Problem
 from workbook.domain.returns import DepartmentReturn
 from workbook.sheets.table import is_input_cell
@@ -55,7 +55,7 @@ def identity_doubts(ret: DepartmentReturn, expected: dict[str, dict[str, object]
                                          if key in ret.identity.row_labels else None, expected.get(key)) if labels]
         if not allowed:
             continue      # a row the file was not distributed with and the plan lacks: row-added says so
-        if any(all(loose(shown.get(k)) == loose(labels.get(k)) for k in columns) for labels in allowed):
+        if any(all(same_loose(shown.get(k), labels.get(k)) for k in columns) for labels in allowed):
             continue
         want = allowed[0]
         out.append(where.problem(

@@ -24,6 +24,7 @@ from workbook.domain.returns import Entry
 INPUT_COLUMNS = frozenset(col_number(c.key) for c in COLUMNS if c.editable)
 _LETTERS = {c.key: col_letter(c.key) for c in COLUMNS}
 _NUMBERS = {c.key: col_number(c.key) for c in COLUMNS}
+_KEYS = tuple(c.key for c in COLUMNS)
 
 
 def _cell_index(ref: str) -> tuple[int, int]:
@@ -100,15 +101,20 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
     duplicates: dict[str, list[int]] = {}
     width = layout_width(rows)
     present = [col for col in COLUMNS if _NUMBERS[col.key] <= width]
+    letters = [(col.key, _LETTERS[col.key]) for col in present]                  # where a formula can stand in
+    input_letters = [_LETTERS[col.key] for col in present if col.editable]
+    action_keys = [c.key for c in present if c.editable and applies(c, ACTION_ROW)]
+    absent = dict.fromkeys(_KEYS)    # every column key -> None, in layout order
     for r in range(FIRST_ROW, len(rows) + 1):
         row = rows[r - 1]
-        values = {col.key: (row[_NUMBERS[col.key] - 1] if _NUMBERS[col.key] <= min(len(row), width) else None)
-                  for col in COLUMNS}
+        limit = min(len(row), width)
+        values = absent.copy()
+        values.update(zip(_KEYS, row[:limit]))
         if formulas:
-            for col in present:
-                address = f"{_LETTERS[col.key]}{r}"
+            for col_key, letter in letters:
+                address = f"{letter}{r}"
                 if address in formulas:
-                    values[col.key] = formulas[address]
+                    values[col_key] = formulas[address]
         key = clean_text(values["key"])
         if not key and known_keys:
             key = _key_from_code(clean_text(values["code"]), known_keys, key_rows)
@@ -124,18 +130,19 @@ def parse_table(rows: list[list[object]], department: str, formulas: dict[str, s
         keys.append(key)
         key_rows[key] = r
         table_values[key] = values
-        plan_cells[key] = {k: values.get(k) for k in PLAN_KEYS}
-        for col in present:
-            address = f"{_LETTERS[col.key]}{r}"
-            if col.editable and address in formulas:
-                found[address] = formulas[address]
+        plan_cells[key] = {k: values[k] for k in PLAN_KEYS}
+        if formulas:
+            for letter in input_letters:
+                address = f"{letter}{r}"
+                if address in formulas:
+                    found[address] = formulas[address]
         entry = entries.setdefault(code, Entry(code, department))
         if n is None:    # a column the sheet's template does not have is left out (not an empty answer)
-            entry.values = {c.key: values.get(c.key) for c in present if c.editable and applies(c, ACTION_ROW)}
+            entry.values = {k: values[k] for k in action_keys}
             for prev in PREV_KEYS:
-                setattr(entry, prev, clean_text(values.get(prev)))
+                setattr(entry, prev, clean_text(values[prev]))
         else:
-            entry.actuals[n] = values.get("actual")
+            entry.actuals[n] = values["actual"]
     contact = []
     for r, c in CONTACT_CELLS:
         address = f"{get_column_letter(c)}{r}"
@@ -171,12 +178,56 @@ _REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _VALUE = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+_SPACE = frozenset(b" \t\n\r\f\v")   # what \s matches in a bytes pattern
+_F_TAG, _PREFIXED_F = re.compile(rb"<f"), re.compile(rb":f")   # literal searches: faster as patterns
+
+
+def _matches_at(pattern: re.Pattern, xml: bytes, starts) -> list[re.Match]:
+    """pattern.finditer(xml), trying only the positions in starts: the same matches whenever every
+    position a match can start at is among them (scanning a sheet for a rare tag costs a regex attempt
+    at every '<'; a literal search finds the few places worth trying)."""
+    found, pos = [], 0
+    for start in sorted(set(starts)):
+        if start >= pos and (match := pattern.match(xml, start)):
+            found.append(match)
+            pos = match.end()
+    return found
+
+
+def _formula_cells(xml: bytes) -> list[re.Match]:
+    """_CELL_FORMULA.finditer(xml). A match is a <c ...> tag, spaces, then <f: the '<' of its <c> lies
+    between the '>' before that tag and the tag's own '>', right before the spaces before a '<f'."""
+    if _PREFIXED_F.search(xml):     # a prefixed <x:f> can be there: every tag is worth trying
+        return list(_CELL_FORMULA.finditer(xml))
+    starts = []
+    for f in _F_TAG.finditer(xml):
+        end = f.start() - 1
+        while end >= 0 and xml[end] in _SPACE:
+            end -= 1
+        if end >= 0 and xml[end] == 0x3E:   # '>'
+            start = xml.find(b"<", xml.rfind(b">", 0, end) + 1, end)
+            while start != -1:
+                starts.append(start)
+                start = xml.find(b"<", start + 1, end)
+    return _matches_at(_CELL_FORMULA, xml, starts)
+
+
+def merged_ranges(xml: bytes) -> tuple[str, ...]:
+    """The ranges of the sheet's merged cells ('B3:C3', or a single cell), in sheet order."""
+    starts, found = [], xml.find(b"mergeCell")
+    while found != -1:   # a match is '<', maybe a prefix, then mergeCell: its '<' is the last one before
+        starts.append(xml.rfind(b"<", 0, found))
+        found = xml.find(b"mergeCell", found + 9)
+    return tuple(m.group(1).decode() for m in _matches_at(_MERGE_CELL, xml, starts))
 
 
 def input_errors(xml: bytes) -> dict[str, str]:
     """Address -> '#N/A' of every input cell holding an error value without a formula (pasted as a
     value): calamine reads it as an empty cell, which must not pass for a deliberate clear."""
     out: dict[str, str] = {}
+    if b't="e"' not in xml:    # every match holds it
+        return out
     for match in _ERROR_CELL.finditer(xml):
         ref = _REF_ATTR.search(match.group(1))
         if ref is None or b"<f" in match.group(2):
@@ -195,7 +246,7 @@ def input_formulas(xml: bytes) -> dict[str, str]:
     this is ten times faster than parsing the sheet. tests compare it with lxml.
     """
     out: dict[str, str] = {}
-    for match in _CELL_FORMULA.finditer(xml):
+    for match in _formula_cells(xml):
         ref = _REF_ATTR.search(match.group(1))
         if ref is None:
             continue
