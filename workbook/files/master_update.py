@@ -150,17 +150,16 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
         row = table.key_rows[key]
         current = dict(table.values.get(key, {}))
         planned = plan_cells[key]
-        changed = False
+        writes = {}
         for name, number, plan in _WRITTEN[kind]:
             if plan:
                 want = planned[name]
             else:
                 want = None if entry is None else (entry.actuals.get(n) if name == "actual" else entry.values.get(name))
             if not same_value(current.get(name), want):
-                sheet.set(row, number, want)
-                current[name] = want
-                changed = True
-        if changed:
+                writes[number] = current[name] = want
+        if writes:
+            sheet.set_row(row, writes)
             sheet.set_height(row, heights.height({_NUMBERS[k]: v for k, v in current.items()}))
     for ref, want in ((CONTACT_NAME_CELL, contact[0]), (CONTACT_PHONE_CELL, contact[1])):
         r, c = split_ref(ref)
@@ -195,8 +194,7 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         sheet.delete_rows_from(2)
         heights = RowHeights(sheet.widths(), lines, skip=unwrapped)
         for r, row in enumerate(values, start=2):
-            for c, value in enumerate(row, start=1):
-                sheet.set(r, c, cell_value(value, c in dated), styles[c])
+            sheet.set_row(r, {c: cell_value(value, c in dated) for c, value in enumerate(row, start=1)}, styles=styles)
             sheet.set_height(r, heights.height(dict(enumerate(row, start=1))))
         width = len(_header(snap.rows(title)))
         last = 1 + max(len(values), 1)
@@ -212,9 +210,9 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         if sheet is None:
             sheet = patch.sheet(title)
             heights = RowHeights(sheet.widths(), lines, skip=unwrapped)
-        for c, value in enumerate(want, start=1):
-            if not same_value(have[c - 1] if c - 1 < len(have) else None, value):
-                sheet.set(r, c, cell_value(value, c in moments and patch.shows_date(title, r, c)))
+        sheet.set_row(r, {c: cell_value(value, c in moments and patch.shows_date(title, r, c))
+                          for c, value in enumerate(want, start=1)
+                          if not same_value(have[c - 1] if c - 1 < len(have) else None, value)})
         sheet.set_height(r, heights.height(dict(enumerate(want, start=1))))
 
 

@@ -68,9 +68,22 @@ def _plain_text(data: bytes) -> str:
     return text
 
 
-def _inline(content: str, preserve: bool) -> str:
-    space = ' xml:space="preserve"' if preserve else ""
-    return f"<is><t{space}>{escape(content)}</t></is>"
+def _value_xml(value: object) -> tuple[str, str, object]:
+    """(the t= attribute, the content, the value the cell shows) of a value other than str."""
+    if value is None:
+        return "", "", None
+    if value.__class__ is bool:
+        return ' t="b"', "<v>1</v>" if value else "<v>0</v>", value
+    if isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
+        return "", f"<v>{value if isinstance(value, int) else repr(value)}</v>", value
+    if isinstance(value, dt.date):                   # a date or a moment: its serial number (1900 dates)
+        return "", f"<v>{float(to_excel(value))!r}</v>", value
+    text = str(value)
+    content = xml_text(text)
+    if not content:                                  # an empty inline string (<c t="inlineStr"/>) is never written
+        return "", "", None
+    space = ' xml:space="preserve"' if content != content.strip() or "\n" in content else ""
+    return ' t="inlineStr"', f"<is><t{space}>{escape(content)}</t></is>", text
 
 
 class SheetXml:
@@ -192,56 +205,47 @@ class SheetXml:
 
     # --- editing -------------------------------------------------------------------------------
     def set(self, r: int, c: int, value: object, style: str | None = None) -> None:
+        self.set_row(r, {c: value}, style)
+
+    def set_row(self, r: int, values: dict[int, object], style: str | None = None,
+                styles: dict[int, str | None] | None = None) -> None:
+        """Several cells of row r (column -> value) at once; a new cell takes style, or its column's in styles."""
         row = self._rows.get(r)
         if row.__class__ is not Row:
             row = self._row(r)
-        cells = row.cells
-        cell = cells.get(c)
-        if self.record and (r, c) not in self.before_cells:
-            if r in self.deleted_rows:
-                self.before_cells[(r, c)] = self.deleted_cells(r).get(c)
-            else:
-                self.before_cells[(r, c)] = None if cell is None or r not in self.initial_rows else cell
-        if cell is None:
-            start, kept = f'<c r="{letter(c)}{r}"' + ("" if style is None else f' s="{style}"'), ""
-            if cells:
-                row.start = without_spans(row.start)
-                if c < max(cells):
-                    row.ordered = False
-        else:
-            start, kept = cell_start(cell)
-            if "<f" in cell and has_formula(cell):
-                self.removed_formulas.add(f"{letter(c)}{r}")
+        cells, touched, record = row.cells, self.touched, self.record
         self.changed = True
-        kind, t, inner = value.__class__, "", ""
-        touched = self.touched
-        if kind is str:                              # most values: text
-            content = value if value.isprintable() or not _ILLEGAL.search(value) else _ILLEGAL.sub(_escape, value)
-            touched[(r, c)] = value if content else None
-            if content:                              # an empty inline string is never written
-                space = ' xml:space="preserve"' if "\n" in content or content[0].isspace() or content[-1].isspace() \
-                    else ""
-                cells[c] = f'{start} t="inlineStr"><is><t{space}>{escape(content)}</t></is>{kept}</c>'
-                return
-        elif value is None:
-            touched[(r, c)] = None
-        elif kind is bool:
-            t, inner = ' t="b"', "<v>1</v>" if value else "<v>0</v>"
-            touched[(r, c)] = value
-        elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
-            inner = f"<v>{value if isinstance(value, int) else repr(value)}</v>"
-            touched[(r, c)] = value
-        elif isinstance(value, dt.date):             # a date or a moment: its serial number (1900 dates)
-            inner = f"<v>{float(to_excel(value))!r}</v>"
-            touched[(r, c)] = value
-        else:
-            text_value = str(value)
-            content = xml_text(text_value)
-            touched[(r, c)] = text_value if content else None
-            if content:                              # an empty inline string (<c t="inlineStr"/>) is never written
-                t = ' t="inlineStr"'
-                inner = _inline(content, content != content.strip() or "\n" in content)
-        cells[c] = f"{start}{t}>{inner}{kept}</c>" if inner or kept else f"{start}{t}/>"
+        for c, value in values.items():
+            cell = cells.get(c)
+            if record and (r, c) not in self.before_cells:
+                if r in self.deleted_rows:
+                    self.before_cells[(r, c)] = self.deleted_cells(r).get(c)
+                else:
+                    self.before_cells[(r, c)] = None if cell is None or r not in self.initial_rows else cell
+            if cell is None:
+                given = style if styles is None else styles.get(c)
+                start, kept = f'<c r="{letter(c)}{r}"' + ("" if given is None else f' s="{given}"'), ""
+                if cells:
+                    row.start = without_spans(row.start)
+                    if c < max(cells):
+                        row.ordered = False
+            else:
+                start, kept = cell_start(cell)
+                if "<f" in cell and has_formula(cell):
+                    self.removed_formulas.add(f"{letter(c)}{r}")
+            if value.__class__ is str:               # most values: text
+                content = value if value.isprintable() or not _ILLEGAL.search(value) else \
+                    _ILLEGAL.sub(_escape, value)
+                touched[(r, c)] = value if content else None
+                if content:                          # an empty inline string is never written
+                    space = ' xml:space="preserve"' if "\n" in content or content[0].isspace() or \
+                        content[-1].isspace() else ""
+                    cells[c] = f'{start} t="inlineStr"><is><t{space}>{escape(content)}</t></is>{kept}</c>'
+                    continue
+                t = inner = ""
+            else:
+                t, inner, touched[(r, c)] = _value_xml(value)
+            cells[c] = f"{start}{t}>{inner}{kept}</c>" if inner or kept else f"{start}{t}/>"
 
     def saved(self) -> None:
         """The edits are now the sheet as saved: the next changes() compare with this state."""
