@@ -40,7 +40,7 @@ def keep_year_end_copy(snap: MasterSnapshot) -> tuple[Path, str]:
             return path, "（同じ内容の控えが既にあるため、そのままにしました）"
         kept = keep_aside(path)
         note = f"（以前の控えは {kept.name} として残しました）"
-    replace_atomically(path, lambda tmp: tmp.write_bytes(snap.data))
+    replace_atomically(path, data=snap.data)
     path.chmod(READ_ONLY)
     return path, note
 

@@ -87,17 +87,16 @@ class Archive:
         received = record.received_at if record else now_text()
         stored = record.stored if record else _stored_name(received, sha, path.name)
         target = self.folder / stored     # replace_atomically makes the folder
-        def write(tmp: Path) -> None:
-            with tmp.open("wb") as out:
-                if data is not None:
-                    out.write(data)
-                else:
-                    with path.open("rb") as src:
-                        while chunk := src.read(1 << 20):
-                            out.write(chunk)
-            os.utime(tmp, (stat.st_atime, stat.st_mtime))
+        if data is not None:
+            replace_atomically(target, data=data, times=(stat.st_atime, stat.st_mtime))
+        else:
+            def write(tmp: Path) -> None:
+                with tmp.open("wb") as out, path.open("rb") as src:
+                    while chunk := src.read(1 << 20):
+                        out.write(chunk)
+                os.utime(tmp, (stat.st_atime, stat.st_mtime))
 
-        replace_atomically(target, write)
+            replace_atomically(target, write)
         # the copy read back from disk: the same bytes as received (hashed when too large to hold)
         if (target.read_bytes() != data) if data is not None else (_hash_file(target) != sha):
             raise OSError(f"受領控 {target} の内容が受け取ったファイルと一致しません。")

@@ -226,7 +226,7 @@ class Package:
     def save(self) -> None:
         """Write every part to a temporary file beside the package, then replace it."""
         data = self.to_bytes()
-        replace_atomically(self.path, lambda tmp: tmp.write_bytes(data))
+        replace_atomically(self.path, data=data)
 
 
 class Parts:

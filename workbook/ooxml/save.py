@@ -31,23 +31,32 @@ def backup_copy(path: Path, folder: Path) -> Path:
     return target
 
 
-def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """write(tmp) into a temporary file beside path, then replace path with it in one step.
+def replace_atomically(path: Path, write: Callable[[Path], None] | None = None, data: bytes | None = None,
+                       times: tuple[float, float] | None = None) -> None:
+    """write(tmp) into a temporary file beside path (or data, written through the temporary file's own
+    handle, with the access and modification times given), then replace path with it in one step.
 
     A reader never sees a half-written file; on any error the old file stays as it was.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=".~tmp_", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
     tmp = Path(name)
     try:
-        write(tmp)
+        if write is None:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            if times is not None:
+                os.utime(tmp, times)
+        else:
+            os.close(fd)
+            write(tmp)
         keep_mode(tmp, path)
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         if tmp.exists():
             tmp.unlink()
+        raise
 
 
 def move(source: Path, target: Path) -> None:
