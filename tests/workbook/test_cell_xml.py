@@ -102,3 +102,48 @@ def test_a_row_split_by_text_equals_the_regular_expression_reading():
     assert fast.text().index('r="B12"') < fast.text().index('r="C12"')
     assert split_rows(text + " \n" + text.replace('"12"', '"13"')) == [text, text.replace('"12"', '"13"')]
     assert inline_text("<v>1</v>") is None
+
+
+@pytest.mark.parametrize("odd", [
+    '<row r="1"><c r="A1"><v>1</v></c><c\nr="B1"><v>2</v></c></row><row\n r="2"><c r="A2"><v>3</v></c></row>',
+    '<row r="1"><c r="A1"><v>1</v></c><c\tr="B1"><v>2</v></c></row><row r="2"><c r="A2"><v>3</v></c\n></row>',
+])
+def test_whitespace_inside_tags_is_read_through_lxml_first(odd):
+    # valid XML: any whitespace after a tag's name and before an end tag's ">"
+    s = SheetXml(sheet(odd))
+    assert s.row_numbers() == [1, 2] and s.columns_of(1) == [1, 2]
+    got = values(sheet(odd))
+    assert got[(1, 1)] == 1 and str(got[(1, 2)]) == "2" and got[(2, 1)] == 3
+    s.set(1, 1, "x")
+    s.set(2, 1, "y")
+    root = etree.fromstring(s.tobytes())
+    assert values(s.tobytes()) == {(1, 1): "x", (1, 2): got[(1, 2)], (2, 1): "y"} and root is not None
+
+
+def test_literal_carriage_returns_read_as_xml_reads_them():
+    # an XML parser reads a literal CR (and CR LF) in text as a line feed; &#13; stays a CR
+    xml = sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>a\r\nb\rc&#13;</t></is></c></row>')
+    assert values(xml) == {(1, 1): "a\nb\nc\r"}
+
+
+def test_cells_without_attributes_are_cells():
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c><c/><c r="E1"><v>5</v></c><c><v>6</v></c></row>'
+    s = SheetXml(sheet(rows), record=True)
+    assert s.columns_of(1) == [1, 2, 3, 5, 6] and s.initial_used == (1, 6)
+    assert values(sheet(rows)) == {(1, 1): 1, (1, 2): 2, (1, 3): None, (1, 5): 5, (1, 6): 6}
+    s.set(1, 1, 9)
+    assert values(s.tobytes()) == {(1, 1): 9, (1, 2): 2, (1, 3): None, (1, 5): 5, (1, 6): 6}
+
+
+def test_a_self_closing_autofilter_without_ref_gets_one():
+    s = SheetXml(sheet('<row r="1"><c r="A1"><v>1</v></c></row>', after='<autoFilter xmlns:xr="urn:xr" xr:uid="{1}"/>'))
+    s.set_ref("autoFilter", "A1:B3")
+    root = etree.fromstring(s.tobytes())
+    assert root.find(f"{{{MAIN}}}autoFilter").get("ref") == "A1:B3"
+
+
+def test_a_new_cell_drops_the_spans_of_a_row_without_cells():
+    s = SheetXml(sheet('<row r="1" spans="1:2" ht="30" customHeight="1"/>'))
+    s.set(1, 5, "x")
+    row = etree.fromstring(s.tobytes()).find(f"{{{MAIN}}}sheetData")[0]
+    assert row.get("spans") is None and row.get("ht") == "30"

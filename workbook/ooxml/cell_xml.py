@@ -132,7 +132,8 @@ class Row:
         # the usual form: every cell starts <c r="..., right after the previous one, and the row
         # holds nothing after its last cell; anything else is read by the regular expression
         if pieces[0] or len(letters) != len(pieces) - 1 or body.count("><c ") != len(letters) - 1 or \
-                not (body.endswith("</c>") or body.endswith("/>")) or "<extLst" in pieces[-1]:
+                not (body.endswith("</c>") or body.endswith("/>")) or "<extLst" in pieces[-1] or \
+                "<c>" in body or "<c/>" in body:      # a cell without attributes
             return cls._parse_any(text[:end], body, r)
         cols = [_COLUMNS.get(x) or column(x) for x in letters]
         row = cls(text[:end], dict(zip(cols, ["<c " + piece for piece in pieces[1:]])))
@@ -176,8 +177,8 @@ def split_rows(body: str) -> list[str]:
 def last_column(text: str) -> int | None:
     """The column of a row's last cell (cells are in column order), from the row's text; None
     when it has no cell or its last cell has no r=."""
-    i = text.rfind("<c ")
-    if i < 0:
+    i = max(text.rfind("<c "), text.rfind("<c>"), text.rfind("<c/>"))
+    if i < 0 or text[i + 2] != " ":       # no cell, or the last has no attributes
         return None
     ref = _CELL_REF.search(text, i, text.find(">", i))
     return column(ref.group(1)) if ref else None

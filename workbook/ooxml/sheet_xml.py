@@ -4,7 +4,8 @@ The patch (workbook.ooxml.patch) edits <sheetData> through it. The part is kept 
 text: what comes before the rows, the text of each row by number, and what comes after; a row is
 split into its cells (workbook.ooxml.cell_xml) only when it is edited or read, and every row not
 edited is written back as it was read, byte for byte. A part that is not in the form cell_xml
-reads (not UTF-8, single-quoted attributes, comments, CDATA) is first written out once by lxml.
+reads (not UTF-8, single-quoted attributes, comments, CDATA, a tab or line feed inside a tag, a
+literal CR) is first written out once by lxml.
 
 Values are written as inline strings, numbers, booleans or dates (a serial number: the cell's
 style shows it as a date); a string starting with "=" stays text (never a <f> formula). A cell
@@ -36,6 +37,7 @@ _SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
 _COL = re.compile(r"<col\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\s([\w:]+)="([^"]*)"')
 _UNUSUAL = ("<!", "<?", "='")            # comments and CDATA, processing instructions, single quotes
+_LEADING = re.compile(r"\s*")
 
 
 def _escape(m: re.Match) -> str:
@@ -62,10 +64,28 @@ def _plain_text(data: bytes) -> str:
     except UnicodeDecodeError:
         text = None
     body = text[text.find("?>") + 2:] if text is not None and text.startswith("<?xml") else text
-    if body is None or any(mark in body for mark in _UNUSUAL):
+    if body is None or any(mark in body for mark in _UNUSUAL) or _unusual_spacing(body):
         root = etree.fromstring(data, _PARSER)
         text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
     return text
+
+
+def _unusual_spacing(body: str) -> bool:
+    """A tab or a line feed inside a tag (<c\nr="A1">: cell_xml splits rows and cells at "<row "
+    and "<c "), or a literal CR (XML reads it as a line feed). Leading whitespace (Excel's CR LF
+    after the declaration) does not count. A line feed is inside a tag when a ">" follows it
+    before any "<" (text is escaped as lxml and Excel write it)."""
+    start = _LEADING.match(body).end()
+    if body.find("\r", start) >= 0:
+        return True
+    for mark in "\n\t":
+        i = body.find(mark, start)
+        while i >= 0:
+            close, opening = body.find(">", i), body.find("<", i)
+            if close >= 0 and (opening < 0 or close < opening):
+                return True
+            i = body.find(mark, i + 1)
+    return False
 
 
 def _value_xml(value: object) -> tuple[str, str, object]:
@@ -225,10 +245,9 @@ class SheetXml:
             if cell is None:
                 given = style if styles is None else styles.get(c)
                 start, kept = f'<c r="{letter(c)}{r}"' + ("" if given is None else f' s="{given}"'), ""
-                if cells:
-                    row.start = without_spans(row.start)
-                    if c < max(cells):
-                        row.ordered = False
+                row.start = without_spans(row.start)
+                if cells and c < max(cells):
+                    row.ordered = False
             else:
                 start, kept = cell_start(cell)
                 if "<f" in cell and has_formula(cell):
@@ -294,10 +313,12 @@ class SheetXml:
         if start < 0:
             return
         close = text.index(">", start)
+        if text[close - 1] == "/":              # <autoFilter .../>: the attribute goes before "/>"
+            close -= 1
         element = text[start:close]
         if attr(element, "ref") == ref:
             return
-        text = text[:start] + set_attr(element, "ref", ref) + text[close:]
+        text = text[:start] + set_attr(element.rstrip(), "ref", ref) + text[close:]
         if tag == "dimension":
             self.head = text
         else:
