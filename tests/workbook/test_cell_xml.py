@@ -147,3 +147,26 @@ def test_a_new_cell_drops_the_spans_of_a_row_without_cells():
     s.set(1, 5, "x")
     row = etree.fromstring(s.tobytes()).find(f"{{{MAIN}}}sheetData")[0]
     assert row.get("spans") is None and row.get("ht") == "30"
+
+
+def test_a_main_namespace_with_a_prefix_is_edited_as_the_default_one():
+    xml = (f'<x:worksheet xmlns:x="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'relationships"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>前</x:t></x:is></x:c>'
+           '</x:row></x:sheetData><x:autoFilter ref="A1:A1"/></x:worksheet>').encode()
+    s = SheetXml(xml)
+    s.set(1, 2, "後")
+    s.set_ref("autoFilter", "A1:B1")
+    out = s.tobytes()
+    assert values(out) == {(1, 1): "前", (1, 2): "後"}
+    assert etree.fromstring(out).find(f"{{{MAIN}}}autoFilter").get("ref") == "A1:B1"
+
+
+def test_space_around_an_attributes_equals_sign_and_an_autofilter_without_attributes():
+    xml = sheet('<row r = "1"><c r="A1" s = "2"><v>1</v></c ><c r="B1"><v>2</v></c></row>', after="<autoFilter/>")
+    s = SheetXml(xml)
+    s.set(1, 1, 3)
+    s.set_ref("autoFilter", "A1:B1")
+    out = s.tobytes()
+    root = etree.fromstring(out)
+    assert values(out) == {(1, 1): 3, (1, 2): 2} and root.find(f"{{{MAIN}}}autoFilter").get("ref") == "A1:B1"
+    assert root.find(f"{{{MAIN}}}sheetData")[0][0].get("s") == "2"

@@ -36,7 +36,9 @@ _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
 _COL = re.compile(r"<col\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\s([\w:]+)="([^"]*)"')
-_UNUSUAL = ("<!", "<?", "='")            # comments and CDATA, processing instructions, single quotes
+# comments and CDATA, processing instructions, single-quoted attributes, space around an attribute's "="
+# or before the ">" of an end tag (text that happens to hold these is only written out by lxml first)
+_UNUSUAL = ("<!", "<?", "='", '= "', ' ="', "</c ", "</row ")
 _LEADING = re.compile(r"\s*")
 
 
@@ -58,16 +60,36 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 def _plain_text(data: bytes) -> str:
-    """The part as text in the form cell_xml reads: as it is, or written out once by lxml."""
+    """The part as text in the form cell_xml reads: as it is, or written out once by lxml (the main
+    namespace made the default one where a writer gave it a prefix: <x:sheetData>)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
     body = text[text.find("?>") + 2:] if text is not None and text.startswith("<?xml") else text
-    if body is None or any(mark in body for mark in _UNUSUAL) or _unusual_spacing(body):
+    if body is None or any(mark in body for mark in _UNUSUAL) or _unusual_spacing(body) or \
+            "<sheetData" not in body:
         root = etree.fromstring(data, _PARSER)
+        if root.prefix is not None:
+            root = _unprefixed(root)
         text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
     return text
+
+
+def _unprefixed(root: etree._Element) -> etree._Element:
+    """A copy of the tree whose elements of the main namespace are written without a prefix."""
+    nsmap = {prefix: uri for prefix, uri in root.nsmap.items() if uri != MAIN and prefix is not None}
+    nsmap[None] = MAIN
+    top = etree.Element(root.tag, dict(root.attrib), nsmap=nsmap)
+    stack = [(root, top)]
+    while stack:
+        source, target = stack.pop()
+        target.text = source.text
+        for child in source:
+            copy = etree.SubElement(target, child.tag, dict(child.attrib))
+            copy.tail = child.tail
+            stack.append((child, copy))
+    return top
 
 
 def _unusual_spacing(body: str) -> bool:
@@ -309,7 +331,9 @@ class SheetXml:
             text = self.tail
             views = text.find("<customSheetViews")
             end = views if views >= 0 else len(text)
-        start = text.find(f"<{tag} ", 0, end)
+        start = text.find(f"<{tag}", 0, end)
+        while start >= 0 and text[start + len(tag) + 1] not in " />":    # <autoFilterX: another element
+            start = text.find(f"<{tag}", start + 1, end)
         if start < 0:
             return
         close = text.index(">", start)
