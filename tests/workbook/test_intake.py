@@ -197,11 +197,51 @@ def test_unreadable_compound_file(tmp_path):
     assert codes(run(path)) == ["file-unreadable"]
 
 
-def test_unsupported_compression_is_unreadable(tmp_path, good, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise NotImplementedError("That compression method is not supported")
-    monkeypatch.setattr(zipfile.ZipFile, "open", refuse)
-    assert codes(run(good)) == ["file-unreadable"]
+def _with_method(data: bytes, member: str, method: int) -> bytes:
+    """The package with one member's compression method set to another number (its bytes unchanged)."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info, entry = z.getinfo(member), z.start_dir
+    out[info.header_offset + 8:info.header_offset + 10] = method.to_bytes(2, "little")
+    while bytes(out[entry + 46:entry + 46 + int.from_bytes(out[entry + 28:entry + 30], "little")]) != member.encode():
+        entry += 46 + sum(int.from_bytes(out[entry + k:entry + k + 2], "little") for k in (28, 30, 32))
+    out[entry + 10:entry + 12] = method.to_bytes(2, "little")       # its central directory entry
+    return bytes(out)
+
+
+def test_unsupported_compression_is_unreadable(tmp_path, good):
+    path = tmp_path / "deflate64.xlsx"
+    path.write_bytes(_with_method(good.read_bytes(), "docProps/app.xml", 9))    # Deflate64: zipfile cannot
+    assert codes(run(path)) == ["file-unreadable"]
+
+
+def test_members_are_read_as_zipfile_reads_them(tmp_path, good):
+    """zipcopy.read_member (straight from the bytes) gives what zipfile gives, and fails where it fails."""
+    from workbook.ooxml.zipcopy import read_member
+
+    data = good.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert all(read_member(z, data, i) == z.read(i) for i in z.infolist())
+    stored = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as out:
+        for i in z.infolist():
+            out.writestr(i.filename, z.read(i))
+    with zipfile.ZipFile(stored) as z:
+        assert all(read_member(z, stored.getvalue(), i) == z.read(i) for i in z.infolist())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo("xl/workbook.xml")
+        renamed = bytearray(data)
+        renamed[info.header_offset + 30] ^= 0x01         # the name in the local header no longer matches
+        with pytest.raises(zipfile.BadZipFile, match="differ"):
+            read_member(z, bytes(renamed), info)
+        with pytest.raises(EOFError):                     # the member's compressed data cut short
+            local = info.header_offset
+            start = local + 30 + int.from_bytes(data[local + 26:local + 28], "little") + \
+                int.from_bytes(data[local + 28:local + 30], "little")
+            read_member(z, data[:start + 5], info)
+    with zipfile.ZipFile(io.BytesIO(bytes(renamed))) as z:
+        with pytest.raises(zipfile.BadZipFile, match="differ"):
+            z.read("xl/workbook.xml")
 
 
 def test_opendocument_spreadsheet_is_told_to_be_saved_as_xlsx(tmp_path):

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from workbook.errors import os_reason
 from workbook.ooxml.package import Package
+from workbook.ooxml.zipcopy import read_member
 from workbook.sheets.layout import DATA_SHEET, IDENTITY_SHEET
 from workbook.ooxml.values import SheetValues
 from workbook.sheets.identity import identity_from_rows
@@ -114,7 +115,7 @@ def inspect(data: bytes | None, name: str, size: int) -> Intake:
         parts: dict[str, bytes] = {}
         for info in infos:
             try:
-                parts[info.filename] = zf.read(info)
+                parts[info.filename] = read_member(zf, data, info)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                 return fail("file-truncated", f"{info.filename}: {_reason(exc)}")
             except (NotImplementedError, RuntimeError) as exc:
