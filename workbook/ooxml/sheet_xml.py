@@ -110,22 +110,17 @@ def _unusual_spacing(body: str) -> bool:
     return False
 
 
-def _value_xml(value: object) -> tuple[str, str, object]:
-    """(the t= attribute, the content, the value the cell shows) of a value other than str."""
+def _value_xml(value: object) -> tuple[str, str] | None:
+    """(the t= attribute, the content) of None, a bool, a number or a date; None for a value written as text."""
     if value is None:
-        return "", "", None
+        return "", ""
     if value.__class__ is bool:
-        return ' t="b"', "<v>1</v>" if value else "<v>0</v>", value
+        return ' t="b"', "<v>1</v>" if value else "<v>0</v>"
     if isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
-        return "", f"<v>{value if isinstance(value, int) else repr(value)}</v>", value
+        return "", f"<v>{value if isinstance(value, int) else repr(value)}</v>"
     if isinstance(value, dt.date):                   # a date or a moment: its serial number (1900 dates)
-        return "", f"<v>{float(to_excel(value))!r}</v>", value
-    text = str(value)
-    content = xml_text(text)
-    if not content:                                  # an empty inline string (<c t="inlineStr"/>) is never written
-        return "", "", None
-    space = ' xml:space="preserve"' if content != content.strip() or "\n" in content else ""
-    return ' t="inlineStr"', f"<is><t{space}>{escape(content)}</t></is>", text
+        return "", f"<v>{float(to_excel(value))!r}</v>"
+    return None
 
 
 class SheetXml:
@@ -274,9 +269,10 @@ class SheetXml:
                 start, kept = cell_start(cell)
                 if "<f" in cell and has_formula(cell):
                     self.removed_formulas.add(f"{letter(c)}{r}")
-            if value.__class__ is str:               # most values: text
-                content = value if value.isprintable() or not _ILLEGAL.search(value) else \
-                    _ILLEGAL.sub(_escape, value)
+            written = None if value.__class__ is str else _value_xml(value)
+            if written is None:                      # most values: text (any other value as its str())
+                value = value if value.__class__ is str else str(value)
+                content = value if value.isprintable() or not _ILLEGAL.search(value) else xml_text(value)
                 touched[(r, c)] = value if content else None
                 if content:                          # an empty inline string is never written
                     space = ' xml:space="preserve"' if "\n" in content or content[0].isspace() or \
@@ -285,7 +281,8 @@ class SheetXml:
                     continue
                 t = inner = ""
             else:
-                t, inner, touched[(r, c)] = _value_xml(value)
+                t, inner = written
+                touched[(r, c)] = value
             cells[c] = f"{start}{t}>{inner}{kept}</c>" if inner or kept else f"{start}{t}/>"
 
     def saved(self) -> None:

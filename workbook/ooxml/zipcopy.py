@@ -24,12 +24,19 @@ _DATA_DESCRIPTOR = 0x08
 COMPRESS_LEVEL = 1                         # deflate level of the changed members
 
 
-def raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A member's compressed bytes, as stored in the source package."""
+def _local_header(data: bytes, info: zipfile.ZipInfo) -> tuple[tuple, int]:
+    """(a member's local file header, where its compressed data starts), checked as zipfile checks them."""
+    if info.header_offset + _LOCAL.size > len(data):
+        raise zipfile.BadZipFile("Truncated file header")
     header = _LOCAL.unpack_from(data, info.header_offset)
     if header[0] != zipfile.stringFileHeader:
-        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    start = info.header_offset + _LOCAL.size + header[10] + header[11]
+        raise zipfile.BadZipFile("Bad magic number for file header")
+    return header, info.header_offset + _LOCAL.size + header[10] + header[11]
+
+
+def raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's compressed bytes, as stored in the source package."""
+    start = _local_header(data, info)[1]
     return data[start:start + info.compress_size]
 
 
@@ -46,20 +53,14 @@ def read_member(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> byte
     goes through zipfile."""
     if info.compress_type not in _PLAIN or info.flag_bits & _UNUSUAL_FLAGS:
         return zf.read(info)
-    if info.header_offset + _LOCAL.size > len(data):
-        raise zipfile.BadZipFile("Truncated file header")
-    header = _LOCAL.unpack_from(data, info.header_offset)
-    if header[0] != zipfile.stringFileHeader:
-        raise zipfile.BadZipFile("Bad magic number for file header")
-    start = info.header_offset + _LOCAL.size
-    name = data[start:start + header[10]]
+    header, start = _local_header(data, info)
+    name = data[info.header_offset + _LOCAL.size:info.header_offset + _LOCAL.size + header[10]]
     if header[3] & _UTF8_NAME:
         text = name.decode("utf-8")
     else:
         text = name.decode(getattr(zf, "metadata_encoding", None) or "cp437")
     if text != info.orig_filename:
         raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header {name!r} differ.")
-    start += header[10] + header[11]
     end = getattr(info, "_end_offset", None)          # Pythons that refuse overlapping members
     if end is not None and start + info.compress_size > end:
         raise zipfile.BadZipFile(f"Overlapped entries: {info.orig_filename!r} (possible zip bomb)")
