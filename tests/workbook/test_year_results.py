@@ -43,16 +43,21 @@ def test_one_record_per_action_and_department_with_the_years_values():
     assert results[3].budget == 1500.0 and results[3].status == "要修正"
 
 
-def test_the_sheet_gives_back_what_was_written(tmp_path):
-    kept = [YearResult(5, "9-9-9", "前の年度", POLICY, grade="B", consolidated="B",
-                       indicators=(IndicatorResult("a", "人", 1.0, 2.0), IndicatorResult("b", "%", 45.5, None)))]
-    results = results_of_year(_summary(), {POLICY: "受理", CONSULT: "未提出"}) + kept
+def _written_and_read(tmp_path, results):
+    """The rows of 年度別実績 written with these results into a saved book, read back."""
     wb = Workbook()
     ws = wb.active
     ws.title = "年度別実績"
     write_year_results(ws, results)
     wb.save(tmp_path / "book.xlsx")
-    rows = SheetValues.open(tmp_path / "book.xlsx").rows("年度別実績")
+    return SheetValues.open(tmp_path / "book.xlsx").rows("年度別実績")
+
+
+def test_the_sheet_gives_back_what_was_written(tmp_path):
+    kept = [YearResult(5, "9-9-9", "前の年度", POLICY, grade="B", consolidated="B",
+                       indicators=(IndicatorResult("a", "人", 1.0, 2.0), IndicatorResult("b", "%", 45.5, None)))]
+    results = results_of_year(_summary(), {POLICY: "受理", CONSULT: "未提出"}) + kept
+    rows = _written_and_read(tmp_path, results)
     assert rows[0] == headers(results)
     assert [str(v) for v in rows[0][-8:]] == ["指標1", "指標1 単位", "指標1 目標値", "指標1 実績値",
                                             "指標2", "指標2 単位", "指標2 目標値", "指標2 実績値"]
@@ -94,12 +99,7 @@ def test_a_record_keeps_the_answer_to_the_opinions_and_the_proposals(tmp_path):
                                "next_plan_2": "継続する", "next_budget_2": 160.0, "direction": "拡充"}
     assert results[1].proposals == {"response": "", "next_plan_1": "", "next_budget_1": None, "next_plan_2": "",
                                     "next_budget_2": None, "direction": ""}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "年度別実績"
-    write_year_results(ws, results)
-    wb.save(tmp_path / "book.xlsx")
-    rows = SheetValues.open(tmp_path / "book.xlsx").rows("年度別実績")
+    rows = _written_and_read(tmp_path, results)
     assert [str(v) for v in rows[0][16:22]] == ["意見への対応", "次年度の取組（要求）", "次年度 事業費（千円・要求額）",
                                              "翌々年度の取組（見込み）", "翌々年度 事業費（千円・見込み）", "今後の方針"]
     assert results_from_rows(rows) == results
