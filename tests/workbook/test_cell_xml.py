@@ -170,3 +170,41 @@ def test_space_around_an_attributes_equals_sign_and_an_autofilter_without_attrib
     root = etree.fromstring(out)
     assert values(out) == {(1, 1): 3, (1, 2): 2} and root.find(f"{{{MAIN}}}autoFilter").get("ref") == "A1:B1"
     assert root.find(f"{{{MAIN}}}sheetData")[0][0].get("s") == "2"
+
+
+@pytest.mark.parametrize("row", [
+    # the usual form: edited in its text
+    '<row r="7" spans="1:4" ht="20" customHeight="1"><c r="A7" s="2" t="inlineStr"><is><t>a</t></is></c>'
+    '<c r="B7" s="3"/><c r="C7"><f>A7&amp;"x"</f><v>ax</v></c><c r="D7" t="inlineStr"><is><t>d</t></is>'
+    '<extLst><ext uri="u"/></extLst></c></row>',
+    # a cell written is not there, or is there twice: the row is split first
+    '<row r="7"><c r="A7" s="2"/><c r="C7"><v>1</v></c><c r="D7"/></row>',
+    '<row r="7"><c r="A7" s="2"/><c r="B7"><v>1</v></c><c r="B7"><v>2</v></c><c r="C7"/><c r="D7"/></row>',
+])
+@pytest.mark.parametrize("record", [False, True])
+def test_a_row_edited_in_its_text_is_the_row_split_and_edited(row, record):
+    xml = sheet(row)
+    edits = {4: "新しい\n値", 2: 3.5, 1: None, 3: "=そのまま"}
+    spliced, split = SheetXml(xml, record=record), SheetXml(xml, record=record)
+    split._row(7)
+    for s in (spliced, split):
+        s.set_row(7, dict(edits))
+        s.set_height(7, 46)
+    assert isinstance(spliced._rows[7], str) == ('r="B7" s="3"/>' in row)    # split only when it has to be
+    assert spliced.tobytes() == split.tobytes()
+    assert spliced.touched == split.touched and spliced.removed_formulas == split.removed_formulas
+    assert spliced.before_cells == split.before_cells and spliced.before_heights == split.before_heights
+    got = values(spliced.tobytes())
+    assert got[(7, 2)] == 3.5 and got[(7, 3)] == "=そのまま" and got[(7, 4)] == "新しい\n値"
+    assert (7, 1) not in got or got[(7, 1)] is None
+    assert SheetXml(spliced.tobytes()).height(7) == 46
+
+
+def test_a_row_edited_in_its_text_keeps_the_space_between_its_cells():
+    rows = '\n<row r="2">\n  <c r="A2"><v>1</v></c>\n  <c r="B2" s="5"/>\n</row>\n<row r="3"><c r="A3"/></row>'
+    s = SheetXml(sheet(rows))
+    s.set_row(2, {2: "b"})
+    s.set_height(2, 18)
+    out = s.tobytes().decode()
+    assert '<row r="2" ht="18" customHeight="1">\n  <c r="A2"><v>1</v></c>\n  <c r="B2" s="5" t="inlineStr">' in out
+    assert values(s.tobytes()) == {(2, 1): 1, (2, 2): "b", (3, 1): None}

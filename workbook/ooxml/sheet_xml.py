@@ -1,11 +1,11 @@
 """One worksheet part of a package, held as text, with its rows indexed for editing.
 
 The patch (workbook.ooxml.patch) edits <sheetData> through it. The part is kept as three pieces of
-text: what comes before the rows, the text of each row by number, and what comes after; a row is
-split into its cells (workbook.ooxml.cell_xml) only when it is edited or read, and every row not
-edited is written back as it was read, byte for byte. A part that is not in the form cell_xml
-reads (not UTF-8, single-quoted attributes, comments, CDATA, a tab or line feed inside a tag, a
-literal CR) is first written out once by lxml.
+text: what comes before the rows, the text of each row by number, and what comes after. A row whose
+cells are edited is edited in its text where every cell written is already there; otherwise it is
+split into its cells (workbook.ooxml.cell_xml). Every row not edited is written back as it was read,
+byte for byte. A part that is not in the form cell_xml reads is first written out once by lxml
+(workbook.ooxml.sheet_text).
 
 Values are written as inline strings, numbers, booleans or dates (a serial number: the cell's
 style shows it as a date); a string starting with "=" stays text (never a <f> formula). A cell
@@ -20,29 +20,19 @@ import datetime as dt
 import math
 import re
 
-from lxml import etree
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import to_excel
 
 from workbook.errors import MasterError
+from workbook.ooxml.sheet_text import plain_text
 from workbook.ooxml.cell_xml import (Row, attr, cell_start, escape, has_formula, last_column, letter, row_number,
                                      row_start, set_attr, shared_formulas, split_rows, without_spans)
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True,
-                          remove_pis=True, strip_cdata=True)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
 _COL = re.compile(r"<col\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\s([\w:]+)="([^"]*)"')
-# comments and CDATA, processing instructions, single-quoted attributes, space around an attribute's "="
-# or before the ">" of an end tag (text that happens to hold these is only written out by lxml first).
-# Each mark with a character that is rare in a sheet is looked for only when that character is there
-# at all (a one-byte search is many times faster than a search for two).
-_UNUSUAL = ((b"!", b"<!"), (b"?", b"<?"), (b"'", b"='"), (None, b'= "'), (None, b' ="'), (None, b"</c "),
-            (None, b"</row "))
-_LEADING = re.compile(r"\s*")
 
 
 def _escape(m: re.Match) -> str:
@@ -62,63 +52,6 @@ def split_ref(ref: str) -> tuple[int, int]:
     return int(match.group(2)), column_index_from_string(match.group(1))
 
 
-def _plain_text(data: bytes) -> str:
-    """The part as text in the form cell_xml reads: as it is, or written out once by lxml (the main
-    namespace made the default one where a writer gave it a prefix: <x:sheetData>)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is None or _unusual(data) or _unusual_spacing(text) or "<sheetData" not in text:
-        root = etree.fromstring(data, _PARSER)
-        if root.prefix is not None:
-            root = _unprefixed(root)
-        text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
-    return text
-
-
-def _unusual(data: bytes) -> bool:
-    """Any of the _UNUSUAL marks after the XML declaration."""
-    start = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
-    return any((rare is None or data.find(rare, start) >= 0) and data.find(mark, start) >= 0
-               for rare, mark in _UNUSUAL)
-
-
-def _unprefixed(root: etree._Element) -> etree._Element:
-    """A copy of the tree whose elements of the main namespace are written without a prefix."""
-    nsmap = {prefix: uri for prefix, uri in root.nsmap.items() if uri != MAIN and prefix is not None}
-    nsmap[None] = MAIN
-    top = etree.Element(root.tag, dict(root.attrib), nsmap=nsmap)
-    stack = [(root, top)]
-    while stack:
-        source, target = stack.pop()
-        target.text = source.text
-        for child in source:
-            copy = etree.SubElement(target, child.tag, dict(child.attrib))
-            copy.tail = child.tail
-            stack.append((child, copy))
-    return top
-
-
-def _unusual_spacing(text: str) -> bool:
-    """A tab or a line feed inside a tag (<c\nr="A1">: cell_xml splits rows and cells at "<row "
-    and "<c "), or a literal CR (XML reads it as a line feed). Whitespace after the declaration and
-    before the root (Excel's CR LF) does not count. A line feed is inside a tag when a ">" follows
-    it before any "<" (text is escaped as lxml and Excel write it)."""
-    start = text.find("?>") + 2 if text.startswith("<?xml") else 0
-    start = _LEADING.match(text, start).end()
-    if text.find("\r", start) >= 0:
-        return True
-    for mark in "\n\t":
-        i = text.find(mark, start)
-        while i >= 0:
-            close, opening = text.find(">", i), text.find("<", i)
-            if close >= 0 and (opening < 0 or close < opening):
-                return True
-            i = text.find(mark, i + 1)
-    return False
-
-
 def _value_xml(value: object) -> tuple[str, str] | None:
     """(the t= attribute, the content) of None, a bool, a number or a date; None for a value written as text."""
     if value is None:
@@ -136,7 +69,7 @@ class SheetXml:
     """One worksheet part, held as text, with its rows indexed for editing."""
 
     def __init__(self, data: bytes, record: bool = False):
-        text = _plain_text(data)
+        text = plain_text(data)
         match = _SHEET_DATA.search(text)
         if match is None:
             raise MasterError("ワークシートの部品にセルの表（sheetData）がありません。ファイルが壊れている可能性があります。"
@@ -255,19 +188,23 @@ class SheetXml:
 
     def set_row(self, r: int, values: dict[int, object], style: str | None = None,
                 styles: dict[int, str | None] | None = None) -> None:
-        """Several cells of row r (column -> value) at once; a new cell takes style, or its column's in styles."""
+        """Several cells of row r (column -> value) at once; a new cell takes style, or its column's in styles.
+
+        A row not split yet whose cells are all there is edited in its text (_splice); any other is
+        split into its cells first."""
         row = self._rows.get(r)
+        if row.__class__ is str:
+            spliced = self._splice(r, row, values)
+            if spliced is not None:
+                self._rows[r] = spliced
+                self.changed = True
+                return
         if row.__class__ is not Row:
             row = self._row(r)
-        cells, touched, record = row.cells, self.touched, self.record
+        cells = row.cells
         self.changed = True
         for c, value in values.items():
             cell = cells.get(c)
-            if record and (r, c) not in self.before_cells:
-                if r in self.deleted_rows:
-                    self.before_cells[(r, c)] = self.deleted_cells(r).get(c)
-                else:
-                    self.before_cells[(r, c)] = None if cell is None or r not in self.initial_rows else cell
             if cell is None:
                 given = style if styles is None else styles.get(c)
                 start, kept = f'<c r="{letter(c)}{r}"' + ("" if given is None else f' s="{given}"'), ""
@@ -276,23 +213,60 @@ class SheetXml:
                     row.ordered = False
             else:
                 start, kept = cell_start(cell)
-                if "<f" in cell and has_formula(cell):
-                    self.removed_formulas.add(f"{letter(c)}{r}")
-            written = None if value.__class__ is str else _value_xml(value)
-            if written is None:                      # most values: text (any other value as its str())
-                value = value if value.__class__ is str else str(value)
-                content = value if value.isprintable() or not _ILLEGAL.search(value) else xml_text(value)
-                touched[(r, c)] = value if content else None
-                if content:                          # an empty inline string is never written
-                    space = ' xml:space="preserve"' if "\n" in content or content[0].isspace() or \
-                        content[-1].isspace() else ""
-                    cells[c] = f'{start} t="inlineStr"><is><t{space}>{escape(content)}</t></is>{kept}</c>'
-                    continue
-                t = inner = ""
+            cells[c] = self._written(r, c, cell, start, kept, value)
+
+    def _splice(self, r: int, text: str, values: dict[int, object]) -> str | None:
+        """Row r's text with these cells written in place and everything else as it is; None when a
+        cell is not there once as <c r="..."> (a new cell, or a row in another form: it is split)."""
+        end = text.find(">")
+        if text[end - 1] == "/":
+            return None
+        places = []
+        for c in values:
+            tag = f'<c r="{letter(c)}{r}"'
+            i = text.find(tag, end)
+            if i < 0 or text.find(tag, i + 1) >= 0:
+                return None
+            close = text.find(">", i)
+            stop = close + 1 if text[close - 1] == "/" else text.find("</c>", close) + 4
+            if stop < 4:
+                return None
+            places.append((i, stop, c))
+        places.sort()
+        pieces, last = [], 0
+        for i, stop, c in places:
+            cell = text[i:stop]
+            start, kept = cell_start(cell)
+            pieces.append(text[last:i])
+            pieces.append(self._written(r, c, cell, start, kept, values[c]))
+            last = stop
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def _written(self, r: int, c: int, cell: str | None, start: str, kept: str, value: object) -> str:
+        """The text of cell (r, c) holding value (start: its start tag without t= and '>'; kept: the
+        content it keeps), noting what it held before and what it holds now."""
+        if self.record and (r, c) not in self.before_cells:
+            if r in self.deleted_rows:
+                self.before_cells[(r, c)] = self.deleted_cells(r).get(c)
             else:
-                t, inner = written
-                touched[(r, c)] = value
-            cells[c] = f"{start}{t}>{inner}{kept}</c>" if inner or kept else f"{start}{t}/>"
+                self.before_cells[(r, c)] = None if cell is None or r not in self.initial_rows else cell
+        if cell is not None and "<f" in cell and has_formula(cell):
+            self.removed_formulas.add(f"{letter(c)}{r}")
+        written = None if value.__class__ is str else _value_xml(value)
+        if written is None:                          # most values: text (any other value as its str())
+            value = value if value.__class__ is str else str(value)
+            content = value if value.isprintable() or not _ILLEGAL.search(value) else xml_text(value)
+            self.touched[(r, c)] = value if content else None
+            if content:                              # an empty inline string is never written
+                space = ' xml:space="preserve"' if "\n" in content or content[0].isspace() or \
+                    content[-1].isspace() else ""
+                return f'{start} t="inlineStr"><is><t{space}>{escape(content)}</t></is>{kept}</c>'
+            t = inner = ""
+        else:
+            t, inner = written
+            self.touched[(r, c)] = value
+        return f"{start}{t}>{inner}{kept}</c>" if inner or kept else f"{start}{t}/>"
 
     def saved(self) -> None:
         """The edits are now the sheet as saved: the next changes() compare with this state."""
@@ -310,12 +284,21 @@ class SheetXml:
     def set_height(self, r: int, height: float) -> None:
         if self.record and r not in self.before_heights and r not in self.deleted_rows:
             self.before_heights[r] = self._ht(r) if r in self.initial_rows else None
-        row = self._row(r)
         self.height_rows.add(r)
         text = str(int(height)) if float(height).is_integer() else f"{height:g}"
-        start = row.start
+        row = self._rows.get(r)
+        end = row.find(">") if row.__class__ is str else -1
+        if end > 0 and row[end - 1] != "/":          # a row not split: its start tag edited in its text
+            start = row[:end]
+        else:
+            row = self._row(r)
+            start = row.start
         if attr(start, "ht") != text or attr(start, "customHeight") != "1":
-            row.start = set_attr(set_attr(start, "ht", text), "customHeight", "1")
+            start = set_attr(set_attr(start, "ht", text), "customHeight", "1")
+            if row.__class__ is str:
+                self._rows[r] = start + row[end:]
+            else:
+                row.start = start
             self.changed = True
 
     def delete_rows_from(self, r: int) -> None:
