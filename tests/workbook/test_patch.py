@@ -142,7 +142,7 @@ def test_a_save_that_would_lose_a_part_fails_and_leaves_the_file(tmp_path, monke
     real = patch_module.write_package
 
     def lose_styles(target, source, infos, new_parts):
-        real(target, source, [i for i in infos if i.filename != "xl/styles.xml"], new_parts)
+        return real(target, source, [i for i in infos if i.filename != "xl/styles.xml"], new_parts)
     monkeypatch.setattr(patch_module, "write_package", lose_styles)
     with pytest.raises(PackageError):
         patch.save(None)

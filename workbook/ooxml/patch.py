@@ -148,7 +148,7 @@ class PackagePatch:
         if (stat.st_mtime_ns, stat.st_size) != self._stamp:
             raise MasterError(f"{self.path.name} は読み込んだ後に変更されました（Excel で保存された可能性があります）。"
                               "Excel で閉じてから、もう一度実行してください。")
-        new_parts = {self.sheet_parts[t]: s.tobytes() for t, s in self.sheets.items() if s.changed}
+        new_parts = {self.sheet_parts[t]: s.tobytes for t, s in self.sheets.items() if s.changed}   # made while saving
         if new_parts:
             calc = self.workbook.find(_q("calcPr"))
             if calc is None:
@@ -164,8 +164,10 @@ class PackagePatch:
         if backup_folder is not None:
             backup = backup_copy(self.path, backup_folder)
 
+        made: dict[str, bytes] = {}
+
         def write(tmp: Path) -> None:
-            write_package(tmp, self.data, self.infos, new_parts)
+            made.update(write_package(tmp, self.data, self.infos, new_parts))
             check_parts_kept({i.filename for i in self.infos}, part_names(tmp), self.path)
 
         try:
@@ -173,7 +175,7 @@ class PackagePatch:
         except PermissionError as exc:
             raise MasterError(f"{self.path.name} を書き換えられません。Excel で開いている場合は閉じてから、"
                               "もう一度実行してください。") from exc
-        self._open(Package(self.path, None, new_parts))
+        self._open(Package(self.path, None, made))
         for sheet in self.sheets.values():
             sheet.saved()
         stat = self.path.stat()

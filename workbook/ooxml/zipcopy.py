@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")     # the local file header (APPNOTE 4.3.7), 30 bytes
 _DATA_DESCRIPTOR = 0x08
@@ -76,35 +77,46 @@ def read_member(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> byte
     return out
 
 
-def _deflate(data: bytes) -> bytes:
-    """A member's content as raw deflate data (what a zip member holds)."""
+def _deflate(data: bytes) -> tuple[bytes, int]:
+    """A member's content as raw deflate data (what a zip member holds), and its CRC."""
     deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
-    return deflate.compress(data) + deflate.flush()
+    return deflate.compress(data) + deflate.flush(), zlib.crc32(data)
 
 
-def write_package(target: Path, source: bytes, infos: list[zipfile.ZipInfo], new_parts: dict[str, bytes]) -> None:
+def write_package(target: Path, source: bytes, infos: list[zipfile.ZipInfo],
+                  new_parts: dict[str, bytes | Callable[[], bytes]]) -> dict[str, bytes]:
     """target: every member of infos in order; those in new_parts with their new content
-    (compressed as the source member was), the others copied from source as they are."""
-    deflated = [i.filename for i in infos if i.filename in new_parts and i.compress_type == zipfile.ZIP_DEFLATED]
+    (compressed as the source member was), the others copied from source as they are.
+
+    A new part may be given as the function that makes it (a sheet's tobytes): the parts are made
+    one after another here while those made before are deflated on the other threads. Returns the
+    new parts' content."""
+    deflated = {i.filename for i in infos if i.filename in new_parts and i.compress_type == zipfile.ZIP_DEFLATED}
+    made, jobs = {}, {}
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        raw = dict(zip(deflated, pool.map(_deflate, [new_parts[name] for name in deflated])))
+        for name, part in new_parts.items():
+            data = made[name] = part() if callable(part) else part
+            if name in deflated:
+                jobs[name] = pool.submit(_deflate, data)
+        raw = {name: job.result() for name, job in jobs.items()}
     with zipfile.ZipFile(target, "w", compresslevel=COMPRESS_LEVEL) as out:
         for info in infos:
             name = info.filename
             if name in raw:
-                data = new_parts[name]
+                data, (compressed, crc) = made[name], raw[name]
                 zi = zipfile.ZipInfo(name, date_time=info.date_time)
                 zi.compress_type = zipfile.ZIP_DEFLATED
                 zi.external_attr = info.external_attr
-                zi.file_size, zi.compress_size, zi.CRC = len(data), len(raw[name]), zlib.crc32(data)
-                _copy_raw(out, zi, raw[name])
+                zi.file_size, zi.compress_size, zi.CRC = len(data), len(compressed), crc
+                _copy_raw(out, zi, compressed)
             elif name in new_parts:          # a member stored without compression stays so
                 zi = zipfile.ZipInfo(name, date_time=info.date_time)
                 zi.compress_type = info.compress_type
                 zi.external_attr = info.external_attr
-                out.writestr(zi, new_parts[name])
+                out.writestr(zi, made[name])
             else:
                 _copy_raw(out, info, raw_member(source, info))
+    return made
 
 
 def _copy_raw(out: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
