@@ -339,22 +339,34 @@ class SheetXml:
         self.changed = True
 
     def widths(self) -> dict[int, tuple[float, bool]]:
-        """Column number -> (width, hidden) from <cols>."""
-        if self._widths is not None:
-            return self._widths
-        out: dict[int, tuple[float, bool]] = {}
-        self._widths = out
-        start = self.head.find("<cols>")
-        for col in _COL.findall(self.head, start if start >= 0 else len(self.head)):
-            found = dict(_ATTRIBUTE.findall(col))
-            width = float(found.get("width") or 8.43)
-            hidden = found.get("hidden") in ("1", "true")
-            for n in range(int(found["min"]), int(found["max"]) + 1):
-                out[n] = (width, hidden)
-        return out
+        """Column number -> (width, hidden) from <cols> (not to be changed: sheets with the same
+        <cols> share it)."""
+        if self._widths is None:
+            start = self.head.find("<cols>")
+            end = self.head.find("</cols>", start)
+            cols = self.head[start:end if end >= 0 else len(self.head)] if start >= 0 else ""
+            self._widths = _COLUMN_WIDTHS.get(cols)
+            if self._widths is None:
+                if len(_COLUMN_WIDTHS) > 256:
+                    _COLUMN_WIDTHS.clear()
+                self._widths = _COLUMN_WIDTHS[cols] = _column_widths(cols)
+        return self._widths
 
     def tobytes(self) -> bytes:
         rows = self._rows
         body = [row if row.__class__ is str else row.text() for row in (rows[r] for r in sorted(rows))]
         return f"{self.head}{''.join(body)}{self.tail}".encode("utf-8")
 
+
+_COLUMN_WIDTHS: dict[str, dict[int, tuple[float, bool]]] = {}    # <cols> text -> its widths (department sheets share one)
+
+
+def _column_widths(cols: str) -> dict[int, tuple[float, bool]]:
+    out: dict[int, tuple[float, bool]] = {}
+    for col in _COL.findall(cols):
+        found = dict(_ATTRIBUTE.findall(col))
+        width = float(found.get("width") or 8.43)
+        hidden = found.get("hidden") in ("1", "true")
+        for n in range(int(found["min"]), int(found["max"]) + 1):
+            out[n] = (width, hidden)
+    return out
