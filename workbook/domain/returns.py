@@ -91,6 +91,8 @@ class DepartmentReturn:
 
 def same_value(a: object, b: object) -> bool:
     """Two cell values are the same as stored: empty is empty, numbers by value, else type and value."""
+    if a.__class__ is str and b.__class__ is str:      # most cells: text against text
+        return a == b
     if a in (None, "") and b in (None, ""):
         return True
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
