@@ -29,7 +29,7 @@ from workbook.sheets.names import sheet_title
 from workbook.ooxml.changes import SheetChange
 from workbook.ooxml.patch import PackagePatch
 from workbook.ooxml.sheet_xml import SheetXml, split_ref
-from workbook.sheets.row_heights import RowHeights
+from workbook.sheets.row_heights import LineMemo, RowHeights
 from workbook.domain.era import parse_moment
 from workbook.domain.problems import REPORT_COLUMNS
 from workbook.domain.progress import Summary
@@ -79,7 +79,7 @@ def patch_for(snap: MasterSnapshot, update: MasterUpdate, record: bool = False) 
     if not _patchable(snap, update):
         return None
     patch = PackagePatch(snap.path, snap.data, record=record)
-    lines: dict[tuple[str, float], int] = {}          # row heights: lines of each text in a column width
+    lines = LineMemo()                                # row heights: the texts measured, for every sheet
     for department, (entries, contact) in update.departments.items():
         _patch_department(patch, snap, department, entries, contact, lines)
     _patch_table(patch, snap, names.SHEET_PROGRESS, progress_sheet.progress_rows(update.summary), lines=lines)
@@ -138,7 +138,7 @@ _WRITTEN = {kind: [(c.key, _NUMBERS[c.key], c.key in PLAN_KEYS) for c in COLUMNS
 
 
 def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str, entries: dict[str, Entry],
-                      contact: tuple[str, str], lines: dict[tuple[str, float], int] | None = None) -> None:
+                      contact: tuple[str, str], lines: LineMemo | None = None) -> None:
     state = snap.department(department)
     table = state.table
     sheet = patch.sheet(sheet_title(department))
@@ -170,7 +170,7 @@ def _patch_department(patch: PackagePatch, snap: MasterSnapshot, department: str
 
 def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: list[list[object]],
                  replace: bool = False, unwrapped: set[int] = frozenset(),
-                 lines: dict[tuple[str, float], int] | None = None, moments: set[int] = frozenset()) -> None:
+                 lines: LineMemo | None = None, moments: set[int] = frozenset()) -> None:
     """Rows under the header of a fixed sheet; replace: the number of rows may change.
 
     unwrapped: columns left out of the row height (their text may be cut off on screen).

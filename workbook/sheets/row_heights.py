@@ -16,36 +16,65 @@ NO_WIDTH = (8.43, False)      # a column without a width of its own: Excel's def
 
 def text_lines(value: str, width: float) -> int:
     """The lines a wrapped text takes in a column of this width (already less its padding)."""
+    return lines_of(line_widths(value), width)
+
+
+def line_widths(value: str) -> tuple[float, ...]:
+    """The display width of each of a text's lines."""
     if "\n" not in value:
-        return max(1, math.ceil(display_width(value) / width))
-    return sum(max(1, math.ceil(display_width(part) / width)) for part in value.split("\n"))
+        return (display_width(value),)
+    return tuple(map(display_width, value.split("\n")))
+
+
+def lines_of(widths: tuple[float, ...], width: float) -> int:
+    """The lines taken by lines of these display widths, wrapped in a column of this width."""
+    if len(widths) == 1:
+        return max(1, math.ceil(widths[0] / width))
+    return sum(max(1, math.ceil(w / width)) for w in widths)
+
+
+class LineMemo:
+    """What the row heights of one patch keep for all its sheets: the lines of each (text, column
+    width), and each text's line widths (a text is measured once, whatever columns it is in)."""
+
+    def __init__(self):
+        self.lines: dict[tuple[str, float], int] = {}
+        self.widths: dict[str, tuple[float, ...]] = {}
+
+    def count(self, value: str, width: float) -> int:
+        n = self.lines.get((value, width))
+        if n is None:
+            widths = self.widths.get(value)
+            if widths is None:
+                widths = self.widths[value] = line_widths(value)
+            n = self.lines[(value, width)] = lines_of(widths, width)
+        return n
 
 
 class RowHeights:
     """Row heights on one sheet: its column widths (as the lines are counted in them) worked out
-    once, and the lines of each (text, width) kept for the whole patch (memo, shared between sheets)."""
+    once, and the lines of the texts kept for the whole patch (memo, shared between sheets)."""
 
-    def __init__(self, widths: dict[int, tuple[float, bool]], memo: dict[tuple[str, float], int] | None = None,
+    def __init__(self, widths: dict[int, tuple[float, bool]], memo: LineMemo | None = None,
                  skip: set[int] = frozenset()):
         self.hidden = {col for col, (_, hidden) in widths.items() if hidden} | set(skip)   # not counted
         self.widths = {col: (width - 1.0 if width > 3.0 else 2.0) for col, (width, hidden) in widths.items()
                        if not hidden}
         self.default = NO_WIDTH[0] - 1.0
-        self.memo = {} if memo is None else memo
+        self.memo = LineMemo() if memo is None else memo
 
     def height(self, values: dict[int, object], line_height: float = 14.0, min_lines: int = 1,
                max_lines: int = 30) -> float:
         """The height styles.autofit_rows gives a row with these values (column number -> value)."""
         lines = min_lines
-        widths, hidden, memo, default = self.widths, self.hidden, self.memo, self.default
+        widths, hidden, default = self.widths, self.hidden, self.default
+        known, count = self.memo.lines, self.memo.count
         for col, value in values.items():
             if value.__class__ is not str and not isinstance(value, str) or not value or value[0] == "=" \
                     or col in hidden:
                 continue
             width = widths.get(col, default)
-            n = memo.get((value, width))
-            if n is None:
-                n = memo[(value, width)] = text_lines(value, width)
+            n = known.get((value, width)) or count(value, width)
             if n > lines:
                 lines = n
                 if lines >= max_lines:
@@ -54,8 +83,8 @@ class RowHeights:
 
 
 def row_height(values: dict[int, object], widths: dict[int, tuple[float, bool]], line_height: float = 14.0,
-               min_lines: int = 1, max_lines: int = 30, memo: dict[tuple[str, float], int] | None = None) -> float:
+               min_lines: int = 1, max_lines: int = 30, memo: LineMemo | None = None) -> float:
     """The height styles.autofit_rows gives a row with these values (column number -> value).
 
-    memo: (text, width) -> lines, kept by the caller for one patch (the same texts recur)."""
+    memo: kept by the caller for one patch (the same texts recur)."""
     return RowHeights(widths, memo).height(values, line_height, min_lines, max_lines)
