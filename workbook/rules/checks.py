@@ -263,11 +263,13 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
     planned = {key: kind for key, kind, _ in row_specs(plan, where.department)}
     last_year = settings.period_end(plan.fiscal_years)
     # the columns open this year (今後の方針: the plan's last year only); plain: text asks nothing more than
-    # to be there and fit in a cell
-    inputs = {kind: [(col, letter, header_for(col, settings.fiscal_year), not col.numeric and col.key != "direction")
+    # to be there and fit in a cell; optional: an empty cell asks nothing (_input_problem finds nothing)
+    inputs = {kind: [(col, letter, header_for(col, settings.fiscal_year), not col.numeric and col.key != "direction",
+                      not col.required and col.key not in ("actual", "response"))
                      for col, letter in columns if is_open(col, settings.fiscal_year, last_year)]
               for kind, columns in _INPUTS.items()}
     formulas, errors = ret.formulas, ret.error_cells
+    no_cell_listed = not formulas and not errors     # no input cell holds a formula or an error value
     for key in ret.row_keys_found:
         if key not in planned:
             continue
@@ -278,11 +280,12 @@ def entry_problems(ret: DepartmentReturn, plan: Plan, settings: Settings, where:
         row = ret.key_rows[key]
         kind = planned[key]
         values = entry.values if kind == ACTION_ROW else {"actual": entry.actuals.get(n)}
-        for col, letter, header, plain in inputs[kind]:
+        for col, letter, header, plain, optional in inputs[kind]:
             value = values.get(col.key)
-            if plain and value.__class__ is str and len(value) <= TEXT_LIMIT and value.strip() and not formulas \
-                    and not errors:
-                continue    # most cells: text, filled in
+            if no_cell_listed and (value is None and optional
+                                   or value.__class__ in _NUMBERS and col.numeric
+                                   or plain and value.__class__ is str and len(value) <= TEXT_LIMIT and value.strip()):
+                continue    # most cells: text filled in, an optional cell left empty, a number where one is asked
             cell = f"{letter}{row}"
             if cell in formulas:
                 out.append(where.problem("formula-in-input", value=formulas[cell], cell=cell, field=header,
@@ -335,6 +338,7 @@ def _opinions(entry) -> str:
                     if text.strip())
 
 
+_NUMBERS = (int, float)   # a number in a numeric column: _input_problem finds nothing (bool is neither class)
 _INPUTS = {kind: [(c, col_letter(c.key)) for c in COLUMNS if c.editable and applies(c, kind)]
            for kind in (ACTION_ROW, INDICATOR_ROW)}
 
