@@ -49,11 +49,21 @@ class ActionProgress:
 
     def joined(self, key: str) -> str:
         """A text field over departments: the text alone for one department, labelled for several."""
-        texts = [(d, self.entries[d].text(key)) for d in self.reported_departments]
-        parts = [(d, t) for d, t in texts if t]
-        if len(self.action.departments) == 1:
-            return parts[0][1] if parts else ""
-        return "\n".join(f"【{d}】{t}" for d, t in parts)
+        return self.joined_fields((key,))[0]
+
+    def joined_fields(self, keys: tuple[str, ...]) -> list[str]:
+        """joined() of each key, the reporting departments found once for all of them."""
+        reported = self.reported_departments
+        single = len(self.action.departments) == 1
+        out = []
+        for key in keys:
+            texts = [(d, self.entries[d].text(key)) for d in reported]
+            parts = [(d, t) for d, t in texts if t]
+            if single:
+                out.append(parts[0][1] if parts else "")
+            else:
+                out.append("\n".join(f"【{d}】{t}" for d, t in parts))
+        return out
 
     @property
     def suggestion_note(self) -> str:

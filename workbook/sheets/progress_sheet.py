@@ -38,6 +38,9 @@ def progress_headers(fiscal_year: int) -> list[str]:
     return headers
 
 
+JOINED_FIELDS = ("content", "result", "reason", "issues", "next")   # 取組内容 to 今後の方向性, over departments
+
+
 def progress_rows(summary: Summary) -> list[list[object]]:
     """The 進捗一覧 rows of a summary (also used by files.master_update to patch a saved master)."""
     rows = []
@@ -47,8 +50,7 @@ def progress_rows(summary: Summary) -> list[list[object]]:
         actuals = "\n".join(_actual_line(i, summary.fiscal_year) for i in p.indicators if i.actual is not None)
         rows.append([a.goal_code, a.measure_code, a.code, a.title, "、".join(a.departments), a.kind.value,
                      a.relisted_from, a.target_for(summary.fiscal_year), dept_grades, p.grade, p.suggested, actuals,
-                     p.joined("content"), p.joined("result"), p.joined("reason"), p.joined("issues"),
-                     p.joined("next"), p.internal_evaluation, p.committee_opinion])
+                     *p.joined_fields(JOINED_FIELDS), p.internal_evaluation, p.committee_opinion])
     return rows
 
 
