@@ -7,6 +7,7 @@ DepartmentReturn read from a returned file (collect) or from a master's departme
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from openpyxl.utils.cell import get_column_letter
 
@@ -19,7 +20,7 @@ from workbook.sheets.layout import (ACCEPTED_TEMPLATE_VERSIONS, ACTION_ROW, COLU
 from workbook.rules.rows import duplicate_keys, identity_doubts, key_label, merged_inputs
 from workbook.sheets.identity import IDENTITY_CELLS
 from workbook.domain.plan import Plan
-from workbook.domain.normalize import clean_text, loose, nfkc, parse_number, same_loose
+from workbook.domain.normalize import clean_text, loose, nfkc, parse_number
 from workbook.domain.problems import Problem, problem
 from workbook.domain.returns import DepartmentReturn, Identity
 from workbook.domain.scale import scale_caption
@@ -93,15 +94,19 @@ def column_problems(ret: DepartmentReturn, file: str) -> list[Problem]:
                               value=get_column_letter(ret.layout_width), expected=get_column_letter(want))]
     if ret.identity.template_version != TEMPLATE_VERSION or not ret.headers:
         return []
-    for col in COLUMNS[1:]:            # as many columns, but one moved (or one deleted and another inserted)
-        i = col_number(col.key) - 1
+    for col, expected, loose_expected in _headers(ret.identity.fiscal_year):   # as many columns, but one moved
+        i = col_number(col.key) - 1                                          # (or one deleted and another inserted)
         have = ret.headers[i] if i < len(ret.headers) else ""
-        expected = header_for(col, ret.identity.fiscal_year)
-        if not same_loose(have, expected):     # the sheet breaks a header to fit its column
+        if have != expected and loose(have) != loose_expected:     # the sheet breaks a header to fit its column
             return [where.problem("columns-moved", cell=f"{col_letter(col.key)}{HEADER_ROW}", value=have or "（空欄）",
                                   expected=expected)]
     return []
 
+
+@lru_cache(maxsize=None)
+def _headers(fiscal_year: int) -> tuple[tuple[Column, str, str], ...]:
+    """(column, header, header compared loosely) of the columns after A, for every file's header row."""
+    return tuple((col, header_for(col, fiscal_year), loose(header_for(col, fiscal_year))) for col in COLUMNS[1:])
 
 
 _NAME_DELIMITERS = frozenset("_ 　()（）[]［］「」『』【】〔〕{}<>＜＞~～〜-－‐・,，、。.+＋#＃0123456789")
