@@ -157,13 +157,13 @@ def ownership_problems(ret: DepartmentReturn, plan: Plan, file: str, foreign_row
     planned = {key for key, _, _ in row_specs(plan, department)}
     found = list(ret.row_keys_found)
     distributed = set(ret.identity.row_keys)
-    codes = {a.code: a for a in plan.actions}
+    codes = plan.derived(("actions by code",), lambda: {a.code: a for a in plan.actions})
     foreign = []
     for key in found:
-        action = codes.get(split_key(key)[0])
-        if foreign_rows and key not in planned and key in distributed and action is not None \
-                and department not in action.departments:
-            foreign.append(key)
+        if foreign_rows and key not in planned and key in distributed:
+            action = codes.get(split_key(key)[0])
+            if action is not None and department not in action.departments:
+                foreign.append(key)
     if not foreign and (not planned or not found or planned & set(found)):
         return []
     shown = foreign or found
