@@ -9,6 +9,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from workbook.domain.normalize import DASHES, nfkc
 
@@ -102,13 +103,21 @@ class Scale:
     def codes(self) -> tuple[str, ...]:
         return tuple(g.code for g in self.grades)
 
+    @cached_property
+    def _by_code(self) -> dict[str, Grade]:
+        """Code -> its grade, the first in the table for a code given twice (made once: a scale is frozen)."""
+        found: dict[str, Grade] = {}
+        for g in self.grades:
+            found.setdefault(g.code, g)
+        return found
+
     def grade(self, code: str) -> Grade | None:
-        return next((g for g in self.grades if g.code == code), None)
+        return self._by_code.get(code)
 
     def __contains__(self, code: object) -> bool:
-        return any(g.code == code for g in self.grades)
+        return code in self._by_code
 
-    @property
+    @cached_property
     def ranked(self) -> tuple[Grade, ...]:
         """Ranked codes, best first."""
         return tuple(sorted((g for g in self.grades if g.ranked), key=lambda g: -g.rank))
