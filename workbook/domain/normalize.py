@@ -24,8 +24,10 @@ def loose(text: object) -> str:
 
 
 def same_loose(a: object, b: object) -> bool:
-    """loose(a) == loose(b), without normalising text that is the same to begin with."""
-    return a is b or (a.__class__ is str and b.__class__ is str and a == b) or loose(a) == loose(b)
+    """loose(a) == loose(b), without normalising text that is the same to begin with (an empty cell
+    read as None and one written as '' are the same)."""
+    return a is b or (a.__class__ is str and b.__class__ is str and a == b) or \
+        (a is None and b == "") or (a == "" and b is None) or loose(a) == loose(b)
 
 
 class _Widths(dict):
