@@ -218,6 +218,10 @@ class Scale:
 
     def fingerprint(self) -> str:
         """A short digest of everything that decides a grade; the same table gives the same text."""
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:     # made once: a scale is frozen (collect checks every file against it)
         canon = "\n".join("\t".join(_canon(v) for v in (
             g.code, g.name, g.definition, g.rank, g.in_denominator, g.ignored_in_combination, g.common.value,
             g.trend.value if g.trend else "", g.reason_required, g.points, g.floor)) for g in self.grades)
