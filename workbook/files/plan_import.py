@@ -82,6 +82,7 @@ class _Table:
         self.index: dict[str, int] = {}
         self.year_columns: dict[tuple[str, int], int] = {}
         self.unrecognised: list[tuple[int, str]] = []   # headers that look like year columns but are not
+        names = {canonical: {_norm_header(a) for a in aliases} for canonical, aliases in columns.items()}
         for i, head in enumerate(header):
             match = _YEAR_COLUMN.match(head)
             year = parse_fiscal_year(match.group(2)) if match else None
@@ -91,8 +92,8 @@ class _Table:
             if _YEAR_LIKE.match(head):
                 self.unrecognised.append((i, head))
                 continue
-            for canonical, aliases in columns.items():
-                if canonical not in self.index and head in {_norm_header(a) for a in aliases}:
+            for canonical, aliases in names.items():
+                if canonical not in self.index and head in aliases:
                     self.index[canonical] = i
 
     def get(self, row: list[object], name: str) -> str:
