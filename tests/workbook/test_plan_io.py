@@ -198,3 +198,16 @@ def test_one_code_with_two_names_is_reported(tmp_path):
     with pytest.raises(PlanFileError) as info:
         import_plan(write_xlsx(tmp_path / "names.xlsx", SAITAMA_HEADER, rows))
     assert [(p.code, p.cell) for p in info.value.problems] == [("plan-inconsistent-name", "D3")]
+
+
+def test_a_plan_whose_action_list_is_replaced_looks_up_the_new_actions():
+    # a new list could be made where a freed one was (same id()): the lookup must still see it
+    from workbook.domain.plan import Action, Plan
+
+    plan = Plan("サンプル市", "サンプル計画", [2025], [], [],
+                actions=[Action(code="1", title="一", goal_code="G", measure_code="M", departments=["福祉課"])])
+    for n in range(50):
+        code = str(n + 2)
+        plan.actions = [Action(code=code, title="新", goal_code="G", measure_code="M", departments=["福祉課"])]
+        assert plan.action(code).code == code
+        assert [a.code for a in plan.actions_of("福祉課")] == [code]

@@ -191,8 +191,12 @@ class Plan:
         for name in ("actions", "indicators"):
             if not isinstance(getattr(self, name), _Tracked):
                 object.__setattr__(self, name, _Tracked(getattr(self, name)))
-        key = (id(self.actions), self.actions.version, id(self.indicators), self.indicators.version)
-        if self._index is None or self._index[0] != key:
+        # the lists themselves are kept in the key (compared by identity): a list replaced by another
+        # can never pass for it, as a new list at a freed list's address could by id()
+        acts, inds = self.actions, self.indicators
+        key = (acts, acts.version, inds, inds.version)
+        old = self._index[0] if self._index is not None else None
+        if old is None or old[0] is not acts or old[1] != key[1] or old[2] is not inds or old[3] != key[3]:
             by_code: dict[str, Action] = {}
             by_department: dict[str, list[Action]] = {}
             for action in self.actions:
