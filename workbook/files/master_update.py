@@ -205,14 +205,15 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         return
     sheet = heights = None
     for r, (have, want) in enumerate(zip(current, values), start=2):
-        if _same_rows([have], [want]):
+        changed = {c: value for c, value in enumerate(want, start=1)
+                   if not same_value(have[c - 1] if c - 1 < len(have) else None, value)}
+        if not changed and all(v in (None, "") for v in have[len(want):]):     # the same row (_same_rows)
             continue
         if sheet is None:
             sheet = patch.sheet(title)
             heights = RowHeights(sheet.widths(), lines, skip=unwrapped)
         sheet.set_row(r, {c: cell_value(value, c in moments and patch.shows_date(title, r, c))
-                          for c, value in enumerate(want, start=1)
-                          if not same_value(have[c - 1] if c - 1 < len(have) else None, value)})
+                          for c, value in changed.items()})
         sheet.set_height(r, heights.height(dict(enumerate(want, start=1))))
 
 
