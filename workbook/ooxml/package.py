@@ -17,6 +17,7 @@ from lxml import etree
 
 from workbook.errors import PackageError
 from workbook.ooxml.save import replace_atomically
+from workbook.ooxml.zipcopy import read_member
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -71,7 +72,7 @@ class Package:
         except (OSError, zipfile.BadZipFile) as e:
             raise PackageError(f"「{self.path.name}」を Excel ブックとして読めません: {e}") from e
         self.infos = [i for i in self.zip.infolist() if not i.filename.endswith("/")]
-        self.parts = Parts(self.zip, self.infos, known)
+        self.parts = Parts(self.zip, self.infos, known, self.data)
         self._start()
 
     @classmethod
@@ -233,8 +234,11 @@ class Parts:
     """The parts of a package by name: each inflated from the zip when first read; parts set here
     (new or changed) are kept as given. Iterates over the names in package order, new ones last."""
 
-    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None = None):
+    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None = None,
+                 data: bytes | None = None):
         self._zip = z
+        self._bytes = data            # the package's bytes: a part is inflated straight from them
+        self._infos = {i.filename: i for i in infos}
         self._names = [i.filename for i in infos]
         self._known = set(self._names)
         self._data: dict[str, bytes] = dict(known or {})
@@ -253,7 +257,11 @@ class Parts:
         if data is None:
             if name not in self._known:
                 raise KeyError(name)
-            data = self._data[name] = self._zip.read(name)
+            info = self._infos.get(name)
+            if self._bytes is None or info is None:
+                data = self._data[name] = self._zip.read(name)
+            else:
+                data = self._data[name] = read_member(self._zip, self._bytes, info)
         return data
 
     def __setitem__(self, name: str, data: bytes) -> None:
