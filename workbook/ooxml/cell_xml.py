@@ -168,7 +168,8 @@ def split_rows(body: str) -> list[str]:
     """The text of each <row> in a <sheetData>'s content, in order."""
     pieces = body.split("<row ")
     rows = ["<row " + piece for piece in pieces[1:]]
-    if pieces[0].strip() or "<row>" in body or "<row/>" in body or \
+    # anything before the first row, a <row> or <row/> without attributes, a row not ended: the long way
+    if pieces[0].strip() or body.count("<row") != len(rows) or \
             not all(row.endswith("</row>") or row.endswith("/>") for row in rows):
         return [m.group() for m in ROW.finditer(body)]
     return [row if row[-1] == ">" else row.rstrip() for row in rows]
