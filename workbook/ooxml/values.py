@@ -25,18 +25,9 @@ def value(v: object) -> object:
     return v
 
 
-_TEXT = {str}
-
-
 def normalize_rows(rows: list[list[object]]) -> list[list[object]]:
-    """value() on every cell; text (most cells) and None pass through without a call."""
-    out = []
-    for row in rows:
-        if {*map(type, row)} <= _TEXT:     # a row of text only ('' -> None)
-            out.append([v or None for v in row])
-        else:
-            out.append([(v or None) if v.__class__ is str else value(v) for v in row])
-    return out
+    """value() on every cell; text (most cells: '' -> None) without a call."""
+    return [[(v or None) if v.__class__ is str else value(v) for v in row] for row in rows]
 
 
 class SheetValues:
