@@ -258,3 +258,27 @@ def test_changes_from_the_edit_records_equal_changes_from_a_second_parse(tmp_pat
     sheet.set(1, 1, "保存の後")             # after a save, the saved state is the base
     assert describe("表", Original(sheet), sheet, reader) == \
         describe("表", SheetXml(patch.parts[patch.sheet_parts["表"]]), sheet, reader)
+
+
+def test_a_sheet_that_fails_while_the_save_makes_it_leaves_the_file(tmp_path, monkeypatch):
+    # the sheets are made while the package is written (zipcopy.write_package): a failure there must
+    # leave the master as it was and no temporary file
+    path = book(tmp_path / "b.xlsx")
+    original = path.read_bytes()
+    patch = PackagePatch(path)
+    sheet = patch.sheet("表")
+    sheet.set(2, 2, "新")
+
+    def broken() -> bytes:
+        raise RuntimeError("made to fail")
+    monkeypatch.setattr(sheet, "tobytes", broken)
+    with pytest.raises(RuntimeError):
+        patch.save(None)
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["b.xlsx"]
+    monkeypatch.undo()
+    patch.save(None)                       # saved once the sheet can be made
+    patch.sheet("表").set(3, 2, "次")       # the package reopened from what was written
+    patch.save(None)
+    ws = openpyxl.load_workbook(path)["表"]
+    assert (ws["B2"].value, ws["B3"].value, ws["C2"].value) == ("新", "次", "=1+1")
