@@ -1,12 +1,24 @@
 """The ECMA-376 transitional XSDs used by the conformance suite, and their compilation.
 
-Provenance. The schemas come only from Ecma International's own downloads, supplied by the user
-(this repository neither ships nor downloads them):
+Provenance. The schemas come only from Ecma International's own archives; this repository does not
+ship them. Two sources, the first one found is used:
+
+1. **5th edition** (ISO/IEC 29500 transitional), supplied by the user from Ecma's own downloads:
 
 * ECMA-376 Part 4, 5th edition (December 2016), ``ECMA-376-4_5th_edition_december_2016.zip``,
   inner ``OfficeOpenXML-XMLSchema-Transitional.zip`` (SpreadsheetML, DrawingML, shared types);
 * ECMA-376 4th edition (December 2012), ``ECMA-376_4th_edition_december_2012.zip``, inner
   ``OpenPackagingConventions-XMLSchema.zip`` (Part 2: content types, relationships, core properties).
+
+2. **1st edition** (ECMA-376:2006, the markup the transitional class keeps), for machines that reach
+   only the package registries (CI): Ecma's 1st-edition ``OfficeOpenXML-XMLSchema.zip`` (Part 4) and
+   ``OpenPackagingConventions-XMLSchema.zip`` (Part 2), unpacked unmodified into ``ooxml-xsds/`` of
+   Debian's source tarball of Apache POI 4.0.1 (``debian/orig-tar.sh`` fetched them from Ecma;
+   ``debian/copyright``: "Files: ooxml-xsds/*, Copyright: 2006, Ecma International"). The tarball
+   is on every Debian mirror (:data:`DEBIAN_POI_URL`); ``--debian-poi`` checks its SHA-256, extracts
+   the schemas and adds two files of its own: ``sml.xsd`` and ``dml-main.xsd``, each only including
+   the 1st edition's files of that namespace (the 1st edition splits them), so that the same root
+   schemas compile. Where the editions differ, the allow-list says so (checker.XSD_EDITION).
 
 ``python -m tests.conformance.schemas --ecma-part4 PART4.zip --ecma-part2 PART2.zip`` checks the
 outer and the inner archives against the SHA-256 digests below and extracts the ``.xsd`` files into
@@ -31,7 +43,9 @@ import os
 import posixpath
 import shutil
 import sys
+import tarfile
 import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +64,17 @@ ARCHIVES = {
             "OpenPackagingConventions-XMLSchema.zip",
             "e5a0a7c1f43ac8b8f66d850f48545c2ead09f6d632bb8539fab79962c7fd55df"),
 }
+# The 1st edition, from Debian's source tarball of Apache POI (see the module's docstring).
+DEBIAN_POI = "libapache-poi-java_4.0.1.orig.tar.xz"
+DEBIAN_POI_URL = "http://deb.debian.org/debian/pool/main/liba/libapache-poi-java/" + DEBIAN_POI
+DEBIAN_POI_SHA256 = "54db524e2bae73658e4fdb3a6e2d69cb4137638ace71fcde93659be2695287ea"
+DEBIAN_POI_FOLDER = "apache-poi-4.0.1/ooxml-xsds/"
+FIRST_EDITION = "first-edition"
+# Namespace -> the file that includes all of the 1st edition's files of that namespace.
+FIRST_EDITION_UMBRELLAS = {
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": "sml.xsd",
+    "http://schemas.openxmlformats.org/drawingml/2006/main": "dml-main.xsd",
+}
 # The files the suite compiles (the root schemas below and what they import), per set.
 REQUIRED = {
     "transitional": ("sml.xsd shared-relationshipReference.xsd shared-commonSimpleTypes.xsd "
@@ -58,6 +83,9 @@ REQUIRED = {
                      "shared-documentPropertiesExtended.xsd "
                      "shared-documentPropertiesVariantTypes.xsd").split(),
     "opc": ["opc-contentTypes.xsd", "opc-relationships.xsd", "opc-coreProperties.xsd"],
+    FIRST_EDITION: ("sml.xsd sml-sheet.xsd sml-workbook.xsd sml-styles.xsd dml-main.xsd "
+                    "dml-spreadsheetDrawing.xsd shared-documentPropertiesExtended.xsd opc-contentTypes.xsd "
+                    "opc-relationships.xsd opc-coreProperties.xsd").split(),
 }
 
 # Namespace of a part's root element -> (set, schema file that declares it).
@@ -126,24 +154,39 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def locate(directory: Path) -> dict[str, Path]:
-    """Set name -> folder holding all of that set's required files, searched below `directory`.
-
-    Raises SchemasUnavailable naming the incomplete sets (REQUIRED lists their files)."""
-    found, missing = {}, []
-    for name, files in REQUIRED.items():
-        for anchor in sorted(directory.rglob(files[0])) if directory.is_dir() else []:
-            if all((anchor.parent / f).is_file() for f in files):
-                found[name] = anchor.parent
-                break
-        else:
-            missing.append(name)
-    if missing:
-        raise SchemasUnavailable(f"no complete {' and '.join(missing)} schema set below {directory}")
-    return found
+@dataclass(frozen=True)
+class SchemaSet:
+    """The folders of the schemas in use, and their edition: "5th" or "1st"."""
+    edition: str
+    transitional: Path
+    opc: Path
 
 
-def schema_dirs() -> dict[str, Path]:
+def _folder(directory: Path, name: str) -> Path | None:
+    files = REQUIRED[name]
+    for anchor in sorted(directory.rglob(files[0])) if directory.is_dir() else []:
+        if all((anchor.parent / f).is_file() for f in files) and \
+                (name == FIRST_EDITION) == (anchor.parent / "sml-sheet.xsd").is_file():
+            return anchor.parent
+    return None
+
+
+def locate(directory: Path) -> SchemaSet:
+    """The schema set below `directory`: the 5th edition's two sets when both are complete, else
+    the 1st edition's. Raises SchemasUnavailable naming the incomplete sets (REQUIRED lists their
+    files)."""
+    transitional, opc = _folder(directory, "transitional"), _folder(directory, "opc")
+    if transitional and opc:
+        return SchemaSet("5th", transitional, opc)
+    first = _folder(directory, FIRST_EDITION)
+    if first:
+        return SchemaSet("1st", first, first)
+    missing = [name for name, folder in (("transitional", transitional), ("opc", opc)) if not folder]
+    raise SchemasUnavailable(f"no complete {' and '.join(missing)} schema set below {directory} "
+                             f"(nor a {FIRST_EDITION} set)")
+
+
+def schema_dirs() -> SchemaSet:
     """The schema folders: CONFORMANCE_XSD_DIR if set (an error when unusable), else the cache."""
     configured = os.environ.get("CONFORMANCE_XSD_DIR")
     if not configured:
@@ -237,19 +280,64 @@ def compiled(transitional: str, opc: str) -> etree.XMLSchema:
 def load() -> etree.XMLSchema:
     """The compiled schema set (SchemasUnavailable when there is none)."""
     dirs = schema_dirs()
-    return compiled(str(dirs["transitional"]), str(dirs["opc"]))
+    return compiled(str(dirs.transitional), str(dirs.opc))
+
+
+def edition() -> str | None:
+    """The edition of the schemas in use ("5th" or "1st"), None when there are none."""
+    try:
+        return schema_dirs().edition
+    except SchemasUnavailable:
+        return None
+
+
+def extract_first_edition(tarball: Path, dest: Path, sha256: str = DEBIAN_POI_SHA256,
+                          folder: str = DEBIAN_POI_FOLDER) -> list[str]:
+    """Verify Debian's POI source tarball, extract its ECMA-376 1st edition schemas into
+    dest/first-edition and write the umbrella files (FIRST_EDITION_UMBRELLAS)."""
+    data = tarball.read_bytes()
+    if _sha256(data) != sha256:
+        raise SchemasMisconfigured(f"{tarball}: SHA-256 {_sha256(data)} is not that of Debian's "
+                                   f"{DEBIAN_POI} ({sha256})")
+    target = dest / FIRST_EDITION
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    written = []
+    with tarfile.open(fileobj=io.BytesIO(data)) as tf:
+        for member in tf:
+            if member.isfile() and member.name.startswith(folder) and member.name.endswith(".xsd") \
+                    and "/" not in member.name[len(folder):]:
+                base = posixpath.basename(member.name)
+                (target / base).write_bytes(tf.extractfile(member).read())
+                written.append(base)
+    for namespace, umbrella in FIRST_EDITION_UMBRELLAS.items():
+        if umbrella in written:
+            raise SchemasMisconfigured(f"{tarball}: {umbrella} already exists among the schemas")
+        parts = [f for f in sorted(written) if f'targetNamespace="{namespace}"' in
+                 (target / f).read_text(encoding="utf-8-sig")]
+        includes = "".join(f'<xsd:include schemaLocation="{f}"/>' for f in parts)
+        (target / umbrella).write_text(
+            f'<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="{namespace}" '
+            f'elementFormDefault="qualified">{includes}</xsd:schema>\n', encoding="utf-8")
+        written.append(umbrella)
+    missing = [f for f in REQUIRED[FIRST_EDITION] if f not in written]
+    if missing:
+        raise SchemasMisconfigured(f"{tarball}: no {', '.join(missing)} in {folder}")
+    return sorted(written)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.conformance.schemas",
-        description="Extract the ECMA-376 schemas from Ecma's official downloads "
-                    f"({ECMA_URL}{PART4}, {ECMA_URL}{PART2}) after checking their SHA-256.")
+        description="Extract the ECMA-376 schemas after checking their SHA-256: the 5th edition from "
+                    f"Ecma's downloads ({ECMA_URL}{PART4}, {ECMA_URL}{PART2}), or the 1st edition from "
+                    f"Debian's {DEBIAN_POI_URL}.")
     parser.add_argument("--ecma-part4", type=Path, metavar=PART4)
     parser.add_argument("--ecma-part2", type=Path, metavar=PART2)
+    parser.add_argument("--debian-poi", type=Path, metavar=DEBIAN_POI)
     parser.add_argument("--dest", type=Path, default=default_dir(), help="default: %(default)s")
     args = parser.parse_args(argv)
-    if not (args.ecma_part4 and args.ecma_part2):
+    if not (args.ecma_part4 and args.ecma_part2) and not args.debian_poi:
         parser.print_usage()
         try:
             print(f"schemas in use: {schema_dirs()}")
@@ -257,16 +345,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no schemas in use ({exc}); the XSD tests skip")
         return 2
     try:
-        for set_name, outer in (("transitional", args.ecma_part4), ("opc", args.ecma_part2)):
-            files = extract(set_name, outer, args.dest)
-            print(f"{set_name}: {len(files)} schema files in {args.dest / set_name}")
+        if args.ecma_part4 and args.ecma_part2:
+            for set_name, outer in (("transitional", args.ecma_part4), ("opc", args.ecma_part2)):
+                files = extract(set_name, outer, args.dest)
+                print(f"{set_name}: {len(files)} schema files in {args.dest / set_name}")
+        if args.debian_poi:
+            files = extract_first_edition(args.debian_poi, args.dest)
+            print(f"{FIRST_EDITION}: {len(files)} schema files in {args.dest / FIRST_EDITION}")
         dirs = locate(args.dest)
-        compiled(str(dirs["transitional"]), str(dirs["opc"]))
-    except (OSError, zipfile.BadZipFile, SchemasUnavailable, SchemasMisconfigured,
+        compiled(str(dirs.transitional), str(dirs.opc))
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, SchemasUnavailable, SchemasMisconfigured,
             etree.XMLSchemaParseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print("schemas compiled; the XSD tests will run")
+    print(f"schemas compiled ({dirs.edition} edition); the XSD tests will run")
     return 0
 
 

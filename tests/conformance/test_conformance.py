@@ -3,8 +3,8 @@
 Kinds: a new master (``macros new``), the master after collect and validate, the department
 files (配布) and the correction lists (返却票) of ``macros demo``, and the demo's master after
 ``macros next-year`` (年度別実績 added, every sheet rewritten for the next year). Each kind is checked part by part
-against the ECMA-376 transitional XSDs (only when the user has supplied them, see schemas.py;
-skipped otherwise), by openxml-audit (always), against the OPC package rules, the inline-string
+against the ECMA-376 XSDs (when they were extracted, see schemas.py: the 5th edition from Ecma's
+archives, or the 1st edition from Debian's POI source as CI does; skipped otherwise), by openxml-audit (always), against the OPC package rules, the inline-string
 rule and, for masters, MS-OVBA; each check category also has a negative test on a corrupted copy.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 import struct
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -75,7 +76,8 @@ def schema():
         schemas.load()
     except schemas.SchemasUnavailable as exc:
         pytest.skip(f"ECMA-376 XSDs not supplied ({exc}); see tests/conformance/README.md: "
-                    "python -m tests.conformance.schemas --ecma-part4 ... --ecma-part2 ...")
+                    "python -m tests.conformance.schemas --ecma-part4 ... --ecma-part2 ... "
+                    "(5th edition) or --debian-poi ... (1st edition)")
     return schemas.load()
 
 
@@ -136,7 +138,7 @@ def test_allow_list_entries_are_all_still_needed(packages):
     """XSD entries can only be judged when the schemas were supplied; the others always are."""
     schema = _schema_or_none()
     raw = [f for pkgs in packages.values() for pkg in pkgs for f in checker.check_all(pkg, schema)]
-    judged = [p for p in checker.ALLOW_LIST if schema is not None or not p.startswith("^xsd: ")]
+    judged = [p for p in checker.allowed(schemas.edition()) if schema is not None or not p.startswith("^xsd: ")]
     unused = [p for p in judged if not any(re.search(p, f) for f in raw)]
     assert not unused, f"allow-list entries that match nothing any more, remove them: {unused}"
 
@@ -176,11 +178,11 @@ def test_xsd_check_applies_markup_compatibility(master_file, schema):
     requires an unknown namespace is not (a consumer would skip it)."""
     pkg = checker.Package(master_file)
     xml = pkg.parts["xl/worksheets/sheet1.xml"].decode("utf-8")
-    bad = xml.replace("<controlPr ", "<controlPr bogus=\"1\" ", 1)
+    bad = xml.replace("<control ", "<control bogus=\"1\" ", 1)     # a form button, inside Requires="x14"
     found = checker.check_xsd(_corrupt(master_file, "m.xlsm", {"xl/worksheets/sheet1.xml": bad.encode()}), schema)[0]
     assert any("bogus" in f for f in found)
     unknown = xml.replace('Requires="x14"', 'Requires="zz" xmlns:zz="urn:unknown"').replace(
-        "<controlPr ", "<controlPr bogus=\"1\" ", 1)
+        "<control ", "<control bogus=\"1\" ", 1)
     found = checker.check_xsd(_corrupt(master_file, "m.xlsm", {"xl/worksheets/sheet1.xml": unknown.encode()}), schema)[0]
     assert not any("bogus" in f for f in found)
     extended = xml.replace("<sheetPr", '<zz:note/><sheetPr zz:flag="1"', 1).replace(
@@ -232,6 +234,51 @@ def test_schema_extraction_verifies_both_archive_digests(tmp_path):
         assert not (tmp_path / "bad").exists()
     with pytest.raises(schemas.SchemasUnavailable, match="no complete transitional schema set"):
         schemas.locate(tmp_path / "out")
+
+
+def _tar_xz(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:xz") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def test_first_edition_extraction_verifies_the_tarball_and_writes_the_umbrellas(tmp_path):
+    """Debian's POI tarball, on a stand-in: its digest is checked before anything is written, only
+    the .xsd files directly in ooxml-xsds/ are taken, sml.xsd and dml-main.xsd include exactly the
+    files of their namespace, and locate() finds the 1st edition, or the 5th when both are there."""
+    def xsd(namespace: str) -> bytes:
+        return (f'<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+                f'targetNamespace="{namespace}"/>').encode()
+    sml, dml = schemas.FIRST_EDITION_UMBRELLAS
+    own = [f for f in schemas.REQUIRED[schemas.FIRST_EDITION]
+           if f not in schemas.FIRST_EDITION_UMBRELLAS.values()]
+    members = {schemas.DEBIAN_POI_FOLDER + f: xsd(sml if f.startswith("sml-") else "urn:other") for f in own}
+    members |= {schemas.DEBIAN_POI_FOLDER + "dml-baseTypes.xsd": xsd(dml),
+                schemas.DEBIAN_POI_FOLDER + "deeper/sml-extra.xsd": xsd(sml),
+                schemas.DEBIAN_POI_FOLDER + "readme.txt": b"", "apache-poi-4.0.1/other.xsd": xsd(sml)}
+    tarball = tmp_path / schemas.DEBIAN_POI
+    tarball.write_bytes(_tar_xz(members))
+    with pytest.raises(schemas.SchemasMisconfigured, match="SHA-256"):
+        schemas.extract_first_edition(tarball, tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
+    digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+    written = schemas.extract_first_edition(tarball, tmp_path / "out", sha256=digest)
+    assert written == sorted(own + ["dml-baseTypes.xsd", "sml.xsd", "dml-main.xsd"])
+    folder = tmp_path / "out" / schemas.FIRST_EDITION
+    included = {name: re.findall(r'schemaLocation="([^"]+)"', (folder / name).read_text())
+                for name in ("sml.xsd", "dml-main.xsd")}
+    assert included == {"sml.xsd": ["sml-sheet.xsd", "sml-styles.xsd", "sml-workbook.xsd"],
+                        "dml-main.xsd": ["dml-baseTypes.xsd"]}
+    assert schemas.locate(tmp_path / "out") == schemas.SchemaSet("1st", folder, folder)
+    for set_name in ("transitional", "opc"):
+        (tmp_path / "out" / set_name).mkdir()
+        for f in schemas.REQUIRED[set_name]:
+            (tmp_path / "out" / set_name / f).write_bytes(b"<x/>")
+    assert schemas.locate(tmp_path / "out").edition == "5th"
 
 
 def test_package_check_reports_missing_content_types(department_file):
