@@ -1,11 +1,16 @@
 """Fixtures shared by the macros tests."""
 from __future__ import annotations
 
+import shutil
 import sys
 import types
 
 import pytest
 import xlwings as xw
+
+from macros.operations import new_master
+from tests.workbook.returns_kit import small_plan
+from workbook.domain.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +48,18 @@ def xlwings_udfs(monkeypatch):
     assert not xw.__pro__    # the licensed version reads the config sheet for embedded code first
     yield xu
     sys.modules.pop("xlwings.udfs", None)
+
+
+# The small master of the Excel-behaviour tests (test_excel_*.py): made once per module, copied per test.
+@pytest.fixture(scope="module")
+def master_template(tmp_path_factory):
+    plan = small_plan()
+    folder = tmp_path_factory.mktemp("template")
+    return new_master(plan, Settings(plan.municipality, plan.name, 6), folder, "master.xlsm")
+
+
+@pytest.fixture
+def master_path(tmp_path, master_template):
+    path = tmp_path / "master.xlsm"
+    shutil.copy2(master_template, path)
+    return path
