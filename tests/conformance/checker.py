@@ -21,6 +21,16 @@ from openxml_audit import FileFormat, OpenXmlValidator
 
 from . import ovba, schemas
 
+# Allow-list patterns about one edition of the XSDs only (XSD_EDITION).
+FORM_CONTROL_ANCHORS = (
+    r"^xsd: xl/worksheets/sheet\d+\.xml:\d+: Element '\{http://schemas\.openxmlformats\.org/"
+    r"spreadsheetml/2006/main\}(from|to)': This element is not expected\. Expected is \( "
+    r"\{http://schemas\.openxmlformats\.org/drawingml/2006/spreadsheetDrawing\}(from|to) \)\.$")
+CONTROL_CONTENT_1ST = (
+    r"^xsd: xl/worksheets/sheet\d+\.xml:\d+: Element '\{http://schemas\.openxmlformats\.org/"
+    r"spreadsheetml/2006/main\}control': Element content is not allowed, because the content type "
+    r"is empty\.$")
+
 # Finding pattern (regular expression, searched in the finding) -> why it is benign.
 ALLOW_LIST = {
     r"^xsd: .*Element '\{http://schemas\.openxmlformats\.org/spreadsheetml/2006/main\}t', "
@@ -29,9 +39,7 @@ ALLOW_LIST = {
         "XSD types <t> as the bare simple type ST_Xstring, so it cannot carry the attribute, but "
         "Excel writes it itself and the Open XML SDK schema (Text.Space) accepts it; without it "
         "a consumer may strip the blanks.",
-    r"^xsd: xl/worksheets/sheet\d+\.xml:\d+: Element '\{http://schemas\.openxmlformats\.org/"
-    r"spreadsheetml/2006/main\}(from|to)': This element is not expected\. Expected is \( "
-    r"\{http://schemas\.openxmlformats\.org/drawingml/2006/spreadsheetDrawing\}(from|to) \)\.$":
+    FORM_CONTROL_ANCHORS:
         "Form-control anchors (<controlPr><anchor>, only inside mc:Choice Requires=\"x14\") use "
         "<from>/<to> of the SpreadsheetML main namespace with xdr: children. That is what Excel "
         "writes and what the Open XML SDK defines (Spreadsheet.ObjectAnchor.FromMarker is x:from); "
@@ -50,21 +58,18 @@ ALLOW_LIST = {
         "<is> is a valid cell (18.3.1.4); openxml-audit only warns that Excel converts the "
         "strings to shared strings on its next save. Empty inline-string cells, which do make "
         "Excel repair the file, are caught by the inline check.",
-    r"^xsd: xl/worksheets/sheet\d+\.xml:\d+: Element '\{http://schemas\.openxmlformats\.org/"
-    r"spreadsheetml/2006/main\}control': Element content is not allowed, because the content type "
-    r"is empty\.$":
+    CONTROL_CONTENT_1ST:
         "1st edition only. A form button's <control> holds <controlPr> (its anchor), which Excel "
         "writes only inside mc:Choice Requires=\"x14\", so only the view that understands x14 sees "
         "it. ECMA-376:2006 declares CT_Control empty; the later editions (ISO/IEC 29500 "
-        "transitional) added the <controlPr> child, and the 5th edition's XSD validates it.",
+        "transitional) added the <controlPr> child, and the 5th edition's XSD validates it. "
+        "Under the 1st edition nothing inside <control> is validated by XSD; openxml-audit "
+        "(the SDK's schema, which has x14) still checks it.",
 }
 # Allow-list entries about one edition of the XSDs only (schemas.edition()): outside it they are
 # not applied, and not judged for staleness. The form-control anchors are not reached by the 1st
 # edition, which stops at <control> itself.
-XSD_EDITION = {
-    next(p for p in ALLOW_LIST if "(from|to)" in p): "5th",
-    next(p for p in ALLOW_LIST if "\\}control'" in p): "1st",
-}
+XSD_EDITION = {FORM_CONTROL_ANCHORS: "5th", CONTROL_CONTENT_1ST: "1st"}
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 # Extension namespaces a consumer may understand on top of ECMA-376 (for the second MCE view).

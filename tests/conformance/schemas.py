@@ -1,7 +1,8 @@
-"""The ECMA-376 transitional XSDs used by the conformance suite, and their compilation.
+"""The ECMA-376 XSDs used by the conformance suite (transitional: the 5th edition, or the 1st), and
+their compilation.
 
 Provenance. The schemas come only from Ecma International's own archives; this repository does not
-ship them. Two sources, the first one found is used:
+ship them. Two sources; the 5th edition is used when both of its sets are complete, else the 1st:
 
 1. **5th edition** (ISO/IEC 29500 transitional), supplied by the user from Ecma's own downloads:
 
@@ -24,7 +25,9 @@ ship them. Two sources, the first one found is used:
 outer and the inner archives against the SHA-256 digests below and extracts the ``.xsd`` files into
 ``.cache/ooxml-xsd/{transitional,opc}/`` (git-ignored). ``CONFORMANCE_XSD_DIR`` points the tests at
 another folder instead (searched recursively for ``sml.xsd`` and ``opc-contentTypes.xsd``; each
-set's files must sit together, as they do in Ecma's archives). Without schemas the XSD tests skip.
+set's files must sit together, as they do in Ecma's 5th-edition archives and in the folder
+``--debian-poi`` writes). Without schemas the XSD tests skip; with a CONFORMANCE_XSD_DIR that is
+unusable they fail, and the other checks still run.
 
 Two imports have no file in Ecma's sets and are served locally by :class:`_Resolver`:
 
@@ -143,7 +146,7 @@ class SchemasUnavailable(RuntimeError):
 
 
 class SchemasMisconfigured(RuntimeError):
-    """CONFORMANCE_XSD_DIR is set but unusable, or an archive is not the pinned Ecma download."""
+    """CONFORMANCE_XSD_DIR is set but unusable, or an archive is not the pinned download."""
 
 
 def default_dir() -> Path:
@@ -287,7 +290,7 @@ def edition() -> str | None:
     """The edition of the schemas in use ("5th" or "1st"), None when there are none."""
     try:
         return schema_dirs().edition
-    except SchemasUnavailable:
+    except (SchemasUnavailable, SchemasMisconfigured):   # the xsd tests fail through their fixture
         return None
 
 
@@ -337,28 +340,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debian-poi", type=Path, metavar=DEBIAN_POI)
     parser.add_argument("--dest", type=Path, default=default_dir(), help="default: %(default)s")
     args = parser.parse_args(argv)
-    if not (args.ecma_part4 and args.ecma_part2) and not args.debian_poi:
+    if bool(args.ecma_part4) != bool(args.ecma_part2):
+        parser.error("--ecma-part4 and --ecma-part2 go together (the 5th edition needs both sets)")
+    if not args.ecma_part4 and not args.debian_poi:
         parser.print_usage()
         try:
-            print(f"schemas in use: {schema_dirs()}")
-        except (SchemasUnavailable, SchemasMisconfigured) as exc:
+            found = schema_dirs()
+            print(f"schemas in use: {found.edition} edition, {found.transitional}"
+                  + (f" and {found.opc}" if found.opc != found.transitional else ""))
+        except SchemasUnavailable as exc:
             print(f"no schemas in use ({exc}); the XSD tests skip")
+        except SchemasMisconfigured as exc:
+            print(f"schemas misconfigured ({exc}); the XSD tests fail")
         return 2
     try:
-        if args.ecma_part4 and args.ecma_part2:
+        if args.ecma_part4:
             for set_name, outer in (("transitional", args.ecma_part4), ("opc", args.ecma_part2)):
                 files = extract(set_name, outer, args.dest)
                 print(f"{set_name}: {len(files)} schema files in {args.dest / set_name}")
+            compiled(str(args.dest / "transitional"), str(args.dest / "opc"))
         if args.debian_poi:
             files = extract_first_edition(args.debian_poi, args.dest)
-            print(f"{FIRST_EDITION}: {len(files)} schema files in {args.dest / FIRST_EDITION}")
+            first = args.dest / FIRST_EDITION
+            print(f"{FIRST_EDITION}: {len(files)} schema files in {first} "
+                  f"({len(files) - len(FIRST_EDITION_UMBRELLAS)} of the 1st edition, "
+                  f"{len(FIRST_EDITION_UMBRELLAS)} umbrellas)")
+            compiled(str(first), str(first))
         dirs = locate(args.dest)
-        compiled(str(dirs.transitional), str(dirs.opc))
     except (OSError, zipfile.BadZipFile, tarfile.TarError, SchemasUnavailable, SchemasMisconfigured,
             etree.XMLSchemaParseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"schemas compiled ({dirs.edition} edition); the XSD tests will run")
+    print(f"schemas compiled; the XSD tests will run on the {dirs.edition} edition")
     return 0
 
 
