@@ -94,3 +94,24 @@ def every_cell(path: Path) -> dict[str, list[tuple]]:
     wb = openpyxl.load_workbook(path)
     return {ws.title: [tuple((c.coordinate, c.value, c.data_type) for c in row) for row in ws.iter_rows()]
             for ws in wb.worksheets}
+
+
+FIRST_BUTTONS = ("Distribute", "Collect", "Validate", "MakeReports")
+
+
+def earlier_version_city(tmp_path: Path, monkeypatch, missing: tuple[str, ...]) -> City:
+    """A City whose master an earlier version made: only the first four buttons, and a VBA project
+    without the Subs named in `missing` (made with them patched away, then put back)."""
+    import re
+
+    from macros import vba
+    from workbook.files import master as master_module
+
+    old_steps = tuple(s for s in master_module.STEPS if s.macro in FIRST_BUTTONS)
+    sub = re.compile(rf"Sub ({'|'.join(missing)})\(\).*?End Sub\n", re.S)
+    old_bas = {name: sub.sub("", src) for name, src in vba.bas_sources().items()}
+    monkeypatch.setattr(master_module, "STEPS", old_steps)
+    monkeypatch.setattr(vba, "bas_sources", lambda: old_bas)
+    city = City(tmp_path, vba=True)
+    monkeypatch.undo()
+    return city

@@ -3,8 +3,6 @@ the fake), and a sample operation that writes an update. The small master they w
 master_template / master_path fixtures of conftest.py."""
 from __future__ import annotations
 
-
-
 from macros.excel import XlwingsBook
 from workbook.files.sheet_book import FileBook
 from macros.operations import Outcome
@@ -63,8 +61,6 @@ def sample_operation(book, history: bool = True) -> Outcome:
                           [["2025-05-01 10:00", "回収", DEPT, "1-1-1", "取組内容", "", "=旧値", "a.xlsx"]] if history else [])
     written = book.write_update(snap, update)
     return Outcome(lines=["検証しました。", "エラー 2 件"] + (["マスターを更新しました。"] if written.changed else []))
-
-
 
 
 def alerts(book) -> list[tuple[str, str, bool]]:

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from macros.collect import run_collect
-from tests.macros.city import CONSULT, POLICY, City
+from tests.macros.city import CONSULT, POLICY, City, earlier_version_city
 from macros.validate import run_validate
 from tests.workbook.returns_kit import make_return, small_plan, small_settings
 from workbook.sheets import master_sheets as ms
@@ -263,19 +263,9 @@ def test_a_master_made_by_an_earlier_version_keeps_its_own_buttons(tmp_path, mon
     """A master made before ⓪/⑤ existed: its VBA project has only the four Subs. Collect on it (here
     through the openpyxl rewrite, as when 検証結果 has an older header) must work and give back exactly
     the buttons it had, never add buttons for Subs the project lacks."""
-    import re as _re
-
-    from macros import vba
-    from workbook.files import master as master_module
     from workbook.ooxml.buttons import existing_buttons
 
-    old_steps = tuple(s for s in master_module.STEPS if s.macro in ("Distribute", "Collect", "Validate", "MakeReports"))
-    old_bas = {name: _re.sub(r"Sub (SelfCheck|Remind)\(\).*?End Sub\n", "", src, flags=_re.S)
-               for name, src in vba.bas_sources().items()}
-    monkeypatch.setattr(master_module, "STEPS", old_steps)
-    monkeypatch.setattr(vba, "bas_sources", lambda: old_bas)
-    city = City(tmp_path, vba=True)
-    monkeypatch.undo()
+    city = earlier_version_city(tmp_path, monkeypatch, missing=("SelfCheck", "Remind"))
     before = [(b.macro, b.caption, b.top_left) for b in existing_buttons(city.master)]
     assert [m for m, _, _ in before] == ["Distribute", "Collect", "Validate", "MakeReports"]
     master = Master.open(city.master)                 # an older 検証結果 header forces the rewrite path

@@ -2,7 +2,6 @@
 the previous-year columns and to 履歴, and what is refused or ignored."""
 from __future__ import annotations
 
-
 import pytest
 
 from tests.macros.city import CONSULT, POLICY, City

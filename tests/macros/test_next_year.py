@@ -1,5 +1,8 @@
 """⑥ 年度更新 (next-year) on a small city: what a closed year leaves (年度別実績, the year-end copy), the
-master moved on to the next year, each refusal, idempotence, and a revised plan (--plan)."""
+master moved on to the next year, each refusal, idempotence, a revised plan (--plan), and a closed
+year's documents made again."""
+from __future__ import annotations
+
 from __future__ import annotations
 
 import re
@@ -13,55 +16,19 @@ from macros.cli import main
 from macros.next_year import run_next_year
 from macros.validate import run_validate
 from tests.macros.city import CONSULT, POLICY, City, with_targets
-from tests.workbook.returns_kit import good_values
-from workbook.domain.plan import Plan
 from workbook.domain.year_results import IndicatorResult, results_of_year
 from workbook.errors import MasterError
 from workbook.files.master import Master
 from workbook.files.snapshot import MasterSnapshot
 from workbook.ooxml.buttons import existing_buttons
-from workbook.sheets import master_sheets as ms
-from workbook.sheets import names, progress_sheet
+from workbook.sheets import names
 from workbook.sheets.layout import COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, FIRST_ROW, col_number
-
-COPY = "年度末/master_令和6年度末.xlsm"
-CONSULT_CHANGES = {"1-1-2": {"grade": "C", "reason": "会議が1回中止", "issues": "日程調整", "budget": 80},
-                   "1-1-3": {"content": "相談会を開いた", "result": "相談 95件", "next": "周知を強める"},
-                   "1-1-3#1": {"actual": 95}}
-POLICY_CHANGES = {"1-1-1": {"grade": "A", "result": "チラシ 500部を配布", "budget": 150}}
+from tests.macros.year_kit import (COPY, CONSULT_CHANGES, POLICY_CHANGES, a_full_year, answered, plan_file)
 
 
 @pytest.fixture
 def city(tmp_path):
     return City(tmp_path, vba=True)
-
-
-def answered(city: City, department: str, changes: dict) -> dict:
-    values = good_values(city.plan, department)
-    for key, cells in changes.items():
-        values.setdefault(key, {}).update(cells)
-    return values
-
-
-def evaluate(city: City, evaluations: dict[str, tuple[str, str]]) -> None:
-    """The section types 内部評価 and 委員会意見 into 進捗一覧."""
-    master = Master.open(city.master)
-    ws = master.wb[names.SHEET_PROGRESS]
-    code_col = progress_sheet.PROGRESS_HEADERS.index("取組番号") + 1
-    internal, committee = (progress_sheet.PROGRESS_HEADERS.index(n) + 1 for n in progress_sheet.PROGRESS_EDITABLE)
-    for r in range(2, ws.max_row + 1):
-        if ws.cell(row=r, column=code_col).value in evaluations:
-            text = evaluations[ws.cell(row=r, column=code_col).value]
-            ws.cell(row=r, column=internal, value=text[0])
-            ws.cell(row=r, column=committee, value=text[1])
-    master.save(backup=False)
-
-
-def a_full_year(city: City) -> None:
-    city.send(POLICY, POLICY_CHANGES)
-    city.send(CONSULT, CONSULT_CHANGES)
-    city.collect()
-    evaluate(city, {"1-1-2": ("連携は進んだ", "会議の回数を増やすこと")})
 
 
 def test_closing_r6_keeps_every_answer_a_read_only_copy_and_moves_the_master_to_r7(city):
@@ -205,14 +172,6 @@ def test_a_progress_sheet_behind_the_department_sheets_is_refused(city):
     assert "③ 検証" in str(info.value) and "validate" in str(info.value)
 
 
-def plan_file(plan: Plan, path):
-    wb = openpyxl.Workbook()
-    ms.write_plan(wb.active, plan)
-    wb.active.title = names.SHEET_PLAN
-    wb.save(path)
-    return path
-
-
 def test_a_revised_plan_replaces_the_coming_years_keeps_the_old_values_and_extends_the_plan(city):
     a_full_year(city)
     plan = with_targets(with_targets(city.plan, 7, budget=200), 9)
@@ -301,206 +260,3 @@ def test_report_refuses_a_year_end_copy_changed_after_closing(city):
     with pytest.raises(MasterError) as info:
         report(city.master, pdf=False, fiscal_year=6)
     assert "年度末の控え master_令和6年度末.xlsm" in str(info.value) and "ありません" in str(info.value)
-
-
-def test_two_years_closed_one_after_the_other(tmp_path):
-    """A master moved on twice (R6 → R7 → R8) keeps both closed years, each with its own copy."""
-    city = City(tmp_path)
-    for year in (6, 7):
-        city.send(POLICY)
-        city.send(CONSULT)
-        city.collect()
-        for path in city.inbox.iterdir():
-            path.unlink()
-        city.close_year()
-        assert city.settings.fiscal_year == year + 1
-    snap = MasterSnapshot.read(city.master)
-    assert snap.settings.fiscal_year == 8
-    assert sorted({r.fiscal_year for r in snap.year_results()}) == [6, 7]
-    assert [r.target for r in snap.year_results() if r.action_code == "1-1-1"] == ["チラシの作成", "チラシの作成（R7）"]
-    assert sorted(p.name for p in (tmp_path / "年度末").iterdir()) == ["master_令和6年度末.xlsm", "master_令和7年度末.xlsm"]
-    assert MasterSnapshot.read(tmp_path / "年度末" / "master_令和7年度末.xlsm").settings.fiscal_year == 7
-
-
-@pytest.fixture
-def pressed(monkeypatch, city):
-    """Press ⑥ 年度更新 in Excel (the fake of xlwings): the alert it shows."""
-    from macros import xl
-    from tests.macros import fake_xlwings as fx
-
-    monkeypatch.setattr(xl, "xw", fx)
-    monkeypatch.setattr(fx.Book, "_mock_caller", None)
-
-    def press() -> dict:
-        fake = fx.Book.open(city.master)
-        fake.set_mock_caller()
-        xl.next_year()
-        assert fake.saves == 1 and not [c for c in fake.app.calls if c[0] == "value"]     # read, never written
-        return fake.app.alerts[-1]
-
-    return press
-
-
-def test_the_button_only_checks_and_shows_the_command_to_run_with_the_master_closed(city, pressed):
-    a_full_year(city)
-    alert = pressed()
-    assert alert["title"] == "年度更新の確認：完了" and alert["mode"] == "info"
-    assert "令和6年度を締めて令和7年度に進める準備ができています（まだ何も変えていません）" in alert["prompt"]
-    assert f'-m macros next-year "{city.master}" --plan "＜改定計画のファイル＞"' in alert["prompt"]   # no R7 targets yet
-    assert "Excel で開いたままでは実行しません" in alert["prompt"]
-    assert MasterSnapshot.read(city.master).settings.fiscal_year == 6 and not (city.root / "年度末").exists()
-    wb = openpyxl.load_workbook(city.master, keep_vba=True)
-    ws = wb[names.SHEET_PLAN]
-    ws.cell(row=1, column=ws.max_column + 1, value="取組目標(R7)")       # the section adds 令和7年度 on 計画
-    for r in range(2, ws.max_row + 1):
-        ws.cell(row=r, column=ws.max_column, value="R7の目標")
-    wb.save(city.master)
-    alert = pressed()
-    assert f'-m macros next-year "{city.master}"\n' in alert["prompt"] + "\n" and "＜改定計画のファイル＞" not in alert["prompt"]
-
-
-def test_the_button_shows_the_refusals_of_the_command_line(city, pressed):
-    city.send(POLICY)
-    city.collect()
-    alert = pressed()
-    assert alert["title"] == "年度更新の確認：中止しました" and alert["mode"] == "critical"
-    assert "未提出：福祉相談課" in alert["prompt"] and "--force" in alert["prompt"]
-
-
-def test_the_excel_writer_never_writes_a_year_close_into_an_open_book(city):
-    """Only the command line closes a year; the Excel writer refuses such an update outright."""
-    from macros.excel import XlwingsBook
-    from tests.macros import fake_xlwings as fx
-    from workbook.files.master_update import MasterUpdate
-
-    a_full_year(city)
-    snap = MasterSnapshot.read(city.master)
-    before = city.master.read_bytes()
-    book = XlwingsBook(fx.Book.open(city.master))
-    with pytest.raises(MasterError, match="コマンド（python -m macros next-year）"):
-        book.write_update(snap, MasterUpdate(Master(snap).summary(), [], [], settings={"fiscal_year": 7}))
-    assert city.master.read_bytes() == before and not [c for c in book.book.app.calls if c[0] == "value"]
-
-
-def test_a_master_made_before_next_year_existed_closes_with_its_own_buttons_and_macros(tmp_path, monkeypatch):
-    """An older master (four buttons, no NextYear Sub, no 年度末 row on 設定): next-year adds 年度別実績
-    with its VBA document module and gives back exactly the buttons and modules it had."""
-    import re as _re
-
-    from macros import vba
-    from workbook.files import master as master_module
-    from workbook.ooxml.package import Package
-    from workbook.ooxml.vba.reader import module_code
-
-    old_steps = tuple(s for s in master_module.STEPS if s.macro in ("Distribute", "Collect", "Validate", "MakeReports"))
-    old_bas = {name: _re.sub(r"Sub (SelfCheck|Remind|NextYear)\(\).*?End Sub\n", "", src, flags=_re.S)
-               for name, src in vba.bas_sources().items()}
-    monkeypatch.setattr(master_module, "STEPS", old_steps)
-    monkeypatch.setattr(vba, "bas_sources", lambda: old_bas)
-    city = City(tmp_path, vba=True)
-    monkeypatch.undo()
-    wb = openpyxl.load_workbook(city.master, keep_vba=True)         # 設定 as it was before 年度末フォルダ
-    ws = wb[names.SHEET_SETTINGS]
-    ws.delete_rows(next(c.row for c in ws["A"] if c.value == "year_end_folder"))
-    wb.save(city.master)
-    buttons = [(b.macro, b.caption, b.top_left) for b in existing_buttons(city.master)]
-    addin = module_code(Package(city.master).parts["xl/vbaProject.bin"], "Addin")
-    assert "NextYear" not in addin
-    city.send(POLICY)
-    city.send(CONSULT)
-    city.collect()
-    city.close_year()
-    assert [(b.macro, b.caption, b.top_left) for b in existing_buttons(city.master)] == buttons
-    assert module_code(Package(city.master).parts["xl/vbaProject.bin"], "Addin") == addin
-    assert (city.root / COPY).exists() and MasterSnapshot.read(city.master).settings.fiscal_year == 7
-    assert len(MasterSnapshot.read(city.master).year_results()) == 4
-
-
-def test_a_master_without_a_plan_period_gets_the_plans_own_years_before_a_revision_extends_them(city):
-    """A master made before 設定 had 計画期間 (the row is not there): closing the year with a revised
-    plan that adds a year writes the plan's own years first, so the period does not grow with it."""
-    from workbook.domain.era import year_span_label
-
-    master = Master.open(city.master)
-    ws = master.wb[names.SHEET_SETTINGS]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "plan_period")
-    ws.delete_rows(row)
-    master.save(backup=False)
-    before = MasterSnapshot.read(city.master)
-    years = before.plan.fiscal_years
-    assert before.settings.plan_period == "" and before.settings.period_years(years) == years
-    a_full_year(city)
-    later = max(years) + 1
-    city.plan = with_targets(city.plan, 7)          # the revision gives 令和7年度 and adds a year after the plan's
-    outcome = run_next_year(city.master, city.revised_plan(later), force=True)
-    after = MasterSnapshot.read(city.master)
-    assert later in after.plan.fiscal_years
-    own = year_span_label(min(years), max(years))
-    assert after.settings.plan_period == own
-    assert after.settings.period_end(after.plan.fiscal_years) == max(years)
-    assert any(f"計画期間「{own}」" in line for line in outcome.lines)
-    ws = openpyxl.load_workbook(city.master)[names.SHEET_SETTINGS]     # added under the last setting, above the note
-    keys = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
-    row = keys.index("plan_period") + 2
-    assert ws.cell(row=row - 1, column=1).value and ws.cell(row=row, column=3).value == own
-    note = next(r for r in range(2, ws.max_row + 1) if str(ws.cell(row=r, column=2).value or "").startswith("達成度の記号"))
-    assert note > row
-
-
-def test_the_plan_periods_last_year_closes_with_end_of_plan_and_nothing_is_distributed_after(city):
-    """No 取組目標 for the year after the plan period: next-year says --end-of-plan; with it the last year
-    is closed like any other, the period report has every year closed, and distribute refuses."""
-    from macros.distribute import run_distribute
-    from macros.operations import period_report
-    from tests.generators.docx_read import all_text, open_docx
-
-    master = Master.open(city.master)
-    master.write_setting_values({"plan_period": "令和6年度〜令和6年度"})
-    master.save(backup=False)
-    a_full_year(city)
-    with pytest.raises(MasterError, match="--end-of-plan"):
-        run_next_year(city.master)
-    outcome = run_next_year(city.master, end_of_plan=True)
-    snap = MasterSnapshot.read(city.master)
-    assert snap.settings.fiscal_year == 7 and {r.fiscal_year for r in snap.year_results()} == {6}
-    assert any("計画期間の最後の年度（令和6年度）を締めました" in line for line in outcome.lines)
-    from macros.operations import remind, report as make_report
-    for operation in (run_distribute, remind, make_report, run_next_year):   # nothing was distributed for 令和7年度
-        with pytest.raises(MasterError, match="令和7年度の取組目標が一つもないため"):
-            operation(city.master)
-    again = make_report(city.master, pdf=False, fiscal_year=6)               # the closed year's documents still
-    assert any(p.name == "令和6年度_進捗状況報告書.docx" for p in again.files)
-    report = next(p for p in period_report(city.master).files if p.suffix == ".docx")
-    text = all_text(open_docx(report))
-    assert "令和6年度" in text and "見込み" not in text
-
-
-def test_end_of_plan_is_refused_when_the_next_year_has_targets(city):
-    master = Master.open(city.master)
-    master.write_setting_values({"plan_period": "令和6年度〜令和6年度"})
-    master.save(backup=False)
-    a_full_year(city)
-    before = city.master.read_bytes()
-    with pytest.raises(MasterError, match="令和7年度の取組目標があるため、--end-of-plan は使えません"):
-        run_next_year(city.master, city.revised_plan(7), end_of_plan=True)
-    assert city.master.read_bytes() == before
-
-
-def test_end_of_plan_is_refused_before_the_plan_periods_last_year(city):
-    a_full_year(city)
-    before = city.master.read_bytes()
-    with pytest.raises(MasterError, match="最終年度（令和8年度）を締めるときだけ"):
-        run_next_year(city.master, end_of_plan=True)
-    assert city.master.read_bytes() == before
-
-
-def test_a_period_report_made_mid_period_is_named_by_the_plan_period(city):
-    """Made in 令和7年度 of a 令和6〜8年度 plan: the file says the period its cover says, with R7 見込み."""
-    from macros.operations import period_report
-    from tests.generators.docx_read import all_text, open_docx
-
-    a_full_year(city)
-    city.close_year()
-    report = next(p for p in period_report(city.master).files if p.suffix == ".docx")
-    assert report.name == "令和6年度〜令和8年度_計画期間評価報告書.docx"
-    assert "令和6年度〜令和8年度" in all_text(open_docx(report))

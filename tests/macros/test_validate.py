@@ -2,7 +2,6 @@
 leaves the correction lists as they were; older 検証結果 layouts are read."""
 from __future__ import annotations
 
-
 import openpyxl
 import pytest
 
@@ -80,14 +79,19 @@ def test_validate_right_after_collect_leaves_the_correction_lists_as_they_were(c
     assert [r for r in city.rows(names.SHEET_CHECKS) if r[code] not in ENTRY_CODES] == carried
 
 
-def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
-    """A master whose 検証結果 was written before 取組番号/項目 were added: its rows are read by
-    their headers, and the sheet gets the current columns."""
+def _collect_an_edited_plan_cell(city) -> None:
+    """The policy section's return with its 取組目標 (D7, a plan cell) changed, collected."""
     path = city.send(POLICY)
     wb = openpyxl.load_workbook(path)
     wb["進捗報告"]["D7"] = "書き換えた目標"
     wb.save(path)
     city.collect()
+
+
+def test_validate_reads_a_checks_sheet_without_the_action_columns(city):
+    """A master whose 検証結果 was written before 取組番号/項目 were added: its rows are read by
+    their headers, and the sheet gets the current columns."""
+    _collect_an_edited_plan_cell(city)
     master = Master.open(city.master)
     ws = master.wb[names.SHEET_CHECKS]
     ws.delete_cols(REPORT_COLUMNS.index("取組番号") + 1, 2)
@@ -106,11 +110,7 @@ OLD_REPORT_COLUMNS = ["重要度", "コード", "内容", "担当課", "ファ�
 def test_validate_reads_a_checks_sheet_with_the_code_second(city):
     """A master whose 検証結果 has the earlier column order: read by the headers; validate writes
     the current columns and keeps every row."""
-    path = city.send(POLICY)
-    wb = openpyxl.load_workbook(path)
-    wb["進捗報告"]["D7"] = "書き換えた目標"
-    wb.save(path)
-    city.collect()
+    _collect_an_edited_plan_cell(city)
     rows = city.rows(names.SHEET_CHECKS)
     master = Master.open(city.master)
     ws = master.wb[names.SHEET_CHECKS]
