@@ -157,6 +157,20 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _verified(data: bytes, expected: str, what: str) -> bytes:
+    """data, when its SHA-256 is the pinned one; SchemasMisconfigured naming `what` otherwise."""
+    if _sha256(data) != expected:
+        raise SchemasMisconfigured(f"{what}: SHA-256 {_sha256(data)}, expected {expected}")
+    return data
+
+
+def _emptied(target: Path) -> Path:
+    """target as a new empty folder (what an earlier extraction left there is removed)."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    return target
+
+
 @dataclass(frozen=True)
 class SchemaSet:
     """The folders of the schemas in use, and their edition: "5th" or "1st"."""
@@ -218,19 +232,12 @@ def _find_member(data: bytes, name: str, depth: int = 2) -> bytes | None:
 def extract(set_name: str, outer: Path, dest: Path, archives=ARCHIVES) -> list[str]:
     """Verify `outer` and its inner schema archive, extract the .xsd files into dest/set_name."""
     outer_name, outer_sha, inner_name, inner_sha = archives[set_name]
-    data = outer.read_bytes()
-    if _sha256(data) != outer_sha:
-        raise SchemasMisconfigured(f"{outer}: SHA-256 {_sha256(data)} is not that of Ecma's "
-                                   f"{outer_name} ({outer_sha})")
+    data = _verified(outer.read_bytes(), outer_sha, f"{outer} (Ecma's {outer_name})")
     inner = _find_member(data, inner_name)
     if inner is None:
         raise SchemasMisconfigured(f"{outer}: no {inner_name} inside")
-    if _sha256(inner) != inner_sha:
-        raise SchemasMisconfigured(f"{outer}: {inner_name} has SHA-256 {_sha256(inner)}, "
-                                   f"expected {inner_sha}")
-    target = dest / set_name
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    _verified(inner, inner_sha, f"{outer}: {inner_name}")
+    target = _emptied(dest / set_name)
     written = []
     with zipfile.ZipFile(io.BytesIO(inner)) as zf:
         for info in zf.infolist():
@@ -298,13 +305,8 @@ def extract_first_edition(tarball: Path, dest: Path, sha256: str = DEBIAN_POI_SH
                           folder: str = DEBIAN_POI_FOLDER) -> list[str]:
     """Verify Debian's POI source tarball, extract its ECMA-376 1st edition schemas into
     dest/first-edition and write the umbrella files (FIRST_EDITION_UMBRELLAS)."""
-    data = tarball.read_bytes()
-    if _sha256(data) != sha256:
-        raise SchemasMisconfigured(f"{tarball}: SHA-256 {_sha256(data)} is not that of Debian's "
-                                   f"{DEBIAN_POI} ({sha256})")
-    target = dest / FIRST_EDITION
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    data = _verified(tarball.read_bytes(), sha256, f"{tarball} (Debian's {DEBIAN_POI})")
+    target = _emptied(dest / FIRST_EDITION)
     written = []
     with tarfile.open(fileobj=io.BytesIO(data)) as tf:
         for member in tf:
