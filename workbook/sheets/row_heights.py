@@ -1,8 +1,8 @@
 """Row heights as the add-on estimates them: lines of wrapped text over the column widths.
 
-Neither openpyxl nor LibreOffice sets row heights from wrapped text, so the writers set them;
-styles.autofit_rows sets them on an openpyxl sheet, row_height computes one for the patch
-(files.master_update); both count lines with text_lines.
+Neither openpyxl nor LibreOffice sets row heights from wrapped text, so the writers set them, all
+by RowHeights: styles.autofit_rows on an openpyxl sheet, files.master_update in the patch (with a
+LineMemo shared by the patch's sheets), and row_height for one row.
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -125,21 +126,21 @@ def write_moment(ws: Worksheet, row: int, col: int, value: object, date_only: bo
 
 def autofit_rows(ws: Worksheet, first_row: int, last_row: int, line_height: float = 14.0,
                  min_lines: int = 1, max_lines: int = 30) -> None:
-    """Set row heights from the wrapped text (neither openpyxl nor LibreOffice does it on load)."""
-    from workbook.sheets.row_heights import text_lines
+    """Set row heights from the wrapped text (neither openpyxl nor LibreOffice does it on load), by
+    the one rule the patch also uses (row_heights.RowHeights)."""
+    from workbook.sheets.row_heights import RowHeights
 
+    rows = {row: {cell.column: cell.value for cell in ws[row] if isinstance(cell.value, str)}
+            for row in range(first_row, last_row + 1)}
     widths = {}
-    for row in range(first_row, last_row + 1):
-        lines = min_lines
-        for cell in ws[row]:
-            if cell.value is None or not isinstance(cell.value, str) or cell.value.startswith("="):
-                continue
-            letter = cell.column_letter
-            if ws.column_dimensions[letter].hidden:
-                continue
-            width = widths.setdefault(letter, max((ws.column_dimensions[letter].width or 8.43) - 1.0, 2.0))
-            lines = max(lines, text_lines(cell.value, width))
-        ws.row_dimensions[row].height = min(lines, max_lines) * line_height + 4
+    for values in rows.values():
+        for col in values:
+            if col not in widths:
+                dimension = ws.column_dimensions[get_column_letter(col)]
+                widths[col] = (dimension.width or 8.43, bool(dimension.hidden))
+    heights = RowHeights(widths)
+    for row, values in rows.items():
+        ws.row_dimensions[row].height = heights.height(values, line_height, min_lines, max_lines)
 
 
 # grade fills by 共通区分 (never by code: a city's scale is data)
