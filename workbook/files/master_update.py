@@ -205,9 +205,8 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         return
     sheet = heights = None
     for r, (have, want) in enumerate(zip(current, values), start=2):
-        changed = {c: value for c, value in enumerate(want, start=1)
-                   if not same_value(have[c - 1] if c - 1 < len(have) else None, value)}
-        if not changed and all(v in (None, "") for v in have[len(want):]):     # the same row (_same_rows)
+        changed = _row_changes(have, want)
+        if changed is None:
             continue
         if sheet is None:
             sheet = patch.sheet(title)
@@ -217,16 +216,16 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
         sheet.set_height(r, heights.height(dict(enumerate(want, start=1))))
 
 
+def _row_changes(have: list[object], want: list[object]) -> dict[int, object] | None:
+    """The cells of want not the same as in have (column -> value); None when the two rows are the
+    same (a cell have holds past want's end counts only when it is not empty)."""
+    changed = {c: value for c, value in enumerate(want, start=1)
+               if not same_value(have[c - 1] if c - 1 < len(have) else None, value)}
+    return changed if changed or any(v not in (None, "") for v in have[len(want):]) else None
+
+
 def _same_rows(a: list[list[object]], b: list[list[object]]) -> bool:
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b):
-        width = max(len(x), len(y))
-        x = list(x) + [None] * (width - len(x))
-        y = list(y) + [None] * (width - len(y))
-        if not all(same_value(p, q) for p, q in zip(x, y)):
-            return False
-    return True
+    return len(a) == len(b) and all(_row_changes(x, y) is None for x, y in zip(a, b))
 
 
 def _body_style(patch: PackagePatch, sheet: SheetXml) -> str | None:
