@@ -49,20 +49,23 @@ def letter(col: int) -> str:
     return text
 
 
-def attr(tag: str, name: str) -> str | None:
-    """The value of an attribute in a start tag's text (unescaped), or None."""
+def _attribute(name: str) -> re.Pattern:
+    """The pattern of one attribute's value in a start tag (made once per name)."""
     pattern = _ATTRS.get(name)
     if pattern is None:
         pattern = _ATTRS[name] = re.compile(rf'\s{re.escape(name)}="([^"]*)"')
-    match = pattern.search(tag)
+    return pattern
+
+
+def attr(tag: str, name: str) -> str | None:
+    """The value of an attribute in a start tag's text (unescaped), or None."""
+    match = _attribute(name).search(tag)
     return None if match is None else unescape(match.group(1))
 
 
 def set_attr(tag: str, name: str, value: str) -> str:
     """A start tag's text with the attribute set (in its place, or added at the end)."""
-    attr(tag, name)
-    pattern = _ATTRS[name]
-    match = pattern.search(tag)
+    match = _attribute(name).search(tag)
     if match is None:
         return f'{tag} {name}="{value}"'
     return f'{tag[:match.start(1)]}{value}{tag[match.end(1):]}'
@@ -113,13 +116,18 @@ class Row:
     """An edited row: its start tag (without '>'), its cells' text by column, and what follows
     the cells (an <extLst>, mostly nothing)."""
 
-    __slots__ = ("start", "cells", "rest", "ordered")
+    __slots__ = ("start", "cells", "rest")
 
     def __init__(self, start: str, cells: dict[int, str] | None = None, rest: str = ""):
         self.start = start
         self.cells = {} if cells is None else cells
         self.rest = rest
-        self.ordered = True          # cells were added in column order
+
+    @property
+    def ordered(self) -> bool:
+        """The cells are held in column order (text() writes them in column order either way)."""
+        cols = list(self.cells)
+        return cols == sorted(cols)
 
     @classmethod
     def parse(cls, text: str, r: int) -> "Row":
@@ -136,9 +144,7 @@ class Row:
                 "<c>" in body or "<c/>" in body:      # a cell without attributes
             return cls._parse_any(text[:end], body, r)
         cols = [_COLUMNS.get(x) or column(x) for x in letters]
-        row = cls(text[:end], dict(zip(cols, ["<c " + piece for piece in pieces[1:]])))
-        row.ordered = cols == sorted(cols)
-        return row
+        return cls(text[:end], dict(zip(cols, ["<c " + piece for piece in pieces[1:]])))
 
     @classmethod
     def _parse_any(cls, start: str, body: str, r: int) -> "Row":
@@ -152,16 +158,13 @@ class Row:
                 cell = f'<c r="{letter(col)}{r}"{cell[2:]}'
             cells[col] = cell
             previous, last = col, match.end()
-        row = cls(start, cells, body[last:].strip())
-        row.ordered = list(cells) == sorted(cells)
-        return row
+        return cls(start, cells, body[last:].strip())
 
     def text(self) -> str:
         if not self.cells and not self.rest:
             return self.start + "/>"
         cells = self.cells
-        order = cells if self.ordered else sorted(cells)
-        return f"{self.start}>{''.join([cells[c] for c in order])}{self.rest}</row>"
+        return f"{self.start}>{''.join([cells[c] for c in sorted(cells)])}{self.rest}</row>"
 
 
 def split_rows(body: str) -> list[str]:

@@ -32,7 +32,6 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _SHEET_DATA = re.compile(r"<sheetData\b[^>]*?(/?)>")
 _COL = re.compile(r"<col\b[^>]*>")
-_ATTRIBUTE = re.compile(r'\s([\w:]+)="([^"]*)"')
 
 
 def _escape(m: re.Match) -> str:
@@ -134,12 +133,7 @@ class SheetXml:
 
     def cell_at(self, r: int, c: int) -> str | None:
         """The text of the cell at (r, c), or None; never makes a row or a cell."""
-        row = self._rows.get(r)
-        if row is None:
-            return None
-        if row.__class__ is not Row:
-            row = self._rows[r] = Row.parse(row, r)
-        return row.cells.get(c)
+        return self._row(r).cells.get(c) if r in self._rows else None
 
     def deleted_cells(self, r: int) -> dict[int, str]:
         """Column -> cell text of a deleted row, as it was when deleted."""
@@ -149,8 +143,7 @@ class SheetXml:
         return row.cells
 
     def deleted_height(self, r: int) -> str | None:
-        row = self.deleted_rows[r]
-        return attr(row.start if row.__class__ is Row else row_start(row), "ht")
+        return attr(_start(self.deleted_rows[r]), "ht")
 
     def row_numbers(self) -> list[int]:
         return sorted(self._rows)
@@ -160,9 +153,7 @@ class SheetXml:
 
     def _ht(self, r: int) -> str | None:
         row = self._rows.get(r)
-        if row is None:
-            return None
-        return attr(row.start if row.__class__ is Row else row_start(row), "ht")
+        return None if row is None else attr(_start(row), "ht")
 
     def height(self, r: int) -> float | None:
         ht = self._ht(r)
@@ -209,8 +200,6 @@ class SheetXml:
                 given = style if styles is None else styles.get(c)
                 start, kept = f'<c r="{letter(c)}{r}"' + ("" if given is None else f' s="{given}"'), ""
                 row.start = without_spans(row.start)
-                if cells and c < max(cells):
-                    row.ordered = False
             else:
                 start, kept = cell_start(cell)
             cells[c] = self._written(r, c, cell, start, kept, value)
@@ -339,17 +328,11 @@ class SheetXml:
         self.changed = True
 
     def widths(self) -> dict[int, tuple[float, bool]]:
-        """Column number -> (width, hidden) from <cols> (not to be changed: sheets with the same
-        <cols> share it)."""
+        """Column number -> (width, hidden) from <cols>, read once."""
         if self._widths is None:
             start = self.head.find("<cols>")
             end = self.head.find("</cols>", start)
-            cols = self.head[start:end if end >= 0 else len(self.head)] if start >= 0 else ""
-            self._widths = _COLUMN_WIDTHS.get(cols)
-            if self._widths is None:
-                if len(_COLUMN_WIDTHS) > 256:
-                    _COLUMN_WIDTHS.clear()
-                self._widths = _COLUMN_WIDTHS[cols] = _column_widths(cols)
+            self._widths = _column_widths(self.head[start:end if end >= 0 else len(self.head)] if start >= 0 else "")
         return self._widths
 
     def tobytes(self) -> bytes:
@@ -358,15 +341,16 @@ class SheetXml:
         return f"{self.head}{''.join(body)}{self.tail}".encode("utf-8")
 
 
-_COLUMN_WIDTHS: dict[str, dict[int, tuple[float, bool]]] = {}    # <cols> text -> its widths (department sheets share one)
+def _start(row: Row | str) -> str:
+    """A row's start tag (without '>'), whether it is split into cells or still text."""
+    return row.start if row.__class__ is Row else row_start(row)
 
 
 def _column_widths(cols: str) -> dict[int, tuple[float, bool]]:
     out: dict[int, tuple[float, bool]] = {}
     for col in _COL.findall(cols):
-        found = dict(_ATTRIBUTE.findall(col))
-        width = float(found.get("width") or 8.43)
-        hidden = found.get("hidden") in ("1", "true")
-        for n in range(int(found["min"]), int(found["max"]) + 1):
+        width = float(attr(col, "width") or 8.43)
+        hidden = attr(col, "hidden") in ("1", "true")
+        for n in range(int(attr(col, "min")), int(attr(col, "max")) + 1):
             out[n] = (width, hidden)
     return out
