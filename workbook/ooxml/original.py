@@ -13,9 +13,6 @@ class Original:
         self.final = final
         self._new: dict[int, set[int]] | None = None
 
-    def _deleted_cells(self, r: int) -> dict[int, str]:
-        return self.final.deleted_cells(r)
-
     def cell_at(self, r: int, c: int) -> str | None:
         final = self.final
         if (r, c) in final.before_cells:
@@ -23,7 +20,7 @@ class Original:
             if before is not None or r in final.initial_rows:
                 return before
         if r in final.deleted_rows:
-            return self._deleted_cells(r).get(c)
+            return self.final.deleted_cells(r).get(c)
         return final.cell_at(r, c) if r in final.initial_rows else None
 
     def row_numbers(self) -> list[int]:
@@ -32,7 +29,7 @@ class Original:
     def columns_of(self, r: int) -> list[int]:
         final = self.final
         if r in final.deleted_rows:
-            return sorted(self._deleted_cells(r))
+            return sorted(self.final.deleted_cells(r))
         if r not in final.initial_rows:
             return []
         if self._new is None:             # cells the edits made in rows the sheet had: not in the original
