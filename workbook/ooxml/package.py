@@ -234,8 +234,8 @@ class Parts:
     """The parts of a package by name: each inflated from the zip when first read; parts set here
     (new or changed) are kept as given. Iterates over the names in package order, new ones last."""
 
-    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None = None,
-                 data: bytes | None = None):
+    def __init__(self, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], known: dict[str, bytes] | None,
+                 data: bytes):
         self._zip = z
         self._bytes = data            # the package's bytes: a part is inflated straight from them
         self._infos = {i.filename: i for i in infos}
@@ -257,11 +257,7 @@ class Parts:
         if data is None:
             if name not in self._known:
                 raise KeyError(name)
-            info = self._infos.get(name)
-            if self._bytes is None or info is None:
-                data = self._data[name] = self._zip.read(name)
-            else:
-                data = self._data[name] = read_member(self._zip, self._bytes, info)
+            data = self._data[name] = read_member(self._zip, self._bytes, self._infos[name])
         return data
 
     def __setitem__(self, name: str, data: bytes) -> None:
