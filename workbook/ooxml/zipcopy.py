@@ -102,20 +102,18 @@ def write_package(target: Path, source: bytes, infos: list[zipfile.ZipInfo],
     with zipfile.ZipFile(target, "w", compresslevel=COMPRESS_LEVEL) as out:
         for info in infos:
             name = info.filename
-            if name in raw:
+            if name not in new_parts:
+                _copy_raw(out, info, raw_member(source, info))
+                continue
+            zi = zipfile.ZipInfo(name, date_time=info.date_time)
+            zi.compress_type = info.compress_type
+            zi.external_attr = info.external_attr
+            if name in raw:                  # deflated on the threads
                 data, (compressed, crc) = made[name], raw[name]
-                zi = zipfile.ZipInfo(name, date_time=info.date_time)
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                zi.external_attr = info.external_attr
                 zi.file_size, zi.compress_size, zi.CRC = len(data), len(compressed), crc
                 _copy_raw(out, zi, compressed)
-            elif name in new_parts:          # a member stored without compression stays so
-                zi = zipfile.ZipInfo(name, date_time=info.date_time)
-                zi.compress_type = info.compress_type
-                zi.external_attr = info.external_attr
+            else:                            # a member stored without compression stays so
                 out.writestr(zi, made[name])
-            else:
-                _copy_raw(out, info, raw_member(source, info))
     return made
 
 
