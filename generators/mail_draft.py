@@ -92,6 +92,6 @@ def mail_draft(settings: Settings, late: Late, to: list[str], attachment: Path |
 
 def write_mail_draft(path: Path, message: EmailMessage) -> Path:
     data = message.as_bytes(policy=email.policy.SMTP)
-    replace_atomically(path, lambda tmp: Path(tmp).write_bytes(data))
+    replace_atomically(path, data=data)
     return path
 

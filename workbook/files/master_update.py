@@ -26,6 +26,7 @@ from workbook.sheets import progress_sheet
 from workbook.sheets.department import row_specs, shared_plan_cells
 from workbook.sheets.layout import ACTION_ROW, COLUMNS, CONTACT_NAME_CELL, INDICATOR_ROW, CONTACT_PHONE_CELL, PLAN_KEYS, applies, col_number, split_key
 from workbook.sheets.names import sheet_title
+from workbook.ooxml.cell_xml import letter
 from workbook.ooxml.changes import SheetChange
 from workbook.ooxml.patch import PackagePatch
 from workbook.ooxml.sheet_xml import SheetXml, split_ref
@@ -198,7 +199,7 @@ def _patch_table(patch: PackagePatch, snap: MasterSnapshot, title: str, rows: li
             sheet.set_height(r, heights.height(dict(enumerate(row, start=1))))
         width = len(_header(snap.rows(title)))
         last = 1 + max(len(values), 1)
-        ref = f"A1:{_letter(width)}{last}"
+        ref = f"A1:{letter(max(width, 1))}{last}"
         sheet.set_ref("dimension", ref)
         sheet.set_ref("autoFilter", ref)
         patch.set_filter_range(title, ref)
@@ -231,12 +232,6 @@ def _same_rows(a: list[list[object]], b: list[list[object]]) -> bool:
 def _body_style(patch: PackagePatch, sheet: SheetXml) -> str | None:
     """The style of a plain table cell: this sheet's own if it has a body row, else 提出状況's."""
     return sheet.style(2, 1) or patch.sheet(names.SHEET_STATUS).style(2, 1)
-
-
-def _letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(max(n, 1))
 
 
 # --- the openpyxl way -----------------------------------------------------------------------
