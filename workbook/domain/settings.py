@@ -1,7 +1,7 @@
 """The settings a welfare policy section keeps on the 設定 sheet."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 from workbook.errors import MasterError
 from workbook.domain.plan import IndicatorRule
