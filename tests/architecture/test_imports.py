@@ -140,6 +140,16 @@ def test_workbook_shows_its_layers():
         {"ooxml", "domain", "sheets", "files", "rules"}
 
 
+def test_tests_mirror_the_package():
+    """A test module sits in the folder of the package it tests (tests/workbook/files/ for
+    workbook/files/); only the cross-cutting suites have folders of their own."""
+    cross_cutting = {"architecture", "conformance"}
+    astray = [path.relative_to(ROOT).as_posix() for path in (ROOT / "tests").rglob("test_*.py")
+              if (folder := path.parent.relative_to(ROOT / "tests")).parts
+              and folder.parts[0] not in cross_cutting and not (ROOT / folder / "__init__.py").exists()]
+    assert astray == []
+
+
 def test_no_module_over_400_lines():
     folders = PACKAGES + ("templates", "benchmarks", "tests")        # the tests are modules too
     long = {path.relative_to(ROOT).as_posix(): n for path in _sources(folders)

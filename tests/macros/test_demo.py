@@ -135,7 +135,7 @@ def test_bad_plan_file_gives_a_message_and_exit_code_2(tmp_path):
 
 
 def test_new_builds_a_master_from_a_plan_file(tmp_path):
-    from tests.workbook.test_plan_io import SAITAMA_HEADER, saitama_rows, write_xlsx
+    from tests.workbook.files.test_plan_io import SAITAMA_HEADER, saitama_rows, write_xlsx
 
     plan = write_xlsx(tmp_path / "saitama.xlsx", SAITAMA_HEADER, saitama_rows())
     result = subprocess.run([sys.executable, "-m", "macros", "new", "--plan", str(plan), "--out", str(tmp_path / "o"),

@@ -1,16 +1,13 @@
 """The master workbook: built from a plan, read back from the file written."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 
 import olefile
 import openpyxl
 import pytest
 
-from tests.conftest import needs_soffice, soffice
-from tests.workbook.test_plan_io import SAITAMA_HEADER, saitama_rows, write_xlsx
+from tests.workbook.files.test_plan_io import SAITAMA_HEADER, saitama_rows, write_xlsx
 from workbook.errors import MasterError
 from workbook.sheets.layout import FIRST_ROW, HEADER_ROW, col_letter, col_number
 from workbook.files.master import Master, build_master

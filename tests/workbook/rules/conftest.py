@@ -4,6 +4,6 @@ import pytest
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from tests.rules.test_merge_properties import World
+    from tests.workbook.rules.test_merge_properties import World
 
     return World(tmp_path_factory.mktemp("world"))
