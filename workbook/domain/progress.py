@@ -24,7 +24,7 @@ class IndicatorProgress:
     target: float | None
     ratio: float | None          # the rule's percent (目標比 or 進捗率); None for 基準値比
     suggested: str | None
-    progress: float | None       # share of the way from baseline to target, in percent
+    progress: float | None       # share of the way from baseline to the final target, in percent
     judgement: Judgement | None = None   # None when the year has no actual
 
 
@@ -166,8 +166,10 @@ def indicator_progress(indicator: Indicator, department: str, actual: object, fi
         # 累計 starts from nothing: the running total against the summed targets (as its 目標比)
         if judgement.target:
             progress = judgement.actual / judgement.target * 100.0
-    elif value is not None and target is not None and indicator.baseline is not None and target != indicator.baseline:
-        progress = (value - indicator.baseline) / (target - indicator.baseline) * 100.0
+    else:   # 進捗: how much of the way from the baseline to the plan's final target (not the year's) is covered
+        final, baseline = indicator.target, indicator.baseline
+        if value is not None and final is not None and baseline is not None and final != baseline:
+            progress = (value - baseline) / (final - baseline) * 100.0
     return IndicatorProgress(indicator, department, value, target, judgement.ratio if judgement else None,
                              (judgement.code or None) if judgement else None, progress, judgement)
 
