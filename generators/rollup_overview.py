@@ -137,18 +137,26 @@ def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[s
     doc.add_heading("3 重点課題別の状況", level=1)
     doc.add_paragraph(f"重点課題は{PLAN_NAME}の 7 つです。各自治体の施策がどの重点課題にあたるかは、集約のブックの"
                       "シート「対応表」（キーワードによる提案を担当者が確認・修正したもの）によります。")
-    totals = total_by_priority(cities)
-    keys = [p.number for p in PRIORITIES] + ([None] if totals.get(None, ClassCounts()).total else [])
+    # one total per reported year: a city's actions are counted once a year, never summed over years
+    per_year = {year: total_by_priority([c for c in cities if c.fiscal_year == year])
+                for year in sorted({c.fiscal_year for c in cities})}
+    keys = [p.number for p in PRIORITIES] + \
+        ([None] if any(t.get(None, ClassCounts()).total for t in per_year.values()) else [])
     names = {p.number: p.label for p in PRIORITIES}
-    rows = [[names.get(k, UNMAPPED), str(totals[k].total)] + [str(totals[k].counts.get(cls, 0)) for cls in CLASSES]
-            for k in keys]
-    _table(doc, ["重点課題", "取組数"] + list(CLASSES), rows, [62, 14] + [15] * len(CLASSES))
     detailed = len(cities) <= DETAIL_LIMIT
     with tempfile.TemporaryDirectory() as tmp:
         images = Path(tmp)
-        chart = class_chart([(names.get(k, UNMAPPED), totals[k]) for k in keys], images / "total.png",
-                            title="重点課題別（集約したすべての自治体）")
-        doc.add_picture(str(chart), width=Mm(CHART_WIDTH_MM))
+        for year, totals in per_year.items():
+            label = next(c.year_label for c in cities if c.fiscal_year == year)
+            if years > 1:
+                doc.add_heading(f"{label}（集約したすべての自治体）", level=2)
+            rows = [[names.get(k, UNMAPPED), str(totals.get(k, ClassCounts()).total)]
+                    + [str(totals.get(k, ClassCounts()).counts.get(cls, 0)) for cls in CLASSES] for k in keys]
+            _table(doc, ["重点課題", "取組数"] + list(CLASSES), rows, [62, 14] + [15] * len(CLASSES))
+            chart = class_chart([(names.get(k, UNMAPPED), totals.get(k, ClassCounts())) for k in keys],
+                                images / f"total{year}.png",
+                                title="重点課題別（集約したすべての自治体" + (f"・{label}）" if years > 1 else "）"))
+            doc.add_picture(str(chart), width=Mm(CHART_WIDTH_MM))
         if not detailed:
             doc.add_paragraph(f"自治体が {DETAIL_LIMIT} を超えるため、重点課題ごとの自治体別のグラフは省きました。"
                               "自治体ごとの件数は集約のブックのシート「重点課題別」にあります。")

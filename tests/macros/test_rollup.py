@@ -226,6 +226,14 @@ def test_a_closed_year_is_a_row_of_its_own(masters, tmp_path):
     assert rows["令和7年度"]["未評価（件）"] == rows["令和7年度"]["取組数（再掲を除く）"]
     notes = [r[0] for r in openpyxl.load_workbook(book)["集約"].iter_rows(min_row=6, max_col=1, values_only=True)]
     assert any("報告対象年度が異なります" in str(n) for n in notes)
+    # the overview's 重点課題 totals: one table a year, each adding up to that year's actions (not the two summed)
+    from tests.generators.docx_read import open_docx, table_rows, tables_with_header
+
+    doc = open_docx(next(out.glob("進捗集約概要_*.docx")))
+    totals = [sum(int(r[1]) for r in table_rows(t)[1:]) for t in tables_with_header(doc, "重点課題")]
+    assert totals == [rows["令和6年度"]["取組数（再掲を除く）"], rows["令和7年度"]["取組数（再掲を除く）"]]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 2"][:2] == \
+        ["令和6年度（集約したすべての自治体）", "令和7年度（集約したすべての自治体）"]
 
 
 def test_cities_without_a_code_are_told_apart_by_prefecture(masters, tmp_path):
