@@ -22,7 +22,7 @@ from workbook.domain.national_plan import PLAN_NAME, PRIORITIES, UNMAPPED
 from workbook.domain.rollup import CLASSES, CityYear, ClassCounts, total_by_priority
 
 from .rollup_charts import class_chart
-from .table_fit import fixed_columns, keep_rows_whole
+from .table_fit import fixed_columns, keep_heading_with_first_row, keep_rows_whole
 
 BODY_FONT, HEADING_FONT = "游明朝", "游ゴシック"
 DETAIL_LIMIT = 30          # up to this many cities: a chart per 重点課題 (a bar per city) and per city
@@ -181,5 +181,6 @@ def write_overview(path: Path, title: str, cities: list[CityYear], notes: list[s
                 chart = class_chart(overall[i:i + CHART_ROWS], images / f"all{i}.png")
                 doc.add_picture(str(chart), width=Mm(CHART_WIDTH_MM))
         path.parent.mkdir(parents=True, exist_ok=True)
+        keep_heading_with_first_row(doc)
         doc.save(str(path))
     return path

@@ -81,6 +81,24 @@ def keep_rows_whole(table) -> None:
             props.append(OxmlElement("w:tblHeader"))
 
 
+def keep_heading_with_first_row(document) -> int:
+    """Every paragraph of a table's repeated heading rows and of its first row under them kept with
+    the next (w:keepNext): the heading never stands alone at a page's foot. LibreOffice 7.4 (the
+    PDF copies) otherwise moves that first row (w:cantSplit) to the next page and loses it there,
+    under the repeated heading. Returns how many tables were set."""
+    done = 0
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        rows = tbl.findall(qn("w:tr"))
+        heading = [tr for tr in rows if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None]
+        if not heading or len(rows) == len(heading):
+            continue
+        for tr in rows[:len(heading) + 1]:
+            for p in tr.iter(qn("w:p")):
+                p.get_or_add_pPr().get_or_add_keepNext()
+        done += 1
+    return done
+
+
 def _cell_properties(tc):
     """The cell's w:tcPr, made when it has none."""
     props = tc.find(qn("w:tcPr"))

@@ -11,7 +11,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from workbook.errors import ReportError
 
-from .table_fit import fit_counts_tables
+from .table_fit import fit_counts_tables, keep_heading_with_first_row
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PROGRESS_REPORT_TEMPLATE = TEMPLATES / "progress_report_tpl.docx"            # the table form (the default)
@@ -30,7 +30,8 @@ def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Pat
            finish: Callable[[object], None] = fit_counts_tables) -> Path:
     """Render context into template and save to out. images: name -> (PNG path, width in mm);
     finish: what is done to the rendered python-docx document before it is saved (the counts
-    tables' widths; the report adds its page setup and 目次)."""
+    tables' widths; the report adds its page setup and 目次). Then every table's heading rows are kept
+    with its first row (table_fit.keep_heading_with_first_row)."""
     template = Path(template)
     if not template.exists():
         raise ReportError(f"報告書のテンプレート {template} が見つかりません。")
@@ -53,6 +54,7 @@ def render(template: Path, context: dict, out: Path, images: dict[str, tuple[Pat
         raise ReportError(f"テンプレート {template.name} を開けません（壊れているか、Word の文書 .docx ではありません）。"
                           "templates フォルダの元のテンプレートに戻してください。") from exc
     finish(doc.docx)
+    keep_heading_with_first_row(doc.docx)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
