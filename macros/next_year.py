@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook.domain.era import fiscal_year_label, parse_date, short_label, wareki_date, year_span_label
+from workbook.domain.era import fiscal_year_label, parse_date, short_label, wareki_day, year_span_label
 from workbook.domain.plan import Plan
 from workbook.domain.plan_revision import BUDGET, Revision, revise
 from workbook.domain.problems import Report
@@ -169,7 +169,7 @@ def _moved_deadlines(settings) -> dict[str, tuple[str, str]]:
         if not old or day is None:
             continue
         later = day + dt.timedelta(weeks=52)     # the same weekday, a year on
-        out[key] = (old, f"{wareki_date(later)}（{'月火水木金土日'[later.weekday()]}）")
+        out[key] = (old, wareki_day(later))
     return out
 
 

@@ -153,6 +153,23 @@ def wareki_date(day: _dt.date) -> str:
     return f"{era}{_era_number(year)}年{day.month}月{day.day}日"
 
 
+def wareki_day(day: _dt.date) -> str:
+    """A day as a deadline or a meeting is written: "令和7年5月30日（金）"."""
+    return f"{wareki_date(day)}（{'月火水木金土日'[day.weekday()]}）"
+
+
+_WESTERN_DAY_RE = re.compile(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]0?0:00(?::00)?)?\s*")
+
+
+def wareki_day_text(value: str) -> str:
+    """A day typed in Excel (a date cell, read back as '2025-05-30' or '2025-05-30 00:00:00') or written
+    '2025/5/30', as "令和7年5月30日（金）"; any other text as it is."""
+    if not _WESTERN_DAY_RE.fullmatch(nfkc(value)):
+        return value
+    day = parse_date(value)
+    return value if day is None else wareki_day(day)
+
+
 def wareki_datetime(moment: _dt.datetime) -> str:
     """A moment as 和暦 with the time: "令和8年11月22日 14:05"."""
     return f"{wareki_date(moment.date())} {moment:%H:%M}"

@@ -171,9 +171,12 @@ def setting_error(key: str, value: object, what: str) -> MasterError:
     return MasterError(f"シート「設定」セル {_cell(key)}「{_label(key)}」の値「{shown}」は使えません。{what}")
 
 
+DAY_KEYS = ("deadline", "resubmission_deadline", "meeting_date")   # days written in 和暦 with the weekday
+
+
 def settings_from_values(values: dict[str, object]) -> Settings:
     """Build Settings from key -> cell value; raises MasterError naming the cell on a bad value."""
-    from workbook.domain.era import parse_fiscal_year
+    from workbook.domain.era import parse_fiscal_year, wareki_day_text
 
     def text(key: str, default: str = "") -> str:
         value = values.get(key)
@@ -227,6 +230,7 @@ def settings_from_values(values: dict[str, object]) -> Settings:
     if text("plan_period") and parse_year_span(text("plan_period")) is None:
         raise setting_error("plan_period", values.get("plan_period"), "「令和6年度〜令和8年度」のように入力してください。")
     defaults = Settings("", "", 0)
+    days = {k: wareki_day_text(text(k)) for k in DAY_KEYS}   # a date typed in Excel shows in 和暦
     return Settings(
         municipality=text("municipality"),
         plan_name=text("plan_name"),
@@ -234,18 +238,20 @@ def settings_from_values(values: dict[str, object]) -> Settings:
         scale=scale,
         multi_department_rule=rule,
         indicator_rule=indicator_rule,
-        deadline=text("deadline"),
+        deadline=days["deadline"],
         contact=text("contact"),
         protection_password="" if values.get("protection_password") is None else str(values["protection_password"]),
         mail_attachment=attachment,
         report_paper=paper,
         sample=text("sample") == SAMPLE_MARK,
         municipality_code=code,
+        resubmission_deadline=days["resubmission_deadline"],
+        meeting_date=days["meeting_date"],
         **{k: text(k, getattr(defaults, k)) for k in (
             "distribution_folder", "inbox_folder", "report_folder",
             "archive_folder", "backup_folder", "correction_folder", "reminder_folder",
-            "sender", "sender_name", "document_number", "resubmission_deadline", "shared_folder",
-            "meeting_document_number", "meeting_name", "meeting_date", "publisher_section", "publisher_address",
+            "sender", "sender_name", "document_number", "shared_folder",
+            "meeting_document_number", "meeting_name", "publisher_section", "publisher_address",
             "publisher_phone", "year_end_folder", "prefecture", "plan_period")},
     )
 

@@ -56,3 +56,13 @@ def test_a_plan_period_may_name_the_era_once():
     assert parse_year_span("令和6〜8年度") == parse_year_span("Ｒ６～８") == parse_year_span("令和6年度〜令和8年度") == (6, 8)
     assert parse_year_span("令和8〜6年度") is None and parse_year_span("令和6〜八年度") is None
     assert parse_year_span("2024〜26年度") is None          # a western year does not lend its era
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("2025-05-30", "令和7年5月30日（金）"), ("2025-05-30 00:00:00", "令和7年5月30日（金）"),
+    ("2019/4/30", "平成31年4月30日（火）"), ("令和7年5月30日（金）", "令和7年5月30日（金）"),
+    ("2025-05-30 12:00:00", "2025-05-30 12:00:00"), ("5月30日まで", "5月30日まで"), ("", "")])
+def test_a_western_day_shows_in_wareki_with_its_weekday(text, shown):
+    from workbook.domain.era import wareki_day_text
+
+    assert wareki_day_text(text) == shown

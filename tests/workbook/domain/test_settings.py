@@ -158,3 +158,21 @@ def test_the_plan_period_is_the_plans_years_when_the_master_is_made_and_reads_ba
     assert Master.open(master_path).settings.period_years((6, 7, 8)) == (6, 7, 8, 9, 10, 11)
     set_setting(master_path, "plan_period", None)     # an older master, or left blank: the plan's years
     assert Master.open(master_path).settings.period_years((6, 7, 8, 9)) == (6, 7, 8, 9)
+
+
+def test_days_typed_as_excel_dates_read_back_in_wareki(master_path):
+    """2025/5/30 typed into a 標準 cell becomes a date cell: the deadline and the meeting still read as 和暦."""
+    import datetime as dt
+
+    for key, value in (("deadline", dt.datetime(2025, 5, 30)), ("resubmission_deadline", dt.date(2019, 6, 14)),
+                       ("meeting_date", "2025/7/10")):
+        set_setting(master_path, key, value)
+    settings = Master.open(master_path).settings
+    assert (settings.deadline, settings.resubmission_deadline, settings.meeting_date) == (
+        "令和7年5月30日（金）", "令和元年6月14日（金）", "令和7年7月10日（木）")
+
+
+def test_a_day_written_in_words_stays_as_written():
+    values = {"fiscal_year": 6, "deadline": "令和7年5月30日（金）正午", "meeting_date": "7月10日"}
+    settings = settings_from_values(values)
+    assert (settings.deadline, settings.meeting_date) == ("令和7年5月30日（金）正午", "7月10日")
