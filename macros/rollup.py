@@ -13,16 +13,18 @@ from pathlib import Path
 
 from workbook.domain.era import fiscal_year_label, wareki_date, wareki_datetime
 from workbook.domain.rollup import CityYear, MapRow, city_key, city_year, closed_year, map_rows
-from workbook.domain.settings import SAMPLE_TITLE
+from workbook.domain.settings import SAMPLE_TITLE, Settings
 from workbook.errors import AddonError
 from workbook.files.rollup_book import read_map, write_map, write_rollup
 from workbook.files.rollup_read import MasterRead, read_master
+from workbook.ooxml.save import backup_copy
 
 from .outcome import Outcome, Progress, quiet
 
 MAP_FILE = "対応表.xlsx"
 PARALLEL_FROM = 20        # more cities than this: the Word overview is written in a second process
 OUTPUT_PREFIXES = ("進捗集約_", "進捗集約概要_", "対応表", "~$")
+BACKUP_FOLDER = Settings.backup_folder     # where a 対応表 about to lose rows is copied first
 
 
 def master_files(inputs: list[Path]) -> tuple[list[Path], list[str]]:
@@ -69,7 +71,12 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
     with _beside(len(files) > PARALLEL_FROM) as pool:
         pool.submit(_warm)    # a second process imports matplotlib and python-docx while this one reads
         samples: list[str] = []
-        cities, map_list = _read_all(files, map_path, notes, progress, samples)
+        lost: list = []
+        cities, map_list = _read_all(files, map_path, notes, progress, samples, lost)
+        if lost:        # a row the new 対応表 does not keep as it was: the old file is kept first
+            copy = backup_copy(map_path, out / BACKUP_FOLDER)
+            notes.append(f"対応表の {len(lost)} 行が、今回の集約の施策と合わないため変わります。"
+                         f"元の対応表を {shown(copy)} に残しました。")
         title = f"再犯防止推進計画 進捗集約（{wareki_date(today)}作成）"
         if samples:     # made from a demo's invented answers: said in the title and first among the notes
             title = SAMPLE_TITLE + title
@@ -94,13 +101,15 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
     return outcome
 
 
-def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Progress, samples: list[str]
-              ) -> tuple[list[CityYear], list[MapRow]]:
+def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Progress, samples: list[str],
+              lost: list) -> tuple[list[CityYear], list[MapRow]]:
     """Every master read (notes for those that cannot be), one per city and year, with its 対応表 rows;
-    samples gets the municipalities whose master holds the demo's sample answers (設定's サンプル)."""
+    samples gets the municipalities whose master holds the demo's sample answers (設定's サンプル); lost,
+    the rows of the 対応表 that the new one no longer holds as they were (a 施策 the plan renamed)."""
     saved: dict = {}
+    kept: list[MapRow] = []
     if map_path.exists():
-        saved, map_notes = read_map(map_path)
+        saved, map_notes, kept = read_map(map_path)
         notes += map_notes
         progress(f"対応表 {map_path.name} の修正を使います。")
     found: list[_City] = []
@@ -127,6 +136,11 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
             mapping.setdefault(row.match, row)
         cities.append(city.city)
         notes += city.notes
+    rolled = {c.key for c in cities}
+    for row in kept:        # cities not in this roll-up keep their rows (and their corrections) as they are
+        if row.key not in rolled:
+            mapping.setdefault(row.match, row)
+    lost[:] = [m for m, number in saved.items() if m not in mapping or mapping[m].priority != number]
     cities.sort(key=lambda c: (c.fiscal_year, c.key))
     notes += caveats(cities)
     return cities, sorted(mapping.values(), key=lambda r: (r.key, _order(r.goal_code), _order(r.measure_code)))

@@ -165,6 +165,40 @@ def test_a_corrected_map_is_kept_on_the_next_run(masters, tmp_path):
     assert_counts_equal_recount(book, masters)     # the recount follows the corrected table too
 
 
+def test_a_roll_up_of_other_cities_keeps_the_corrections_of_the_rest(masters, tmp_path, capsys):
+    """Corrections for 狛江市 stay in the 対応表 through a roll-up of 府中市 alone; a row the cities'
+    plans no longer have is dropped only after the old 対応表 is copied aside."""
+    out = tmp_path / "集約"
+    run(masters[:2], out)
+    map_path = out / "対応表.xlsx"
+    wb = openpyxl.load_workbook(map_path)
+    ws = wb["対応表"]
+    header = [c.value for c in ws[1]]
+    col, name_col, code_col = (header.index(h) + 1 for h in ("重点課題", "自治体名", "施策番号"))
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=name_col).value == "狛江市")
+    corrected = "7 再犯防止に向けた基盤の整備" if not str(ws.cell(row=row, column=col).value).startswith("7") \
+        else "1 就労・住居の確保"
+    ws.cell(row=row, column=col).value = corrected
+    measure = str(ws.cell(row=row, column=code_col).value)
+    gone = [ws.cell(row=row, column=c).value for c in range(1, len(header) + 1)]
+    gone[header.index("施策")] = "計画の改定でなくなった施策"
+    gone[header.index("自治体名")], gone[header.index("自治体コード")] = "府中市", "132063"
+    ws.append(gone)
+    wb.save(map_path)
+
+    run(masters[1:2], out)
+    assert "対応表の 1 行が" in capsys.readouterr().out
+    komae = [r for r in table(map_path, "対応表") if r["自治体名"] == "狛江市" and str(r["施策番号"]) == measure]
+    assert [r["重点課題"] for r in komae] == [corrected]
+    assert "計画の改定でなくなった施策" not in [r["施策"] for r in table(map_path, "対応表")]
+    copies = list((out / "バックアップ").glob("対応表_*.xlsx"))
+    assert len(copies) == 1 and "計画の改定でなくなった施策" in [r["施策"] for r in table(copies[0], "対応表")]
+
+    book = run(masters[:2], out)
+    rolled = [r for r in table(book, "対応表") if r["自治体名"] == "狛江市" and str(r["施策番号"]) == measure]
+    assert [r["重点課題"] for r in rolled] == [corrected]
+
+
 def test_a_bad_file_and_a_duplicate_are_noted_and_the_rest_rolls_up(masters, tmp_path, capsys):
     folder = tmp_path / "提出"
     folder.mkdir()

@@ -37,9 +37,10 @@ def priority_label(number: int | None) -> str:
 
 
 # --- the 対応表 file ---------------------------------------------------------------------------
-def read_map(path: Path) -> tuple[dict[tuple[str, str, str], int | None], list[str]]:
+def read_map(path: Path) -> tuple[dict[tuple[str, str, str], int | None], list[str], list[MapRow]]:
     """(city key, 施策番号, 施策) -> 重点課題 number (None: 未分類) from a 対応表 a person may have
-    corrected, and notes on rows whose 重点課題 could not be read (those are suggested again)."""
+    corrected, notes on rows whose 重点課題 could not be read (those are suggested again), and every
+    readable row as it stands (the rows of cities not in this roll-up are written back unchanged)."""
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file it cannot read
@@ -47,11 +48,12 @@ def read_map(path: Path) -> tuple[dict[tuple[str, str, str], int | None], list[s
     if MAP_SHEET not in wb.sheetnames:
         raise MasterError(f"対応表 {path.name} にシート「{MAP_SHEET}」がありません。")
     saved: dict[tuple[str, str, str], int | None] = {}
+    kept: list[MapRow] = []
     notes = []
     rows = wb[MAP_SHEET].iter_rows(values_only=True)
     header = [str(v or "").strip() for v in next(rows, ())]
-    index = {name: header.index(name) for name in MAP_HEADERS[:7] if name in header}
-    if len(index) < 7:
+    index = {name: header.index(name) for name in MAP_HEADERS if name in header}
+    if any(name not in index for name in MAP_HEADERS[:7]):
         raise MasterError(f"対応表 {path.name} のシート「{MAP_SHEET}」の 1 行目に、"
                           + "・".join(MAP_HEADERS[:7]) + " の見出しが必要です。")
     for n, row in enumerate(rows, start=2):
@@ -69,8 +71,11 @@ def read_map(path: Path) -> tuple[dict[tuple[str, str, str], int | None], list[s
                          f"1～{len(PRIORITIES)} の番号か名称を入力してください（この行は提案に戻しました）。")
             continue
         saved[(key, cell("施策番号"), cell("施策"))] = number
+        suggested = parse_priority(cell(MAP_HEADERS[7])) if MAP_HEADERS[7] in index else number
+        kept.append(MapRow(key, cell("自治体名"), cell("基本目標番号"), cell("基本目標"), cell("施策番号"), cell("施策"),
+                           number, suggested))
     wb.close()
-    return saved, notes
+    return saved, notes, kept
 
 
 def write_map(path: Path, rows: list[MapRow]) -> None:
