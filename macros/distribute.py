@@ -15,6 +15,7 @@ from workbook.files.master import Master
 from workbook.domain.returns import Entry
 from macros.sample_answers import NOT_RETURNED, fill_return, return_name
 
+from workbook.errors import MasterError, os_reason
 from workbook.ooxml.save import keep_aside, lock_file
 from workbook.domain.settings import setting_cell
 from generators.letters import request_memo_name, write_request_memo
@@ -43,21 +44,23 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
         try:
             keep_aside(stale, folder / KEPT_FOLDER)
             outcome.say(f"担当する取組がなくなった課のファイル {stale.name} を {KEPT_FOLDER}/ に移しました。")
-        except PermissionError:
-            outcome.say(f"{stale.name} は開かれているため移せませんでした（担当する取組がない課のファイルです）。")
-    kept_count = 0
+        except OSError as exc:
+            outcome.say(f"{stale.name} を移せませんでした（{os_reason(exc)}。担当する取組がない課のファイルです）。")
+    kept_count, failed = 0, []
     for i, department in enumerate(departments, start=1):
         progress(f"[{i}/{len(departments)}] {department} のファイルを作成しています…")
         path = folder / file_name(settings, department)
         try:
             kept = keep_aside(path, folder / KEPT_FOLDER)
-        except PermissionError:
-            outcome.say(f"{department}: {path.name} が開かれているため作成できませんでした。閉じてからもう一度配布してください。")
+            write_department_file(path, plan, settings, department, previous=_previous(m, department),
+                                  instructions=write_instructions)
+        except OSError as exc:     # open in Excel, a read-only folder, a full disk: the others go on
+            failed.append(os_reason(exc))
+            outcome.say(f"{department}: {path.name} を作成できませんでした（{os_reason(exc)}）。"
+                        "閉じるか、フォルダに書き込めるようにしてから、もう一度配布してください。")
             continue
         if kept is not None:
             kept_count += 1
-        write_department_file(path, plan, settings, department, previous=_previous(m, department),
-                              instructions=write_instructions)
         actions = plan.actions_of(department)
         shared = sum(1 for a in actions if len(a.departments) > 1)
         outcome.files.append(path)
@@ -68,7 +71,11 @@ def run_distribute(master: Path, progress: Progress = _quiet) -> Outcome:
     if kept_count:
         outcome.say(f"前回配布したファイル {kept_count} 件は上書きせず {settings.distribution_folder}/{KEPT_FOLDER}/ に"
                     "日時付きの名前で残しました。")
-    outcome.lines.insert(0, f"配布用ファイルを {len(outcome.files)} 課分作成しました（配布フォルダ: {folder}）。")
+    if departments and not outcome.files:
+        raise MasterError(f"配布用ファイルを 1 件も作成できませんでした（配布フォルダ: {folder}。{failed[0]}）。"
+                          "ファイルを閉じるか、フォルダに書き込めるか確かめてから、もう一度配布してください。")
+    outcome.lines.insert(0, f"配布用ファイルを {len(outcome.files)} 課分作成しました（配布フォルダ: {folder}）。"
+                         + (f"{len(failed)} 課分は作成できませんでした（下記）。" if failed else ""))
     _request_memo(m, folder, outcome)
     outcome.say(f"各課にメール等で送付してください。提出期限: {settings.deadline or '（設定 シートで未設定）'}")
     early = deadline_before_year_end(settings.deadline, settings.fiscal_year)
@@ -85,10 +92,10 @@ def _request_memo(m: Master, folder: Path, outcome: Outcome) -> None:
     memo = folder / request_memo_name(settings)
     try:
         keep_aside(memo, folder / KEPT_FOLDER)
-    except PermissionError:
-        outcome.say(f"照会文 {memo.name} が開かれているため作成できませんでした。閉じてからもう一度配布してください。")
+        outcome.files.append(write_request_memo(m.plan, settings, m.path.parent, memo))
+    except OSError as exc:
+        outcome.say(f"照会文 {memo.name} を作成できませんでした（{os_reason(exc)}）。閉じてからもう一度配布してください。")
         return
-    outcome.files.append(write_request_memo(m.plan, settings, m.path.parent, memo))
     outcome.say(f"照会文（Word）を作成しました: {memo.name}　文書番号・日付・文面を確かめてから、ファイルと一緒に送ってください。")
     for key, what in (("deadline", "提出期限"), ("sender", "発信者")):
         if not getattr(settings, key).strip():

@@ -207,3 +207,35 @@ def test_cli_distribute_prints_what_it_made(master, capsys):
     printed = capsys.readouterr().out
     assert "5 課分" in printed and "令和6年度_進捗報告_福祉政策課.xlsx" in printed
 
+
+
+def test_a_file_that_cannot_be_written_is_named_and_the_others_are_made(master, monkeypatch, capsys):
+    import macros.distribute as distribute
+
+    real = distribute.write_department_file
+
+    def refuse_one(path, *args, **kwargs):
+        if "学校教育課" in path.name:
+            raise PermissionError(13, "Permission denied")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(distribute, "write_department_file", refuse_one)
+    assert main(["distribute", str(master)]) == 0
+    printed = capsys.readouterr().out
+    assert "4 課分作成しました" in printed and "1 課分は作成できませんでした" in printed
+    assert "令和6年度_進捗報告_学校教育課.xlsx を作成できませんでした" in printed
+    assert sorted(p.name for p in (master.parent / "配布").glob("*.xlsx")) == sorted(
+        f"令和6年度_進捗報告_{d}.xlsx" for d in DEPARTMENTS if d != "学校教育課")
+
+
+def test_a_folder_where_nothing_can_be_written_stops_with_a_clear_error(master, monkeypatch, capsys):
+    import macros.distribute as distribute
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(distribute, "write_department_file", refuse)
+    assert main(["distribute", str(master)]) == 2
+    captured = capsys.readouterr()
+    assert "1 件も作成できませんでした" in captured.err and "送付してください" not in captured.out
+    assert "Permission" not in captured.err + captured.out
