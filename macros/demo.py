@@ -21,12 +21,17 @@ from .outcome import Outcome, Progress, quiet as _quiet
 
 
 def _clear(out: Path, progress: Progress) -> None:
-    """Never overwrite a previous demo: move it aside."""
+    """Never overwrite what is in the output folder (a previous demo, or anything else): move it aside.
+    The folder one works in, or one above it, is refused (it cannot be moved from under one's feet)."""
+    out = out.resolve()
+    if out == Path.cwd().resolve() or out in Path.cwd().resolve().parents:
+        raise MasterError(f"デモの出力先に、いま作業しているフォルダ（またはその上のフォルダ） {out} は指定できません。"
+                          "新しいフォルダの名前を指定してください（例：--out demo）。")
     if out.exists() and any(out.iterdir()):
         stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S")
         aside = out.with_name(f"{out.name}.old-{stamp}")
         shutil.move(str(out), str(aside))
-        progress(f"前回のデモ出力を {aside} に移しました。")
+        progress(f"出力先 {out.name} にあったものは上書きせず、{aside} に移しました。")
     out.mkdir(parents=True, exist_ok=True)
 
 
@@ -41,14 +46,14 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
     chosen = DEFAULT_SCALE if scale is None else preset(scale)
     if chosen is None:
         raise MasterError(problem("scale-unknown-preset", value=scale, choices="・".join(PRESETS)).message)
-    _clear(out, progress)
     plan = komae_plan()
     settings = replace(komae_settings(fiscal_year), scale=chosen, sample=True, **demo_meeting(fiscal_year))
     last = fiscal_year + years - 1
-    if years < 1 or last not in plan.fiscal_years:
+    if years < 1 or last not in plan.fiscal_years:     # refused before anything in out is moved
         raise MasterError(f"--years は 1 から {len(plan.fiscal_years) - plan.fiscal_years.index(fiscal_year)} まで"
                           f"です（狛江市の計画は{fiscal_year_label(plan.fiscal_years[-1])}まで）。"
                           if fiscal_year in plan.fiscal_years else f"計画に{fiscal_year_label(fiscal_year)}がありません。")
+    _clear(out, progress)
     outcome = Outcome()
     steps = [("マスター作成", lambda: _build(plan, settings, out))]
     for year in range(fiscal_year, last + 1):

@@ -175,3 +175,17 @@ def test_bad_arguments_give_japanese_messages_not_tracebacks(tmp_path, args, exp
                             timeout=120)
     assert result.returncode == 2
     assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_arguments_leave_the_output_folder_where_it_is(tmp_path, monkeypatch, capsys):
+    from macros.cli import main
+
+    work = tmp_path / "作業"
+    work.mkdir()
+    (work / "台帳.xlsx").write_bytes(b"kept")
+    assert main(["demo", "--out", str(work), "--no-pdf", "--years", "9"]) == 2
+    assert (work / "台帳.xlsx").read_bytes() == b"kept" and not list(tmp_path.glob("作業.old-*"))
+    monkeypatch.chdir(work)
+    assert main(["demo", "--out", ".", "--no-pdf"]) == 2
+    assert "指定できません" in capsys.readouterr().err
+    assert (work / "台帳.xlsx").read_bytes() == b"kept"
