@@ -155,3 +155,30 @@ def test_a_master_that_is_no_workbook_is_named_in_japanese(tmp_path, capsys):
         assert cli.main([command, str(fake)]) == 2
         err = capsys.readouterr().err
         assert_japanese(err.replace(str(fake), ""))
+
+
+COMMANDS = ("demo", "new", "distribute", "collect", "validate", "report", "setup-excel", "remind", "next-year",
+            "period-report", "rollup")
+# words a Japanese user meets in the help on purpose: the command, its option values, product names
+HELP_WORDS = {"python", "macros", "pythonw", "table", "cards", "PDF", "Word", "Python", "LibreOffice", "OneDrive",
+              "SharePoint", "xlsx", "csv", "xlsm"} | {part for c in COMMANDS for part in c.split("-")}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_help_of_every_command_is_japanese(command, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    words = set(re.findall(r"(?<![-A-Za-z_.])[A-Za-z_]{3,}", capsys.readouterr().out))
+    assert words <= HELP_WORDS
+
+
+@pytest.mark.parametrize("argv", [[], ["collect"], ["demo", "--out", "x", "--years", "abc"], ["report", "--f", "m"],
+                                  ["next-year", "--force=1", "m"], ["report", "m", "--layout", "wide"],
+                                  ["validate", "m", "extra"]])
+def test_argument_errors_are_japanese(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "エラー" in err
+    words = set(re.findall(r"(?<![-A-Za-z_.'])[A-Za-z_]{3,}", err)) - HELP_WORDS - {"abc", "wide", "extra", "final"}
+    assert words == set(), err
