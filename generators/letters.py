@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path, PureWindowsPath, PurePosixPath
 
-from workbook.domain.era import fiscal_year_label, wareki_date
+from workbook.domain.era import fiscal_year_label, parse_date, wareki_date
 from workbook.domain.plan import Plan
 from workbook.domain.problems import TYPES
 from workbook.domain.settings import Settings
@@ -32,8 +32,9 @@ ADDRESSEE_LIMIT = 4     # more late departments than this are addressed as 関�
 
 
 def subject(settings: Settings, kind: str) -> str:
-    """「令和6年度 再犯防止推進計画の進捗状況調査について（照会）」; kind: 照会 or 再依頼."""
-    return f"{fiscal_year_label(settings.fiscal_year)} {SURVEY}（{kind}）"
+    """「令和6年度 再犯防止推進計画の進捗状況調査について（照会）」; kind: 照会 or 再依頼 (【サンプル】 first
+    for the demo's sample)."""
+    return settings.title(f"{fiscal_year_label(settings.fiscal_year)} {SURVEY}（{kind}）")
 
 
 def request_memo_name(settings: Settings) -> str:
@@ -95,9 +96,18 @@ def write_request_memo(plan: Plan, settings: Settings, master_folder: Path, out:
 
 
 # --- 再依頼 ------------------------------------------------------------------------------------
-def due(settings: Settings) -> str:
-    """The date the late departments are asked to keep: the new deadline when one is set."""
-    return setting_text(settings.resubmission_deadline or settings.deadline) or "至急"
+def due(settings: Settings, today: dt.date | None = None) -> str:
+    """The date the late departments are asked to keep: the new deadline when one is set, else the
+    first one; 至急 when there is none, or it has passed (a reminder never asks for a day gone by)."""
+    text = setting_text(settings.resubmission_deadline or settings.deadline)
+    day = parse_date(text) if text else None
+    return "至急" if not text or (day is not None and day < (today or dt.date.today())) else text
+
+
+def due_by(settings: Settings, today: dt.date | None = None) -> str:
+    """「令和7年6月13日（金）までに」, or 「至急」: what the letter and the mails ask for."""
+    text = due(settings, today)
+    return text if text == "至急" else f"{text}までに"
 
 
 def counts(late: Late) -> str:
@@ -142,7 +152,8 @@ def reminder_context(settings: Settings, late: list[Late], today: dt.date) -> di
         **_letterhead(settings, "再依頼", today),
         "addressees": addressees(late),
         "resubmission_deadline": setting_text(settings.resubmission_deadline),
-        "due": due(settings),
+        "due": due(settings, today),
+        "due_by": due_by(settings, today),
         "not_returned": [{"name": clean(x.name), "actions": number(x.actions),
                           "file": department_file.file_name(settings, x.name)} for x in late if x.not_returned],
         "needs_fix": [{"name": clean(x.name), "counts": counts(x), "file": clean(x.file) or "－",

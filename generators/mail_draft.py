@@ -7,6 +7,7 @@ the body is UTF-8 in base64, the file's lines end in CRLF (email.policy.SMTP).
 """
 from __future__ import annotations
 
+import datetime as dt
 import email.policy
 import re
 from email.headerregistry import Address
@@ -19,7 +20,7 @@ from workbook.files import department_file
 from workbook.ooxml.save import replace_atomically
 from workbook.rules.late import Late
 
-from .letters import counts, due, item_rows_of, subject
+from .letters import counts, due_by, item_rows_of, subject
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _SEPARATORS = re.compile(r"[;,、，；\s]+")
@@ -42,7 +43,7 @@ def addresses(text: str) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-def body(settings: Settings, late: Late, attachment: str, location: str) -> str:
+def body(settings: Settings, late: Late, attachment: str, location: str, today: dt.date | None = None) -> str:
     """The mail's text: the short request and the department's open items.
 
     attachment: the attached file's name ('' when none); location: where the file is when it is not
@@ -53,11 +54,11 @@ def body(settings: Settings, late: Late, attachment: str, location: str) -> str:
     if late.not_returned:
         lines += [survey + "まだご提出を確認できていません（対象の取組 " + f"{late.actions} 件）。",
                   f"配布したファイル（{department_file.file_name(settings, late.name)}）に記入し、"
-                  f"{due(settings)}までにご提出をお願いします。"]
+                  f"{due_by(settings, today)}ご提出をお願いします。"]
     else:
         lines += [survey + "ご提出ありがとうございました。",
                   f"確認したところ、次の箇所の修正・確認をお願いしたい点がありました（{counts(late)}）。",
-                  f"修正したファイルを{due(settings)}までに再提出してください。"]
+                  f"修正したファイルを{due_by(settings, today)}再提出してください。"]
     if late.items:
         lines += ["", "■ 修正・確認をお願いする箇所"]
         for row in item_rows_of(late):
@@ -79,12 +80,12 @@ def body(settings: Settings, late: Late, attachment: str, location: str) -> str:
 
 
 def mail_draft(settings: Settings, late: Late, to: list[str], attachment: Path | None = None,
-               location: str = "") -> EmailMessage:
+               location: str = "", today: dt.date | None = None) -> EmailMessage:
     message = EmailMessage(policy=email.policy.default)
     message["X-Unsent"] = "1"
     message["To"] = [Address(late.name, addr_spec=a) for a in to] if to else ""
     message["Subject"] = subject(settings, "再依頼")
-    message.set_content(body(settings, late, attachment.name if attachment else "", location), cte="base64")
+    message.set_content(body(settings, late, attachment.name if attachment else "", location, today), cte="base64")
     if attachment is not None:
         message.add_attachment(attachment.read_bytes(), *XLSX_TYPE, filename=attachment.name)
     return message

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generators.letters import reminder_name, shared_location, write_reminder
+from generators.letters import due, reminder_name, shared_location, write_reminder
 from generators.mail_draft import addresses, draft_name, mail_draft, write_mail_draft
 from workbook.domain.era import fiscal_year_label
 from workbook.domain.settings import setting_cell
@@ -47,6 +47,10 @@ def run_remind(master: Path, progress: Progress = _quiet, today: dt.date | None 
     if not settings.deadline.strip():
         outcome.say(f"警告: 提出期限が空欄です（{setting_cell('deadline')}）。文書とメールには「未定」と書きました。"
                     "期限を入力してから、もう一度 ⑤ 再依頼 を実行してください。")
+    elif due(settings, today) == "至急":
+        outcome.say(f"警告: {'再提出期限' if settings.resubmission_deadline.strip() else '提出期限'}が過ぎているため、"
+                    "文書とメールには「至急」と書きました。新しい期限を示すときは、再提出期限"
+                    f"（{setting_cell('resubmission_deadline')}）に入力してから、もう一度 ⑤ 再依頼 を実行してください。")
     if not settings.sender.strip():
         outcome.say(f"警告: 発信者が空欄です（{setting_cell('sender')}）。文書の発信者欄が空になっています。")
     progress("再依頼の文書を作成しています…")
@@ -61,13 +65,13 @@ def run_remind(master: Path, progress: Progress = _quiet, today: dt.date | None 
         outcome.say("　要修正: " + "、".join(fixing))
     for i, x in enumerate(late, start=1):
         progress(f"[{i}/{len(late)}] {x.name} へのメールの下書きを作成しています…")
-        outcome.files.append(_draft(snap, x, folder, outcome))
+        outcome.files.append(_draft(snap, x, folder, outcome, today))
     outcome.say(f"メールの下書き（.eml、未送信）を {len(late)} 件作成しました（{folder}）。"
                 "ダブルクリックするとメールソフトで開きます。内容を確かめてから送信してください。")
     return outcome
 
 
-def _draft(snap: MasterSnapshot, late: Late, folder: Path, outcome: Outcome) -> Path:
+def _draft(snap: MasterSnapshot, late: Late, folder: Path, outcome: Outcome, today: dt.date | None = None) -> Path:
     settings = snap.settings
     to, unreadable = addresses(late.department.email)
     if unreadable:
@@ -91,7 +95,7 @@ def _draft(snap: MasterSnapshot, late: Late, folder: Path, outcome: Outcome) -> 
     else:
         location = shared_location(settings, snap.path.parent, sub, name)
     path = folder / draft_name(settings, late.name)
-    write_mail_draft(path, mail_draft(settings, late, to, attachment, location))
+    write_mail_draft(path, mail_draft(settings, late, to, attachment, location, today))
     return path
 
 

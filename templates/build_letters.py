@@ -127,7 +127,7 @@ def build_reminder(path: Path) -> Path:
     para(doc, "{{ subject }}", "Title")
     _body(doc, "{{ fiscal_year }}の再犯防止推進計画の進捗状況調査について、先に照会しましたところ、"
                "下記の課からのご提出、または提出いただいたファイルの修正が済んでいません。")
-    _body(doc, "お忙しいところ恐縮ですが、{{ due }}までにご対応くださいますようお願いします。"
+    _body(doc, "お忙しいところ恐縮ですが、{{ due_by }}ご対応くださいますようお願いします。"
                "すでにご対応いただいている場合は、行き違いですのでご容赦ください。")
     _ki(doc)
 
@@ -165,7 +165,7 @@ def build_reminder(path: Path) -> Path:
     tag(doc, "{%p endif %}")
 
     para(doc, "4　提出方法", "Heading 2")
-    para(doc, "記入・修正したファイルを上書き保存し、{{ due }}までに問い合わせ先へメールで送付するか、"
+    para(doc, "記入・修正したファイルを上書き保存し、{{ due_by }}問い合わせ先へメールで送付するか、"
               "指定の共有フォルダに保存してください。")
 
     para(doc, "5　問い合わせ先", "Heading 2")

@@ -14,6 +14,7 @@ import pytest
 
 from generators.letters import write_request_memo
 from macros import operations as ops
+from macros.remind import run_remind
 from workbook.domain.scale_presets import PRESETS, legacy_scale
 from workbook.domain.settings import PATH_IN_BODY, SETTING_ROWS
 from workbook.files.master import Master
@@ -22,7 +23,8 @@ from ..generators.docx_read import all_text, open_docx
 
 ROOT = Path(__file__).resolve().parents[2]
 MASTER = ops.DEMO_MASTER_NAME
-SUBJECT = "令和6年度 再犯防止推進計画の進捗状況調査について（再依頼）"
+SUBJECT = "【サンプル】令和6年度 再犯防止推進計画の進捗状況調査について（再依頼）"   # the demo is a sample
+IN_TIME = dt.date(2025, 6, 2)    # a day before the demo's deadlines have passed
 MEMO = "令和6年度_進捗状況調査_再依頼.docx"
 FIX_LIST = "令和6年度_返却票_福祉政策課.xlsx"
 DISTRIBUTED = "令和6年度_進捗報告_指導室.xlsx"
@@ -134,7 +136,7 @@ def test_remind_command_writes_the_memo_and_a_draft_per_late_department(demo):
 
 
 def test_mail_drafts_parse_with_headers_body_and_attachment(demo):
-    ops.remind(demo / MASTER)
+    run_remind(demo / MASTER, today=IN_TIME)
     found = drafts(demo / "再依頼")
     for department, address, attached in (
             ("福祉政策課", "fukushiseisaku@sample.komae.example", demo / "返却票" / FIX_LIST),
@@ -162,7 +164,7 @@ def test_new_deadline_and_paths_instead_of_attachments(demo):
     edit_master(demo / MASTER, "設定", {cell_of("resubmission_deadline"): "令和7年6月13日（金）",
                                         cell_of("mail_attachment"): PATH_IN_BODY,
                                         cell_of("shared_folder"): r"\\fileserver\福祉政策課\再犯防止"})
-    ops.remind(demo / MASTER)
+    run_remind(demo / MASTER, today=IN_TIME)
     text = all_text(open_docx(demo / "再依頼" / MEMO))
     assert "当初の提出期限：令和7年5月30日（金）" in text and "再提出期限：令和7年6月13日（金）" in text
     message = parse(drafts(demo / "再依頼")["福祉政策課"])
@@ -170,6 +172,17 @@ def test_new_deadline_and_paths_instead_of_attachments(demo):
     body = message.get_body(("plain",)).get_content()
     assert rf"\\fileserver\福祉政策課\再犯防止\返却票\{FIX_LIST}" in body
     assert "令和7年6月13日（金）までに再提出してください" in body
+
+
+def test_a_deadline_gone_by_is_not_asked_for_again(demo):
+    """The reminder goes out after the deadline: a day that has passed becomes 至急, and the section is told."""
+    outcome = run_remind(demo / MASTER, today=dt.date(2025, 6, 20))
+    warning = next(line for line in outcome.lines if line.startswith("警告") and "至急" in line)
+    assert f"セル {cell_of('resubmission_deadline')}" in warning
+    text = all_text(open_docx(demo / "再依頼" / MEMO))
+    assert "至急ご対応" in text and "当初の提出期限：令和7年5月30日（金）" in text
+    body = parse(drafts(demo / "再依頼")["指導室"]).get_body(("plain",)).get_content()
+    assert "至急ご提出をお願いします" in body and "令和7年5月30日（金）までに" not in body
 
 
 def test_missing_address_and_deadline_are_warned_about(demo):
