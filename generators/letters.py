@@ -49,10 +49,12 @@ def reminder_name(settings: Settings) -> str:
 
 def shared_location(settings: Settings, master_folder: Path, *parts: str) -> str:
     """Where a file next to the master is, as departments reach it: under 設定's shared folder when it is
-    set (a Windows share keeps its backslashes), else the master's own folder."""
+    set (a Windows share keeps its backslashes), else the master's own folder when it is on a network
+    share (\\\\server\\…); '' when neither (a folder on the section's own PC is no place to send anyone)."""
     base = settings.shared_folder.strip()
     if not base:
-        return str(Path(master_folder).joinpath(*parts))
+        here = str(master_folder)
+        return str(PureWindowsPath(here).joinpath(*parts)) if here.startswith("\\\\") else ""
     pure = PureWindowsPath if ("\\" in base or ":" in base[:3]) else PurePosixPath
     return str(pure(base).joinpath(*parts))
 
@@ -77,7 +79,7 @@ def request_memo_context(plan: Plan, settings: Settings, master_folder: Path, to
     return {
         **_letterhead(settings, "照会", today),
         "file_form": department_file.file_name(settings, "課名"),
-        "file_place": "共有フォルダの「" + shared_location(settings, master_folder, settings.distribution_folder) + "」",
+        "file_place": _place(shared_location(settings, master_folder, settings.distribution_folder)),
         "departments": [{"name": clean(name), "actions": number(len(plan.actions_of(name))),
                          "file": department_file.file_name(settings, name)} for name in departments],
         "fill_steps": list(fill_steps(settings)),
@@ -88,6 +90,10 @@ def request_memo_context(plan: Plan, settings: Settings, master_folder: Path, to
         "reason_grades": codes_text(reason_codes(settings.scale)),
         "return_steps": list(RETURN_STEPS),
     }
+
+
+def _place(location: str) -> str:
+    return f"共有フォルダの「{location}」" if location else "共有フォルダ（場所は別途お知らせします）"
 
 
 def write_request_memo(plan: Plan, settings: Settings, master_folder: Path, out: Path,

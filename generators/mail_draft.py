@@ -74,6 +74,8 @@ def body(settings: Settings, late: Late, attachment: str, location: str, today: 
         lines += [f"添付：{attachment}（{what}）"]
     elif location:
         lines += [f"{what}の場所：{location}", "（メールシステムの都合により添付していません。上の場所から開いてください。）"]
+    elif not settings.attach_files:      # sent as a place, and no place is known: said, not left out
+        lines += [f"（{what}は、メールシステムの都合により添付していません。場所は問い合わせ先にお尋ねください。）"]
     lines += ["", "すでにご対応いただいている場合は、行き違いですのでご容赦ください。", "", "―――――",
               settings.contact or settings.sender]
     return "\n".join(lines) + "\n"

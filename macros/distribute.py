@@ -18,7 +18,7 @@ from macros.sample_answers import NOT_RETURNED, fill_return, return_name
 from workbook.errors import MasterError, os_reason
 from workbook.ooxml.save import keep_aside, lock_file
 from workbook.domain.settings import setting_cell
-from generators.letters import request_memo_name, write_request_memo
+from generators.letters import request_memo_name, shared_location, write_request_memo
 
 from .finish import refuse_hand_edited_year, refuse_year_without_targets
 from .outcome import Outcome, Progress, quiet as _quiet
@@ -101,6 +101,9 @@ def _request_memo(m: Master, folder: Path, outcome: Outcome) -> None:
         if not getattr(settings, key).strip():
             outcome.say(f"警告: {what}が空欄です（{setting_cell(key)}）。照会文の{what}の欄が空になっています。"
                         "入力してからもう一度配布してください。")
+    if not shared_location(settings, m.path.parent, settings.distribution_folder):
+        outcome.say(f"警告: 共有フォルダが空欄です（{setting_cell('shared_folder')}）。照会文には配布ファイルの場所を"
+                    "「別途お知らせします」と書きました。各課が開ける共有フォルダを入力してからもう一度配布するか、場所を別にお知らせください。")
 
 
 def parse_deadline(text: object) -> dt.date | None:

@@ -94,6 +94,9 @@ def _draft(snap: MasterSnapshot, late: Late, folder: Path, outcome: Outcome, tod
         attachment = file
     else:
         location = shared_location(settings, snap.path.parent, sub, name)
+        if not location:
+            outcome.say(f"警告: 共有フォルダが空欄のため（{setting_cell('shared_folder')}）、{late.name} へのメールに"
+                        f"{sub}/{name} の場所を書けませんでした。入力してから、もう一度 ⑤ 再依頼 を実行してください。")
     path = folder / draft_name(settings, late.name)
     write_mail_draft(path, mail_draft(settings, late, to, attachment, location, today))
     return path

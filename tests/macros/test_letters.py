@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import email.policy
 import shutil
 import subprocess
@@ -75,6 +76,20 @@ def test_distribute_writes_the_request_memo(demo_dir):
     assert "令和7年5月30日（金）" in text                                   # 提出期限
     assert "福祉政策課 地域福祉係（サンプル） 03-3430-1111（代表）" in text   # contact
     assert "日頃より、狛江市第1次再犯防止推進計画の推進に" in text             # the purpose, from the template
+
+
+def test_a_folder_on_the_sections_own_pc_is_not_given_as_the_place(demo_dir, tmp_path):
+    """共有フォルダ blank: the memo says the place is told separately (not /home/… or C:\\Users\\…); a master
+    on a network share gives its own folder."""
+    from generators.letters import shared_location
+
+    m = Master.open(demo_dir / MASTER)
+    settings = replace(m.settings, shared_folder="")
+    memo = write_request_memo(m.plan, settings, demo_dir, tmp_path / "memo.docx", today=dt.date(2025, 4, 1))
+    text = all_text(open_docx(memo))
+    assert "共有フォルダ（場所は別途お知らせします）" in text and str(demo_dir) not in text
+    assert shared_location(settings, Path(r"\\fs01\福祉政策課"), "配布") == r"\\fs01\福祉政策課\配布"
+    assert shared_location(settings, Path(r"C:\Users\職員\再犯防止"), "配布") == ""
 
 
 def test_request_memo_document_number_date_and_thresholds(demo_dir, tmp_path):
