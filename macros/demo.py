@@ -59,7 +59,7 @@ def run_demo(out: Path, fiscal_year: int = 6, pdf: bool = True, progress: Progre
     for year in range(fiscal_year, last + 1):
         prefix = f"{short_label(year)} " if years > 1 else ""
         steps += [(prefix + label, step) for label, step in
-                  ops.demo_steps(out, pdf and year == last, meeting=_meeting_options(year) if year != fiscal_year else None,
+                  ops.demo_steps(out, pdf and year == last,     # 設定's meeting: moved on by each next-year
                                  evaluations=years > 1)]
         if years > 1:   # every year of the period is closed, with the July revision of the 実施計画
             steps.append((f"{prefix}年度更新（実施計画の改定）", partial(_next_year, out, year + 1)))
@@ -94,13 +94,6 @@ def demo_meeting(fiscal_year: int) -> dict[str, str]:
             "publisher_section": "狛江市 福祉保健部 福祉政策課",
             "publisher_address": "〒201-8585 東京都狛江市和泉本町一丁目1番5号",
             "publisher_phone": "03-3430-1111（代表）"}
-
-
-def _meeting_options(fiscal_year: int) -> dict[str, str]:
-    """A later year's meeting, for report (設定 keeps the first year's as typed)."""
-    meeting = demo_meeting(fiscal_year)
-    return {"document_number": meeting["meeting_document_number"], "name": meeting["meeting_name"],
-            "date": meeting["meeting_date"]}
 
 
 def _build(plan, settings, out: Path) -> Outcome:

@@ -113,13 +113,13 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     entries = {(d.name, code): e for d in rolled.plan.departments
                for code, e in rolled.department(d.name).entries.items()}
     stamp = now()
-    moved = _moved_deadlines(snap.settings)
+    moved = _moved_deadlines(snap.settings) | _moved_meeting_name(snap.settings)
     # a master made before 設定 had 計画期間: the plan's own years, fixed before --plan extends them
     period = {} if snap.settings.plan_period or not snap.plan.fiscal_years else \
         {"plan_period": year_span_label(min(snap.plan.fiscal_years), max(snap.plan.fiscal_years))}
     history = _plan_history(revision, stamp, plan_file) + drops.history
     history += [[stamp, CLOSE, "", "", "報告対象年度", label, new_label, copy.name]]
-    history += [[stamp, CLOSE, "", "", DEADLINES[k], old, new, ""] for k, (old, new) in moved.items()]
+    history += [[stamp, CLOSE, "", "", MOVED[k], old, new, ""] for k, (old, new) in moved.items()]
     history += [[stamp, CLOSE, l.name, "", "締めた時の提出状況", l.state, "未完了のまま締めた（--force）", ""] for l in late]
     progress("マスターを新しい年度に書き換えています…")
     update = MasterUpdate(summarize(rolled.plan, entries, rolled.settings, []), [r.to_row() for r in status],
@@ -137,7 +137,9 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
         outcome.say(f"設定に計画期間「{period['plan_period']}」を記入しました（計画の取組目標の年度から。改定計画で延ばした年度は"
                     "次期計画の見通しとして扱います。違うときは設定シートで直してください）。")
     for key, (old, new) in moved.items():
-        outcome.say(f"設定の{DEADLINES[key]}を「{old}」から「{new}」に進めました（1年後の同じ曜日。違う日にするときは設定シートで直してください）。")
+        outcome.say(f"設定の{MOVED[key]}を「{old}」から「{new}」に進めました（"
+                    + ("年度を1年進めました" if key == "meeting_name" else "1年後の同じ曜日")
+                    + "。違うときは設定シートで直してください）。")
     if late:
         outcome.say("未完了のまま締めた担当課（年度別実績の「締めた時の提出状況」と履歴に記録）："
                     + "、".join(f"{l.name}（{l.state}）" for l in late))
@@ -157,7 +159,16 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     return outcome
 
 
-DEADLINES = {"deadline": "提出期限", "resubmission_deadline": "再提出期限"}
+DEADLINES = {"deadline": "提出期限", "resubmission_deadline": "再提出期限", "meeting_date": "開催日（委員会用概要）"}
+MOVED = DEADLINES | {"meeting_name": "会議名（委員会用概要）"}
+
+
+def _moved_meeting_name(settings) -> dict[str, tuple[str, str]]:
+    """The committee that reads the closed year's report meets in the next fiscal year: its name's year
+    ('令和7年度第1回 …' when 令和6年度 closes) moves on one year with the report."""
+    name = settings.meeting_name
+    held, next_held = fiscal_year_label(settings.fiscal_year + 1), fiscal_year_label(settings.fiscal_year + 2)
+    return {"meeting_name": (name, name.replace(held, next_held))} if held in name else {}
 
 
 def _moved_deadlines(settings) -> dict[str, tuple[str, str]]:

@@ -131,10 +131,9 @@ def remind(master: Path, progress: Progress = _quiet) -> Outcome:
 DEMO_MASTER_NAME = "狛江市_再犯防止推進計画_進捗管理.xlsm"
 
 
-def demo_steps(out: Path, pdf: bool, meeting: dict[str, str] | None = None,
-               evaluations: bool = False) -> list[tuple[str, Callable[[], object]]]:
-    """The yearly cycle after the master is built (meeting: report's, when not 設定's; evaluations:
-    the section types sample 内部評価・委員会意見 before the report, for the next year's feedback)."""
+def demo_steps(out: Path, pdf: bool, evaluations: bool = False) -> list[tuple[str, Callable[[], object]]]:
+    """The yearly cycle after the master is built (evaluations: the section types sample 内部評価・委員会意見
+    before the report, for the next year's feedback)."""
     from .distribute import fill_sample_evaluations, fill_sample_returns
 
     master = out / DEMO_MASTER_NAME
@@ -143,7 +142,7 @@ def demo_steps(out: Path, pdf: bool, meeting: dict[str, str] | None = None,
         ("担当課の回答（サンプル）を記入", lambda: fill_sample_returns(master)),
         ("回収・検証", lambda: collect(master)),
         *([("内部評価・委員会意見（サンプル）を記入", lambda: fill_sample_evaluations(master))] if evaluations else []),
-        ("報告書作成", lambda: report(master, pdf, **({"meeting": meeting} if meeting else {}))),
+        ("報告書作成", lambda: report(master, pdf)),
     ]
 
 

@@ -66,7 +66,13 @@ def test_demo_runs_three_years_and_closes_each_with_the_revised_implementation_p
         assert revision.exists()
         assert f"計画ファイル {revision.name} から" in stdout and f"計画に 令和{year + 3}年度 を加えました。" in stdout
     assert "提出期限を「令和7年5月30日（金）」から「令和8年5月29日（金）」に進めました" in stdout
-    assert "提出期限を「令和7年5月30日（金）」から「令和8年5月29日（金）」に進めました" in stdout
+    assert "提出期限を「令和8年5月29日（金）」から「令和9年5月28日（金）」に進めました" in stdout
+    # the committee that reads each year's report: its day and its name's year move on with the year
+    assert "開催日（委員会用概要）を「令和7年7月10日（木）」から「令和8年7月9日（木）」に進めました" in stdout
+    assert "会議名（委員会用概要）を「令和7年度第1回 狛江市民福祉推進委員会」から「令和8年度第1回 狛江市民福祉推進委員会」に" \
+        in stdout
+    summary = all_text(open_docx(next(out.rglob("令和8年度_委員会用概要.docx"))))
+    assert "令和9年度第1回 狛江市民福祉推進委員会" in summary and "令和9年7月8日（木）" in summary
 
 
 def test_the_rolled_plan_reaches_r11_while_the_plan_period_stays_r6_to_r8(demo3):
