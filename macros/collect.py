@@ -39,7 +39,7 @@ from workbook.rules.rows import blocked, with_kept_values
 from workbook.rules.status import SECTION_ONLY, Taken, status_rows
 from workbook.sheets.layout import DATA_SHEET, closed_keys
 
-from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, status_of
+from .finish import Writer, accepted_before, check_rows, finish, refuse_deleted_rows, refuse_hand_edited_year, status_of
 from .merged import Merged, now as _now, plan_drops as _plan_drops
 from .batch import batch
 from .outcome import Outcome, Progress, quiet as _quiet
@@ -61,6 +61,7 @@ def run_collect(master: Path, inbox: Path | None = None, progress: Progress = _q
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
     refuse_hand_edited_year(snap)
+    refuse_deleted_rows(snap)
     outcome, report = Outcome(), Report()
     folder = _inbox_folder(snap, inbox, outcome)
     archive = Archive(snap.folder(snap.settings.archive_folder))

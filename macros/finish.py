@@ -14,8 +14,11 @@ from workbook.files.corrections import Item, item, write_corrections
 from workbook.files.master_update import MasterUpdate, Written, apply
 from workbook.files.snapshot import MasterSnapshot
 from workbook.rules.status import (ACCEPTED, NEEDS_FIX, NOT_RETURNED, CheckRow, StatusRow, accepted, count_errors)
+from workbook.rules.rows import key_label
 from workbook.sheets import names
-from workbook.sheets.layout import DATA_SHEET
+from workbook.sheets.department import shared_plan_cells
+from workbook.sheets.layout import DATA_SHEET, split_key
+from workbook.sheets.progress_sheet import PROGRESS_HEADERS
 from workbook.sheets.names import sheet_title
 
 from .merged import PLAN_DROP, YEAR_ROLL
@@ -65,6 +68,28 @@ def refuse_hand_edited_year(snap: MasterSnapshot) -> None:
            f"{setting_cell('fiscal_year')}を「{written}」に戻してください（締めた年度に戻すことはできません）。")
     raise MasterError(f"{setting_cell('fiscal_year')}が{shown}になっていますが、各課シートと進捗一覧は{wanted}のものです"
                       f"（報告対象年度が手で変えられています）。何も変えていません。\n{how}")
+
+
+def refuse_deleted_rows(snap: MasterSnapshot) -> None:
+    """Rows deleted by hand from the master's department sheets take their answers with them: nothing is
+    written over them (a rewrite would put the row back blank) until the section restores them. A row
+    counts as deleted when 進捗一覧 (the master as last written) lists its action; a row the plan gained
+    since then is not there yet, and the next write adds it."""
+    plan, year = snap.plan, snap.settings.fiscal_year
+    rows = snap.rows(names.SHEET_PROGRESS) if snap.has_sheet(names.SHEET_PROGRESS) else []
+    at = PROGRESS_HEADERS.index("取組番号")
+    listed = {str(r[at]).strip() for r in rows[1:] if len(r) > at and r[at] is not None}
+    gone = []
+    for department in plan.departments:
+        table = snap.department(department.name).table
+        if table is not None:
+            gone += [f"シート「{sheet_title(department.name)}」の取組 {key_label(key)}"
+                     for key in shared_plan_cells(plan, department.name, year)
+                     if key not in table.key_rows and split_key(key)[0] in listed]
+    if gone:
+        raise MasterError("マスターの各課シートから行が削除されています（" + "、".join(gone) + "）。"
+                          "その行の回答が失われるため、何も変えていません。設定のバックアップフォルダにある保存前のマスターの控え"
+                          "から、削除した行をコピーして元の位置に戻してから、もう一度実行してください。")
 
 
 def row_number(cell: str) -> int:

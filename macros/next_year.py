@@ -41,7 +41,7 @@ from workbook.rules.status import ACCEPTED, status_rows
 from workbook.sheets import names
 from workbook.sheets.progress_sheet import progress_differences
 
-from .finish import check_rows, refuse_hand_edited_year, refuse_year_without_targets, status_of
+from .finish import check_rows, refuse_deleted_rows, refuse_hand_edited_year, refuse_year_without_targets, status_of
 from .merged import now, year_drops
 from .outcome import Outcome, Progress, quiet as _quiet
 from .year_end import command_line, keep_year_end_copy
@@ -58,6 +58,7 @@ def run_next_year(master: Path, plan_file: Path | None = None, force: bool = Fal
     new_year = year + 1
     label, new_label = fiscal_year_label(year), fiscal_year_label(new_year)
     refuse_hand_edited_year(snap)
+    refuse_deleted_rows(snap)
     refuse_year_without_targets(snap, "年度を締めていません")
     kept = snap.year_results()
     m = Master(snap)

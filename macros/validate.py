@@ -20,7 +20,8 @@ from workbook.rules.status import ENTRY_CODES, CheckRow, scale_edits_after_merge
 from workbook.sheets.layout import COLUMNS, header_for
 from workbook.sheets.names import sheet_title
 
-from .finish import Writer, accepted_before, check_rows, finish, refuse_hand_edited_year, row_number, status_of
+from .finish import (Writer, accepted_before, check_rows, finish, refuse_deleted_rows, refuse_hand_edited_year,
+                     row_number, status_of)
 from .merged import plan_drops as _plan_drops
 from .batch import batch
 from .outcome import Outcome, Progress, quiet as _quiet
@@ -31,6 +32,7 @@ def run_validate(master: Path, progress: Progress = _quiet, write: Writer = appl
     progress(f"マスター {master.name} を読み込んでいます…")
     snap = MasterSnapshot.read(master)
     refuse_hand_edited_year(snap)        # the sheets are 設定's year from here on (⑥ 年度更新 rolls them)
+    refuse_deleted_rows(snap)
     plan, settings = snap.plan, snap.settings
     outcome, report = Outcome(), Report()
     checks = check_rows(snap)

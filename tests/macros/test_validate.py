@@ -123,3 +123,25 @@ def test_validate_reads_a_checks_sheet_with_the_code_second(city):
     assert ("plan-cell-edited", POLICY, "D7") in city.checks()
     assert city.rows(names.SHEET_CHECKS) == rows
     assert city.status()[POLICY][2:5] == ["要修正", 1, 0]
+
+
+def test_a_row_deleted_from_the_masters_sheet_stops_every_write(city):
+    """Its answers would be lost (a rewrite puts the row back blank): validate, collect and next-year
+    change nothing and name the sheet and the action."""
+    from macros.collect import run_collect
+    from macros.next_year import run_next_year
+    from workbook.errors import MasterError
+
+    city.send(POLICY)
+    city.collect()
+    wb = openpyxl.load_workbook(city.master, keep_vba=True)
+    ws = wb[POLICY]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "1-1-1")
+    ws.delete_rows(row)
+    wb.save(city.master)
+    before = city.master.read_bytes()
+    for run in (run_validate, run_collect, lambda m: run_next_year(m, force=True)):
+        with pytest.raises(MasterError) as info:
+            run(city.master)
+        assert f"シート「{POLICY}」の取組 1-1-1" in str(info.value)
+    assert city.master.read_bytes() == before
