@@ -71,6 +71,8 @@ def test_demo_runs_three_years_and_closes_each_with_the_revised_implementation_p
     assert "開催日（委員会用概要）を「令和7年7月10日（木）」から「令和8年7月9日（木）」に進めました" in stdout
     assert "会議名（委員会用概要）を「令和7年度第1回 狛江市民福祉推進委員会」から「令和8年度第1回 狛江市民福祉推進委員会」に" \
         in stdout
+    sheet = openpyxl.load_workbook(out / DEMO_MASTER_NAME, keep_vba=True)["年度別実績"]
+    assert "サンプル" in sheet.oddHeader.center.text                  # printed, it says so like every other sheet
     summary = all_text(open_docx(next(out.rglob("令和8年度_委員会用概要.docx"))))
     assert "令和9年度第1回 狛江市民福祉推進委員会" in summary and "令和9年7月8日（木）" in summary
 

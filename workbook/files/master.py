@@ -221,7 +221,9 @@ class Master:
         if title not in self.wb.sheetnames:
             after = self.wb.sheetnames.index(names.SHEET_PROGRESS) + 1 if names.SHEET_PROGRESS in self.wb.sheetnames \
                 else len(self.wb.sheetnames)
-            self.wb.create_sheet(title, after)
+            made = self.wb.create_sheet(title, after)
+            if self.settings.sample:      # every sheet of a sample master says so when printed
+                st.mark_sample(made, SAMPLE_NOTE)
         ws = self.wb[title]
         ms.reset(ws)
         write_year_results(ws, results)

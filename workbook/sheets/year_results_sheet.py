@@ -17,6 +17,7 @@ from workbook.domain.year_results import PROPOSAL_BUDGETS, PROPOSAL_FIELDS, TEXT
 from workbook.sheets import styles as st
 from workbook.sheets.department import protect
 from workbook.sheets.master_sheets import table
+from workbook.sheets.row_heights import text_lines
 
 # the proposal columns (意見への対応 … 今後の方針) came later: after the others, as a sheet written before
 # them has none (it reads the same, with those fields empty); columns are found by their headers
@@ -58,7 +59,11 @@ def write_year_results(ws: Worksheet, results: list[YearResult]) -> None:
     ordered = sorted(results, key=lambda r: r.fiscal_year)
     heads = headers(ordered)
     groups = (len(heads) - len(HEADERS)) // len(INDICATOR_PARTS)
-    last = table(ws, heads, result_rows(ordered), WIDTHS + [20, 6, 9, 9] * groups)
+    widths = WIDTHS + [20, 6, 9, 9] * groups
+    last = table(ws, heads, result_rows(ordered), widths)
+    # the long headers (翌々年度 事業費（千円・見込み）) wrap in their narrow columns: the row fits them
+    lines = max(text_lines(head, width - 1.0) for head, width in zip(heads, widths))
+    ws.row_dimensions[1].height = max(30.0, lines * 14.0 + 4)
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
             cell.fill = st.PLAN_FILL

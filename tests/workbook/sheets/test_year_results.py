@@ -119,3 +119,12 @@ def test_a_sheet_written_before_the_proposal_columns_still_reads(tmp_path):
     rows = SheetValues.open(tmp_path / "old.xlsx").rows("年度別実績")
     assert "意見への対応" not in rows[0] and rows[0][16] == "指標1"
     assert results_from_rows(rows) == results
+
+
+def test_the_header_row_is_tall_enough_for_its_longest_header(tmp_path):
+    """翌々年度 事業費（千円・見込み） takes four lines in its 9-wide column: the row is made that tall."""
+    from openpyxl import load_workbook
+
+    _written_and_read(tmp_path, results_of_year(_summary(), {POLICY: "受理", CONSULT: "受理"}))
+    ws = load_workbook(tmp_path / "book.xlsx")["年度別実績"]
+    assert ws.row_dimensions[1].height >= 4 * 14
