@@ -88,7 +88,7 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
         overview = pool.submit(_overview, out / f"進捗集約概要_{stamp}.docx", title, cities, notes, today,
                                bool(samples))
         mapped = pool.submit(write_map, map_path, map_list)
-        write_rollup(book, title, cities, map_list, notes)
+        write_rollup(book, title, cities, map_list, notes, sample=bool(samples))
         doc = overview.result()
         mapped.result()
     outcome.files += [book, map_path, doc]

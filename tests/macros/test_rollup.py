@@ -285,3 +285,14 @@ def test_cities_without_a_code_are_told_apart_by_prefecture(masters, tmp_path):
     book = run(copies, tmp_path / "集約")
     names = sorted(r["自治体名"] for r in table(book, "集約", header_row=3) if r.get("自治体名"))
     assert names == ["広島県 府中市", "東京都 府中市"]
+
+
+def test_every_sheet_of_a_sample_roll_up_says_so_when_printed(masters, tmp_path):
+    sample = tmp_path / "見本" / masters[0].name
+    sample.parent.mkdir()
+    shutil.copy(masters[0], sample)
+    set_settings(sample, {"sample": "サンプル"})
+    for inputs, marked in (([masters[1]], False), ([sample], True)):
+        out = tmp_path / f"集約{marked}"
+        wb = openpyxl.load_workbook(run(inputs, out))
+        assert [("サンプル" in (ws.oddHeader.center.text or "")) for ws in wb.worksheets] == [marked] * 4

@@ -12,7 +12,9 @@ from openpyxl.utils import get_column_letter
 
 from workbook.domain.national_plan import PLAN_NAME, PRIORITIES, UNMAPPED, parse_priority, priority
 from workbook.domain.rollup import CLASSES, CityYear, ClassCounts, MapRow
+from workbook.domain.settings import SAMPLE_NOTE
 from workbook.errors import MasterError
+from workbook.sheets.styles import mark_sample
 
 SUMMARY_SHEET, PRIORITY_SHEET, MAP_SHEET, INDICATOR_SHEET = "集約", "重点課題別", "対応表", "指標"
 MAP_HEADERS = ["自治体コード", "自治体名", "基本目標番号", "基本目標", "施策番号", "施策", "重点課題",
@@ -104,7 +106,9 @@ def _map_sheet(ws, rows: list[MapRow]) -> None:
 
 
 # --- the roll-up workbook ----------------------------------------------------------------------
-def write_rollup(path: Path, title: str, cities: list[CityYear], mapping: list[MapRow], notes: list[str]) -> None:
+def write_rollup(path: Path, title: str, cities: list[CityYear], mapping: list[MapRow], notes: list[str],
+                 sample: bool = False) -> None:
+    """sample: some master holds the demo's invented answers: every sheet says so when printed."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = SUMMARY_SHEET
@@ -112,6 +116,8 @@ def write_rollup(path: Path, title: str, cities: list[CityYear], mapping: list[M
     _priority_sheet(wb.create_sheet(PRIORITY_SHEET), cities)
     _map_sheet(wb.create_sheet(MAP_SHEET), mapping)
     _indicator_sheet(wb.create_sheet(INDICATOR_SHEET), cities)
+    for sheet in wb.worksheets if sample else ():
+        mark_sample(sheet, SAMPLE_NOTE)
     _save(wb, path)
 
 
