@@ -71,21 +71,26 @@ def refuse_hand_edited_year(snap: MasterSnapshot) -> None:
 
 
 def refuse_deleted_rows(snap: MasterSnapshot) -> None:
-    """Rows deleted by hand from the master's department sheets take their answers with them: nothing is
-    written over them (a rewrite would put the row back blank) until the section restores them. A row
-    counts as deleted when 進捗一覧 (the master as last written) lists its action; a row the plan gained
-    since then is not there yet, and the next write adds it."""
+    """Action rows deleted by hand from the master's department sheets take their answers with them:
+    nothing is written over them (a rewrite would put the row back blank) until the section restores
+    them. A row counts as deleted when 進捗一覧 (the master as last written) lists its action under that
+    department; a row the plan gained since then (a new action, department or indicator) is not there
+    yet, and the next write adds it."""
     plan, year = snap.plan, snap.settings.fiscal_year
     rows = snap.rows(names.SHEET_PROGRESS) if snap.has_sheet(names.SHEET_PROGRESS) else []
-    at = PROGRESS_HEADERS.index("取組番号")
-    listed = {str(r[at]).strip() for r in rows[1:] if len(r) > at and r[at] is not None}
+    code_at, owners_at = PROGRESS_HEADERS.index("取組番号"), PROGRESS_HEADERS.index("担当課")
+    listed = {(str(r[code_at]).strip(), str(r[owners_at] or "")) for r in rows[1:]
+              if len(r) > owners_at and r[code_at] is not None}
     gone = []
     for department in plan.departments:
         table = snap.department(department.name).table
-        if table is not None:
-            gone += [f"シート「{sheet_title(department.name)}」の取組 {key_label(key)}"
-                     for key in shared_plan_cells(plan, department.name, year)
-                     if key not in table.key_rows and split_key(key)[0] in listed]
+        if table is None:
+            continue
+        for key in shared_plan_cells(plan, department.name, year):
+            code, n = split_key(key)
+            if n is None and key not in table.key_rows and \
+                    any(c == code and department.name in owners for c, owners in listed):
+                gone.append(f"シート「{sheet_title(department.name)}」の取組 {key_label(key)}")
     if gone:
         raise MasterError("マスターの各課シートから行が削除されています（" + "、".join(gone) + "）。"
                           "その行の回答が失われるため、何も変えていません。設定のバックアップフォルダにある保存前のマスターの控え"
