@@ -17,7 +17,7 @@ LIBRARIES = frozenset({"zipfile", "zlib", "python_calamine", "openpyxl", "lxml",
 def failure_text(exc: BaseException) -> str | None:
     """A Japanese message for an exception a library raised about a file; None for any other."""
     if isinstance(exc, OSError):
-        where = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""
+        where = f"（{_shown(exc.filename)}）" if getattr(exc, "filename", None) else ""
         return (f"ファイルを読み書きできません{where}：{os_reason(exc)}。"
                 "ファイルやフォルダの場所を確かめ、Excel などで開いていれば閉じてから、もう一度実行してください。")
     if not _from_library(exc):
@@ -25,6 +25,20 @@ def failure_text(exc: BaseException) -> str | None:
     reason = known_reason(exc) or "ファイルの形式が想定と違います"
     return (f"ファイルを読み取れません（{reason}）。壊れていないか、Excel で開いて「名前を付けて保存」"
             "（Excel ブック .xlsx / マスターは .xlsm）で保存し直してから、もう一度実行してください。")
+
+
+# the add-on's own working names: a temporary file beside the one being saved (ooxml.save), the
+# report's working folder (macros.report); a person knows the folder, not these
+_WORKING = (".~tmp_", ".report_")
+
+
+def _shown(filename: object) -> str:
+    """The file an OS error names, or the folder holding the add-on's working file or folder it names."""
+    from pathlib import PurePath
+
+    parts = PurePath(str(filename)).parts
+    at = next((i for i, part in enumerate(parts) if i and part.startswith(_WORKING)), None)
+    return str(filename) if at is None else str(PurePath(*parts[:at]))
 
 
 def _from_library(exc: BaseException) -> bool:

@@ -182,3 +182,13 @@ def test_argument_errors_are_japanese(argv, capsys):
     assert info.value.code == 2 and "エラー" in err
     words = set(re.findall(r"(?<![-A-Za-z_.'])[A-Za-z_]{3,}", err)) - HELP_WORDS - {"abc", "wide", "extra", "final"}
     assert words == set(), err
+
+
+def test_an_os_error_on_a_working_file_names_the_folder_a_person_knows():
+    from macros.failures import failure_text
+
+    for working, shown in (("/srv/share/返却票/.~tmp_l4ehyum7.xlsx", "（/srv/share/返却票）"),
+                           ("/srv/share/報告書/.report_x1/令和6年度_委員会用概要.docx", "（/srv/share/報告書）"),
+                           (PATH, f"（{PATH}）")):
+        text = failure_text(PermissionError(13, "Permission denied", working))
+        assert shown in text and ".~tmp_" not in text and ".report_" not in text
