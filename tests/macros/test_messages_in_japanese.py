@@ -157,14 +157,14 @@ def test_a_master_that_is_no_workbook_is_named_in_japanese(tmp_path, capsys):
         assert_japanese(err.replace(str(fake), ""))
 
 
-COMMANDS = ("demo", "new", "distribute", "collect", "validate", "report", "setup-excel", "remind", "next-year",
+SUBCOMMANDS = ("demo", "new", "distribute", "collect", "validate", "report", "setup-excel", "remind", "next-year",
             "period-report", "rollup")
 # words a Japanese user meets in the help on purpose: the command, its option values, product names
 HELP_WORDS = {"python", "macros", "pythonw", "table", "cards", "PDF", "Word", "Python", "LibreOffice", "OneDrive",
-              "SharePoint", "xlsx", "csv", "xlsm"} | {part for c in COMMANDS for part in c.split("-")}
+              "SharePoint", "xlsx", "csv", "xlsm"} | {part for c in SUBCOMMANDS for part in c.split("-")}
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", SUBCOMMANDS)
 def test_the_help_of_every_command_is_japanese(command, capsys):
     with pytest.raises(SystemExit):
         cli.main([command, "--help"])
