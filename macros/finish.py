@@ -79,8 +79,8 @@ def refuse_deleted_rows(snap: MasterSnapshot) -> None:
     plan, year = snap.plan, snap.settings.fiscal_year
     rows = snap.rows(names.SHEET_PROGRESS) if snap.has_sheet(names.SHEET_PROGRESS) else []
     code_at, owners_at = PROGRESS_HEADERS.index("取組番号"), PROGRESS_HEADERS.index("担当課")
-    listed = {(str(r[code_at]).strip(), str(r[owners_at] or "")) for r in rows[1:]
-              if len(r) > owners_at and r[code_at] is not None}
+    listed = {(str(r[code_at]).strip(), owner.strip()) for r in rows[1:]
+              if len(r) > owners_at and r[code_at] is not None for owner in str(r[owners_at] or "").split("、")}
     gone = []
     for department in plan.departments:
         table = snap.department(department.name).table
@@ -88,8 +88,7 @@ def refuse_deleted_rows(snap: MasterSnapshot) -> None:
             continue
         for key in shared_plan_cells(plan, department.name, year):
             code, n = split_key(key)
-            if n is None and key not in table.key_rows and \
-                    any(c == code and department.name in owners for c, owners in listed):
+            if n is None and key not in table.key_rows and (code, department.name) in listed:
                 gone.append(f"シート「{sheet_title(department.name)}」の取組 {key_label(key)}")
     if gone:
         raise MasterError("マスターの各課シートから行が削除されています（" + "、".join(gone) + "）。"

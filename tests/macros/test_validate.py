@@ -145,3 +145,23 @@ def test_a_row_deleted_from_the_masters_sheet_stops_every_write(city):
             run(city.master)
         assert f"シート「{POLICY}」の取組 1-1-1" in str(info.value)
     assert city.master.read_bytes() == before
+
+
+def test_a_department_whose_name_is_inside_anothers_is_not_taken_for_a_deleted_row(tmp_path):
+    """政策課 is part of 福祉政策課: an action the plan now also gives 政策課 is not there yet, not deleted."""
+    from dataclasses import replace
+
+    from macros.finish import refuse_deleted_rows
+    from tests.workbook.returns_kit import small_plan
+    from workbook.domain.plan import Action, Department
+    from workbook.files.snapshot import MasterSnapshot
+
+    plan = small_plan()
+    plan.actions.append(Action("1-1-4", "会議の運営", "1", "1-1", ("政策課",), targets={6: "会議の開催"}, order=3))
+    plan.departments.append(Department("政策課"))
+    city = City(tmp_path, plan=plan)
+    run_validate(city.master)                      # 進捗一覧 lists 1-1-1 under 福祉政策課 only
+    snap = MasterSnapshot.read(city.master)
+    widened = replace(plan, actions=[replace(a, departments=a.departments + ("政策課",)) if a.code == "1-1-1" else a
+                                     for a in plan.actions])
+    refuse_deleted_rows(snap.for_year(snap.settings.fiscal_year, widened))
