@@ -8,7 +8,7 @@ from pathlib import Path
 from dataclasses import replace
 from functools import partial
 
-from workbook.domain.era import fiscal_year_label, short_label, wareki_date, western_year
+from workbook.domain.era import fiscal_year_label, short_label, wareki_day, western_year
 from workbook.domain.problems import problem
 from workbook.domain.scale_presets import DEFAULT_SCALE, PRESETS, preset
 from workbook.errors import MasterError
@@ -90,7 +90,7 @@ def demo_meeting(fiscal_year: int) -> dict[str, str]:
     day = dt.date(western_year(fiscal_year) + 1, 7, 10)
     return {"meeting_document_number": "資料2",
             "meeting_name": f"{fiscal_year_label(fiscal_year + 1)}第1回 狛江市民福祉推進委員会",
-            "meeting_date": f"{wareki_date(day)}（{'月火水木金土日'[day.weekday()]}）",
+            "meeting_date": wareki_day(day),
             "publisher_section": "狛江市 福祉保健部 福祉政策課",
             "publisher_address": "〒201-8585 東京都狛江市和泉本町一丁目1番5号",
             "publisher_phone": "03-3430-1111（代表）"}

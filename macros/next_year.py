@@ -25,7 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook.domain.era import fiscal_year_label, parse_date, short_label, wareki_day, year_span_label
+from workbook.domain.normalize import nfkc
+from workbook.domain.era import fiscal_year_label, shift_day, short_label, year_span_label
 from workbook.domain.plan import Plan
 from workbook.domain.plan_revision import BUDGET, Revision, revise
 from workbook.domain.problems import Report
@@ -169,7 +170,10 @@ def _moved_meeting_name(settings) -> dict[str, tuple[str, str]]:
     ('令和7年度第1回 …' when 令和6年度 closes) moves on one year with the report."""
     name = settings.meeting_name
     held, next_held = fiscal_year_label(settings.fiscal_year + 1), fiscal_year_label(settings.fiscal_year + 2)
-    return {"meeting_name": (name, name.replace(held, next_held))} if held in name else {}
+    if held in name:
+        return {"meeting_name": (name, name.replace(held, next_held))}
+    typed = nfkc(name)          # 令和７年度 typed with full-width digits
+    return {"meeting_name": (name, typed.replace(held, next_held))} if held in typed else {}
 
 
 def _moved_deadlines(settings) -> dict[str, tuple[str, str]]:
@@ -177,11 +181,9 @@ def _moved_deadlines(settings) -> dict[str, tuple[str, str]]:
     out = {}
     for key in DEADLINES:
         old = getattr(settings, key)
-        day = parse_date(old)
-        if not old or day is None:
-            continue
-        later = day + dt.timedelta(weeks=52)     # the same weekday, a year on
-        out[key] = (old, wareki_day(later))
+        new = shift_day(old, dt.timedelta(weeks=52)) if old else None     # the same weekday, a year on
+        if new is not None:
+            out[key] = (old, new)
     return out
 
 

@@ -260,3 +260,13 @@ def test_report_refuses_a_year_end_copy_changed_after_closing(city):
     with pytest.raises(MasterError) as info:
         report(city.master, pdf=False, fiscal_year=6)
     assert "年度末の控え master_令和6年度末.xlsm" in str(info.value) and "ありません" in str(info.value)
+
+
+def test_the_meeting_moves_on_with_its_time_and_a_name_typed_in_full_width():
+    from macros.next_year import _moved_deadlines, _moved_meeting_name
+    from workbook.domain.settings import Settings
+
+    settings = Settings("テスト市", "計画", 6, meeting_name="令和７年度第１回 推進会議", meeting_date="令和7年7月10日（木）午後2時から")
+    assert _moved_meeting_name(settings) == {"meeting_name": ("令和７年度第１回 推進会議", "令和8年度第1回 推進会議")}
+    assert _moved_deadlines(settings)["meeting_date"] == ("令和7年7月10日（木）午後2時から", "令和8年7月9日（木）午後2時から")
+    assert _moved_meeting_name(Settings("テスト市", "計画", 6, meeting_name="第1回 推進会議")) == {}

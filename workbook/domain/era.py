@@ -158,16 +158,39 @@ def wareki_day(day: _dt.date) -> str:
     return f"{wareki_date(day)}（{'月火水木金土日'[day.weekday()]}）"
 
 
-_WESTERN_DAY_RE = re.compile(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]0?0:00(?::00)?)?\s*")
+_WESTERN_DAY_RE = re.compile(r"\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T](\d{1,2}):(\d{2})(?::\d{2})?)?\s*")
 
 
 def wareki_day_text(value: str) -> str:
-    """A day typed in Excel (a date cell, read back as '2025-05-30' or '2025-05-30 00:00:00') or written
-    '2025/5/30', as "令和7年5月30日（金）"; any other text as it is."""
-    if not _WESTERN_DAY_RE.fullmatch(nfkc(value)):
+    """A day typed in Excel (a date cell, read back as '2025-05-30' or '2025-07-10 14:00:00') or written
+    '2025/5/30', as "令和7年5月30日（金）" ("令和7年7月10日（木）14:00" with a time); any other text as it is."""
+    match = _WESTERN_DAY_RE.fullmatch(nfkc(value))
+    day = parse_date(value) if match else None
+    if day is None:
         return value
-    day = parse_date(value)
-    return value if day is None else wareki_day(day)
+    hour, minute = match.group(1), match.group(2)
+    return wareki_day(day) + (f"{int(hour)}:{minute}" if hour is not None and (int(hour), int(minute)) != (0, 0) else "")
+
+
+_WEEKDAY_AFTER_RE = re.compile(r"\s*[（(][月火水木金土日][）)]")
+
+
+def shift_day(text: str, delta: _dt.timedelta) -> str | None:
+    """The text with its day moved by delta, written in 和暦 with the weekday, and the rest kept:
+    '令和7年7月10日（木）午後2時から' + 52 weeks -> '令和8年7月9日（木）午後2時から'. None: no day in it."""
+    norm = nfkc(text)
+    source = text if len(norm) == len(text) else norm     # the match's place holds in the text itself
+    for offset, pattern in _DATE_PATTERNS:
+        match = pattern.search(norm)
+        if match:
+            day = parse_date(match.group(0))
+            if day is None:
+                return None
+            end = match.end() + (norm[match.end():match.end() + 1] == "日")
+            weekday = _WEEKDAY_AFTER_RE.match(norm, end)
+            end = weekday.end() if weekday else end
+            return source[:match.start()] + wareki_day(day + delta) + source[end:]
+    return None
 
 
 def wareki_datetime(moment: _dt.datetime) -> str:

@@ -61,8 +61,18 @@ def test_a_plan_period_may_name_the_era_once():
 @pytest.mark.parametrize("text,shown", [
     ("2025-05-30", "令和7年5月30日（金）"), ("2025-05-30 00:00:00", "令和7年5月30日（金）"),
     ("2019/4/30", "平成31年4月30日（火）"), ("令和7年5月30日（金）", "令和7年5月30日（金）"),
-    ("2025-05-30 12:00:00", "2025-05-30 12:00:00"), ("5月30日まで", "5月30日まで"), ("", "")])
+    ("2025-07-10 14:00:00", "令和7年7月10日（木）14:00"), ("5月30日まで", "5月30日まで"), ("", "")])
 def test_a_western_day_shows_in_wareki_with_its_weekday(text, shown):
     from workbook.domain.era import wareki_day_text
 
     assert wareki_day_text(text) == shown
+
+
+@pytest.mark.parametrize("text,moved", [
+    ("令和7年7月10日（木）午後2時から", "令和8年7月9日（木）午後2時から"), ("令和７年５月３０日（金）", "令和8年5月29日（金）"),
+    ("R7.5.30", "令和8年5月29日（金）"), ("平成31年4月26日（金）正午", "令和2年4月24日（金）正午"),
+    ("未定", None), ("令和7年2月30日", None)])
+def test_a_day_moves_on_a_year_keeping_the_rest_of_the_text(text, moved):
+    from workbook.domain.era import shift_day
+
+    assert shift_day(text, dt.timedelta(weeks=52)) == moved
