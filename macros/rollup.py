@@ -75,7 +75,7 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
         cities, map_list = _read_all(files, map_path, notes, progress, samples, lost)
         if lost:        # a row the new 対応表 does not keep as it was: the old file is kept first
             copy = backup_copy(map_path, out / BACKUP_FOLDER)
-            notes.append(f"対応表の {len(lost)} 行が、今回の集約の施策と合わないため変わります。"
+            notes.append(f"対応表の {len(lost)} 行が変わります（今回の集約の施策と合わない行、または重点課題を読めない行）。"
                          f"元の対応表を {shown(copy)} に残しました。")
         title = f"再犯防止推進計画 進捗集約（{wareki_date(today)}作成）"
         if samples:     # made from a demo's invented answers: said in the title and first among the notes
@@ -140,7 +140,8 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
     for row in kept:        # cities not in this roll-up keep their rows (and their corrections) as they are
         if row.key not in rolled:
             mapping.setdefault(row.match, row)
-    lost[:] = [m for m, number in saved.items() if m not in mapping or mapping[m].priority != number]
+    lost[:] = [m for m, number in saved.items() if m not in mapping or mapping[m].priority != number] + \
+        [row.match for row in kept if row.match not in saved]      # what was typed there could not be read
     cities.sort(key=lambda c: (c.fiscal_year, c.key))
     notes += caveats(cities)
     return cities, sorted(mapping.values(), key=lambda r: (r.key, _order(r.goal_code), _order(r.measure_code)))

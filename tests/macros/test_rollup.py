@@ -199,6 +199,23 @@ def test_a_roll_up_of_other_cities_keeps_the_corrections_of_the_rest(masters, tm
     assert [r["重点課題"] for r in rolled] == [corrected]
 
 
+def test_an_unreadable_correction_of_an_absent_city_is_kept_in_the_backup(masters, tmp_path):
+    out = tmp_path / "集約"
+    run(masters[:2], out)
+    map_path = out / "対応表.xlsx"
+    wb = openpyxl.load_workbook(map_path)
+    ws = wb["対応表"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=header.index("自治体名") + 1).value == "狛江市")
+    ws.cell(row=row, column=header.index("重点課題") + 1).value = "８番"
+    count = sum(1 for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=header.index("自治体名") + 1).value == "狛江市")
+    wb.save(map_path)
+    run(masters[1:2], out)                      # 狛江市 is not in this run
+    assert sum(1 for r in table(map_path, "対応表") if r["自治体名"] == "狛江市") == count
+    (copy,) = (out / "バックアップ").glob("対応表_*.xlsx")
+    assert "８番" in [r["重点課題"] for r in table(copy, "対応表")]
+
+
 def test_a_bad_file_and_a_duplicate_are_noted_and_the_rest_rolls_up(masters, tmp_path, capsys):
     folder = tmp_path / "提出"
     folder.mkdir()

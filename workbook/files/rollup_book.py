@@ -68,12 +68,13 @@ def read_map(path: Path) -> tuple[dict[tuple[str, str, str], int | None], list[s
             continue
         typed = cell("重点課題")
         number = parse_priority(typed)
-        if typed and typed != UNMAPPED and number is None:
+        suggested = parse_priority(cell(MAP_HEADERS[7])) if MAP_HEADERS[7] in index else number
+        if typed and typed != UNMAPPED and number is None:     # not in saved: the caller keeps the old file
             notes.append(f"対応表 {path.name} の {n} 行目の重点課題「{typed}」を読めません。"
                          f"1～{len(PRIORITIES)} の番号か名称を入力してください（この行は提案に戻しました）。")
-            continue
-        saved[(key, cell("施策番号"), cell("施策"))] = number
-        suggested = parse_priority(cell(MAP_HEADERS[7])) if MAP_HEADERS[7] in index else number
+            number = suggested
+        else:
+            saved[(key, cell("施策番号"), cell("施策"))] = number
         kept.append(MapRow(key, cell("自治体名"), cell("基本目標番号"), cell("基本目標"), cell("施策番号"), cell("施策"),
                            number, suggested))
     wb.close()
