@@ -110,6 +110,12 @@ def due(settings: Settings, today: dt.date | None = None) -> str:
     return "至急" if not text or (day is not None and day < (today or dt.date.today())) else text
 
 
+def resubmission(settings: Settings, today: dt.date | None = None) -> str:
+    """再提出期限 as the letter and the mails show it: said to have passed when it has."""
+    text = setting_text(settings.resubmission_deadline)
+    return f"{text}（過ぎています）" if text and due(settings, today) == "至急" else text
+
+
 def due_by(settings: Settings, today: dt.date | None = None) -> str:
     """「令和7年6月13日（金）までに」, or 「至急」: what the letter and the mails ask for."""
     text = due(settings, today)
@@ -157,7 +163,7 @@ def reminder_context(settings: Settings, late: list[Late], today: dt.date) -> di
     return {
         **_letterhead(settings, "再依頼", today),
         "addressees": addressees(late),
-        "resubmission_deadline": setting_text(settings.resubmission_deadline),
+        "resubmission_deadline": resubmission(settings, today),
         "due": due(settings, today),
         "due_by": due_by(settings, today),
         "not_returned": [{"name": clean(x.name), "actions": number(x.actions),

@@ -20,7 +20,7 @@ from workbook.files import department_file
 from workbook.ooxml.save import replace_atomically
 from workbook.rules.late import Late
 
-from .letters import counts, due_by, item_rows_of, subject
+from .letters import counts, due_by, item_rows_of, resubmission, subject
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _SEPARATORS = re.compile(r"[;,、，；\s]+")
@@ -68,7 +68,7 @@ def body(settings: Settings, late: Late, attachment: str, location: str, today: 
     lines.append("")
     lines += [f"当初の提出期限：{settings.deadline or '（未定）'}"]
     if settings.resubmission_deadline:
-        lines += [f"再提出期限：{settings.resubmission_deadline}"]
+        lines += [f"再提出期限：{resubmission(settings, today)}"]
     what = "配布したファイル" if late.not_returned else "返却票（修正箇所の一覧）"
     if attachment:
         lines += [f"添付：{attachment}（{what}）"]

@@ -63,6 +63,9 @@ def run_remind(master: Path, progress: Progress = _quiet, today: dt.date | None 
         outcome.say("　未提出: " + "、".join(waiting))
     if fixing:
         outcome.say("　要修正: " + "、".join(fixing))
+    if not settings.attach_files and not shared_location(settings, snap.path.parent):
+        outcome.say(f"警告: 共有フォルダが空欄のため（{setting_cell('shared_folder')}）、メールにファイルの場所を書けませんでした"
+                    "（「問い合わせ先にお尋ねください」としました）。入力してから、もう一度 ⑤ 再依頼 を実行してください。")
     for i, x in enumerate(late, start=1):
         progress(f"[{i}/{len(late)}] {x.name} へのメールの下書きを作成しています…")
         outcome.files.append(_draft(snap, x, folder, outcome, today))
@@ -94,9 +97,6 @@ def _draft(snap: MasterSnapshot, late: Late, folder: Path, outcome: Outcome, tod
         attachment = file
     else:
         location = shared_location(settings, snap.path.parent, sub, name)
-        if not location:
-            outcome.say(f"警告: 共有フォルダが空欄のため（{setting_cell('shared_folder')}）、{late.name} へのメールに"
-                        f"{sub}/{name} の場所を書けませんでした。入力してから、もう一度 ⑤ 再依頼 を実行してください。")
     path = folder / draft_name(settings, late.name)
     write_mail_draft(path, mail_draft(settings, late, to, attachment, location, today))
     return path

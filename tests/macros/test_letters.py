@@ -200,6 +200,15 @@ def test_a_deadline_gone_by_is_not_asked_for_again(demo):
     assert "至急ご提出をお願いします" in body and "令和7年5月30日（金）までに" not in body
 
 
+def test_a_new_deadline_gone_by_is_said_to_have_passed(demo):
+    edit_master(demo / MASTER, "設定", {cell_of("resubmission_deadline"): "令和7年6月13日（金）"})
+    run_remind(demo / MASTER, today=dt.date(2025, 7, 1))
+    text = all_text(open_docx(demo / "再依頼" / MEMO))
+    assert "再提出期限：令和7年6月13日（金）（過ぎています）" in text and "至急ご対応" in text
+    body = parse(drafts(demo / "再依頼")["福祉政策課"]).get_body(("plain",)).get_content()
+    assert "再提出期限：令和7年6月13日（金）（過ぎています）" in body and "至急再提出してください" in body
+
+
 def test_missing_address_and_deadline_are_warned_about(demo):
     wb = openpyxl.load_workbook(demo / MASTER, keep_vba=True)
     row = next(r for r in wb["担当課"].iter_rows(min_row=2) if r[0].value == "指導室")
