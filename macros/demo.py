@@ -21,17 +21,20 @@ from .outcome import Outcome, Progress, quiet as _quiet
 
 
 def _clear(out: Path, progress: Progress) -> None:
-    """Never overwrite what is in the output folder (a previous demo, or anything else): move it aside.
-    The folder one works in, or one above it, is refused (it cannot be moved from under one's feet)."""
+    """Never overwrite a previous demo: move it aside. A folder holding anything else, and the folder
+    one works in (or one above it), are refused: the demo does not move a person's own files."""
     out = out.resolve()
     if out == Path.cwd().resolve() or out in Path.cwd().resolve().parents:
         raise MasterError(f"デモの出力先に、いま作業しているフォルダ（またはその上のフォルダ） {out} は指定できません。"
                           "新しいフォルダの名前を指定してください（例：--out demo）。")
     if out.exists() and any(out.iterdir()):
+        if not (out / ops.DEMO_MASTER_NAME).exists():
+            raise MasterError(f"デモの出力先 {out} には、デモの出力ではないファイルがあります。何も変えていません。"
+                              "空のフォルダか、新しいフォルダの名前を指定してください（例：--out demo）。")
         stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S")
         aside = out.with_name(f"{out.name}.old-{stamp}")
         shutil.move(str(out), str(aside))
-        progress(f"出力先 {out.name} にあったものは上書きせず、{aside} に移しました。")
+        progress(f"前回のデモ出力を {aside} に移しました。")
     out.mkdir(parents=True, exist_ok=True)
 
 

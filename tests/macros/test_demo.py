@@ -185,6 +185,8 @@ def test_bad_arguments_leave_the_output_folder_where_it_is(tmp_path, monkeypatch
     (work / "台帳.xlsx").write_bytes(b"kept")
     assert main(["demo", "--out", str(work), "--no-pdf", "--years", "9"]) == 2
     assert (work / "台帳.xlsx").read_bytes() == b"kept" and not list(tmp_path.glob("作業.old-*"))
+    assert main(["demo", "--out", str(work), "--no-pdf"]) == 2          # not a demo's output: left alone
+    assert (work / "台帳.xlsx").read_bytes() == b"kept" and not list(tmp_path.glob("作業.old-*"))
     monkeypatch.chdir(work)
     assert main(["demo", "--out", ".", "--no-pdf"]) == 2
     assert "指定できません" in capsys.readouterr().err
