@@ -165,17 +165,23 @@ def test_a_corrected_map_is_kept_on_the_next_run(masters, tmp_path):
     assert_counts_equal_recount(book, masters)     # the recount follows the corrected table too
 
 
-def test_a_roll_up_of_other_cities_keeps_the_corrections_of_the_rest(masters, tmp_path, capsys):
-    """Corrections for 狛江市 stay in the 対応表 through a roll-up of 府中市 alone; a row the cities'
-    plans no longer have is dropped only after the old 対応表 is copied aside."""
-    out = tmp_path / "集約"
+def _first_komae_map_row(masters: list[Path], out: Path):
+    """Roll up the first two cities into out; the 対応表 open for editing, its header and 狛江市's first row."""
     run(masters[:2], out)
     map_path = out / "対応表.xlsx"
     wb = openpyxl.load_workbook(map_path)
     ws = wb["対応表"]
     header = [c.value for c in ws[1]]
-    col, name_col, code_col = (header.index(h) + 1 for h in ("重点課題", "自治体名", "施策番号"))
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=name_col).value == "狛江市")
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=header.index("自治体名") + 1).value == "狛江市")
+    return map_path, wb, ws, header, row
+
+
+def test_a_roll_up_of_other_cities_keeps_the_corrections_of_the_rest(masters, tmp_path, capsys):
+    """Corrections for 狛江市 stay in the 対応表 through a roll-up of 府中市 alone; a row the cities'
+    plans no longer have is dropped only after the old 対応表 is copied aside."""
+    out = tmp_path / "集約"
+    map_path, wb, ws, header, row = _first_komae_map_row(masters, out)
+    col, code_col = (header.index(h) + 1 for h in ("重点課題", "施策番号"))
     corrected = "7 再犯防止に向けた基盤の整備" if not str(ws.cell(row=row, column=col).value).startswith("7") \
         else "1 就労・住居の確保"
     ws.cell(row=row, column=col).value = corrected
@@ -201,12 +207,7 @@ def test_a_roll_up_of_other_cities_keeps_the_corrections_of_the_rest(masters, tm
 
 def test_an_unreadable_correction_of_an_absent_city_is_kept_in_the_backup(masters, tmp_path):
     out = tmp_path / "集約"
-    run(masters[:2], out)
-    map_path = out / "対応表.xlsx"
-    wb = openpyxl.load_workbook(map_path)
-    ws = wb["対応表"]
-    header = [c.value for c in ws[1]]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=header.index("自治体名") + 1).value == "狛江市")
+    map_path, wb, ws, header, row = _first_komae_map_row(masters, out)
     ws.cell(row=row, column=header.index("重点課題") + 1).value = "８番"
     count = sum(1 for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=header.index("自治体名") + 1).value == "狛江市")
     wb.save(map_path)
