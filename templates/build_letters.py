@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,9 +60,17 @@ def _ki(doc) -> None:
 
 
 def _contact_and_ijo(doc) -> None:
-    """The last item and 「以上」 stay on one page (以上 alone on a page looks like a lost page)."""
-    para(doc, "{{ contact }}").paragraph_format.keep_with_next = True
-    para(doc, "以上", align=RIGHT).paragraph_format.space_before = Pt(6)
+    """The last item and 「以上」 in one paragraph that is never split (以上 alone on a page looks like a
+    lost page; LibreOffice did not keep a separate 以上 with the line before it), 以上 at a right tab."""
+    section = doc.sections[0]
+    p = para(doc, "{{ contact }}")
+    p.paragraph_format.keep_together = True
+    p.paragraph_format.tab_stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin,
+                                              WD_TAB_ALIGNMENT.RIGHT)
+    run = p.add_run()
+    run.add_break()
+    run.add_tab()
+    p.add_run("以上")
 
 
 def build_request_memo(path: Path) -> Path:

@@ -101,3 +101,11 @@ def test_the_table_form_holds_the_marker_its_loops_and_the_tables_generators_fit
     for table in doc.tables:
         assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in table._tbl.tr_lst)
     assert "{{ mark.draft }}" in doc.sections[1].header.paragraphs[0].text
+
+
+@pytest.mark.parametrize("template", [REQUEST_MEMO_TEMPLATE, REMINDER_TEMPLATE])
+def test_a_letters_closing_never_stands_alone_on_a_page(template):
+    """「以上」 shares one unsplittable paragraph with the contact line before it."""
+    closing = [p for p in Document(str(template)).paragraphs if p.text.endswith("以上")]
+    assert len(closing) == 1 and "{{ contact }}" in closing[0].text
+    assert closing[0].paragraph_format.keep_together
