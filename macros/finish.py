@@ -14,11 +14,10 @@ from workbook.files.corrections import Item, item, write_corrections
 from workbook.files.master_update import MasterUpdate, Written, apply
 from workbook.files.snapshot import MasterSnapshot
 from workbook.rules.status import (ACCEPTED, NEEDS_FIX, NOT_RETURNED, CheckRow, StatusRow, accepted, count_errors)
-from workbook.rules.rows import key_label
+from workbook.rules.rows import deleted_action_rows, key_label
 from workbook.sheets import names
-from workbook.sheets.department import shared_plan_cells
-from workbook.sheets.layout import DATA_SHEET, split_key
-from workbook.sheets.progress_sheet import PROGRESS_HEADERS
+from workbook.sheets.layout import DATA_SHEET
+from workbook.sheets.progress_sheet import listed_owners
 from workbook.sheets.names import sheet_title
 
 from .merged import PLAN_DROP, YEAR_ROLL
@@ -73,25 +72,14 @@ def refuse_hand_edited_year(snap: MasterSnapshot) -> None:
 def refuse_deleted_rows(snap: MasterSnapshot) -> None:
     """Action rows deleted by hand from the master's department sheets take their answers with them:
     nothing is written over them (a rewrite would put the row back blank) until the section restores
-    them. A row counts as deleted when 進捗一覧 (the master as last written) lists its action under that
-    department; a row the plan gained since then (a new action, department or indicator) is not there
-    yet, and the next write adds it."""
-    plan, year = snap.plan, snap.settings.fiscal_year
-    rows = snap.rows(names.SHEET_PROGRESS) if snap.has_sheet(names.SHEET_PROGRESS) else []
-    code_at, owners_at = PROGRESS_HEADERS.index("取組番号"), PROGRESS_HEADERS.index("担当課")
-    listed = {(str(r[code_at]).strip(), owner.strip()) for r in rows[1:]
-              if len(r) > owners_at and r[code_at] is not None for owner in str(r[owners_at] or "").split("、")}
-    gone = []
-    for department in plan.departments:
-        table = snap.department(department.name).table
-        if table is None:
-            continue
-        for key in shared_plan_cells(plan, department.name, year):
-            code, n = split_key(key)
-            if n is None and key not in table.key_rows and (code, department.name) in listed:
-                gone.append(f"シート「{sheet_title(department.name)}」の取組 {key_label(key)}")
+    them (rules.rows.deleted_action_rows)."""
+    tables = {d.name: snap.department(d.name).table for d in snap.plan.departments}
+    gone = deleted_action_rows(snap.plan, snap.settings.fiscal_year,
+                               {name: t.key_rows for name, t in tables.items() if t is not None},
+                               listed_owners(snap.rows(names.SHEET_PROGRESS)))
     if gone:
-        raise MasterError("マスターの各課シートから行が削除されています（" + "、".join(gone) + "）。"
+        raise MasterError("マスターの各課シートから行が削除されています（"
+                          + "、".join(f"シート「{sheet_title(name)}」の取組 {key_label(key)}" for name, key in gone) + "）。"
                           "その行の回答が失われるため、何も変えていません。設定のバックアップフォルダにある保存前のマスターの控え"
                           "から、削除した行をコピーして元の位置に戻してから、もう一度実行してください。")
 

@@ -71,8 +71,7 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
     with _beside(len(files) > PARALLEL_FROM) as pool:
         pool.submit(_warm)    # a second process imports matplotlib and python-docx while this one reads
         samples: list[str] = []
-        lost: list = []
-        cities, map_list = _read_all(files, map_path, notes, progress, samples, lost)
+        cities, map_list, lost = _read_all(files, map_path, notes, progress, samples)
         if lost:        # a row the new 対応表 does not keep as it was: the old file is kept first
             copy = backup_copy(map_path, out / BACKUP_FOLDER)
             notes.append(f"対応表の {len(lost)} 行が変わります（今回の集約の施策と合わない行、または重点課題を読めない行）。"
@@ -102,9 +101,9 @@ def rollup(inputs: list[Path], out: Path, map_file: Path | None = None, progress
 
 
 def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Progress, samples: list[str],
-              lost: list) -> tuple[list[CityYear], list[MapRow]]:
+              ) -> tuple[list[CityYear], list[MapRow], list]:
     """Every master read (notes for those that cannot be), one per city and year, with its 対応表 rows;
-    samples gets the municipalities whose master holds the demo's sample answers (設定's サンプル); lost,
+    samples gets the municipalities whose master holds the demo's sample answers (設定's サンプル). Also
     the rows of the 対応表 that the new one no longer holds as they were (a 施策 the plan renamed)."""
     saved: dict = {}
     kept: list[MapRow] = []
@@ -140,11 +139,11 @@ def _read_all(files: list[Path], map_path: Path, notes: list[str], progress: Pro
     for row in kept:        # cities not in this roll-up keep their rows (and their corrections) as they are
         if row.key not in rolled:
             mapping.setdefault(row.match, row)
-    lost[:] = [m for m, number in saved.items() if m not in mapping or mapping[m].priority != number] + \
+    lost = [m for m, number in saved.items() if m not in mapping or mapping[m].priority != number] + \
         [row.match for row in kept if row.match not in saved]      # what was typed there could not be read
     cities.sort(key=lambda c: (c.fiscal_year, c.key))
     notes += caveats(cities)
-    return cities, sorted(mapping.values(), key=lambda r: (r.key, _order(r.goal_code), _order(r.measure_code)))
+    return cities, sorted(mapping.values(), key=lambda r: (r.key, _order(r.goal_code), _order(r.measure_code))), lost
 
 
 def _warm() -> None:

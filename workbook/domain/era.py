@@ -87,15 +87,20 @@ def parse_date(text: object) -> _dt.date | None:
         return text.date()
     if isinstance(text, _dt.date):
         return text
-    norm = nfkc(str(text or ""))
+    found = _find_day(nfkc(str(text or "")))
+    return found[1] if found else None
+
+
+def _find_day(norm: str) -> tuple[re.Match, _dt.date | None] | None:
+    """The first day written in a normalised text: where it stands, and the day (None: not a real one)."""
     for offset, pattern in _DATE_PATTERNS:
         match = pattern.search(norm)
         if match:
             year = _number(match.group(1)) + (offset or 0)
             try:
-                return _dt.date(year, int(match.group(2)), int(match.group(3)))
+                return match, _dt.date(year, int(match.group(2)), int(match.group(3)))
             except ValueError:
-                return None
+                return match, None
     return None
 
 
@@ -180,17 +185,13 @@ def shift_day(text: str, delta: _dt.timedelta) -> str | None:
     '令和7年7月10日（木）午後2時から' + 52 weeks -> '令和8年7月9日（木）午後2時から'. None: no day in it."""
     norm = nfkc(text)
     source = text if len(norm) == len(text) else norm     # the match's place holds in the text itself
-    for offset, pattern in _DATE_PATTERNS:
-        match = pattern.search(norm)
-        if match:
-            day = parse_date(match.group(0))
-            if day is None:
-                return None
-            end = match.end() + (norm[match.end():match.end() + 1] == "日")
-            weekday = _WEEKDAY_AFTER_RE.match(norm, end)
-            end = weekday.end() if weekday else end
-            return source[:match.start()] + wareki_day(day + delta) + source[end:]
-    return None
+    match, day = _find_day(norm) or (None, None)
+    if day is None:
+        return None
+    end = match.end() + (norm[match.end():match.end() + 1] == "日")
+    weekday = _WEEKDAY_AFTER_RE.match(norm, end)
+    end = weekday.end() if weekday else end
+    return source[:match.start()] + wareki_day(day + delta) + source[end:]
 
 
 def wareki_datetime(moment: _dt.datetime) -> str:

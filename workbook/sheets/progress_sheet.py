@@ -104,6 +104,13 @@ class ProgressDifference:
     expected: str      # what the aggregation of the department sheets gives
 
 
+def listed_owners(rows: list[list[object]]) -> set[tuple[str, str]]:
+    """(取組番号, 担当課) for every department the saved 進捗一覧 lists each action under (rows from A1)."""
+    code_at, owners_at = PROGRESS_HEADERS.index("取組番号"), PROGRESS_HEADERS.index("担当課")
+    return {(str(r[code_at]).strip(), owner.strip()) for r in rows[1:]
+            if len(r) > owners_at and r[code_at] is not None for owner in str(r[owners_at] or "").split("、")}
+
+
 def progress_differences(rows: list[list[object]] | None, summary: Summary) -> list[ProgressDifference]:
     """Compare the saved 進捗一覧 with summary on PROGRESS_CHECKED (codes, self-grades, grades).
 
