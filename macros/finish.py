@@ -74,8 +74,7 @@ def refuse_deleted_rows(snap: MasterSnapshot) -> None:
     nothing is written over them (a rewrite would put the row back blank) until the section restores
     them (rules.rows.deleted_action_rows)."""
     tables = {d.name: snap.department(d.name).table for d in snap.plan.departments}
-    gone = deleted_action_rows(snap.plan, snap.settings.fiscal_year,
-                               {name: t.key_rows for name, t in tables.items() if t is not None},
+    gone = deleted_action_rows(snap.plan, {name: t.key_rows for name, t in tables.items() if t is not None},
                                listed_owners(snap.rows(names.SHEET_PROGRESS)))
     if gone:
         raise MasterError("マスターの各課シートから行が削除されています（"

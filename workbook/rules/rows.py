@@ -21,7 +21,6 @@ from workbook.domain.normalize import clean_text, same_loose
 from workbook.domain.problems import Problem
 from workbook.domain.returns import DepartmentReturn
 from workbook.domain.plan import Plan
-from workbook.sheets.department import shared_plan_cells
 from workbook.sheets.table import is_input_cell
 from workbook.sheets.layout import (COLUMNS, CONTACT_NAME_CELL, CONTACT_PHONE_CELL, IDENTITY_COLUMNS, col_letter,
                                     split_key)
@@ -148,12 +147,11 @@ def blocked(problems: list[Problem], ret: DepartmentReturn) -> Blocked:
     return out
 
 
-def deleted_action_rows(plan: Plan, fiscal_year: int, key_rows: dict[str, dict[str, int]],
+def deleted_action_rows(plan: Plan, key_rows: dict[str, dict[str, int]],
                         listed: set[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(department, key) of the action rows deleted by hand from the master's department sheets (key_rows:
-    department -> its sheet's rows by key). A row counts as deleted when the saved 進捗一覧 lists its action
-    under that department (listed); a row the plan gained since then (an action, a department, an
-    indicator) is not there yet, and the next write adds it."""
-    return [(department, key) for department, rows in key_rows.items()
-            for key in shared_plan_cells(plan, department, fiscal_year)
-            if split_key(key)[1] is None and key not in rows and (split_key(key)[0], department) in listed]
+    """(department, 取組番号) of the action rows deleted by hand from the master's department sheets
+    (key_rows: department -> its sheet's rows by key). A row counts as deleted when the saved 進捗一覧
+    lists the action under that department (listed); a row the plan gained since then (an action, a
+    department) is not there yet, and the next write adds it."""
+    return [(department, action.code) for department, rows in key_rows.items()
+            for action in plan.actions_of(department) if action.code not in rows and (action.code, department) in listed]
